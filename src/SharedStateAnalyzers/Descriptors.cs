@@ -1,0 +1,34 @@
+using Microsoft.CodeAnalysis;
+
+namespace SharedStateAnalyzers;
+
+/// <summary>Every descriptor of the package, made by one factory so that help links and tags stay uniform.</summary>
+internal static class Descriptors
+{
+    private const string Category = "SharedState";
+
+    public static readonly DiagnosticDescriptor StaticCache = Create(
+        RuleIdentifiers.StaticCache,
+        "Process-lifetime collection caches external data",
+        "'{0}' caches {1} in a process-wide collection: its entries never expire, are never seen by other processes, and grow without bound",
+        DiagnosticSeverity.Warning,
+        "A static collection filled on demand with data read from a database, the network, files or configuration lives as long as the process. Updates made elsewhere never reach it, other processes keep their own stale copies, and it grows with every new key. Use an injected IMemoryCache with an expiration, a per-instance cache, or an invalidatable cache.");
+
+    private static DiagnosticDescriptor Create(
+        string id,
+        string title,
+        string messageFormat,
+        DiagnosticSeverity severity,
+        string description,
+        params string[] customTags)
+        => new(
+            id,
+            title,
+            messageFormat,
+            Category,
+            severity,
+            isEnabledByDefault: true,
+            description: description,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(id),
+            customTags: customTags);
+}
