@@ -1,10 +1,18 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Model;
 
 namespace SharedStateAnalyzers.Rules;
 
-/// <summary>SSA001: a process-lifetime collection used as a memo of external data.</summary>
+/// <summary>
+/// SSA001: a static keyed collection used as a memo of external data — a lookup and an insertion in the same
+/// member, after type initialization, where the inserted value comes from a database, the network, files,
+/// configuration, the environment or the request. Reported on the field, once per field.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 {
@@ -14,5 +22,305 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var collections = KeyedCollections.Create(start.Compilation);
+            if (collections is null)
+            {
+                return;
+            }
+
+            var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+            var external = new ExternalDataModel(start.Compilation);
+            start.RegisterSymbolStartAction(
+                symbolStart => AnalyzeType(symbolStart, collections, external, threadStatic),
+                SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolStartAnalysisContext context, KeyedCollections collections, ExternalDataModel external, INamedTypeSymbol? threadStatic)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return;
+        }
+
+        // Cheap check first: only types that declare a static keyed collection register anything.
+        Dictionary<ISymbol, FieldUsage>? candidates = null;
+        foreach (var member in type.GetMembers())
+        {
+            var storage = CacheStorage.GetStaticStorage(member);
+            if (storage is null || storage.IsImplicitlyDeclared || HasAttribute(storage, threadStatic))
+            {
+                continue;
+            }
+
+            var storageType = storage is IFieldSymbol f ? f.Type : ((IPropertySymbol)storage).Type;
+            if (!collections.IsKeyedCollection(storageType, out var keyType) || collections.IsCodeDerivedKey(keyType))
+            {
+                continue;
+            }
+
+            candidates ??= new Dictionary<ISymbol, FieldUsage>(SymbolEqualityComparer.Default);
+            candidates[storage] = new FieldUsage();
+        }
+
+        if (candidates is null)
+        {
+            return;
+        }
+
+        var state = new TypeState(candidates, external);
+        context.RegisterOperationAction(state.AnalyzeInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(state.AnalyzeIndexer, OperationKind.PropertyReference);
+        context.RegisterOperationAction(state.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CoalesceAssignment);
+        context.RegisterSymbolEndAction(state.Report);
+    }
+
+    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
+    {
+        if (attribute is null)
+        {
+            return false;
+        }
+
+        foreach (var data in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What one type's members do with its candidate fields. Operation actions run concurrently: guarded by a lock.</summary>
+    private sealed class TypeState
+    {
+        private readonly Dictionary<ISymbol, FieldUsage> _fields;
+        private readonly ExternalDataModel _external;
+        private readonly object _gate = new();
+
+        public TypeState(Dictionary<ISymbol, FieldUsage> fields, ExternalDataModel external)
+        {
+            _fields = fields;
+            _external = external;
+        }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var access = KeyedCollections.ClassifyMethod(invocation.TargetMethod.Name);
+            if (access == CollectionAccess.None)
+            {
+                return;
+            }
+
+            var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            var field = CacheStorage.GetReferencedStorage(receiver);
+            if (field is null || !_fields.ContainsKey(field) || IsTypeInitialization(context.ContainingSymbol))
+            {
+                return;
+            }
+
+            IOperation? value = null;
+            if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert)
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter is { } parameter && KeyedCollections.ValueParameterNames.Contains(parameter.Name))
+                    {
+                        value = argument.Value;
+                        break;
+                    }
+                }
+            }
+
+            Record(context, field, access, value);
+        }
+
+        public void AnalyzeIndexer(OperationAnalysisContext context)
+        {
+            var reference = (IPropertyReferenceOperation)context.Operation;
+            if (!reference.Property.IsIndexer)
+            {
+                return;
+            }
+
+            var field = CacheStorage.GetReferencedStorage(reference.Instance);
+            if (field is null || !_fields.ContainsKey(field) || IsTypeInitialization(context.ContainingSymbol))
+            {
+                return;
+            }
+
+            if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
+            {
+                Record(context, field, CollectionAccess.Insert, assignment.Value);
+                if (assignment is not ISimpleAssignmentOperation)
+                {
+                    Record(context, field, CollectionAccess.Lookup, null);
+                }
+            }
+            else
+            {
+                Record(context, field, CollectionAccess.Lookup, null);
+            }
+        }
+
+        public void AnalyzeAssignment(OperationAnalysisContext context)
+        {
+            // Replacing the collection after initialization (`_cache = new()`) is a reset: the owner manages invalidation.
+            var assignment = (IAssignmentOperation)context.Operation;
+            var field = CacheStorage.GetReferencedStorage(assignment.Target);
+            if (field is not null && _fields.ContainsKey(field) && !IsTypeInitialization(context.ContainingSymbol))
+            {
+                Record(context, field, CollectionAccess.Evict, null);
+            }
+        }
+
+        private void Record(OperationAnalysisContext context, ISymbol field, CollectionAccess access, IOperation? value)
+        {
+            ExternalSource? source = null;
+            if (value is not null)
+            {
+                source = _external.FindSource(value, GetRoot(value), context.CancellationToken);
+                if (source is null)
+                {
+                    // A code-derived value: nothing stale to report for this insertion.
+                    if (access == CollectionAccess.Insert)
+                    {
+                        return;
+                    }
+
+                    access = CollectionAccess.Lookup;
+                }
+            }
+
+            lock (_gate)
+            {
+                _fields[field].Add(context.ContainingSymbol, access, source, value?.Syntax.GetLocation());
+            }
+        }
+
+        public void Report(SymbolAnalysisContext context)
+        {
+            List<Diagnostic>? diagnostics = null;
+            lock (_gate)
+            {
+                foreach (var pair in _fields)
+                {
+                    var source = pair.Value.GetMemoSource();
+                    if (source is null)
+                    {
+                        continue;
+                    }
+
+                    var location = CacheStorage.GetNameLocation(pair.Key, context.CancellationToken);
+                    if (location is null)
+                    {
+                        continue;
+                    }
+
+                    diagnostics ??= new List<Diagnostic>();
+                    diagnostics.Add(Diagnostic.Create(Descriptors.StaticCache, location, pair.Key.Name, source.Value.Describe()));
+                }
+            }
+
+            if (diagnostics is null)
+            {
+                return;
+            }
+
+            diagnostics.Sort(static (a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        private static IOperation GetRoot(IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is not null)
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+
+        private static bool IsTypeInitialization(ISymbol containingSymbol)
+            => containingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor }
+                || containingSymbol is IFieldSymbol or IPropertySymbol { IsStatic: true };
+    }
+
+    /// <summary>The memo evidence for one field, per containing member.</summary>
+    private sealed class FieldUsage
+    {
+        private readonly Dictionary<ISymbol, MemberUsage> _members = new(SymbolEqualityComparer.Default);
+        private bool _evicted;
+
+        public void Add(ISymbol member, CollectionAccess access, ExternalSource? source, Location? valueLocation)
+        {
+            if (access == CollectionAccess.Evict)
+            {
+                _evicted = true;
+                return;
+            }
+
+            if (!_members.TryGetValue(member, out var usage))
+            {
+                usage = new MemberUsage();
+                _members[member] = usage;
+            }
+
+            if (access is CollectionAccess.Lookup or CollectionAccess.LookupOrInsert)
+            {
+                usage.HasLookup = true;
+            }
+
+            if (source is not null && valueLocation is not null
+                && (usage.Source is null || Compare(valueLocation, usage.SourceLocation!) < 0))
+            {
+                usage.Source = source;
+                usage.SourceLocation = valueLocation;
+            }
+        }
+
+        /// <summary>The external source of the first member (in source order) that both looks up and inserts external data.</summary>
+        public ExternalSource? GetMemoSource()
+        {
+            if (_evicted)
+            {
+                return null;
+            }
+
+            MemberUsage? best = null;
+            foreach (var usage in _members.Values)
+            {
+                if (usage.HasLookup && usage.Source is not null
+                    && (best is null || Compare(usage.SourceLocation!, best.SourceLocation!) < 0))
+                {
+                    best = usage;
+                }
+            }
+
+            return best?.Source;
+        }
+
+        private static int Compare(Location a, Location b)
+        {
+            var byPath = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+            return byPath != 0 ? byPath : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+        }
+
+        private sealed class MemberUsage
+        {
+            public bool HasLookup;
+            public ExternalSource? Source;
+            public Location? SourceLocation;
+        }
     }
 }

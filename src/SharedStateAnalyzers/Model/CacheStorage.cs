@@ -1,0 +1,65 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>Fields and auto-properties that hold state, and the operations that reference them.</summary>
+internal static class CacheStorage
+{
+    /// <summary>A static field (not const) or static auto-property, or null.</summary>
+    public static ISymbol? GetStaticStorage(ISymbol member) => member switch
+    {
+        IFieldSymbol { IsStatic: true, IsConst: false } field => field,
+        IPropertySymbol { IsStatic: true, IsIndexer: false } property when IsAutoProperty(property) => property,
+        _ => null,
+    };
+
+    /// <summary>An auto-property: its type declares a backing field for it.</summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true } field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The field or property an operation reads, through conversions; null for anything else.</summary>
+    public static ISymbol? GetReferencedStorage(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.OriginalDefinition,
+            _ => null,
+        };
+    }
+
+    /// <summary>The location of the storage's name in its declaration.</summary>
+    public static Location? GetNameLocation(ISymbol storage, CancellationToken cancellationToken)
+    {
+        foreach (var reference in storage.DeclaringSyntaxReferences)
+        {
+            switch (reference.GetSyntax(cancellationToken))
+            {
+                case VariableDeclaratorSyntax declarator:
+                    return declarator.Identifier.GetLocation();
+                case PropertyDeclarationSyntax property:
+                    return property.Identifier.GetLocation();
+            }
+        }
+
+        return null;
+    }
+}

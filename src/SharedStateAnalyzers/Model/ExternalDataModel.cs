@@ -1,0 +1,597 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>Where a value read from outside the program's own code comes from.</summary>
+internal enum ExternalSourceKind
+{
+    Database,
+    FileSystem,
+    Network,
+    Configuration,
+    Environment,
+    Request,
+
+    /// <summary>A call through an interface or abstract member that the compilation does not implement.</summary>
+    Abstraction,
+}
+
+/// <summary>The first external read found behind a value.</summary>
+internal readonly struct ExternalSource
+{
+    public ExternalSource(ExternalSourceKind kind, ISymbol member)
+    {
+        Kind = kind;
+        Member = member;
+    }
+
+    public ExternalSourceKind Kind { get; }
+
+    public ISymbol Member { get; }
+
+    /// <summary>The words used in diagnostic messages.</summary>
+    public string Describe() => Kind switch
+    {
+        ExternalSourceKind.Database => "data read from a database",
+        ExternalSourceKind.FileSystem => "data read from files",
+        ExternalSourceKind.Network => "data read over the network",
+        ExternalSourceKind.Configuration => "configuration values",
+        ExternalSourceKind.Environment => "environment variables",
+        ExternalSourceKind.Request => "request data",
+        _ => $"data from '{Member.ContainingType?.Name}.{Member.Name}'",
+    };
+}
+
+/// <summary>
+/// Decides whether a value is external data: read from a database, the network, files, configuration, the
+/// environment or the current request, directly or through source methods of the same compilation (followed
+/// <see cref="MaxCallDepth"/> calls deep), or through an abstraction the compilation does not implement.
+/// One instance per compilation; safe for concurrent use. Direct facts per method are cached; the transitive
+/// walk is redone per question so that answers never depend on the order in which the driver asks.
+/// </summary>
+internal sealed class ExternalDataModel
+{
+    public const int MaxCallDepth = 3;
+
+    private static readonly (string Prefix, ExternalSourceKind Kind)[] s_namespaces =
+    {
+        ("Microsoft.EntityFrameworkCore", ExternalSourceKind.Database),
+        ("Microsoft.Data.SqlClient", ExternalSourceKind.Database),
+        ("Microsoft.Data.Sqlite", ExternalSourceKind.Database),
+        ("System.Data.SqlClient", ExternalSourceKind.Database),
+        ("Npgsql", ExternalSourceKind.Database),
+        ("MySql", ExternalSourceKind.Database),
+        ("MySqlConnector", ExternalSourceKind.Database),
+        ("Oracle.ManagedDataAccess", ExternalSourceKind.Database),
+        ("Dapper", ExternalSourceKind.Database),
+        ("MongoDB.Driver", ExternalSourceKind.Database),
+        ("StackExchange.Redis", ExternalSourceKind.Database),
+        ("Microsoft.Azure.Cosmos", ExternalSourceKind.Database),
+        ("Azure.Data.Tables", ExternalSourceKind.Database),
+        ("Cassandra", ExternalSourceKind.Database),
+        ("NHibernate", ExternalSourceKind.Database),
+        ("LinqToDB", ExternalSourceKind.Database),
+        ("Raven.Client", ExternalSourceKind.Database),
+        ("LiteDB", ExternalSourceKind.Database),
+        ("Marten", ExternalSourceKind.Database),
+        ("System.Net.Http", ExternalSourceKind.Network),
+        ("System.Net.Sockets", ExternalSourceKind.Network),
+        ("RestSharp", ExternalSourceKind.Network),
+        ("Flurl.Http", ExternalSourceKind.Network),
+        ("Grpc.Net.Client", ExternalSourceKind.Network),
+        ("Azure.Storage", ExternalSourceKind.Network),
+        ("Azure.Security.KeyVault", ExternalSourceKind.Network),
+        ("Amazon", ExternalSourceKind.Network),
+        ("Microsoft.Extensions.Configuration", ExternalSourceKind.Configuration),
+        ("Microsoft.Extensions.FileProviders", ExternalSourceKind.FileSystem),
+    };
+
+    private static readonly (string MetadataName, ExternalSourceKind Kind)[] s_types =
+    {
+        ("System.Data.IDbConnection", ExternalSourceKind.Database),
+        ("System.Data.IDbCommand", ExternalSourceKind.Database),
+        ("System.Data.IDataReader", ExternalSourceKind.Database),
+        ("System.Data.IDataAdapter", ExternalSourceKind.Database),
+        ("System.Data.Common.DbConnection", ExternalSourceKind.Database),
+        ("System.Data.Common.DbCommand", ExternalSourceKind.Database),
+        ("System.Data.Common.DbDataReader", ExternalSourceKind.Database),
+        ("System.Data.Common.DbDataAdapter", ExternalSourceKind.Database),
+        ("System.Data.Common.DbDataSource", ExternalSourceKind.Database),
+        ("System.IO.File", ExternalSourceKind.FileSystem),
+        ("System.IO.FileInfo", ExternalSourceKind.FileSystem),
+        ("System.IO.Directory", ExternalSourceKind.FileSystem),
+        ("System.IO.DirectoryInfo", ExternalSourceKind.FileSystem),
+        ("System.IO.FileStream", ExternalSourceKind.FileSystem),
+        ("System.IO.StreamReader", ExternalSourceKind.FileSystem),
+        ("System.Net.WebClient", ExternalSourceKind.Network),
+        ("System.Net.WebRequest", ExternalSourceKind.Network),
+        ("System.Net.Dns", ExternalSourceKind.Network),
+        ("System.Configuration.ConfigurationManager", ExternalSourceKind.Configuration),
+        ("Microsoft.Extensions.Options.IOptions`1", ExternalSourceKind.Configuration),
+        ("Microsoft.Extensions.Options.IOptionsMonitor`1", ExternalSourceKind.Configuration),
+        ("Microsoft.Extensions.Options.IOptionsSnapshot`1", ExternalSourceKind.Configuration),
+        ("Microsoft.Extensions.Caching.Distributed.IDistributedCache", ExternalSourceKind.Network),
+        ("Microsoft.AspNetCore.Http.HttpContext", ExternalSourceKind.Request),
+        ("Microsoft.AspNetCore.Http.HttpRequest", ExternalSourceKind.Request),
+        ("Microsoft.AspNetCore.Http.IHeaderDictionary", ExternalSourceKind.Request),
+        ("Microsoft.AspNetCore.Http.IQueryCollection", ExternalSourceKind.Request),
+        ("Microsoft.AspNetCore.Http.IFormCollection", ExternalSourceKind.Request),
+        ("Microsoft.AspNetCore.Http.IRequestCookieCollection", ExternalSourceKind.Request),
+        ("Microsoft.AspNetCore.Http.ISession", ExternalSourceKind.Request),
+        ("System.Security.Claims.ClaimsPrincipal", ExternalSourceKind.Request),
+        ("System.Security.Claims.ClaimsIdentity", ExternalSourceKind.Request),
+        ("System.Security.Claims.Claim", ExternalSourceKind.Request),
+    };
+
+    private readonly Compilation _compilation;
+    private readonly ImmutableDictionary<INamedTypeSymbol, ExternalSourceKind> _knownTypes;
+    private readonly INamedTypeSymbol? _environment;
+    private readonly INamedTypeSymbol? _task;
+    private readonly INamedTypeSymbol? _taskOfT;
+    private readonly INamedTypeSymbol? _valueTask;
+    private readonly INamedTypeSymbol? _valueTaskOfT;
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ExternalSourceKind?> _typeKinds = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, MethodFacts> _methodFacts = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
+    private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _sourceTypes;
+
+    public ExternalDataModel(Compilation compilation)
+    {
+        _compilation = compilation;
+        var known = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, ExternalSourceKind>(SymbolEqualityComparer.Default);
+        foreach (var (name, kind) in s_types)
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                known[type] = kind;
+            }
+        }
+
+        _knownTypes = known.ToImmutable();
+        _environment = compilation.GetTypeByMetadataName("System.Environment");
+        _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        _taskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        _valueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        _valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        _sourceTypes = new Lazy<ImmutableArray<INamedTypeSymbol>>(CollectSourceTypes, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// The first external read behind <paramref name="value"/>: in its own operation tree, in the definitions of
+    /// the locals it reads (within <paramref name="methodRoot"/>), and in the source methods it calls.
+    /// </summary>
+    public ExternalSource? FindSource(IOperation value, IOperation? methodRoot, CancellationToken cancellationToken)
+    {
+        var pending = new List<(IMethodSymbol Method, int Depth)>();
+        var visitedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        var found = ScanValue(value, methodRoot, visitedLocals, pending, depth: 0, cancellationToken);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (method, depth) = pending[i];
+            if (!visited.Add(method))
+            {
+                continue;
+            }
+
+            var facts = GetFacts(method, cancellationToken);
+            if (facts.Direct is not null)
+            {
+                return facts.Direct;
+            }
+
+            if (depth < MaxCallDepth)
+            {
+                foreach (var callee in facts.Callees)
+                {
+                    pending.Add((callee, depth + 1));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private ExternalSource? ScanValue(IOperation value, IOperation? methodRoot, HashSet<ILocalSymbol> visitedLocals, List<(IMethodSymbol, int)> pending, int depth, CancellationToken cancellationToken)
+    {
+        var callees = new List<IMethodSymbol>();
+        var direct = ScanTree(value, callees, cancellationToken);
+        if (direct is not null)
+        {
+            return direct;
+        }
+
+        foreach (var callee in callees)
+        {
+            pending.Add((callee, 1));
+        }
+
+        if (methodRoot is null || depth >= MaxCallDepth)
+        {
+            return null;
+        }
+
+        // Values that flow through locals: `var config = Load(key); cache[key] = config;`
+        foreach (var node in value.DescendantsAndSelf())
+        {
+            if (node is not ILocalReferenceOperation { Local: var local } || !visitedLocals.Add(local))
+            {
+                continue;
+            }
+
+            foreach (var definition in FindLocalDefinitions(methodRoot, local))
+            {
+                var found = ScanValue(definition, methodRoot, visitedLocals, pending, depth + 1, cancellationToken);
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<IOperation> FindLocalDefinitions(IOperation methodRoot, ILocalSymbol local)
+    {
+        foreach (var node in methodRoot.Descendants())
+        {
+            switch (node)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) && declarator.Initializer is { } initializer:
+                    yield return initializer.Value;
+                    break;
+                case IAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    yield return assignment.Value;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Direct external reads in <paramref name="root"/>; the source methods it calls go to <paramref name="callees"/>.</summary>
+    private ExternalSource? ScanTree(IOperation root, List<IMethodSymbol> callees, CancellationToken cancellationToken)
+    {
+        foreach (var node in root.DescendantsAndSelf())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ISymbol? member;
+            switch (node)
+            {
+                case IInvocationOperation invocation:
+                    member = invocation.TargetMethod;
+                    break;
+                case IMethodReferenceOperation reference:
+                    member = reference.Method;
+                    break;
+                case IPropertyReferenceOperation property:
+                    member = property.Property;
+                    break;
+                default:
+                    continue;
+            }
+
+            var direct = ClassifyMember(member);
+            if (direct is not null)
+            {
+                return direct;
+            }
+
+            var method = member switch
+            {
+                IMethodSymbol m => m,
+                IPropertySymbol p => p.GetMethod,
+                _ => null,
+            };
+
+            if (method is not null)
+            {
+                AddCallees(method, callees);
+            }
+        }
+
+        return null;
+    }
+
+    private void AddCallees(IMethodSymbol method, List<IMethodSymbol> callees)
+    {
+        method = method.PartialImplementationPart ?? method.OriginalDefinition;
+        if (IsInSource(method))
+        {
+            callees.Add(method);
+        }
+        else if ((method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface) && !IsFrameworkAssembly(method.ContainingAssembly))
+        {
+            // A library's abstraction: decided in ComputeFacts. Framework interfaces are never followed.
+            callees.Add(method);
+        }
+    }
+
+    private bool IsInSource(IMethodSymbol method)
+        => !method.DeclaringSyntaxReferences.IsEmpty && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly);
+
+    private MethodFacts GetFacts(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (_methodFacts.TryGetValue(method, out var cached))
+        {
+            return cached;
+        }
+
+        var facts = ComputeFacts(method, cancellationToken);
+        return _methodFacts.GetOrAdd(method, facts);
+    }
+
+    private MethodFacts ComputeFacts(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            var implementations = GetImplementations(method);
+            if (!implementations.IsEmpty)
+            {
+                return new MethodFacts(null, implementations);
+            }
+
+            // No implementation in this compilation: the abstraction is implemented elsewhere. Count it as external
+            // when it is the program's own abstraction, or an asynchronous one from a library (async calls through
+            // an interface are I/O in practice). Framework interfaces (IEnumerable, IComparer, ...) are not.
+            var declaredHere = SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly);
+            if (declaredHere || (!IsFrameworkAssembly(method.ContainingAssembly) && IsAwaitable(method.ReturnType)))
+            {
+                return new MethodFacts(new ExternalSource(ExternalSourceKind.Abstraction, method), ImmutableArray<IMethodSymbol>.Empty);
+            }
+
+            return MethodFacts.None;
+        }
+
+        if (!IsInSource(method))
+        {
+            return MethodFacts.None;
+        }
+
+        var callees = new List<IMethodSymbol>();
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var node = reference.GetSyntax(cancellationToken);
+#pragma warning disable RS1030 // The driver gives analyzers a compilation whose semantic models are cached and shared, so this costs one lookup per followed method; results are cached per compilation.
+            var model = _compilation.GetSemanticModel(node.SyntaxTree);
+#pragma warning restore RS1030
+            var operation = model.GetOperation(node, cancellationToken);
+            if (operation is null)
+            {
+                continue;
+            }
+
+            var direct = ScanTree(operation, callees, cancellationToken);
+            if (direct is not null)
+            {
+                return new MethodFacts(direct, ImmutableArray<IMethodSymbol>.Empty);
+            }
+        }
+
+        return new MethodFacts(null, callees.ToImmutableArray());
+    }
+
+    private ImmutableArray<IMethodSymbol> GetImplementations(IMethodSymbol member)
+    {
+        if (_implementations.TryGetValue(member, out var cached))
+        {
+            return cached;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        var declaringType = member.ContainingType;
+        foreach (var type in _sourceTypes.Value)
+        {
+            if (type.IsAbstract && declaringType.TypeKind != TypeKind.Interface)
+            {
+                continue;
+            }
+
+            if (declaringType.TypeKind == TypeKind.Interface)
+            {
+                if (!Implements(type, declaringType))
+                {
+                    continue;
+                }
+
+                if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation && !implementation.IsAbstract)
+                {
+                    builder.Add(implementation.OriginalDefinition);
+                }
+            }
+            else
+            {
+                foreach (var candidate in type.GetMembers(member.Name))
+                {
+                    if (candidate is IMethodSymbol { IsOverride: true } overriding && Overrides(overriding, member))
+                    {
+                        builder.Add(overriding.OriginalDefinition);
+                    }
+                }
+            }
+        }
+
+        var result = builder.ToImmutable();
+        return _implementations.GetOrAdd(member, result);
+    }
+
+    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol @interface)
+    {
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, @interface.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Overrides(IMethodSymbol method, IMethodSymbol baseMethod)
+    {
+        for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseMethod.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ImmutableArray<INamedTypeSymbol> CollectSourceTypes()
+    {
+        var builder = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        var stack = new Stack<INamespaceOrTypeSymbol>();
+        stack.Push(_compilation.Assembly.GlobalNamespace);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            foreach (var member in current.GetMembers())
+            {
+                if (member is INamespaceSymbol ns)
+                {
+                    stack.Push(ns);
+                }
+                else if (member is INamedTypeSymbol type)
+                {
+                    if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+                    {
+                        builder.Add(type);
+                    }
+
+                    stack.Push(type);
+                }
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The external source a member reads directly, by its containing type, that type's bases and namespace.</summary>
+    private ExternalSource? ClassifyMember(ISymbol member)
+    {
+        var type = member.ContainingType;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (_environment is not null && SymbolEqualityComparer.Default.Equals(type, _environment))
+        {
+            return member.Name is "GetEnvironmentVariable" or "GetEnvironmentVariables" or "ExpandEnvironmentVariables"
+                ? new ExternalSource(ExternalSourceKind.Environment, member)
+                : null;
+        }
+
+        var kind = ClassifyType(type);
+        return kind is null ? null : new ExternalSource(kind.Value, member);
+    }
+
+    private ExternalSourceKind? ClassifyType(INamedTypeSymbol type)
+    {
+        type = type.OriginalDefinition;
+        if (_typeKinds.TryGetValue(type, out var cached))
+        {
+            return cached;
+        }
+
+        var kind = ComputeTypeKind(type);
+        _typeKinds.TryAdd(type, kind);
+        return kind;
+    }
+
+    private ExternalSourceKind? ComputeTypeKind(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (_knownTypes.TryGetValue(current.OriginalDefinition, out var kind))
+            {
+                return kind;
+            }
+
+            var ns = NamespaceKind(current.ContainingNamespace);
+            if (ns is not null)
+            {
+                return ns;
+            }
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (_knownTypes.TryGetValue(@interface.OriginalDefinition, out var kind))
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    private static ExternalSourceKind? NamespaceKind(INamespaceSymbol? ns)
+    {
+        if (ns is null || ns.IsGlobalNamespace)
+        {
+            return null;
+        }
+
+        var name = ns.ToDisplayString();
+        foreach (var (prefix, kind) in s_namespaces)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal)
+                && (name.Length == prefix.Length || name[prefix.Length] == '.'))
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsFrameworkAssembly(IAssemblySymbol? assembly)
+    {
+        var name = assembly?.Name;
+        return name is null
+            || name == "mscorlib"
+            || name == "netstandard"
+            || name.StartsWith("System", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft", StringComparison.Ordinal);
+    }
+
+    private bool IsAwaitable(ITypeSymbol type)
+    {
+        var definition = type.OriginalDefinition;
+        return SymbolEqualityComparer.Default.Equals(definition, _task)
+            || SymbolEqualityComparer.Default.Equals(definition, _taskOfT)
+            || SymbolEqualityComparer.Default.Equals(definition, _valueTask)
+            || SymbolEqualityComparer.Default.Equals(definition, _valueTaskOfT);
+    }
+
+    private sealed class MethodFacts
+    {
+        public static readonly MethodFacts None = new(null, ImmutableArray<IMethodSymbol>.Empty);
+
+        public MethodFacts(ExternalSource? direct, ImmutableArray<IMethodSymbol> callees)
+        {
+            Direct = direct;
+            Callees = callees;
+        }
+
+        public ExternalSource? Direct { get; }
+
+        public ImmutableArray<IMethodSymbol> Callees { get; }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>How a member of a keyed collection is used by a memo.</summary>
+internal enum CollectionAccess
+{
+    None,
+
+    /// <summary><c>TryGetValue</c>, <c>ContainsKey</c>, <c>GetValueOrDefault</c>, an indexer read.</summary>
+    Lookup,
+
+    /// <summary><c>Add</c>, <c>TryAdd</c>, <c>AddOrUpdate</c>, an indexer write.</summary>
+    Insert,
+
+    /// <summary><c>GetOrAdd</c>: lookup and insertion in one call.</summary>
+    LookupOrInsert,
+
+    /// <summary><c>Remove</c>, <c>TryRemove</c>, <c>Clear</c>: the owner manages invalidation.</summary>
+    Evict,
+}
+
+/// <summary>
+/// The mutable keyed collections that can serve as a memo, and the key types whose key space is
+/// derived from code (types, members, enums) rather than from data. Resolved once per compilation.
+/// </summary>
+internal sealed class KeyedCollections
+{
+    private readonly ImmutableHashSet<INamedTypeSymbol> _genericDictionaries;
+    private readonly INamedTypeSymbol? _hashtable;
+    private readonly ImmutableArray<INamedTypeSymbol> _codeDerivedKeyTypes;
+
+    private KeyedCollections(ImmutableHashSet<INamedTypeSymbol> genericDictionaries, INamedTypeSymbol? hashtable, ImmutableArray<INamedTypeSymbol> codeDerivedKeyTypes)
+    {
+        _genericDictionaries = genericDictionaries;
+        _hashtable = hashtable;
+        _codeDerivedKeyTypes = codeDerivedKeyTypes;
+    }
+
+    public static KeyedCollections? Create(Compilation compilation)
+    {
+        var dictionaries = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var name in new[]
+        {
+            "System.Collections.Generic.Dictionary`2",
+            "System.Collections.Generic.SortedDictionary`2",
+            "System.Collections.Generic.SortedList`2",
+            "System.Collections.Generic.IDictionary`2",
+            "System.Collections.Concurrent.ConcurrentDictionary`2",
+        })
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                dictionaries.Add(type);
+            }
+        }
+
+        var hashtable = compilation.GetTypeByMetadataName("System.Collections.Hashtable");
+        if (dictionaries.Count == 0 && hashtable is null)
+        {
+            return null;
+        }
+
+        var keys = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var name in new[]
+        {
+            "System.Type",
+            "System.Reflection.MemberInfo",
+            "System.Reflection.ParameterInfo",
+            "System.Reflection.Assembly",
+            "System.Reflection.Module",
+            "System.RuntimeTypeHandle",
+            "System.RuntimeMethodHandle",
+            "System.RuntimeFieldHandle",
+        })
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                keys.Add(type);
+            }
+        }
+
+        return new KeyedCollections(dictionaries.ToImmutable(), hashtable, keys.ToImmutable());
+    }
+
+    /// <summary>
+    /// True when <paramref name="type"/> is a mutable keyed collection; <paramref name="keyType"/> is its key type
+    /// (null for <c>Hashtable</c>).
+    /// </summary>
+    public bool IsKeyedCollection(ITypeSymbol type, out ITypeSymbol? keyType)
+    {
+        keyType = null;
+        if (type is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        if (_hashtable is not null && SymbolEqualityComparer.Default.Equals(named, _hashtable))
+        {
+            return true;
+        }
+
+        if (named.IsGenericType && named.TypeArguments.Length == 2 && _genericDictionaries.Contains(named.OriginalDefinition))
+        {
+            keyType = named.TypeArguments[0];
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Keys of type <c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>, an enum or <c>bool</c> (or a tuple holding one
+    /// of those) name things the program's own code defines: such a cache is bounded and cannot go stale.
+    /// </summary>
+    public bool IsCodeDerivedKey(ITypeSymbol? keyType)
+    {
+        if (keyType is null)
+        {
+            return false;
+        }
+
+        if (keyType.TypeKind == TypeKind.Enum || keyType.SpecialType == SpecialType.System_Boolean)
+        {
+            return true;
+        }
+
+        if (keyType is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            foreach (var element in tuple.TupleElements)
+            {
+                if (IsCodeDerivedKey(element.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        for (var current = keyType; current is not null; current = current.BaseType)
+        {
+            foreach (var codeType in _codeDerivedKeyTypes)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, codeType))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Classifies a method called on a keyed collection by its name.</summary>
+    public static CollectionAccess ClassifyMethod(string name) => name switch
+    {
+        "TryGetValue" or "ContainsKey" or "GetValueOrDefault" or "Contains" => CollectionAccess.Lookup,
+        "Add" or "TryAdd" or "AddOrUpdate" => CollectionAccess.Insert,
+        "GetOrAdd" => CollectionAccess.LookupOrInsert,
+        "Remove" or "TryRemove" or "Clear" => CollectionAccess.Evict,
+        _ => CollectionAccess.None,
+    };
+
+    /// <summary>The parameter names that carry the inserted value, for <see cref="CollectionAccess.Insert"/> and <see cref="CollectionAccess.LookupOrInsert"/> calls.</summary>
+    public static readonly ImmutableHashSet<string> ValueParameterNames = ImmutableHashSet.Create(
+        "value", "valueFactory", "addValue", "addValueFactory");
+}
