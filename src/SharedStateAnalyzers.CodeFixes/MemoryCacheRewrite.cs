@@ -69,8 +69,12 @@ internal static class MemoryCacheRewrite
         }
 
         var valueType = dictionaryType.TypeArguments[1];
+        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         var context = new ShapeContext(
             model,
+            text,
+            SyntaxHelpers.GetNewLine(root),
+            GetIndentUnit(text, owner),
             field,
             valueType.ToMinimalDisplayString(model, fieldDeclaration.SpanStart),
             valueType.IsReferenceType ? "!" : string.Empty,
@@ -86,7 +90,7 @@ internal static class MemoryCacheRewrite
         var editor = new SyntaxEditor(root, document.Project.Solution.Services);
         foreach (var memo in memos)
         {
-            editor.ReplaceNode(memo.Replaced[0], memo.Replacement.WithTriviaFrom(memo.Replaced[0]).WithAdditionalAnnotations(Formatter.Annotation));
+            editor.ReplaceNode(memo.Replaced[0], memo.Replacement.WithLeadingTrivia(memo.Replaced[0].GetLeadingTrivia()).WithTrailingTrivia(memo.Replaced[memo.Replaced.Count - 1].GetTrailingTrivia()));
             for (var i = 1; i < memo.Replaced.Count; i++)
             {
                 editor.RemoveNode(memo.Replaced[i], SyntaxRemoveOptions.KeepNoTrivia);
@@ -99,17 +103,11 @@ internal static class MemoryCacheRewrite
                 (parameterName == field.Name ? "this." : string.Empty) + field.Name + " = " + parameterName + ";" + newLine)
             .WithAdditionalAnnotations(Formatter.Annotation);
 
-        var newField = SyntaxHelpers.EnsureReadOnly(SyntaxHelpers.RemoveModifier(fieldDeclaration, SyntaxKind.StaticKeyword));
-        newField = newField.WithDeclaration(newField.Declaration
-            .WithType(SyntaxFactory.ParseTypeName("IMemoryCache").WithTriviaFrom(newField.Declaration.Type))
-            .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithIdentifier(declarator.Identifier.WithTrailingTrivia()).WithInitializer(null))));
-        editor.ReplaceNode(fieldDeclaration, newField);
-
         if (constructor.DeclaringSyntaxReferences.IsEmpty)
         {
-            var text = "public " + owner.Identifier.ValueText + "(IMemoryCache " + parameterName + ")" + newLine
+            var constructorText = "public " + owner.Identifier.ValueText + "(IMemoryCache " + parameterName + ")" + newLine
                 + "{" + newLine + assignment.ToFullString() + "}" + newLine;
-            var newConstructor = ((ConstructorDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(text)!)
+            var newConstructor = ((ConstructorDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(constructorText)!)
                 .WithLeadingTrivia(SyntaxFactory.EndOfLine(newLine))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             var lastField = owner.Members.OfType<FieldDeclarationSyntax>().Last();
@@ -131,9 +129,16 @@ internal static class MemoryCacheRewrite
                     .WithType(SyntaxFactory.ParseTypeName("IMemoryCache").WithTrailingTrivia(SyntaxFactory.Space));
                 return ctor
                     .WithParameterList(ctor.ParameterList.AddParameters(parameter))
-                    .WithBody(ctor.Body!.WithStatements(ctor.Body.Statements.Insert(0, assignment)));
+                    .WithBody(ctor.Body!.WithStatements(ctor.Body.Statements.Add(assignment)));
             });
         }
+
+        // The field last: a new constructor may have been inserted after it.
+        var newField = SyntaxHelpers.EnsureReadOnly(SyntaxHelpers.RemoveModifier(fieldDeclaration, SyntaxKind.StaticKeyword));
+        newField = newField.WithDeclaration(newField.Declaration
+            .WithType(SyntaxFactory.ParseTypeName("IMemoryCache").WithTriviaFrom(newField.Declaration.Type))
+            .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithIdentifier(declarator.Identifier.WithTrailingTrivia()).WithInitializer(null))));
+        editor.ReplaceNode(fieldDeclaration, (current, _) => ((FieldDeclarationSyntax)current).WithModifiers(newField.Modifiers).WithDeclaration(newField.Declaration));
 
         var newRoot = editor.GetChangedRoot();
         var position = fieldDeclaration.SpanStart;
@@ -265,8 +270,8 @@ internal static class MemoryCacheRewrite
             return null;
         }
 
-        var factory = BuildFactory(body.Take(body.Count - 1), value, null, context);
-        return new Memo(new SyntaxNode[] { statements[index], statements[index + 1] }, SyntaxFactory.ParseStatement("return " + BuildGetOrCreate(key, factory, context, factory.IsAsync) + ";"));
+        var factory = BuildFactory(body.Take(body.Count - 1), value, null, context, body[body.Count - 1], statements[index + 1]);
+        return new Memo(new SyntaxNode[] { statements[index], statements[index + 1] }, SyntaxFactory.ParseStatement("return " + BuildGetOrCreate(statements[index], key, factory, context, factory.IsAsync) + ";"));
     }
 
     /// <summary><c>if (F.TryGetValue(k, out var x)) return x; …; F[k] = v; return v;</c></summary>
@@ -299,9 +304,9 @@ internal static class MemoryCacheRewrite
                 return null;
             }
 
-            var factory = BuildFactory(moved, value, outVariable.Identifier, context);
+            var factory = BuildFactory(moved, value, outVariable.Identifier, context, statements[insertion], statements[insertion + 1]);
             var replaced = statements.Skip(index).Take(insertion - index + 2).Cast<SyntaxNode>().ToArray();
-            return new Memo(replaced, SyntaxFactory.ParseStatement("return " + BuildGetOrCreate(key, factory, context, factory.IsAsync) + ";"));
+            return new Memo(replaced, SyntaxFactory.ParseStatement("return " + BuildGetOrCreate(statements[index], key, factory, context, factory.IsAsync) + ";"));
         }
 
         return null;
@@ -331,9 +336,9 @@ internal static class MemoryCacheRewrite
             return null;
         }
 
-        var factory = BuildFactory(moved, lastAssignment.Right, null, context);
+        var factory = BuildFactory(moved, lastAssignment.Right, null, context, body[body.Count - 2], body[body.Count - 1]);
         var declaredType = outVariable.Parent is DeclarationExpressionSyntax { Type: { IsVar: false } explicitType } ? explicitType.ToString() : "var";
-        var statement = SyntaxFactory.ParseStatement(declaredType + " " + outVariable.Identifier.ValueText + " = " + BuildGetOrCreate(key, factory, context, factory.IsAsync) + ";");
+        var statement = SyntaxFactory.ParseStatement(declaredType + " " + outVariable.Identifier.ValueText + " = " + BuildGetOrCreate(statements[index], key, factory, context, factory.IsAsync) + ";");
         return new Memo(new SyntaxNode[] { statements[index] }, statement);
     }
 
@@ -395,7 +400,7 @@ internal static class MemoryCacheRewrite
             return null;
         }
 
-        return new Memo(new SyntaxNode[] { invocation }, SyntaxFactory.ParseExpression(BuildGetOrCreate(key, factory, context, useAsyncApi: false)));
+        return new Memo(new SyntaxNode[] { invocation }, SyntaxFactory.ParseExpression(BuildGetOrCreate(invocation, key, factory, context, useAsyncApi: false)));
     }
 
     private static LambdaExpressionSyntax SubstituteParameter(LambdaExpressionSyntax lambda, ISymbol parameter, ExpressionSyntax key, ShapeContext context)
@@ -410,8 +415,13 @@ internal static class MemoryCacheRewrite
     /// <c>F.GetOrCreate&lt;T&gt;((prefix, key), entry => { expiration; …; return value; })</c>, or with
     /// <paramref name="useAsyncApi"/> <c>(await F.GetOrCreateAsync&lt;T&gt;(…, async entry => …))</c>.
     /// </summary>
-    private static string BuildGetOrCreate(ExpressionSyntax key, Factory factory, ShapeContext context, bool useAsyncApi)
+    private static string BuildGetOrCreate(SyntaxNode replaced, ExpressionSyntax key, Factory factory, ShapeContext context, bool useAsyncApi)
     {
+        // The formatter keeps a block lambda's lines where they are, so the text is laid out here: braces at the
+        // indentation of the line the memo starts on, the body one level deeper.
+        var indent = LineIndentation(context.Text, replaced.SpanStart);
+        var inner = indent + context.IndentUnit;
+        var newLine = context.NewLine;
         var entry = factory.Mentions("entry") ? "cacheEntry" : "entry";
         var builder = new StringBuilder();
         builder.Append(useAsyncApi ? "(await " : string.Empty)
@@ -420,23 +430,74 @@ internal static class MemoryCacheRewrite
             .Append(context.ValueType)
             .Append(">((\"").Append(context.KeyPrefix).Append("\", ").Append(key.WithoutTrivia().ToString()).Append("), ")
             .Append(factory.IsAsync ? "async " : string.Empty)
-            .Append(entry).Append(" =>\n{\n")
-            .Append(entry).Append(".AbsoluteExpirationRelativeToNow = ").Append(DefaultExpiration).Append(";\n");
-        foreach (var statement in factory.Statements)
+            .Append(entry).Append(" =>").Append(newLine)
+            .Append(indent).Append('{').Append(newLine)
+            .Append(inner).Append(entry).Append(".AbsoluteExpirationRelativeToNow = ").Append(DefaultExpiration).Append(';').Append(newLine);
+        foreach (var line in Reindent(factory.Statements, inner))
         {
-            builder.Append(statement.Trim()).Append('\n');
+            builder.Append(line).Append(newLine);
         }
 
         if (factory.Result is not null)
         {
-            builder.Append("return ").Append(factory.Result).Append(";\n");
+            builder.Append(inner).Append("return ").Append(factory.Result).Append(';').Append(newLine);
         }
 
-        builder.Append('}').Append(')').Append(useAsyncApi ? ")" : string.Empty).Append(context.Suppression);
+        builder.Append(indent).Append('}').Append(')').Append(useAsyncApi ? ")" : string.Empty).Append(context.Suppression);
         return builder.ToString();
     }
 
-    private static Factory BuildFactory(IEnumerable<StatementSyntax> moved, ExpressionSyntax value, SyntaxToken? outVariable, ShapeContext context)
+    /// <summary>The lines of <paramref name="statements"/> with their common indentation replaced by <paramref name="indent"/>.</summary>
+    private static IEnumerable<string> Reindent(IEnumerable<string> statements, string indent)
+    {
+        var lines = new List<string>();
+        foreach (var statement in statements)
+        {
+            var text = statement.Replace("\r\n", "\n").Trim('\n');
+            lines.AddRange(text.Split('\n').Select(l => l.TrimEnd()));
+        }
+
+        var common = lines.Where(l => l.Length > 0).Select(l => l.Length - l.TrimStart().Length).DefaultIfEmpty(0).Min();
+        foreach (var line in lines)
+        {
+            yield return line.Length == 0 ? string.Empty : indent + line.Substring(System.Math.Min(common, line.Length - line.TrimStart().Length));
+        }
+    }
+
+    private static string LineIndentation(SourceText text, int position)
+    {
+        var line = text.Lines.GetLineFromPosition(position);
+        var end = line.Start;
+        while (end < line.End && char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        return text.ToString(TextSpan.FromBounds(line.Start, end));
+    }
+
+    /// <summary>One level of indentation as the file writes it: a member's indentation less its class's.</summary>
+    private static string GetIndentUnit(SourceText text, ClassDeclarationSyntax owner)
+    {
+        var classIndent = LineIndentation(text, owner.SpanStart);
+        var member = owner.Members.FirstOrDefault();
+        if (member is not null)
+        {
+            var memberIndent = LineIndentation(text, member.SpanStart);
+            if (memberIndent.Length > classIndent.Length && memberIndent.StartsWith(classIndent, System.StringComparison.Ordinal))
+            {
+                return memberIndent.Substring(classIndent.Length);
+            }
+        }
+
+        return "    ";
+    }
+
+    /// <summary>
+    /// The factory's statements: <paramref name="moved"/>, then the comments of the statements the rewrite removes
+    /// (<paramref name="removed"/>), so that no comment is lost; the factory returns <paramref name="value"/>.
+    /// </summary>
+    private static Factory BuildFactory(IEnumerable<StatementSyntax> moved, ExpressionSyntax value, SyntaxToken? outVariable, ShapeContext context, params SyntaxNode[] removed)
     {
         var statements = new List<string>();
         var movedList = moved.ToList();
@@ -446,6 +507,17 @@ internal static class MemoryCacheRewrite
         }
 
         statements.AddRange(movedList.Select(s => s.ToFullString()));
+        foreach (var node in removed)
+        {
+            foreach (var trivia in node.GetLeadingTrivia().Concat(node.GetTrailingTrivia()))
+            {
+                if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                {
+                    statements.Add(trivia.ToFullString());
+                }
+            }
+        }
+
         var isAsync = movedList.Any(HasAwait) || HasAwait(value);
         return new Factory(statements, value.ToString(), isAsync);
     }
@@ -546,9 +618,12 @@ internal static class MemoryCacheRewrite
 
     private sealed class ShapeContext
     {
-        public ShapeContext(SemanticModel model, IFieldSymbol field, string valueType, string suppression, string keyPrefix, CancellationToken cancellationToken)
+        public ShapeContext(SemanticModel model, SourceText text, string newLine, string indentUnit, IFieldSymbol field, string valueType, string suppression, string keyPrefix, CancellationToken cancellationToken)
         {
             Model = model;
+            Text = text;
+            NewLine = newLine;
+            IndentUnit = indentUnit;
             Field = field;
             ValueType = valueType;
             Suppression = suppression;
@@ -557,6 +632,12 @@ internal static class MemoryCacheRewrite
         }
 
         public SemanticModel Model { get; }
+
+        public SourceText Text { get; }
+
+        public string NewLine { get; }
+
+        public string IndentUnit { get; }
 
         public IFieldSymbol Field { get; }
 
