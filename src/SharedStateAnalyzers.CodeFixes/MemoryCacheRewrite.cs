@@ -68,6 +68,7 @@ internal static class MemoryCacheRewrite
             return null;
         }
 
+        var fieldName = SyntaxHelpers.InstanceFieldName(field);
         var valueType = dictionaryType.TypeArguments[1];
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         var context = new ShapeContext(
@@ -76,9 +77,10 @@ internal static class MemoryCacheRewrite
             SyntaxHelpers.GetNewLine(root),
             GetIndentUnit(text, owner),
             field,
+            fieldName,
             valueType.ToMinimalDisplayString(model, fieldDeclaration.SpanStart),
             valueType.IsReferenceType ? "!" : string.Empty,
-            type.ToDisplayString() + "." + field.Name,
+            type.ToDisplayString() + "." + fieldName,
             cancellationToken);
 
         var memos = FindMemos(owner, context);
@@ -98,9 +100,9 @@ internal static class MemoryCacheRewrite
         }
 
         var newLine = SyntaxHelpers.GetNewLine(root);
-        var parameterName = GetParameterName(field.Name);
+        var parameterName = GetParameterName(fieldName);
         var assignment = SyntaxFactory.ParseStatement(
-                (parameterName == field.Name ? "this." : string.Empty) + field.Name + " = " + parameterName + ";" + newLine)
+                (parameterName == fieldName ? "this." : string.Empty) + fieldName + " = " + parameterName + ";" + newLine)
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         if (constructor.DeclaringSyntaxReferences.IsEmpty)
@@ -137,7 +139,7 @@ internal static class MemoryCacheRewrite
         var newField = SyntaxHelpers.EnsureReadOnly(SyntaxHelpers.RemoveModifier(fieldDeclaration, SyntaxKind.StaticKeyword));
         newField = newField.WithDeclaration(newField.Declaration
             .WithType(SyntaxFactory.ParseTypeName("IMemoryCache").WithTriviaFrom(newField.Declaration.Type))
-            .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithIdentifier(declarator.Identifier.WithTrailingTrivia()).WithInitializer(null))));
+            .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithIdentifier(SyntaxFactory.Identifier(fieldName).WithLeadingTrivia(declarator.Identifier.LeadingTrivia)).WithInitializer(null))));
         editor.ReplaceNode(fieldDeclaration, (current, _) => ((FieldDeclarationSyntax)current).WithModifiers(newField.Modifiers).WithDeclaration(newField.Declaration));
 
         var newRoot = editor.GetChangedRoot();
@@ -425,7 +427,7 @@ internal static class MemoryCacheRewrite
         var entry = factory.Mentions("entry") ? "cacheEntry" : "entry";
         var builder = new StringBuilder();
         builder.Append(useAsyncApi ? "(await " : string.Empty)
-            .Append(context.Field.Name)
+            .Append(context.FieldName)
             .Append(useAsyncApi ? ".GetOrCreateAsync<" : ".GetOrCreate<")
             .Append(context.ValueType)
             .Append(">((\"").Append(context.KeyPrefix).Append("\", ").Append(key.WithoutTrivia().ToString()).Append("), ")
@@ -618,13 +620,14 @@ internal static class MemoryCacheRewrite
 
     private sealed class ShapeContext
     {
-        public ShapeContext(SemanticModel model, SourceText text, string newLine, string indentUnit, IFieldSymbol field, string valueType, string suppression, string keyPrefix, CancellationToken cancellationToken)
+        public ShapeContext(SemanticModel model, SourceText text, string newLine, string indentUnit, IFieldSymbol field, string fieldName, string valueType, string suppression, string keyPrefix, CancellationToken cancellationToken)
         {
             Model = model;
             Text = text;
             NewLine = newLine;
             IndentUnit = indentUnit;
             Field = field;
+            FieldName = fieldName;
             ValueType = valueType;
             Suppression = suppression;
             KeyPrefix = keyPrefix;
@@ -640,6 +643,9 @@ internal static class MemoryCacheRewrite
         public string IndentUnit { get; }
 
         public IFieldSymbol Field { get; }
+
+        /// <summary>The name the field has after the rewrite (a static <c>s_</c> prefix becomes <c>_</c>).</summary>
+        public string FieldName { get; }
 
         public string ValueType { get; }
 

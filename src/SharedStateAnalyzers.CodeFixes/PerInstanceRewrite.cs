@@ -54,17 +54,27 @@ internal static class PerInstanceRewrite
             return null;
         }
 
+        var newName = SyntaxHelpers.InstanceFieldName(storage);
         var editor = new SyntaxEditor(root, document.Project.Solution.Services);
         foreach (var name in references.Names)
         {
             var reference = CacheFieldReferences.GetQualifiedReference(model, name, cancellationToken);
-            if (reference != name)
+            var renamed = name.WithIdentifier(SyntaxFactory.Identifier(newName).WithTriviaFrom(name.Identifier));
+            if (reference != name || newName != name.Identifier.ValueText)
             {
-                editor.ReplaceNode(reference, name.WithTriviaFrom(reference));
+                editor.ReplaceNode(reference, renamed.WithTriviaFrom(reference));
             }
         }
 
-        editor.ReplaceNode(member, (current, _) => SyntaxHelpers.RemoveModifier((MemberDeclarationSyntax)current, SyntaxKind.StaticKeyword));
+        editor.ReplaceNode(member, (current, _) => Rename(SyntaxHelpers.RemoveModifier((MemberDeclarationSyntax)current, SyntaxKind.StaticKeyword), newName));
         return document.WithSyntaxRoot(editor.GetChangedRoot());
     }
+
+    private static MemberDeclarationSyntax Rename(MemberDeclarationSyntax member, string newName) => member switch
+    {
+        FieldDeclarationSyntax field => field.WithDeclaration(field.Declaration.WithVariables(SyntaxFactory.SingletonSeparatedList(
+            field.Declaration.Variables[0].WithIdentifier(SyntaxFactory.Identifier(newName).WithTriviaFrom(field.Declaration.Variables[0].Identifier))))),
+        PropertyDeclarationSyntax property => property.WithIdentifier(SyntaxFactory.Identifier(newName).WithTriviaFrom(property.Identifier)),
+        _ => member,
+    };
 }

@@ -56,6 +56,22 @@ internal static class SyntaxHelpers
         return field.WithModifiers(field.Modifiers.Add(SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword).WithTrailingTrivia(SyntaxFactory.Space)));
     }
 
+    /// <summary>
+    /// The name a static field takes when it becomes an instance field: the <c>s_</c> prefix of the .NET naming
+    /// convention becomes <c>_</c>, unless the type already has a member of that name.
+    /// </summary>
+    public static string InstanceFieldName(ISymbol field)
+    {
+        var name = field.Name;
+        if (!name.StartsWith("s_", StringComparison.Ordinal) || name.Length == 2)
+        {
+            return name;
+        }
+
+        var renamed = "_" + name.Substring(2);
+        return field.ContainingType.GetMembers(renamed).IsEmpty ? renamed : name;
+    }
+
     /// <summary>The end-of-line sequence a document uses.</summary>
     public static string GetNewLine(SyntaxNode root)
     {

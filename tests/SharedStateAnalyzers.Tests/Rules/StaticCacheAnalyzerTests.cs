@@ -1,0 +1,846 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA001: what is reported, with which message, and what is left alone.</summary>
+public sealed class StaticCacheAnalyzerTests
+{
+    private static AnalyzerTest Test(string source, References references = References.Net)
+        => AnalyzerTest.Create<StaticCacheAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static string Message(string field, string what)
+        => $"'{field}' caches {what} in a process-wide collection: its entries never expire, are never seen by other processes, and grow without bound";
+
+    // ---------------------------------------------------------------- flagged
+
+    [Fact]
+    public async Task Seed_ContainsKeyThenInsert_FromDbContext()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed class CarrierConfig { public string ScacCode { get; set; } = ""; public bool Enabled { get; set; } }
+
+            public sealed class ConfigDbContext : DbContext
+            {
+                public DbSet<CarrierConfig> Carriers => Set<CarrierConfig>();
+            }
+
+            public sealed class ConfigGetter
+            {
+                private static readonly Dictionary<string, CarrierConfig> {|#0:_configCache|} = new();
+
+                public CarrierConfig GetConfig(string scacCode)
+                {
+                    if (!_configCache.ContainsKey(scacCode))
+                    {
+                        var config = PrepareConfig(scacCode);
+                        _configCache[scacCode] = config;
+                    }
+
+                    return _configCache[scacCode];
+                }
+
+                private CarrierConfig PrepareConfig(string scacCode)
+                {
+                    using var db = new ConfigDbContext();
+                    return db.Carriers.AsNoTracking().Single(c => c.ScacCode == scacCode);
+                }
+            }
+            """, References.EntityFrameworkCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_configCache", "data read from a database")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TryGetValueThenInsert_FromFile()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class PriceLookup
+            {
+                private static readonly Dictionary<string, decimal> {|#0:_prices|} = new();
+
+                public decimal GetPrice(string sku)
+                {
+                    if (!_prices.TryGetValue(sku, out var price))
+                    {
+                        price = decimal.Parse(File.ReadAllText(Path.Combine("prices", sku)));
+                        _prices[sku] = price;
+                    }
+
+                    return price;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_prices", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task GetOrAdd_WithFactory_FromHttpClient()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class RatesClient
+            {
+                private static readonly ConcurrentDictionary<string, Task<string>> {|#0:s_rates|} = new();
+                private readonly HttpClient _http = new();
+
+                public Task<string> GetRateAsync(string currency)
+                    => s_rates.GetOrAdd(currency, c => _http.GetStringAsync("https://rates.example/" + c));
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_rates", "data read over the network")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Async_TryGetValueEarlyReturn_AwaitingTheNetwork()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class ProfileClient
+            {
+                private static readonly Dictionary<string, string> [|_profiles|] = new();
+                private readonly HttpClient _http = new();
+
+                public async Task<string> GetProfileAsync(string userId)
+                {
+                    if (_profiles.TryGetValue(userId, out var cached))
+                    {
+                        return cached;
+                    }
+
+                    var profile = await _http.GetStringAsync("https://profiles.example/" + userId);
+                    _profiles[userId] = profile;
+                    return profile;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task GetOrAdd_ThroughTheProjectsOwnUnimplementedInterface()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Threading.Tasks;
+
+            public interface ITariffRepository
+            {
+                Task<decimal> LoadTariffAsync(string lane);
+            }
+
+            public sealed class TariffService
+            {
+                private static readonly ConcurrentDictionary<string, Task<decimal>> {|#0:_tariffs|} = new();
+                private readonly ITariffRepository _repository;
+
+                public TariffService(ITariffRepository repository) => _repository = repository;
+
+                public Task<decimal> GetAsync(string lane) => _tariffs.GetOrAdd(lane, _repository.LoadTariffAsync);
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_tariffs", "data from 'ITariffRepository.LoadTariffAsync'")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task IndexerReadThenWrite_FromConfiguration()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.Configuration;
+
+            public sealed class FeatureFlags
+            {
+                private static readonly Dictionary<string, string?> {|#0:_flags|} = new();
+                private readonly IConfiguration _configuration;
+
+                public FeatureFlags(IConfiguration configuration) => _configuration = configuration;
+
+                public string? Get(string name)
+                {
+                    if (_flags.ContainsKey(name))
+                    {
+                        return _flags[name];
+                    }
+
+                    _flags[name] = _configuration["Features:" + name];
+                    return _flags[name];
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_flags", "configuration values")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticClass_FromEnvironment()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class Settings
+            {
+                private static readonly Dictionary<string, string> {|#0:Values|} = new();
+
+                public static string Get(string name)
+                {
+                    if (!Values.TryGetValue(name, out var value))
+                    {
+                        value = Environment.GetEnvironmentVariable(name) ?? "";
+                        Values.Add(name, value);
+                    }
+
+                    return value;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("Values", "environment variables")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticAutoProperty()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class TemplateStore
+            {
+                private static Dictionary<string, string> [|Templates|] { get; } = new();
+
+                public string Load(string name)
+                {
+                    if (!Templates.TryGetValue(name, out var template))
+                    {
+                        template = File.ReadAllText(name + ".html");
+                        Templates[name] = template;
+                    }
+
+                    return template;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FollowsSourceCallsThreeLevelsDeep_ToAdoNet()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Data.Common;
+
+            public sealed class CustomerNames
+            {
+                private static readonly Dictionary<int, string> {|#0:_names|} = new();
+                private readonly DbConnection _connection;
+
+                public CustomerNames(DbConnection connection) => _connection = connection;
+
+                public string Get(int id)
+                {
+                    if (!_names.TryGetValue(id, out var name))
+                    {
+                        name = Load(id);
+                        _names[id] = name;
+                    }
+
+                    return name;
+                }
+
+                private string Load(int id) => Format(Query(id));
+
+                private static string Format(object? value) => value?.ToString() ?? "";
+
+                private object? Query(int id) => Execute("select name from customers where id = " + id);
+
+                private object? Execute(string sql)
+                {
+                    using var command = _connection.CreateCommand();
+                    command.CommandText = sql;
+                    return command.ExecuteScalar();
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_names", "data read from a database")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FollowsInterfaceToItsImplementationInTheProject()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public interface IDocumentSource
+            {
+                string Read(string path);
+            }
+
+            public sealed class DiskDocumentSource : IDocumentSource
+            {
+                public string Read(string path) => File.ReadAllText(path);
+            }
+
+            public sealed class Documents
+            {
+                private static readonly IDictionary<string, string> {|#0:_documents|} = new Dictionary<string, string>();
+                private readonly IDocumentSource _source = new DiskDocumentSource();
+
+                public string Get(string path)
+                {
+                    if (!_documents.ContainsKey(path))
+                    {
+                        _documents.Add(path, _source.Read(path));
+                    }
+
+                    return _documents[path];
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_documents", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RequestData_InAStaticMemo()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class TenantResolver
+            {
+                private static readonly Dictionary<string, string> {|#0:_tenantsByHost|} = new();
+
+                public string Resolve(HttpContext context)
+                {
+                    var host = context.Request.Host.Host;
+                    if (!_tenantsByHost.TryGetValue(host, out var tenant))
+                    {
+                        tenant = context.Request.Headers["X-Tenant"].ToString();
+                        _tenantsByHost[host] = tenant;
+                    }
+
+                    return tenant;
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_tenantsByHost", "request data")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OptionsMonitor_GetValueOrDefaultThenTryAdd()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using Microsoft.Extensions.Options;
+
+            public sealed class MailSettings { public string Host { get; set; } = ""; }
+
+            public sealed class MailSettingsCache
+            {
+                private static readonly ConcurrentDictionary<string, MailSettings> [|_byName|] = new();
+                private readonly IOptionsMonitor<MailSettings> _monitor;
+
+                public MailSettingsCache(IOptionsMonitor<MailSettings> monitor) => _monitor = monitor;
+
+                public MailSettings Get(string name)
+                {
+                    var settings = _byName.GetValueOrDefault(name);
+                    if (settings is null)
+                    {
+                        settings = _monitor.Get(name);
+                        _byName.TryAdd(name, settings);
+                    }
+
+                    return settings;
+                }
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TwoCachesInOneType_AndHashtable()
+    {
+        await Test("""
+            using System.Collections;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class Catalog
+            {
+                private static readonly SortedDictionary<string, string> [|_titles|] = new();
+                private static readonly Hashtable [|_sizes|] = new();
+
+                public string Title(string id)
+                {
+                    if (!_titles.TryGetValue(id, out var title))
+                    {
+                        title = File.ReadAllLines(id)[0];
+                        _titles[id] = title;
+                    }
+
+                    return title;
+                }
+
+                public long Size(string id)
+                {
+                    if (!_sizes.ContainsKey(id))
+                    {
+                        _sizes[id] = new FileInfo(id).Length;
+                    }
+
+                    return (long)_sizes[id]!;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task LookupTable_FilledInStaticConstructor()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class Currencies
+            {
+                private static readonly Dictionary<string, int> Digits = new();
+
+                static Currencies()
+                {
+                    Digits["EUR"] = 2;
+                    Digits["JPY"] = 0;
+                    Digits["PATH"] = Environment.GetEnvironmentVariable("DIGITS")?.Length ?? 2;
+                }
+
+                public static int For(string code) => Digits.TryGetValue(code, out var digits) ? digits : 2;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LookupTable_FromInitializer_ReadOnly()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class StatusText
+            {
+                private static readonly Dictionary<int, string> Texts = new()
+                {
+                    [200] = "OK",
+                    [404] = "Not Found",
+                };
+
+                public string For(int status) => Texts.TryGetValue(status, out var text) ? text : "Unknown";
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReflectionCache_KeyedByType()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.IO;
+            using System.Reflection;
+
+            public static class PropertyCache
+            {
+                private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
+                private static readonly ConcurrentDictionary<(Type, string), string> Templates = new();
+
+                public static PropertyInfo[] For(Type type) => Properties.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance));
+
+                // A Type-keyed key space is bounded by the program's own types, even when a value comes from a file.
+                public static string Template(Type type, string name) => Templates.GetOrAdd((type, name), k => File.ReadAllText(k.Item2));
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MemberInfoAndEnumKeys()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Reflection;
+
+            public enum Region { Eu, Us }
+
+            public sealed class Lookups
+            {
+                private static readonly Dictionary<PropertyInfo, string> Names = new();
+                private static readonly Dictionary<Region, string> Endpoints = new();
+
+                public string Name(PropertyInfo property)
+                {
+                    if (!Names.TryGetValue(property, out var name))
+                    {
+                        name = property.Name.ToLowerInvariant();
+                        Names[property] = name;
+                    }
+
+                    return name;
+                }
+
+                public string Endpoint(Region region)
+                {
+                    if (!Endpoints.TryGetValue(region, out var endpoint))
+                    {
+                        endpoint = File.ReadAllText(region + ".txt");
+                        Endpoints[region] = endpoint;
+                    }
+
+                    return endpoint;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MemoryCacheUser()
+    {
+        await Test("""
+            using System;
+            using System.IO;
+            using Microsoft.Extensions.Caching.Memory;
+
+            public sealed class TemplateService
+            {
+                private readonly IMemoryCache _cache;
+
+                public TemplateService(IMemoryCache cache) => _cache = cache;
+
+                public string Get(string name) => _cache.GetOrCreate(name, entry =>
+                {
+                    entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
+                    return File.ReadAllText(name);
+                })!;
+            }
+            """, References.MemoryCache)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MemoOfCodeDerivedValues()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Text.RegularExpressions;
+
+            public static class Patterns
+            {
+                private static readonly ConcurrentDictionary<string, Regex> Compiled = new();
+                private static readonly Dictionary<string, string> Slugs = new();
+                private static readonly Dictionary<string, DateTime> FirstSeen = new();
+
+                public static Regex Get(string pattern) => Compiled.GetOrAdd(pattern, p => new Regex(p, RegexOptions.Compiled));
+
+                public static string Slug(string title)
+                {
+                    lock (Slugs)
+                    {
+                        if (!Slugs.TryGetValue(title, out var slug))
+                        {
+                            slug = title.Trim().ToLowerInvariant().Replace(' ', '-');
+                            Slugs[title] = slug;
+                        }
+
+                        return slug;
+                    }
+                }
+
+                public static DateTime Seen(string key)
+                {
+                    if (!FirstSeen.ContainsKey(key))
+                    {
+                        FirstSeen[key] = DateTime.UtcNow;
+                    }
+
+                    return FirstSeen[key];
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Registry_ValuesPassedInByTheCaller()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class Handlers
+            {
+                private static readonly Dictionary<string, Func<string, string>> Registered = new();
+
+                public static void Register(string name, Func<string, string> handler)
+                {
+                    if (Registered.ContainsKey(name))
+                    {
+                        throw new InvalidOperationException(name + " is registered");
+                    }
+
+                    Registered[name] = handler;
+                }
+
+                public static string Run(string name, string input) => Registered[name](input);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CacheWithEviction()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.IO;
+
+            public sealed class FileCache
+            {
+                private static readonly ConcurrentDictionary<string, string> Files = new();
+
+                public string Read(string path) => Files.GetOrAdd(path, File.ReadAllText);
+
+                public void Invalidate(string path) => Files.TryRemove(path, out _);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceDictionary_OfAnOrdinaryClass()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class RequestScopedReader
+            {
+                private readonly Dictionary<string, string> _seen = new();
+
+                public string Read(string path)
+                {
+                    if (!_seen.TryGetValue(path, out var text))
+                    {
+                        text = File.ReadAllText(path);
+                        _seen[path] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticDictionary()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class PerThread
+            {
+                [ThreadStatic]
+                private static Dictionary<string, string>? _buffers;
+
+                public string Read(string path)
+                {
+                    var buffers = _buffers ??= new Dictionary<string, string>();
+                    if (!buffers.TryGetValue(path, out var text))
+                    {
+                        text = File.ReadAllText(path);
+                        buffers[path] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FilledAtStartup_ReadElsewhere()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.Configuration;
+
+            public static class Routes
+            {
+                private static readonly Dictionary<string, string> Map = new();
+
+                public static void Load(IConfiguration configuration)
+                {
+                    foreach (var section in configuration.GetSection("Routes").GetChildren())
+                    {
+                        Map[section.Key] = section.Value ?? "";
+                    }
+                }
+
+                public static string? Find(string key) => Map.TryGetValue(key, out var value) ? value : null;
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FrameworkInterfacesAreNotExternal()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Ranker
+            {
+                private static readonly Dictionary<string, int> Ranks = new();
+                private readonly IComparer<string> _comparer = StringComparer.Ordinal;
+                private readonly IEnumerable<string> _names = new[] { "a", "b" };
+
+                public int Rank(string name)
+                {
+                    if (!Ranks.TryGetValue(name, out var rank))
+                    {
+                        rank = 0;
+                        foreach (var other in _names)
+                        {
+                            if (_comparer.Compare(other, name) < 0)
+                            {
+                                rank++;
+                            }
+                        }
+
+                        Ranks[name] = rank;
+                    }
+
+                    return rank;
+                }
+            }
+
+            public sealed class StringComparer
+            {
+                public static IComparer<string> Ordinal => Comparer<string>.Default;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task GeneratedCode()
+    {
+        await Test("""
+            // <auto-generated/>
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class Generated
+            {
+                private static readonly Dictionary<string, string> Cache = new();
+
+                public string Get(string path)
+                {
+                    if (!Cache.TryGetValue(path, out var text))
+                    {
+                        text = File.ReadAllText(path);
+                        Cache[path] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ImplementedInterfaceThatOnlyComputes()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public interface IPricing
+            {
+                decimal PriceFor(string sku);
+            }
+
+            public sealed class FlatPricing : IPricing
+            {
+                public decimal PriceFor(string sku) => sku.Length * 1.5m;
+            }
+
+            public sealed class PriceMemo
+            {
+                private static readonly Dictionary<string, decimal> Prices = new();
+                private readonly IPricing _pricing = new FlatPricing();
+
+                public decimal Get(string sku)
+                {
+                    if (!Prices.TryGetValue(sku, out var price))
+                    {
+                        price = _pricing.PriceFor(sku);
+                        Prices[sku] = price;
+                    }
+
+                    return price;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("private static readonly Dictionary<string, string> _c = new();\n public string Get(string k) { if (!_c.TryGetValue(k, out var v)) { v = File.ReadAllText(k); _c[k] = ")]
+    [InlineData("private static readonly Dictionary<string, string> _c = new();\n public string Get(string k) => _c.GetOrAdd(k, File.")]
+    [InlineData("private static readonly Dictionary<string, > _c = new();\n public string Get(string k) { _c[k] = File.ReadAllText(k); return _c[")]
+    [InlineData("private static readonly Dictionary<string, string> _c = new();\n public string Get(string k) { if (!_c.ContainsKey(k)) _c[k] = Undefined.Load(k); return _c[k]; } }")]
+    public async Task HalfTypedCode_DoesNotThrow(string member)
+    {
+        // The verifier fails on any analyzer exception; the diagnostics of broken code are not asserted.
+        var result = await AnalyzerTest.Create<StaticCacheAnalyzer>()
+            .WithSource("using System.Collections.Generic;\nusing System.IO;\npublic class C {\n" + member)
+            .AllowCompilerErrors()
+            .AllowUnexpectedDiagnostics()
+            .ValidateAsync();
+        Assert.NotNull(result);
+    }
+}
