@@ -7,6 +7,7 @@ namespace SharedStateAnalyzers.Tests.EndToEnd;
 /// the real SDK's <c>dotnet build</c> and <c>dotnet format</c>.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class EndToEndTests
 {
     private static readonly Regex AnySsa001 = new(@"\((?<line>\d+),(?<column>\d+)\): (?<severity>warning|error) SSA001\b", RegexOptions.CultureInvariant);
@@ -69,7 +70,7 @@ public sealed class EndToEndTests
 
         var verify = await project.FormatAnalyzersAsync("--verify-no-changes");
 
-        // dotnet format exits 2 when it would change a file; it names the diagnostic it would fix.
+        // With --verify-no-changes, dotnet format exits 2 and names each diagnostic it still finds.
         Assert.True(verify.ExitCode != 0, verify.ToString());
         Assert.True(verify.Output.Contains($"{ConsumerProject.SourceFileName}({line},{column}): warning SSA001", StringComparison.Ordinal), verify.ToString());
         Assert.Equal(ConsumerProject.Source, File.ReadAllText(project.SourcePath));

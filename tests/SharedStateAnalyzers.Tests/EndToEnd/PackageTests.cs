@@ -7,6 +7,7 @@ namespace SharedStateAnalyzers.Tests.EndToEnd;
 
 /// <summary>What <c>dotnet pack</c> puts in the SharedStateAnalyzers package, entry by entry.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class PackageTests
 {
     private const string AnalyzerPath = "analyzers/dotnet/cs/SharedStateAnalyzers.dll";
