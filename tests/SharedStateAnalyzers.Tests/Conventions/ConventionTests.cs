@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SharedStateAnalyzers.CodeFixes;
 using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.EndToEnd;
 
 namespace SharedStateAnalyzers.Tests.Conventions;
 
@@ -101,7 +102,7 @@ public sealed class ConventionTests
         Assert.True(descriptor.IsEnabledByDefault);
         Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()));
 
-        var page = RepositoryPaths.Combine("docs", "rules", id + ".md");
+        var page = Path.Combine(RepositoryLayout.Root, "docs", "rules", id + ".md");
         Assert.True(File.Exists(page), page + " is missing");
         var firstLine = File.ReadLines(page).First();
         Assert.Equal("# " + id + " - " + descriptor.Title, firstLine);
@@ -113,7 +114,7 @@ public sealed class ConventionTests
     public void Descriptor_IsInTheReadmeTable(string id)
     {
         var descriptor = Descriptors().Single(d => d.Id == id);
-        var readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "README.md"));
         var row = $"| [{id}](docs/rules/{id}.md) | {descriptor.Title} | {descriptor.DefaultSeverity} |";
         Assert.Contains(row, readme);
     }
@@ -123,8 +124,8 @@ public sealed class ConventionTests
     public void Descriptor_IsInReleaseTracking(string id)
     {
         var descriptor = Descriptors().Single(d => d.Id == id);
-        var tracking = File.ReadAllText(RepositoryPaths.Combine("src", "SharedStateAnalyzers", "AnalyzerReleases.Shipped.md"))
-            + File.ReadAllText(RepositoryPaths.Combine("src", "SharedStateAnalyzers", "AnalyzerReleases.Unshipped.md"));
+        var tracking = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "src", "SharedStateAnalyzers", "AnalyzerReleases.Shipped.md"))
+            + File.ReadAllText(Path.Combine(RepositoryLayout.Root, "src", "SharedStateAnalyzers", "AnalyzerReleases.Unshipped.md"));
         Assert.Matches(new Regex("^" + id + @"\s*\|\s*" + descriptor.Category + @"\s*\|\s*" + descriptor.DefaultSeverity, RegexOptions.Multiline), tracking);
     }
 
