@@ -7,6 +7,14 @@ internal static class Descriptors
 {
     private const string Category = "SharedState";
 
+    public static readonly DiagnosticDescriptor InvalidOption = Create(
+        RuleIdentifiers.InvalidOption,
+        "Invalid SharedStateAnalyzers option",
+        "The .editorconfig option '{0}' is ignored: {1}; the rules use their defaults for it",
+        DiagnosticSeverity.Warning,
+        "An option in .editorconfig that the SharedStateAnalyzers rules read has a value they cannot use. The rules go on with the option's default, so the types it names are not treated as configured.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor StaticCache = Create(
         RuleIdentifiers.StaticCache,
         "Process-lifetime collection caches external data",

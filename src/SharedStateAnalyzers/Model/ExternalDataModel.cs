@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Configuration;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -20,6 +21,9 @@ internal enum ExternalSourceKind
 
     /// <summary>A call through an interface or abstract member that the compilation does not implement.</summary>
     Abstraction,
+
+    /// <summary>A member of a type that <c>.editorconfig</c> lists as reading external data.</summary>
+    Configured,
 }
 
 /// <summary>The first external read found behind a value.</summary>
@@ -141,7 +145,8 @@ internal sealed class ExternalDataModel
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _sourceTypes;
 
-    public ExternalDataModel(Compilation compilation)
+    /// <param name="extraExternalTypes">Metadata names of further types whose members read external data (from configuration).</param>
+    public ExternalDataModel(Compilation compilation, ImmutableArray<string> extraExternalTypes = default)
     {
         _compilation = compilation;
         var known = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, ExternalSourceKind>(SymbolEqualityComparer.Default);
@@ -151,6 +156,11 @@ internal sealed class ExternalDataModel
             {
                 known[type] = kind;
             }
+        }
+
+        foreach (var type in AnalyzerSettings.Resolve(compilation, extraExternalTypes))
+        {
+            known[type] = ExternalSourceKind.Configured;
         }
 
         _knownTypes = known.ToImmutable();

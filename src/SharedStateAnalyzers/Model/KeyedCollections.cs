@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using SharedStateAnalyzers.Configuration;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -39,7 +40,8 @@ internal sealed class KeyedCollections
         _codeDerivedKeyTypes = codeDerivedKeyTypes;
     }
 
-    public static KeyedCollections? Create(Compilation compilation)
+    /// <param name="extraCodeDerivedKeyTypes">Metadata names of further key types that mark code-derived caches (from configuration).</param>
+    public static KeyedCollections? Create(Compilation compilation, ImmutableArray<string> extraCodeDerivedKeyTypes = default)
     {
         var dictionaries = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var name in new[]
@@ -82,6 +84,7 @@ internal sealed class KeyedCollections
             }
         }
 
+        keys.AddRange(AnalyzerSettings.Resolve(compilation, extraCodeDerivedKeyTypes));
         return new KeyedCollections(dictionaries.ToImmutable(), hashtable, keys.ToImmutable());
     }
 

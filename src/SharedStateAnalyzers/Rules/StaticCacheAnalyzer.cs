@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Configuration;
 using SharedStateAnalyzers.Model;
 
 namespace SharedStateAnalyzers.Rules;
@@ -24,14 +25,15 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            var collections = KeyedCollections.Create(start.Compilation);
+            var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
+            var collections = KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes);
             if (collections is null)
             {
                 return;
             }
 
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
-            var external = new ExternalDataModel(start.Compilation);
+            var external = new ExternalDataModel(start.Compilation, settings.ExternalDataTypes);
             start.RegisterSymbolStartAction(
                 symbolStart => AnalyzeType(symbolStart, collections, external, threadStatic),
                 SymbolKind.NamedType);

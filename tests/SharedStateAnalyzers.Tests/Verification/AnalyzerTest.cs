@@ -339,7 +339,8 @@ public sealed class AnalyzerTest
             }
             else
             {
-                throw new InvalidOperationException($"Expected {result.Id} has no location: use WithLocation.");
+                // No location given: a diagnostic about the project (Location.None).
+                expected.Add(new Expected(result.Id, "", null, null, message, additional));
             }
         }
 
@@ -390,6 +391,12 @@ public sealed class AnalyzerTest
             report.AppendLine().AppendLine("Expected but not reported:");
             foreach (var wanted in missed)
             {
+                if (wanted.Span is null && wanted.Start is null)
+                {
+                    report.AppendLine($"  {wanted.Id} (no location): {wanted.Message ?? "(any message)"}");
+                    continue;
+                }
+
                 var text = sources[wanted.File].Text;
                 var span = wanted.Span ?? new TextSpan(SourceText.From(text).Lines.GetPosition(wanted.Start!.Value), 0);
                 report.Append(RenderOne(wanted.Id, wanted.File, span, wanted.Message ?? "(any message)", text));
@@ -417,6 +424,11 @@ public sealed class AnalyzerTest
             return false;
         }
 
+        if (wanted.Span is null && wanted.Start is null)
+        {
+            return !actual.Location.IsInSource && (wanted.Message is null || actual.GetMessage() == wanted.Message);
+        }
+
         var spanMatches = wanted.Span is { } span
             ? actual.Location.SourceSpan == span
             : actual.Location.GetLineSpan().StartLinePosition == wanted.Start;
@@ -436,6 +448,12 @@ public sealed class AnalyzerTest
         var output = new StringBuilder();
         foreach (var diagnostic in diagnostics)
         {
+            if (!diagnostic.Location.IsInSource)
+            {
+                output.AppendLine($"  {diagnostic.Id} (no location): {diagnostic.GetMessage()}");
+                continue;
+            }
+
             var file = FileName(diagnostic.Location);
             var text = diagnostic.Location.SourceTree?.GetText().ToString() ?? (sources.TryGetValue(file, out var source) ? source.Text : "");
             output.Append(RenderOne(diagnostic.Id, file, diagnostic.Location.SourceSpan, diagnostic.GetMessage(), text));
@@ -489,7 +507,7 @@ public sealed class AnalyzerTest
     {
         var project = solution.Projects.Single();
         var diagnostics = await GetAnalyzerDiagnosticsAsync(project, cancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in diagnostics.Where(d => codeFix.FixableDiagnosticIds.Contains(d.Id)))
+        foreach (var diagnostic in diagnostics.Where(d => d.Location.IsInSource && codeFix.FixableDiagnosticIds.Contains(d.Id)))
         {
             var document = project.GetDocument(diagnostic.Location.SourceTree);
             if (document is null)
@@ -510,7 +528,7 @@ public sealed class AnalyzerTest
     {
         var codeFix = _codeFix ?? throw new InvalidOperationException("ShouldNotOfferFix needs WithCodeFix<T>().");
         var project = solution.Projects.Single();
-        foreach (var diagnostic in diagnostics.Where(d => codeFix.FixableDiagnosticIds.Contains(d.Id)))
+        foreach (var diagnostic in diagnostics.Where(d => d.Location.IsInSource && codeFix.FixableDiagnosticIds.Contains(d.Id)))
         {
             var document = project.GetDocument(diagnostic.Location.SourceTree)!;
             var actions = await GetActionsAsync(codeFix, document, diagnostic, cancellationToken).ConfigureAwait(false);

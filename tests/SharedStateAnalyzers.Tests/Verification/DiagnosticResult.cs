@@ -2,7 +2,10 @@ using Microsoft.CodeAnalysis;
 
 namespace SharedStateAnalyzers.Tests.Verification;
 
-/// <summary>A diagnostic a test expects: its ID, where it is, and optionally its exact message.</summary>
+/// <summary>
+/// A diagnostic a test expects: its ID, where it is, and optionally its exact message. Without a location it
+/// expects a diagnostic about the project as a whole (<c>Location.None</c>).
+/// </summary>
 public sealed record DiagnosticResult
 {
     private DiagnosticResult(string id) => Id = id;

@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace SharedStateAnalyzers.Configuration;
+
+/// <summary>A problem with one <c>.editorconfig</c> option's value.</summary>
+internal readonly struct OptionProblem : IEquatable<OptionProblem>
+{
+    public OptionProblem(string key, string value, string reason)
+    {
+        Key = key;
+        Value = value;
+        Reason = reason;
+    }
+
+    public string Key { get; }
+
+    public string Value { get; }
+
+    public string Reason { get; }
+
+    public bool Equals(OptionProblem other) => Key == other.Key && Value == other.Value;
+
+    public override bool Equals(object? obj) => obj is OptionProblem other && Equals(other);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Key) ^ StringComparer.Ordinal.GetHashCode(Value);
+}
+
+/// <summary>
+/// The <c>.editorconfig</c> options the rules read: type lists that extend the built-in tables. Values are
+/// comma-separated metadata names (<c>MyApp.Tenancy.TenantContext</c>, <c>MyApp.Data.Repository`1</c>). Lists apply
+/// to the whole project: when sections give different files different lists, the lists are merged. A malformed
+/// value is ignored (the default applies) and reported by SSA000.
+/// </summary>
+internal sealed class AnalyzerSettings
+{
+    public const string RequestScopedTypesKey = "shared_state.request_scoped_types";
+    public const string ExternalDataTypesKey = "shared_state.external_data_types";
+    public const string CodeDerivedKeyTypesKey = "shared_state.code_derived_key_types";
+
+    public static readonly ImmutableArray<string> TypeListKeys = ImmutableArray.Create(
+        RequestScopedTypesKey, ExternalDataTypesKey, CodeDerivedKeyTypesKey);
+
+    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty);
+
+    private AnalyzerSettings(ImmutableArray<string> requestScopedTypes, ImmutableArray<string> externalDataTypes, ImmutableArray<string> codeDerivedKeyTypes)
+    {
+        RequestScopedTypes = requestScopedTypes;
+        ExternalDataTypes = externalDataTypes;
+        CodeDerivedKeyTypes = codeDerivedKeyTypes;
+    }
+
+    /// <summary>Types whose instances hold one request's or one user's data, besides the built-in ones.</summary>
+    public ImmutableArray<string> RequestScopedTypes { get; }
+
+    /// <summary>Types whose members read external data, besides the built-in ones.</summary>
+    public ImmutableArray<string> ExternalDataTypes { get; }
+
+    /// <summary>Key types that mark a cache of code-derived data, besides <c>Type</c>, members and enums.</summary>
+    public ImmutableArray<string> CodeDerivedKeyTypes { get; }
+
+    /// <summary>Reads the settings that apply to <paramref name="compilation"/>; cheap when no option is set.</summary>
+    public static AnalyzerSettings Read(AnalyzerOptions options, Compilation compilation)
+    {
+        var lists = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (key, value) in ReadRaw(options, compilation))
+        {
+            if (!TryParseTypeList(value, out var names, out _))
+            {
+                continue;
+            }
+
+            if (!lists.TryGetValue(key, out var set))
+            {
+                lists[key] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.UnionWith(names);
+        }
+
+        if (lists.Count == 0)
+        {
+            return Default;
+        }
+
+        ImmutableArray<string> Get(string key) => lists.TryGetValue(key, out var set) ? ImmutableArray.CreateRange(set) : ImmutableArray<string>.Empty;
+        return new AnalyzerSettings(Get(RequestScopedTypesKey), Get(ExternalDataTypesKey), Get(CodeDerivedKeyTypesKey));
+    }
+
+    /// <summary>Every malformed option value that applies to <paramref name="compilation"/>, each once.</summary>
+    public static ImmutableArray<OptionProblem> Validate(AnalyzerOptions options, Compilation compilation)
+    {
+        var problems = ImmutableArray.CreateBuilder<OptionProblem>();
+        var seen = new HashSet<OptionProblem>();
+        foreach (var (key, value) in ReadRaw(options, compilation))
+        {
+            if (!TryParseTypeList(value, out _, out var reason))
+            {
+                var problem = new OptionProblem(key, value, reason!);
+                if (seen.Add(problem))
+                {
+                    problems.Add(problem);
+                }
+            }
+        }
+
+        return problems.ToImmutable();
+    }
+
+    /// <summary>The distinct raw values of the type-list options, over the global options and every source file.</summary>
+    private static IEnumerable<(string Key, string Value)> ReadRaw(AnalyzerOptions options, Compilation compilation)
+    {
+        var provider = options.AnalyzerConfigOptionsProvider;
+        var seen = new HashSet<(string, string)>();
+        foreach (var configOptions in Sources(provider, compilation))
+        {
+            foreach (var key in TypeListKeys)
+            {
+                if (configOptions.TryGetValue(key, out var value) && seen.Add((key, value)))
+                {
+                    yield return (key, value);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<AnalyzerConfigOptions> Sources(AnalyzerConfigOptionsProvider provider, Compilation compilation)
+    {
+        yield return provider.GlobalOptions;
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            yield return provider.GetOptions(tree);
+        }
+    }
+
+    /// <summary>
+    /// Parses a comma-separated list of metadata names. Empty entries are skipped; the whole value is rejected when
+    /// one entry is not a type name, with <paramref name="reason"/> saying which.
+    /// </summary>
+    public static bool TryParseTypeList(string value, out ImmutableArray<string> names, out string? reason)
+    {
+        var builder = ImmutableArray.CreateBuilder<string>();
+        foreach (var part in value.Split(','))
+        {
+            var name = part.Trim();
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            if (!IsMetadataName(name))
+            {
+                names = ImmutableArray<string>.Empty;
+                reason = $"'{name}' is not a type name such as MyApp.Tenancy.TenantContext or MyApp.Data.Repository`1";
+                return false;
+            }
+
+            builder.Add(name);
+        }
+
+        names = builder.ToImmutable();
+        reason = null;
+        return true;
+    }
+
+    /// <summary>Dotted identifiers, each optionally with a generic arity (<c>`1</c>); nested types use <c>+</c>.</summary>
+    private static readonly Regex s_metadataName = new(
+        @"^[\p{L}_][\p{L}\p{Nd}_]*(`\d+)?([.+][\p{L}_][\p{L}\p{Nd}_]*(`\d+)?)*$",
+        RegexOptions.CultureInvariant);
+
+    private static bool IsMetadataName(string name) => s_metadataName.IsMatch(name);
+
+    /// <summary>The named types of <paramref name="names"/> the compilation can see; names it cannot resolve are skipped.</summary>
+    public static ImmutableArray<INamedTypeSymbol> Resolve(Compilation compilation, ImmutableArray<string> names)
+    {
+        if (names.IsDefaultOrEmpty)
+        {
+            return ImmutableArray<INamedTypeSymbol>.Empty;
+        }
+
+        var types = ImmutableArray.CreateBuilder<INamedTypeSymbol>(names.Length);
+        foreach (var name in names)
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                types.Add(type);
+            }
+        }
+
+        return types.ToImmutable();
+    }
+}

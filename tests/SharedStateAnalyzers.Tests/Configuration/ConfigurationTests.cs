@@ -1,0 +1,158 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Configuration;
+
+/// <summary>The .editorconfig options: what they change, and SSA000 for values the rules cannot use.</summary>
+public sealed class ConfigurationTests
+{
+    private const string GatewayMemo = """
+        using System.Collections.Generic;
+
+        namespace Shop.Legacy
+        {
+            public sealed class LegacyGateway
+            {
+                public string Fetch(string sku) => sku.ToUpperInvariant();
+            }
+        }
+
+        namespace Shop
+        {
+            public sealed class Descriptions
+            {
+                private static readonly Dictionary<string, string> {|#0:_descriptions|} = new();
+                private readonly Shop.Legacy.LegacyGateway _gateway = new();
+
+                public string Get(string sku)
+                {
+                    if (!_descriptions.TryGetValue(sku, out var text))
+                    {
+                        text = _gateway.Fetch(sku);
+                        _descriptions[sku] = text;
+                    }
+
+                    return text;
+                }
+            }
+        }
+        """;
+
+    private const string KindMemo = """
+        using System.Collections.Generic;
+        using System.IO;
+
+        namespace Shop
+        {
+            public readonly record struct SchemaKind(string Name);
+
+            public sealed class Schemas
+            {
+                private static readonly Dictionary<SchemaKind, string> {|#0:_schemas|} = new();
+
+                public string Get(SchemaKind kind)
+                {
+                    if (!_schemas.TryGetValue(kind, out var text))
+                    {
+                        text = File.ReadAllText(kind.Name + ".json");
+                        _schemas[kind] = text;
+                    }
+
+                    return text;
+                }
+            }
+        }
+        """;
+
+    private static string EditorConfig(string options) => "root = true\n\n[*.cs]\n" + options + "\n";
+
+    private static DiagnosticResult InvalidOption(string key, string reason)
+        => DiagnosticResult.Create("SSA000").WithMessage($"The .editorconfig option '{key}' is ignored: {reason}; the rules use their defaults for it");
+
+    [Fact]
+    public async Task ExternalDataTypes_MakeASourceTypesMembersExternal()
+    {
+        // Without the option the gateway's method is plain code: nothing to report.
+        await AnalyzerTest.Create<StaticCacheAnalyzer>().WithSource(GatewayMemo.Replace("{|#0:_descriptions|}", "_descriptions")).ValidateAsync();
+
+        await AnalyzerTest.Create<StaticCacheAnalyzer>()
+            .WithSource(GatewayMemo)
+            .WithEditorConfig(EditorConfig("shared_state.external_data_types = Shop.Legacy.LegacyGateway"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0)
+                .WithMessage("'_descriptions' caches data from 'LegacyGateway.Fetch' in a process-wide collection: its entries never expire, are never seen by other processes, and grow without bound"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CodeDerivedKeyTypes_LeaveTheirCachesAlone()
+    {
+        await AnalyzerTest.Create<StaticCacheAnalyzer>()
+            .WithSource(KindMemo)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0))
+            .ValidateAsync();
+
+        await AnalyzerTest.Create<StaticCacheAnalyzer>()
+            .WithSource(KindMemo.Replace("{|#0:_schemas|}", "_schemas"))
+            .WithEditorConfig(EditorConfig("shared_state.code_derived_key_types = Shop.SchemaKind, Shop.Other"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ListsFromSeveralSections_AreMerged()
+    {
+        await AnalyzerTest.Create<StaticCacheAnalyzer>()
+            .WithSource("Gateway.cs", GatewayMemo)
+            .WithSource("Kinds.cs", KindMemo.Replace("{|#0:_schemas|}", "_schemas"))
+            .WithEditorConfig("root = true\n\n[Gateway.cs]\nshared_state.external_data_types = Shop.Legacy.LegacyGateway\n\n[Kinds.cs]\nshared_state.code_derived_key_types = Shop.SchemaKind\n")
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MalformedValue_IsReportedOnce_AndAnalysisGoesOnWithTheDefault()
+    {
+        // Two files see the same malformed value: one SSA000. The default still reports the file-backed memo.
+        await AnalyzerTest.Create<ConfigurationAnalyzer>()
+            .WithAnalyzer<StaticCacheAnalyzer>()
+            .WithSource("Kinds.cs", KindMemo)
+            .WithSource("Other.cs", "namespace Shop { public sealed class Other { } }")
+            .WithEditorConfig(EditorConfig("shared_state.code_derived_key_types = Shop.SchemaKind Shop.Other"))
+            .ExpectDiagnostic(InvalidOption("shared_state.code_derived_key_types", "'Shop.SchemaKind Shop.Other' is not a type name such as MyApp.Tenancy.TenantContext or MyApp.Data.Repository`1"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EachMalformedOption_IsReported()
+    {
+        await AnalyzerTest.Create<ConfigurationAnalyzer>()
+            .WithSource("namespace Shop { public sealed class Other { } }")
+            .WithEditorConfig(EditorConfig("shared_state.request_scoped_types = Shop.Tenant<int>\nshared_state.external_data_types = 9Lives.Gateway"))
+            .ExpectDiagnostic(InvalidOption("shared_state.request_scoped_types", "'Shop.Tenant<int>' is not a type name such as MyApp.Tenancy.TenantContext or MyApp.Data.Repository`1"))
+            .ExpectDiagnostic(InvalidOption("shared_state.external_data_types", "'9Lives.Gateway' is not a type name such as MyApp.Tenancy.TenantContext or MyApp.Data.Repository`1"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("Shop.Legacy.LegacyGateway")]
+    [InlineData("Shop.Legacy.LegacyGateway, Shop.Data.Repository`1")]
+    [InlineData(" Shop.Outer+Inner ,, Global ")]
+    [InlineData("")]
+    [InlineData("Unknown.Type.NotInThisProject")]
+    public async Task WellFormedValues_AreNotReported(string value)
+    {
+        await AnalyzerTest.Create<ConfigurationAnalyzer>()
+            .WithSource("namespace Shop { public sealed class Other { } }")
+            .WithEditorConfig(EditorConfig("shared_state.external_data_types = " + value))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OptionsOfOtherTools_AreNotOurs()
+    {
+        await AnalyzerTest.Create<ConfigurationAnalyzer>()
+            .WithSource("namespace Shop { public sealed class Other { } }")
+            .WithEditorConfig(EditorConfig("dotnet_code_quality.excluded_type_names_with_derived_types = a b c\nshared_state_other = ; ;"))
+            .ValidateAsync();
+    }
+}
