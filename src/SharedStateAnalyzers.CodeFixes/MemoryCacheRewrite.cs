@@ -15,10 +15,12 @@ using SharedStateAnalyzers.Model;
 namespace SharedStateAnalyzers.CodeFixes;
 
 /// <summary>
-/// "Use injected IMemoryCache": the static dictionary becomes an <c>IMemoryCache</c> taken through the constructor,
-/// and each memo becomes <c>GetOrCreate</c>/<c>GetOrCreateAsync</c> with an expiration. Offered only when every
-/// use of the field is one of the recognised memo shapes and the owner is built by dependency injection (a
-/// single public constructor, or none, that no code calls with <c>new</c>, and no derived classes).
+/// The rewrites of a memo into a memory cache with an expiration, where each memo becomes <c>GetOrCreate</c>/
+/// <c>GetOrCreateAsync</c>. "Use injected IMemoryCache": the static dictionary becomes an <c>IMemoryCache</c> taken
+/// through the constructor; offered only when every use of the field is one of the recognised memo shapes and the
+/// owner is built by dependency injection (a single public constructor, or none, that no code calls with
+/// <c>new</c>, and no derived classes). "Make the cache invalidatable": the field stays shared but becomes a
+/// private <c>MemoryCache</c>, and the class gains static members that evict one key and every key.
 /// </summary>
 internal static class MemoryCacheRewrite
 {
@@ -27,7 +29,15 @@ internal static class MemoryCacheRewrite
 
     private const string MemoryCacheNamespace = "Microsoft.Extensions.Caching.Memory";
 
-    public static async Task<Document?> TryApplyAsync(Document document, SyntaxNode storageDeclaration, CancellationToken cancellationToken)
+    /// <summary>"Use injected IMemoryCache".</summary>
+    public static Task<Document?> TryApplyAsync(Document document, SyntaxNode storageDeclaration, CancellationToken cancellationToken)
+        => TryApplyAsync(document, storageDeclaration, shared: false, cancellationToken);
+
+    /// <summary>"Make the cache invalidatable".</summary>
+    public static Task<Document?> TryApplySharedAsync(Document document, SyntaxNode storageDeclaration, CancellationToken cancellationToken)
+        => TryApplyAsync(document, storageDeclaration, shared: true, cancellationToken);
+
+    private static async Task<Document?> TryApplyAsync(Document document, SyntaxNode storageDeclaration, bool shared, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -38,20 +48,46 @@ internal static class MemoryCacheRewrite
         }
 
         var memoryCache = model.Compilation.GetTypeByMetadataName(MemoryCacheNamespace + ".IMemoryCache");
-        if (memoryCache is null || model.Compilation.GetTypeByMetadataName(MemoryCacheNamespace + ".CacheExtensions") is null)
+        var memoryCacheClass = model.Compilation.GetTypeByMetadataName(MemoryCacheNamespace + ".MemoryCache");
+        if (memoryCache is null || memoryCacheClass is null || model.Compilation.GetTypeByMetadataName(MemoryCacheNamespace + ".CacheExtensions") is null)
         {
             return null;
         }
 
         if (model.GetDeclaredSymbol(declarator, cancellationToken) is not IFieldSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Private } field
-            || field.Type is not INamedTypeSymbol { TypeArguments.Length: 2 } dictionaryType)
+            || field.Type is not INamedTypeSymbol { TypeArguments.Length: 2 } dictionaryType
+            || fieldDeclaration.Parent is not ClassDeclarationSyntax owner)
         {
             return null;
         }
 
+        var references = await CacheFieldReferences.FindAsync(document, root, field, cancellationToken).ConfigureAwait(false);
+        if (references is null || references.Names.IsEmpty)
+        {
+            return null;
+        }
+
+        return shared
+            ? await ApplySharedAsync(document, root, model, fieldDeclaration, declarator, field, dictionaryType, owner, memoryCacheClass, references, cancellationToken).ConfigureAwait(false)
+            : await ApplyInjectedAsync(document, root, model, fieldDeclaration, declarator, field, dictionaryType, owner, memoryCache, references, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Document?> ApplyInjectedAsync(
+        Document document,
+        SyntaxNode root,
+        SemanticModel model,
+        FieldDeclarationSyntax fieldDeclaration,
+        VariableDeclaratorSyntax declarator,
+        IFieldSymbol field,
+        INamedTypeSymbol dictionaryType,
+        ClassDeclarationSyntax owner,
+        INamedTypeSymbol memoryCache,
+        CacheFieldReferences references,
+        CancellationToken cancellationToken)
+    {
         var type = field.ContainingType;
         if (type is not { TypeKind: TypeKind.Class, IsStatic: false } || Lifetimes.IsHandRolledSingleton(type)
-            || fieldDeclaration.Parent is not ClassDeclarationSyntax owner || owner.ParameterList is not null)
+            || owner.ParameterList is not null || !references.AreAllInInstanceMembers(model, type, cancellationToken))
         {
             return null;
         }
@@ -62,41 +98,12 @@ internal static class MemoryCacheRewrite
             return null;
         }
 
-        var references = await CacheFieldReferences.FindAsync(document, root, field, cancellationToken).ConfigureAwait(false);
-        if (references is null || references.Names.IsEmpty || !references.AreAllInInstanceMembers(model, type, cancellationToken))
-        {
-            return null;
-        }
-
+        // Entries of every cache share one IMemoryCache: keys are paired with the field's full name.
         var fieldName = SyntaxHelpers.InstanceFieldName(field);
-        var valueType = dictionaryType.TypeArguments[1];
-        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-        var context = new ShapeContext(
-            model,
-            text,
-            SyntaxHelpers.GetNewLine(root),
-            GetIndentUnit(text, owner),
-            field,
-            fieldName,
-            valueType.ToMinimalDisplayString(model, fieldDeclaration.SpanStart),
-            valueType.IsReferenceType ? "!" : string.Empty,
-            type.ToDisplayString() + "." + fieldName,
-            cancellationToken);
-
-        var memos = FindMemos(owner, context);
-        if (memos is null || !CoversEveryReference(memos, references))
+        var editor = await RewriteMemosAsync(document, root, model, fieldDeclaration, field, fieldName, dictionaryType, owner, references, type.ToDisplayString() + "." + fieldName, cancellationToken).ConfigureAwait(false);
+        if (editor is null)
         {
             return null;
-        }
-
-        var editor = new SyntaxEditor(root, document.Project.Solution.Services);
-        foreach (var memo in memos)
-        {
-            editor.ReplaceNode(memo.Replaced[0], memo.Replacement.WithLeadingTrivia(memo.Replaced[0].GetLeadingTrivia()).WithTrailingTrivia(memo.Replaced[memo.Replaced.Count - 1].GetTrailingTrivia()));
-            for (var i = 1; i < memo.Replaced.Count; i++)
-            {
-                editor.RemoveNode(memo.Replaced[i], SyntaxRemoveOptions.KeepNoTrivia);
-            }
         }
 
         var newLine = SyntaxHelpers.GetNewLine(root);
@@ -142,9 +149,124 @@ internal static class MemoryCacheRewrite
             .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithIdentifier(SyntaxFactory.Identifier(fieldName).WithLeadingTrivia(declarator.Identifier.LeadingTrivia)).WithInitializer(null))));
         editor.ReplaceNode(fieldDeclaration, (current, _) => ((FieldDeclarationSyntax)current).WithModifiers(newField.Modifiers).WithDeclaration(newField.Declaration));
 
+        return await FinishAsync(document, editor, model, fieldDeclaration.SpanStart, "IMemoryCache", memoryCache, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Document?> ApplySharedAsync(
+        Document document,
+        SyntaxNode root,
+        SemanticModel model,
+        FieldDeclarationSyntax fieldDeclaration,
+        VariableDeclaratorSyntax declarator,
+        IFieldSymbol field,
+        INamedTypeSymbol dictionaryType,
+        ClassDeclarationSyntax owner,
+        INamedTypeSymbol memoryCacheClass,
+        CacheFieldReferences references,
+        CancellationToken cancellationToken)
+    {
+        // The members that evict: named after the field, and only where the names are free.
+        var stem = GetParameterName(field.Name).TrimStart('@');
+        stem = char.ToUpperInvariant(stem[0]) + stem.Substring(1);
+        var invalidate = "Invalidate" + stem;
+        var clear = "Clear" + stem;
+        var type = field.ContainingType;
+        if (!type.GetMembers(invalidate).IsEmpty || !type.GetMembers(clear).IsEmpty || type.TypeKind != TypeKind.Class)
+        {
+            return null;
+        }
+
+        // The cache is this field's own: keys need no prefix.
+        var editor = await RewriteMemosAsync(document, root, model, fieldDeclaration, field, field.Name, dictionaryType, owner, references, keyPrefix: null, cancellationToken).ConfigureAwait(false);
+        if (editor is null)
+        {
+            return null;
+        }
+
+        var newLine = SyntaxHelpers.GetNewLine(root);
+        var keyType = dictionaryType.TypeArguments[0].ToMinimalDisplayString(model, fieldDeclaration.SpanStart);
+        var evictAll = memoryCacheClass.GetMembers("Clear").Any(m => m is IMethodSymbol { Parameters.Length: 0, DeclaredAccessibility: Accessibility.Public })
+            ? field.Name + ".Clear()"
+            : field.Name + ".Compact(1.0)";
+        var members = new SyntaxNode[]
+        {
+            SyntaxFactory.ParseMemberDeclaration(
+                    newLine
+                    + "/// <summary>Evicts one entry: call it after the data behind <paramref name=\"key\"/> changes.</summary>" + newLine
+                    + "public static void " + invalidate + "(" + keyType + " key) => " + field.Name + ".Remove(key);" + newLine)!
+                .WithAdditionalAnnotations(Formatter.Annotation),
+            SyntaxFactory.ParseMemberDeclaration(
+                    newLine
+                    + "/// <summary>Evicts every entry.</summary>" + newLine
+                    + "public static void " + clear + "() => " + evictAll + ";" + newLine)!
+                .WithAdditionalAnnotations(Formatter.Annotation),
+        };
+        // After the class's last field, so that fields stay together.
+        editor.InsertAfter(owner.Members.OfType<FieldDeclarationSyntax>().Last(), members);
+
+        var newField = SyntaxHelpers.EnsureReadOnly(fieldDeclaration);
+        newField = newField.WithDeclaration(newField.Declaration
+            .WithType(SyntaxFactory.ParseTypeName("MemoryCache").WithTriviaFrom(newField.Declaration.Type))
+            .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithInitializer(
+                SyntaxFactory.EqualsValueClause(SyntaxFactory.ParseExpression("new MemoryCache(new MemoryCacheOptions())"))
+                    .WithEqualsToken(SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space))))));
+        editor.ReplaceNode(fieldDeclaration, (current, _) => ((FieldDeclarationSyntax)current).WithModifiers(newField.Modifiers).WithDeclaration(newField.Declaration));
+
+        return await FinishAsync(document, editor, model, fieldDeclaration.SpanStart, "MemoryCache", memoryCacheClass, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Rewrites every memo over the field; null when some use of the field is not a memo the rewrite handles.</summary>
+    private static async Task<SyntaxEditor?> RewriteMemosAsync(
+        Document document,
+        SyntaxNode root,
+        SemanticModel model,
+        FieldDeclarationSyntax fieldDeclaration,
+        IFieldSymbol field,
+        string fieldName,
+        INamedTypeSymbol dictionaryType,
+        ClassDeclarationSyntax owner,
+        CacheFieldReferences references,
+        string? keyPrefix,
+        CancellationToken cancellationToken)
+    {
+        var valueType = dictionaryType.TypeArguments[1];
+        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        var context = new ShapeContext(
+            model,
+            text,
+            SyntaxHelpers.GetNewLine(root),
+            GetIndentUnit(text, owner),
+            field,
+            fieldName,
+            valueType.ToMinimalDisplayString(model, fieldDeclaration.SpanStart),
+            valueType.IsReferenceType ? "!" : string.Empty,
+            keyPrefix,
+            cancellationToken);
+
+        var memos = FindMemos(owner, context);
+        if (memos is null || !CoversEveryReference(memos, references))
+        {
+            return null;
+        }
+
+        var editor = new SyntaxEditor(root, document.Project.Solution.Services);
+        foreach (var memo in memos)
+        {
+            editor.ReplaceNode(memo.Replaced[0], memo.Replacement.WithLeadingTrivia(memo.Replaced[0].GetLeadingTrivia()).WithTrailingTrivia(memo.Replaced[memo.Replaced.Count - 1].GetTrailingTrivia()));
+            for (var i = 1; i < memo.Replaced.Count; i++)
+            {
+                editor.RemoveNode(memo.Replaced[i], SyntaxRemoveOptions.KeepNoTrivia);
+            }
+        }
+
+        return editor;
+    }
+
+    /// <summary>Adds the usings the rewrite needs and formats what it annotated.</summary>
+    private static async Task<Document> FinishAsync(Document document, SyntaxEditor editor, SemanticModel model, int position, string cacheTypeName, INamedTypeSymbol cacheType, CancellationToken cancellationToken)
+    {
         var newRoot = editor.GetChangedRoot();
-        var position = fieldDeclaration.SpanStart;
-        if (!IsInScope(model, position, "IMemoryCache", memoryCache))
+        if (!IsInScope(model, position, cacheTypeName, cacheType))
         {
             newRoot = SyntaxHelpers.AddUsing(newRoot, MemoryCacheNamespace);
         }
@@ -430,7 +552,9 @@ internal static class MemoryCacheRewrite
             .Append(context.FieldName)
             .Append(useAsyncApi ? ".GetOrCreateAsync<" : ".GetOrCreate<")
             .Append(context.ValueType)
-            .Append(">((\"").Append(context.KeyPrefix).Append("\", ").Append(key.WithoutTrivia().ToString()).Append("), ")
+            .Append(">(")
+            .Append(context.KeyPrefix is null ? key.WithoutTrivia().ToString() : "(\"" + context.KeyPrefix + "\", " + key.WithoutTrivia() + ")")
+            .Append(", ")
             .Append(factory.IsAsync ? "async " : string.Empty)
             .Append(entry).Append(" =>").Append(newLine)
             .Append(indent).Append('{').Append(newLine)
@@ -620,7 +744,7 @@ internal static class MemoryCacheRewrite
 
     private sealed class ShapeContext
     {
-        public ShapeContext(SemanticModel model, SourceText text, string newLine, string indentUnit, IFieldSymbol field, string fieldName, string valueType, string suppression, string keyPrefix, CancellationToken cancellationToken)
+        public ShapeContext(SemanticModel model, SourceText text, string newLine, string indentUnit, IFieldSymbol field, string fieldName, string valueType, string suppression, string? keyPrefix, CancellationToken cancellationToken)
         {
             Model = model;
             Text = text;
@@ -651,8 +775,8 @@ internal static class MemoryCacheRewrite
 
         public string Suppression { get; }
 
-        /// <summary>Entries of every cache share one <c>IMemoryCache</c>: keys are paired with the field's full name.</summary>
-        public string KeyPrefix { get; }
+        /// <summary>When set, entries share a cache with others: keys are paired with this name (the field's full name).</summary>
+        public string? KeyPrefix { get; }
 
         public CancellationToken CancellationToken { get; }
     }

@@ -10,13 +10,14 @@ using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace SharedStateAnalyzers.CodeFixes;
 
-/// <summary>Fixes for SSA001: use an injected <c>IMemoryCache</c>, or make the cache per-instance.</summary>
+/// <summary>Fixes for SSA001: use an injected <c>IMemoryCache</c>, make the cache per-instance, or make it invalidatable.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StaticCacheFixer))]
 [Shared]
 public sealed class StaticCacheFixer : CodeFixProvider
 {
     public const string UseMemoryCacheKey = RuleIdentifiers.StaticCache + ".UseMemoryCache";
     public const string MakePerInstanceKey = RuleIdentifiers.StaticCache + ".MakePerInstance";
+    public const string MakeInvalidatableKey = RuleIdentifiers.StaticCache + ".MakeInvalidatable";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.StaticCache);
 
@@ -39,7 +40,7 @@ public sealed class StaticCacheFixer : CodeFixProvider
             }
 
             // Offered in this order: dotnet format applies the first fix a diagnostic offers.
-            foreach (var key in new[] { UseMemoryCacheKey, MakePerInstanceKey })
+            foreach (var key in new[] { UseMemoryCacheKey, MakePerInstanceKey, MakeInvalidatableKey })
             {
                 var fixedDocument = await ApplyAsync(key, context.Document, declaration, context.CancellationToken).ConfigureAwait(false);
                 if (fixedDocument is not null)
@@ -52,14 +53,19 @@ public sealed class StaticCacheFixer : CodeFixProvider
         }
     }
 
-    private static string GetTitle(string key) => key == UseMemoryCacheKey
-        ? "Use injected IMemoryCache with an expiration"
-        : "Make the cache per-instance";
+    private static string GetTitle(string key) => key switch
+    {
+        UseMemoryCacheKey => "Use injected IMemoryCache with an expiration",
+        MakePerInstanceKey => "Make the cache per-instance",
+        _ => "Make the cache invalidatable (shared MemoryCache with an expiration, and members to evict)",
+    };
 
-    private static Task<Document?> ApplyAsync(string key, Document document, SyntaxNode declaration, CancellationToken cancellationToken)
-        => key == UseMemoryCacheKey
-            ? MemoryCacheRewrite.TryApplyAsync(document, declaration, cancellationToken)
-            : PerInstanceRewrite.TryApplyAsync(document, declaration, cancellationToken);
+    private static Task<Document?> ApplyAsync(string key, Document document, SyntaxNode declaration, CancellationToken cancellationToken) => key switch
+    {
+        UseMemoryCacheKey => MemoryCacheRewrite.TryApplyAsync(document, declaration, cancellationToken),
+        MakePerInstanceKey => PerInstanceRewrite.TryApplyAsync(document, declaration, cancellationToken),
+        _ => MemoryCacheRewrite.TryApplySharedAsync(document, declaration, cancellationToken),
+    };
 
     /// <summary>
     /// Applies the chosen fix to every diagnostic of a document, one field at a time: each rewrite sees the result
@@ -72,7 +78,7 @@ public sealed class StaticCacheFixer : CodeFixProvider
         protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
         {
             var key = fixAllContext.CodeActionEquivalenceKey;
-            if (key is not (UseMemoryCacheKey or MakePerInstanceKey))
+            if (key is not (UseMemoryCacheKey or MakePerInstanceKey or MakeInvalidatableKey))
             {
                 return document;
             }

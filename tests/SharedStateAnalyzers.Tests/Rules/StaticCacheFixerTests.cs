@@ -424,20 +424,73 @@ public sealed class StaticCacheFixerTests
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task NoFix_ForAHandRolledSingleton()
+    private const string SingletonSource = """
+        using System.Collections.Generic;
+        using System.IO;
+
+        public sealed class ConfigGetter
+        {
+            private static ConfigGetter? _instance;
+
+            // One entry per configuration file.
+            private static readonly Dictionary<string, string> [|_configCache|] = new();
+
+            private ConfigGetter()
+            {
+            }
+
+            public static ConfigGetter Instance => _instance ??= new ConfigGetter();
+
+            public string GetConfig(string key)
+            {
+                if (!_configCache.ContainsKey(key))
+                {
+                    _configCache[key] = File.ReadAllText(key);
+                }
+
+                return _configCache[key];
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(StaticCacheFixer.UseMemoryCacheKey)]
+    [InlineData(StaticCacheFixer.MakePerInstanceKey)]
+    public async Task NoInjectedOrPerInstanceFix_ForAHandRolledSingleton(string key)
     {
         // The instance lives as long as the process, and a private constructor cannot take an injected cache:
         // moving the state into the container is SSA004's fix.
         await Test()
-            .WithSource("""
+            .WithCodeFixEquivalenceKey(key)
+            .WithSource(SingletonSource)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MakeInvalidatable_HandRolledSingleton_IsTheFixDotnetFormatApplies()
+    {
+        // No key: the first fix offered. For a singleton only the invalidatable cache is exact.
+        await Test()
+            .WithSource(SingletonSource)
+            .ShouldFixCodeWith("""
+                using System;
                 using System.Collections.Generic;
                 using System.IO;
+                using Microsoft.Extensions.Caching.Memory;
 
                 public sealed class ConfigGetter
                 {
                     private static ConfigGetter? _instance;
-                    private static readonly Dictionary<string, string> [|_configCache|] = new();
+
+                    // One entry per configuration file.
+                    private static readonly MemoryCache _configCache = new MemoryCache(new MemoryCacheOptions());
+
+                    /// <summary>Evicts one entry: call it after the data behind <paramref name="key"/> changes.</summary>
+                    public static void InvalidateConfigCache(string key) => _configCache.Remove(key);
+
+                    /// <summary>Evicts every entry.</summary>
+                    public static void ClearConfigCache() => _configCache.Clear();
 
                     private ConfigGetter()
                     {
@@ -447,15 +500,107 @@ public sealed class StaticCacheFixerTests
 
                     public string GetConfig(string key)
                     {
-                        if (!_configCache.ContainsKey(key))
+                        return _configCache.GetOrCreate<string>(key, entry =>
                         {
-                            _configCache[key] = File.ReadAllText(key);
-                        }
-
-                        return _configCache[key];
+                            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);
+                            return File.ReadAllText(key);
+                        })!;
                     }
                 }
                 """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MakeInvalidatable_StaticClass_GetOrAddAsync_AndTwoFields()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(StaticCacheFixer.MakeInvalidatableKey)
+            .WithSource("""
+                using System.Collections.Concurrent;
+                using System.Net.Http;
+                using System.Threading.Tasks;
+
+                namespace Rates;
+
+                public static class RateTable
+                {
+                    private static readonly HttpClient Http = new();
+                    private static readonly ConcurrentDictionary<string, Task<string>> [|s_rates|] = new();
+                    private static readonly ConcurrentDictionary<int, string> [|s_names|] = new();
+
+                    public static Task<string> GetRateAsync(string currency)
+                        => s_rates.GetOrAdd(currency, c => Http.GetStringAsync("https://rates.example/" + c));
+
+                    public static string GetName(int id)
+                        => s_names.GetOrAdd(id, LoadName);
+
+                    private static string LoadName(int id) => Http.GetStringAsync("https://names.example/" + id).Result;
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Collections.Concurrent;
+                using System.Net.Http;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.Caching.Memory;
+
+                namespace Rates;
+
+                public static class RateTable
+                {
+                    private static readonly HttpClient Http = new();
+                    private static readonly MemoryCache s_rates = new MemoryCache(new MemoryCacheOptions());
+                    private static readonly MemoryCache s_names = new MemoryCache(new MemoryCacheOptions());
+
+                    /// <summary>Evicts one entry: call it after the data behind <paramref name="key"/> changes.</summary>
+                    public static void InvalidateNames(int key) => s_names.Remove(key);
+
+                    /// <summary>Evicts every entry.</summary>
+                    public static void ClearNames() => s_names.Clear();
+
+                    /// <summary>Evicts one entry: call it after the data behind <paramref name="key"/> changes.</summary>
+                    public static void InvalidateRates(string key) => s_rates.Remove(key);
+
+                    /// <summary>Evicts every entry.</summary>
+                    public static void ClearRates() => s_rates.Clear();
+
+                    public static Task<string> GetRateAsync(string currency)
+                        => s_rates.GetOrCreate<Task<string>>(currency, entry =>
+                        {
+                            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);
+                            return Http.GetStringAsync("https://rates.example/" + currency);
+                        })!;
+
+                    public static string GetName(int id)
+                        => s_names.GetOrCreate<string>(id, entry =>
+                        {
+                            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);
+                            return LoadName(id);
+                        })!;
+
+                    private static string LoadName(int id) => Http.GetStringAsync("https://names.example/" + id).Result;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoInvalidatableFix_WithoutTheMemoryCachePackage()
+    {
+        await Test(References.Net)
+            .WithCodeFixEquivalenceKey(StaticCacheFixer.MakeInvalidatableKey)
+            .WithSource(SingletonSource)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoInvalidatableFix_WhenTheEvictionMembersExist()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(StaticCacheFixer.MakeInvalidatableKey)
+            .WithSource(SingletonSource.Replace("    public static ConfigGetter Instance", "    public static void ClearConfigCache() { }\n\n    public static ConfigGetter Instance"))
             .ShouldNotOfferFix()
             .ValidateAsync();
     }
