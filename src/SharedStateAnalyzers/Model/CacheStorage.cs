@@ -16,6 +16,14 @@ internal static class CacheStorage
         _ => null,
     };
 
+    /// <summary>A field (not const) or auto-property, static or not, or null.</summary>
+    public static ISymbol? GetStorage(ISymbol member) => member switch
+    {
+        IFieldSymbol { IsConst: false } field => field,
+        IPropertySymbol { IsIndexer: false } property when IsAutoProperty(property) => property,
+        _ => null,
+    };
+
     /// <summary>An auto-property: its type declares a backing field for it.</summary>
     public static bool IsAutoProperty(IPropertySymbol property)
     {

@@ -10,9 +10,10 @@ using SharedStateAnalyzers.Model;
 namespace SharedStateAnalyzers.Rules;
 
 /// <summary>
-/// SSA001: a static keyed collection used as a memo of external data — a lookup and an insertion in the same
-/// member, after type initialization, where the inserted value comes from a database, the network, files,
-/// configuration, the environment or the request. Reported on the field, once per field.
+/// SSA001: a keyed collection of a process-lifetime object (a static one, or an instance one of a hand-rolled
+/// singleton, a conventional middleware, a hosted service or a DI singleton) used as a memo of external data — a
+/// lookup and an insertion in the same member, after initialization, where the inserted value comes from a
+/// database, the network, files, configuration, the environment or the request. Reported on the field, once.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
@@ -34,13 +35,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var external = new ExternalDataModel(start.Compilation, settings.ExternalDataTypes);
+            var lifetimes = new ProcessLifetimeModel(start.Compilation);
             start.RegisterSymbolStartAction(
-                symbolStart => AnalyzeType(symbolStart, collections, external, threadStatic),
+                symbolStart => AnalyzeType(symbolStart, collections, external, lifetimes, threadStatic),
                 SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, KeyedCollections collections, ExternalDataModel external, INamedTypeSymbol? threadStatic)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, KeyedCollections collections, ExternalDataModel external, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -48,11 +50,13 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Cheap check first: only types that declare a static keyed collection register anything.
+        // Cheap check first: only types that declare a static keyed collection, or an instance one in a type whose
+        // instances live as long as the process, register anything.
         Dictionary<ISymbol, FieldUsage>? candidates = null;
+        bool? processLifetime = null;
         foreach (var member in type.GetMembers())
         {
-            var storage = CacheStorage.GetStaticStorage(member);
+            var storage = CacheStorage.GetStorage(member);
             if (storage is null || storage.IsImplicitlyDeclared || HasAttribute(storage, threadStatic))
             {
                 continue;
@@ -60,6 +64,11 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             var storageType = storage is IFieldSymbol f ? f.Type : ((IPropertySymbol)storage).Type;
             if (!collections.IsKeyedCollection(storageType, out var keyType) || collections.IsCodeDerivedKey(keyType))
+            {
+                continue;
+            }
+
+            if (!storage.IsStatic && !(processLifetime ??= lifetimes.Classify(type) is not null))
             {
                 continue;
             }
@@ -122,7 +131,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
             var field = CacheStorage.GetReferencedStorage(receiver);
-            if (field is null || !_fields.ContainsKey(field) || IsTypeInitialization(context.ContainingSymbol))
+            if (field is null || !_fields.ContainsKey(field) || IsInitialization(context.ContainingSymbol, field))
             {
                 return;
             }
@@ -152,7 +161,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
 
             var field = CacheStorage.GetReferencedStorage(reference.Instance);
-            if (field is null || !_fields.ContainsKey(field) || IsTypeInitialization(context.ContainingSymbol))
+            if (field is null || !_fields.ContainsKey(field) || IsInitialization(context.ContainingSymbol, field))
             {
                 return;
             }
@@ -176,7 +185,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             // Replacing the collection after initialization (`_cache = new()`) is a reset: the owner manages invalidation.
             var assignment = (IAssignmentOperation)context.Operation;
             var field = CacheStorage.GetReferencedStorage(assignment.Target);
-            if (field is not null && _fields.ContainsKey(field) && !IsTypeInitialization(context.ContainingSymbol))
+            if (field is not null && _fields.ContainsKey(field) && !IsInitialization(context.ContainingSymbol, field))
             {
                 Record(context, field, CollectionAccess.Evict, null);
             }
@@ -253,9 +262,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             return current;
         }
 
-        private static bool IsTypeInitialization(ISymbol containingSymbol)
-            => containingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor }
-                || containingSymbol is IFieldSymbol or IPropertySymbol { IsStatic: true };
+        /// <summary>
+        /// Code that runs while the storage's owner is set up: the static constructor and static initializers for
+        /// static storage; constructors and instance initializers for an instance's storage.
+        /// </summary>
+        private static bool IsInitialization(ISymbol containingSymbol, ISymbol storage)
+            => storage.IsStatic
+                ? containingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && containingSymbol.IsStatic)
+                : containingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && !containingSymbol.IsStatic);
     }
 
     /// <summary>The memo evidence for one field, per containing member.</summary>

@@ -420,7 +420,175 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task InstanceField_OfAHandRolledSingleton()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class TemplateStore
+            {
+                public static TemplateStore Instance { get; } = new();
+
+                private readonly Dictionary<string, string> {|#0:_templates|} = new();
+
+                private TemplateStore()
+                {
+                }
+
+                public string Get(string name)
+                {
+                    if (!_templates.TryGetValue(name, out var text))
+                    {
+                        text = File.ReadAllText(name + ".html");
+                        _templates[name] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_templates", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfAConventionalMiddleware()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class GeoMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private readonly HttpClient _http;
+                private readonly Dictionary<string, string> {|#0:_countries|} = new();
+
+                public GeoMiddleware(RequestDelegate next, HttpClient http)
+                {
+                    _next = next;
+                    _http = http;
+                }
+
+                public async Task InvokeAsync(HttpContext context)
+                {
+                    var ip = context.Connection.RemoteIpAddress?.ToString() ?? "";
+                    if (!_countries.TryGetValue(ip, out var country))
+                    {
+                        country = await _http.GetStringAsync("https://geo.example/" + ip);
+                        _countries[ip] = country;
+                    }
+
+                    context.Items["country"] = country;
+                    await _next(context);
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_countries", "data read over the network")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfAServiceRegisteredAsSingleton()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using Microsoft.Extensions.Configuration;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IFeatureFlags { bool IsOn(string name); }
+
+            public sealed class FeatureFlags : IFeatureFlags
+            {
+                private readonly IConfiguration _configuration;
+                private readonly ConcurrentDictionary<string, bool> {|#0:_flags|} = new();
+
+                public FeatureFlags(IConfiguration configuration) => _configuration = configuration;
+
+                public bool IsOn(string name) => _flags.GetOrAdd(name, n => _configuration.GetValue<bool>("Features:" + n));
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddFlags(this IServiceCollection services)
+                    => services.AddSingleton<IFeatureFlags, FeatureFlags>();
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_flags", "configuration values")))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task InstanceField_OfAScopedOrUnregisteredService()
+    {
+        // A scoped service's cache lives for one request: the per-instance shape SSA001's fix produces.
+        await Test("""
+            using System.Collections.Concurrent;
+            using Microsoft.Extensions.Configuration;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class FeatureFlags
+            {
+                private readonly IConfiguration _configuration;
+                private readonly ConcurrentDictionary<string, bool> _flags = new();
+
+                public FeatureFlags(IConfiguration configuration) => _configuration = configuration;
+
+                public bool IsOn(string name) => _flags.GetOrAdd(name, n => _configuration.GetValue<bool>("Features:" + n));
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddFlags(this IServiceCollection services)
+                    => services.AddScoped<FeatureFlags>();
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfASingleton_FilledInItsConstructor()
+    {
+        // Filled once from options when the singleton is built: a lookup table, not a memo.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.Options;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class RoutingOptions { public Dictionary<string, string> Routes { get; set; } = new(); }
+
+            public sealed class RouteTable
+            {
+                private readonly Dictionary<string, string> _routes = new();
+
+                public RouteTable(IOptions<RoutingOptions> options)
+                {
+                    foreach (var (key, value) in options.Value.Routes)
+                    {
+                        if (!_routes.ContainsKey(key))
+                        {
+                            _routes[key] = value;
+                        }
+                    }
+                }
+
+                public string? Find(string key) => _routes.TryGetValue(key, out var route) ? route : null;
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddRoutes(this IServiceCollection services)
+                    => services.AddSingleton<RouteTable>();
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task LookupTable_FilledInStaticConstructor()
