@@ -131,7 +131,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
             var field = CacheStorage.GetReferencedStorage(receiver);
-            if (field is null || !_fields.ContainsKey(field) || IsInitialization(context.ContainingSymbol, field))
+            if (field is null || !_fields.ContainsKey(field) || Initialization.IsInitialization(context.ContainingSymbol, field))
             {
                 return;
             }
@@ -161,7 +161,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
 
             var field = CacheStorage.GetReferencedStorage(reference.Instance);
-            if (field is null || !_fields.ContainsKey(field) || IsInitialization(context.ContainingSymbol, field))
+            if (field is null || !_fields.ContainsKey(field) || Initialization.IsInitialization(context.ContainingSymbol, field))
             {
                 return;
             }
@@ -185,7 +185,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             // Replacing the collection after initialization (`_cache = new()`) is a reset: the owner manages invalidation.
             var assignment = (IAssignmentOperation)context.Operation;
             var field = CacheStorage.GetReferencedStorage(assignment.Target);
-            if (field is not null && _fields.ContainsKey(field) && !IsInitialization(context.ContainingSymbol, field))
+            if (field is not null && _fields.ContainsKey(field) && !Initialization.IsInitialization(context.ContainingSymbol, field))
             {
                 Record(context, field, CollectionAccess.Evict, null);
             }
@@ -261,15 +261,6 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             return current;
         }
-
-        /// <summary>
-        /// Code that runs while the storage's owner is set up: the static constructor and static initializers for
-        /// static storage; constructors and instance initializers for an instance's storage.
-        /// </summary>
-        private static bool IsInitialization(ISymbol containingSymbol, ISymbol storage)
-            => storage.IsStatic
-                ? containingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && containingSymbol.IsStatic)
-                : containingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && !containingSymbol.IsStatic);
     }
 
     /// <summary>The memo evidence for one field, per containing member.</summary>

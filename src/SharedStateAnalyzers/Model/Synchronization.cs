@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>How an operation is protected from concurrent threads.</summary>
+internal readonly struct Guard
+{
+    public Guard(bool isGuarded, ISymbol? lockObject)
+    {
+        IsGuarded = isGuarded;
+        LockObject = lockObject;
+    }
+
+    /// <summary>The operation runs inside a lock, a <c>Monitor</c>/<c>ReaderWriterLockSlim</c>/<c>SemaphoreSlim</c> region, or a synchronized method.</summary>
+    public bool IsGuarded { get; }
+
+    /// <summary>The field, property or local the guard is taken on, when it can be named; null otherwise.</summary>
+    public ISymbol? LockObject { get; }
+
+    public static Guard None => default;
+}
+
+/// <summary>
+/// Which writes are under a lock: a <c>lock</c> statement (also on <c>System.Threading.Lock</c>), a <c>try</c> whose
+/// <c>finally</c> releases a <c>Monitor</c>, <c>ReaderWriterLockSlim</c>, <c>SemaphoreSlim</c>, <c>Mutex</c> or
+/// <c>SpinLock</c>, a <c>using</c> over a lock handle (<c>Lock.EnterScope()</c>, <c>await _mutex.LockAsync()</c>), or a
+/// method marked <c>[MethodImpl(MethodImplOptions.Synchronized)]</c>. A lambda or local function is a boundary: its
+/// body runs later, outside the region that created it.
+/// </summary>
+internal static class Synchronization
+{
+    private static readonly ImmutableHashSet<string> s_releaseMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "Exit", "ExitWriteLock", "ExitReadLock", "ExitUpgradeableReadLock", "Release", "ReleaseMutex", "ReleaseWriterLock", "ReleaseReaderLock", "Dispose");
+
+    private static readonly ImmutableHashSet<string> s_acquireMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "Enter", "TryEnter", "EnterWriteLock", "EnterReadLock", "EnterUpgradeableReadLock", "TryEnterWriteLock", "TryEnterReadLock",
+        "TryEnterUpgradeableReadLock", "Wait", "WaitAsync", "WaitOne", "AcquireWriterLock", "AcquireReaderLock");
+
+    /// <summary>The guard around <paramref name="operation"/>, looking outward to the enclosing member or lambda.</summary>
+    public static Guard GetGuard(IOperation operation, ISymbol? containingSymbol)
+    {
+        IOperation? child = operation;
+        for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return Guard.None;
+
+                case ILockOperation @lock when child != @lock.LockedValue:
+                    return new Guard(true, CacheStorage.GetReferencedStorage(@lock.LockedValue) ?? GetLocal(@lock.LockedValue));
+
+                case ITryOperation @try when child == @try.Body && @try.Finally is { } @finally:
+                    var released = FindRelease(@finally);
+                    if (released.IsGuarded)
+                    {
+                        return released;
+                    }
+
+                    break;
+
+                case IUsingOperation @using when child == @using.Body && IsLockHandle(@using.Resources):
+                    return new Guard(true, GetAcquiredObject(@using.Resources));
+
+                case IBlockOperation block:
+                    var guard = FindUsingDeclaration(block, child);
+                    if (guard.IsGuarded)
+                    {
+                        return guard;
+                    }
+
+                    break;
+            }
+        }
+
+        return IsSynchronizedMethod(containingSymbol) ? new Guard(true, null) : Guard.None;
+    }
+
+    private static Guard FindRelease(IOperation @finally)
+    {
+        foreach (var descendant in @finally.DescendantsAndSelf())
+        {
+            if (descendant is IInvocationOperation invocation && s_releaseMethods.Contains(invocation.TargetMethod.Name) && IsSynchronizationType(invocation.TargetMethod.ContainingType))
+            {
+                // Monitor.Exit(_gate): the object is the argument; _lock.ExitWriteLock(): the receiver.
+                var target = invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+                return new Guard(true, CacheStorage.GetReferencedStorage(target) ?? GetLocal(target));
+            }
+        }
+
+        return Guard.None;
+    }
+
+    /// <summary><c>using var _ = await _mutex.LockAsync();</c> earlier in the same block.</summary>
+    private static Guard FindUsingDeclaration(IBlockOperation block, IOperation child)
+    {
+        foreach (var statement in block.Operations)
+        {
+            if (statement == child)
+            {
+                break;
+            }
+
+            if (statement is IUsingDeclarationOperation declaration && IsLockHandle(declaration.DeclarationGroup))
+            {
+                return new Guard(true, GetAcquiredObject(declaration.DeclarationGroup));
+            }
+        }
+
+        return Guard.None;
+    }
+
+    private static bool IsLockHandle(IOperation resources)
+    {
+        foreach (var descendant in resources.DescendantsAndSelf())
+        {
+            if (descendant is IInvocationOperation invocation)
+            {
+                var name = invocation.TargetMethod.Name;
+                if (name is "EnterScope" or "Lock" or "LockAsync" or "ReaderLock" or "ReaderLockAsync" or "WriterLock" or "WriterLockAsync"
+                    or "AcquireAsync" or "EnterAsync" or "WaitAsyncDisposable" || s_acquireMethods.Contains(name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static ISymbol? GetAcquiredObject(IOperation resources)
+    {
+        foreach (var descendant in resources.DescendantsAndSelf())
+        {
+            if (descendant is IInvocationOperation { Instance: { } instance })
+            {
+                return CacheStorage.GetReferencedStorage(instance) ?? GetLocal(instance);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsSynchronizationType(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type.ContainingNamespace?.ToDisplayString() == "System.Threading")
+        {
+            return type.Name is "Monitor" or "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" or "SpinLock" or "Lock" or "WaitHandle";
+        }
+
+        // A user's or a library's async lock: releasing it in a finally is the point of the type.
+        return type.Name.IndexOf("Lock", StringComparison.Ordinal) >= 0 || type.Name.IndexOf("Semaphore", StringComparison.Ordinal) >= 0 || type.Name.IndexOf("Mutex", StringComparison.Ordinal) >= 0;
+    }
+
+    private static ISymbol? GetLocal(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IInstanceReferenceOperation => null,
+            _ => null,
+        };
+    }
+
+    private static bool IsSynchronizedMethod(ISymbol? symbol)
+        => symbol is IMethodSymbol method
+            && (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0;
+}
