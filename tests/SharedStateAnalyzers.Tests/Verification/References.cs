@@ -59,12 +59,12 @@ public static class ReferenceAssemblies
         var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         void Add(string path) => files[Path.GetFileNameWithoutExtension(path)] = path;
 
-        foreach (var path in Directory.EnumerateFiles(TargetingPack("Microsoft.NETCore.App.Ref"), "*.dll"))
+        foreach (var path in Directory.EnumerateFiles(TargetingPacks.Find("Microsoft.NETCore.App.Ref"), "*.dll"))
         {
             Add(path);
         }
 
-        var aspNetCore = new Lazy<string>(() => TargetingPack("Microsoft.AspNetCore.App.Ref"));
+        var aspNetCore = new Lazy<string>(() => TargetingPacks.Find("Microsoft.AspNetCore.App.Ref"));
         void AddFromAspNetCore(IEnumerable<string> names)
         {
             foreach (var name in names)
@@ -103,39 +103,5 @@ public static class ReferenceAssemblies
             .Order(StringComparer.Ordinal)
             .Select(path => FileReferences.GetOrAdd(path, p => MetadataReference.CreateFromFile(p)))
             .ToImmutableArray();
-    }
-
-    /// <summary>
-    /// The <c>ref/net10.0</c> folder of the newest installed version of a targeting pack, under the root of the
-    /// .NET installation that runs the tests.
-    /// </summary>
-    private static string TargetingPack(string pack)
-    {
-        var framework = $"net{Environment.Version.Major}.0";
-        var root = DotNetRoot();
-        var versions = new DirectoryInfo(Path.Combine(root, "packs", pack));
-        var folder = versions.Exists
-            ? versions.EnumerateDirectories()
-                .Select(directory => (Version: Version.TryParse(directory.Name.Split('-')[0], out var v) ? v : null, Path: Path.Combine(directory.FullName, "ref", framework)))
-                .Where(candidate => candidate.Version?.Major == Environment.Version.Major && Directory.Exists(candidate.Path))
-                .OrderByDescending(candidate => candidate.Version)
-                .Select(candidate => candidate.Path)
-                .FirstOrDefault()
-            : null;
-        return folder ?? throw new InvalidOperationException(
-            $"No {pack} targeting pack for {framework} under {versions.FullName}: the tests need the .NET {Environment.Version.Major} SDK.");
-    }
-
-    /// <summary>The .NET installation that runs the tests: <c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c> holds the core library.</summary>
-    private static string DotNetRoot()
-    {
-        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var root = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", ".."));
-        if (Directory.Exists(Path.Combine(root, "packs")))
-        {
-            return root;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } fromEnvironment ? fromEnvironment : root;
     }
 }

@@ -1,0 +1,64 @@
+namespace SharedStateAnalyzers.Benchmarks;
+
+/// <summary>The command line: what to compile, how often, and what to print.</summary>
+internal sealed class BenchmarkOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project benchmarks/SharedStateAnalyzers.Benchmarks -- [options]
+
+          --source <dir>        compile every .cs file under <dir> (bin/ and obj/ skipped) instead of generated code
+          --generate <files>    number of generated files when no --source is given (default 1000)
+          --iterations <n>      measured runs after one warm-up run; medians are reported (default 5)
+          --no-implicit-usings  with --source: do not add the ASP.NET Core SDK's implicit global usings
+          --show-diagnostics    print every diagnostic the rules report (file:line: id: message)
+        """;
+
+    public string? SourceDirectory { get; private set; }
+
+    public int GeneratedFiles { get; private set; } = 1000;
+
+    public int Iterations { get; private set; } = 5;
+
+    public bool ImplicitUsings { get; private set; } = true;
+
+    public bool ShowDiagnostics { get; private set; }
+
+    public static BenchmarkOptions? Parse(string[] args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--source" when i + 1 < args.Length:
+                    options.SourceDirectory = args[++i];
+                    if (!Directory.Exists(options.SourceDirectory))
+                    {
+                        Console.Error.WriteLine($"No such directory: {options.SourceDirectory}");
+                        return null;
+                    }
+
+                    break;
+                case "--generate" when i + 1 < args.Length && int.TryParse(args[i + 1], out var files) && files > 0:
+                    options.GeneratedFiles = files;
+                    i++;
+                    break;
+                case "--iterations" when i + 1 < args.Length && int.TryParse(args[i + 1], out var iterations) && iterations > 0:
+                    options.Iterations = iterations;
+                    i++;
+                    break;
+                case "--no-implicit-usings":
+                    options.ImplicitUsings = false;
+                    break;
+                case "--show-diagnostics":
+                    options.ShowDiagnostics = true;
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown or incomplete option: {args[i]}");
+                    return null;
+            }
+        }
+
+        return options;
+    }
+}
