@@ -8,7 +8,8 @@ internal sealed class BenchmarkOptions
 
           --source <dir>        compile every .cs file under <dir> (bin/ and obj/ skipped) instead of generated code
           --generate <files>    number of generated files when no --source is given (default 1000)
-          --iterations <n>      measured runs after one warm-up run; medians are reported (default 5)
+          --iterations <n>      measured runs after one warm-up run; medians are reported (default 5);
+                                0 runs only the warm-up, to list diagnostics
           --no-implicit-usings  with --source: do not add the ASP.NET Core SDK's implicit global usings
           --show-diagnostics    print every diagnostic the rules report (file:line: id: message)
         """;
@@ -43,7 +44,7 @@ internal sealed class BenchmarkOptions
                     options.GeneratedFiles = files;
                     i++;
                     break;
-                case "--iterations" when i + 1 < args.Length && int.TryParse(args[i + 1], out var iterations) && iterations > 0:
+                case "--iterations" when i + 1 < args.Length && int.TryParse(args[i + 1], out var iterations) && iterations >= 0:
                     options.Iterations = iterations;
                     i++;
                     break;

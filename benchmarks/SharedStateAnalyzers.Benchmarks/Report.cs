@@ -46,6 +46,12 @@ internal sealed class Report
 
     public void Print(TextWriter output, bool showDiagnostics)
     {
+        if (_compile.Count == 0)
+        {
+            PrintDiagnostics(output, showDiagnostics);
+            return;
+        }
+
         var compile = Median(_compile);
         var baseline = Median(_baseline);
         var analyzed = Median(_analyzed);
@@ -67,6 +73,11 @@ internal sealed class Report
         }
 
         output.WriteLine($"  {"all rules",-36} {"",-8} {total,10:N1} {Percent(total, compile),13}");
+        PrintDiagnostics(output, showDiagnostics);
+    }
+
+    private void PrintDiagnostics(TextWriter output, bool showDiagnostics)
+    {
         output.WriteLine();
 
         var errors = _compilerDiagnostics.Count(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error);
