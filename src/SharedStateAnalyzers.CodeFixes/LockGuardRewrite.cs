@@ -13,7 +13,7 @@ namespace SharedStateAnalyzers.CodeFixes;
 
 /// <summary>
 /// "Guard every use with a lock": adds <c>private (static) readonly object &lt;field&gt;Lock = new();</c> after the field
-/// and wraps every statement that uses the field — reads and changes, in every member of its type except the code
+/// (or, when some uses are already in <c>lock</c> statements on one field of the type, takes that one) and wraps every statement that uses the field — reads and changes, in every member of its type except the code
 /// that initializes it — in <c>lock (&lt;field&gt;Lock) { … }</c>. Consecutive statements share one lock; a statement
 /// that declares a local used further down takes those statements in with it; an expression-bodied member gets a
 /// block body. Not offered when a use is outside the type or in another document, when a statement to wrap awaits
@@ -45,8 +45,7 @@ internal static class LockGuardRewrite
             return null;
         }
 
-        var lockName = GetLockName(owner, storage);
-        var plan = new Plan();
+        var uses = new List<ExpressionSyntax>();
         foreach (var name in references.Names)
         {
             var reference = CacheFieldReferences.GetQualifiedReference(model, name, cancellationToken);
@@ -55,8 +54,22 @@ internal static class LockGuardRewrite
                 return null;
             }
 
-            if (member.Span.Contains(reference.Span) || IsInNameOf(reference)
-                || Initialization.IsInitialization(GetEnclosingMember(model, reference, cancellationToken), storage))
+            if (!member.Span.Contains(reference.Span) && !reference.IsPartOfStructuredTrivia() && !IsInNameOf(reference)
+                && !Initialization.IsInitialization(GetEnclosingMember(model, reference, cancellationToken), storage))
+            {
+                uses.Add(reference);
+            }
+        }
+
+        // Some uses already locked, all on one field of the type: the others take the same lock (a second lock nested
+        // in the first would invite lock-order deadlocks). Otherwise a new lock object.
+        var existingLock = FindExistingLock(model, uses, storage, cancellationToken);
+        var lockName = existingLock?.Name ?? GetLockName(owner, storage);
+        var plan = new Plan();
+        foreach (var reference in uses)
+        {
+            if (existingLock is not null && GetEnclosingLock(model, reference, cancellationToken) is { } held
+                && SymbolEqualityComparer.Default.Equals(held, existingLock))
             {
                 continue;
             }
@@ -92,11 +105,64 @@ internal static class LockGuardRewrite
             editor.ReplaceNode(arrow.Parent!, (current, _) => ToLockedBlockBody(current, lockName));
         }
 
-        editor.InsertAfter(member, CreateLockField(member, storage, lockName, SyntaxHelpers.GetNewLine(root)));
+        if (existingLock is null)
+        {
+            editor.InsertAfter(member, CreateLockField(member, storage, lockName, SyntaxHelpers.GetNewLine(root)));
+        }
 
         var changed = document.WithSyntaxRoot(editor.GetChangedRoot());
         changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await CompileCheck.AddsNoErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? changed : null;
+    }
+
+    /// <summary>
+    /// The field every already-locked use locks (the innermost <c>lock</c> around it), when there is one and it is a
+    /// field of the type with the storage's staticness; null when no use is locked or the locks differ.
+    /// </summary>
+    private static ISymbol? FindExistingLock(SemanticModel model, List<ExpressionSyntax> uses, ISymbol storage, CancellationToken cancellationToken)
+    {
+        ISymbol? found = null;
+        foreach (var use in uses)
+        {
+            var held = GetEnclosingLock(model, use, cancellationToken, out var isLocked);
+            if (!isLocked)
+            {
+                continue;
+            }
+
+            if (held is not IFieldSymbol field || field.IsStatic != storage.IsStatic
+                || !SymbolEqualityComparer.Default.Equals(field.ContainingType, storage.ContainingType)
+                || (found is not null && !SymbolEqualityComparer.Default.Equals(found, field)))
+            {
+                return null;
+            }
+
+            found = field;
+        }
+
+        return found;
+    }
+
+    private static ISymbol? GetEnclosingLock(SemanticModel model, SyntaxNode use, CancellationToken cancellationToken)
+        => GetEnclosingLock(model, use, cancellationToken, out _);
+
+    /// <summary>What the innermost <c>lock</c> statement around <paramref name="use"/> locks, up to the enclosing lambda or member.</summary>
+    private static ISymbol? GetEnclosingLock(SemanticModel model, SyntaxNode use, CancellationToken cancellationToken, out bool isLocked)
+    {
+        isLocked = false;
+        foreach (var ancestor in use.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case LockStatementSyntax @lock when @lock.Statement.Span.Contains(use.Span):
+                    isLocked = true;
+                    return model.GetSymbolInfo(@lock.Expression, cancellationToken).Symbol?.OriginalDefinition;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary><c>&lt;field&gt;Lock</c>, or with a number when the type already uses that name.</summary>

@@ -539,7 +539,7 @@ public sealed class UnsynchronizedCollectionFixerTests
     }
 
     [Fact]
-    public async Task Lock_InstanceFieldOfASingleton_EmbeddedStatementsAndExistingLocks()
+    public async Task Lock_InstanceFieldOfASingleton_SomeUsesAlreadyLocked_TheOthersTakeThatLock()
     {
         await Test(Lock, References.DependencyInjection)
             .WithSource("""
@@ -600,7 +600,6 @@ public sealed class UnsynchronizedCollectionFixerTests
                 {
                     private readonly object _gate = new();
                     private readonly HashSet<string> _connections = new();
-                    private readonly object _connectionsLock = new();
 
                     public ConnectionTracker()
                     {
@@ -609,7 +608,7 @@ public sealed class UnsynchronizedCollectionFixerTests
 
                     public void Connected(string client, bool track)
                     {
-                        lock (_connectionsLock)
+                        lock (_gate)
                         {
                             if (track) _connections.Add(client);
                         }
@@ -619,10 +618,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                     {
                         lock (_gate)
                         {
-                            lock (_connectionsLock)
-                            {
-                                _connections.Remove(client);
-                            }
+                            _connections.Remove(client);
                         }
                     }
 
@@ -630,7 +626,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                     {
                         get
                         {
-                            lock (_connectionsLock)
+                            lock (_gate)
                             {
                                 return _connections.Count;
                             }
@@ -644,7 +640,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                             case 0:
                                 return "none";
                             default:
-                                lock (_connectionsLock)
+                                lock (_gate)
                                 {
                                     var count = _connections.Count;
                                     return count.ToString();
@@ -656,6 +652,117 @@ public sealed class UnsynchronizedCollectionFixerTests
                 public static class Startup
                 {
                     public static void Configure(IServiceCollection services) => services.AddSingleton<ConnectionTracker>();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Lock_UsesLockedOnTwoDifferentObjects_ANewLockGoesInsideEach()
+    {
+        await Test(Lock)
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public static class Sessions
+                {
+                    private static readonly object _addGate = new();
+                    private static readonly object _removeGate = new();
+                    private static readonly Dictionary<string, int> [|_active|] = new();
+
+                    public static void Open(string id)
+                    {
+                        lock (_addGate)
+                        {
+                            _active[id] = 1;
+                        }
+                    }
+
+                    public static void Close(string id)
+                    {
+                        lock (_removeGate)
+                        {
+                            _active.Remove(id);
+                        }
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Collections.Generic;
+
+                public static class Sessions
+                {
+                    private static readonly object _addGate = new();
+                    private static readonly object _removeGate = new();
+                    private static readonly Dictionary<string, int> _active = new();
+                    private static readonly object _activeLock = new();
+
+                    public static void Open(string id)
+                    {
+                        lock (_addGate)
+                        {
+                            lock (_activeLock)
+                            {
+                                _active[id] = 1;
+                            }
+                        }
+                    }
+
+                    public static void Close(string id)
+                    {
+                        lock (_removeGate)
+                        {
+                            lock (_activeLock)
+                            {
+                                _active.Remove(id);
+                            }
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Lock_StaticCollectionLockedByAnInstanceLock_GetsAStaticLockOfItsOwn()
+    {
+        await Test(Lock)
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public sealed class Counter
+                {
+                    private static readonly List<int> [|s_samples|] = new();
+                    private readonly object _gate = new();
+
+                    public void Sample(int value)
+                    {
+                        lock (_gate)
+                        {
+                            s_samples.Add(value);
+                        }
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Collections.Generic;
+
+                public sealed class Counter
+                {
+                    private static readonly List<int> s_samples = new();
+                    private static readonly object s_samplesLock = new();
+                    private readonly object _gate = new();
+
+                    public void Sample(int value)
+                    {
+                        lock (_gate)
+                        {
+                            lock (s_samplesLock)
+                            {
+                                s_samples.Add(value);
+                            }
+                        }
+                    }
                 }
                 """)
             .ValidateAsync();
@@ -912,6 +1019,7 @@ public sealed class UnsynchronizedCollectionFixerTests
             .ValidateAsync();
     }
 
+    /// <summary>The second field's use in <c>Describe</c> is already under the first field's new lock: it takes that one.</summary>
     [Fact]
     public async Task Lock_FixAll_TwoFieldsOfOneDocument()
     {
@@ -941,7 +1049,6 @@ public sealed class UnsynchronizedCollectionFixerTests
                     private static readonly Dictionary<int, string> s_names = new();
                     private static readonly object s_namesLock = new();
                     private static readonly List<int> s_order = new();
-                    private static readonly object s_orderLock = new();
 
                     public static void Register(int id, string name)
                     {
@@ -949,7 +1056,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                         {
                             s_names[id] = name;
                         }
-                        lock (s_orderLock)
+                        lock (s_namesLock)
                         {
                             s_order.Add(id);
                         }
@@ -959,10 +1066,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                     {
                         lock (s_namesLock)
                         {
-                            lock (s_orderLock)
-                            {
-                                return s_names[id] + s_order.IndexOf(id);
-                            }
+                            return s_names[id] + s_order.IndexOf(id);
                         }
                     }
                 }
