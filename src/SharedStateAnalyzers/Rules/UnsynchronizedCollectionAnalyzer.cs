@@ -112,8 +112,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly ThreadUnsafeCollections _collections;
         private readonly ProcessLifetimeModel _lifetimes;
 
-        /// <summary>Who uses each private method of the type: the calling members, or null when it is used as a delegate.</summary>
-        private readonly Dictionary<IMethodSymbol, List<ISymbol>?> _privateMethodUses = new(SymbolEqualityComparer.Default);
+        /// <summary>Who uses each private method of the type: the members that call it or take it as a delegate.</summary>
+        private readonly Dictionary<IMethodSymbol, List<ISymbol>> _privateMethodUses = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
         public TypeState(INamedTypeSymbol type, Dictionary<ISymbol, FieldState> fields, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes)
@@ -193,13 +193,17 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        /// <summary>
+        /// Records which members call (or take as a delegate) each private method of the type. A method group is
+        /// treated like a call from the member it appears in, as a lambda there is.
+        /// </summary>
         public void AnalyzeMethodUse(OperationAnalysisContext context)
         {
-            var (method, isCall) = context.Operation switch
+            var method = context.Operation switch
             {
-                IInvocationOperation invocation => (invocation.TargetMethod, true),
-                IMethodReferenceOperation reference => (reference.Method, false),
-                _ => (null, false),
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IMethodReferenceOperation reference => reference.Method,
+                _ => null,
             };
 
             if (method is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary }
@@ -211,18 +215,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             method = method.OriginalDefinition;
             lock (_gate)
             {
-                if (!isCall)
+                if (!_privateMethodUses.TryGetValue(method, out var callers))
                 {
-                    _privateMethodUses[method] = null;
+                    _privateMethodUses[method] = callers = new List<ISymbol>();
                 }
-                else if (!_privateMethodUses.TryGetValue(method, out var callers))
-                {
-                    _privateMethodUses[method] = new List<ISymbol> { context.ContainingSymbol };
-                }
-                else
-                {
-                    callers?.Add(context.ContainingSymbol);
-                }
+
+                callers.Add(context.ContainingSymbol);
             }
         }
 
@@ -324,8 +322,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             if (containingSymbol is not IMethodSymbol method
-                || !_privateMethodUses.TryGetValue(method.OriginalDefinition, out var callers)
-                || callers is null)
+                || !_privateMethodUses.TryGetValue(method.OriginalDefinition, out var callers))
             {
                 return false;
             }

@@ -476,6 +476,25 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task PrivateHelper_PassedAsADelegateOutsideInitialization()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Tags
+            {
+                private static readonly HashSet<string> {|#0:s_tags|} = new();
+
+                public static void AddAll(List<string> tags) => tags.ForEach(Add);
+
+                private static void Add(string tag) => s_tags.Add(tag);
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_tags", "HashSet<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task SortAndReverse_AreChanges()
     {
         await Test("""
@@ -568,6 +587,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task PrivateHelper_UsedOnlyFromTheStaticConstructorAndInitializers()
     {
         await Test("""
+            using System;
             using System.Collections.Generic;
 
             public static class MimeTypes
@@ -578,9 +598,12 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                 static MimeTypes()
                 {
                     Register(".html", "text/html");
+                    Array.ForEach(new[] { ".js" }, RegisterScript);
                 }
 
                 public static string Get(string extension) => s_map[extension];
+
+                private static void RegisterScript(string extension) => Register(extension, "text/javascript");
 
                 private static bool RegisterDefaults()
                 {
