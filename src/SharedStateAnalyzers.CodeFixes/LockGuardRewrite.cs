@@ -97,7 +97,7 @@ internal static class LockGuardRewrite
 
         foreach (var arrow in plan.ExpressionBodies)
         {
-            if (!CanConvert(arrow.Parent) || HoldsAwait(arrow.Expression))
+            if (GetExpressionBody(arrow.Parent) != arrow || HoldsAwait(arrow.Expression))
             {
                 return null;
             }
@@ -285,9 +285,6 @@ internal static class LockGuardRewrite
         => type.SpecialType is SpecialType.System_Collections_IEnumerable or SpecialType.System_Collections_IEnumerator
             || type.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T or SpecialType.System_Collections_Generic_IEnumerator_T;
 
-    private static bool CanConvert(SyntaxNode? member) => member is MethodDeclarationSyntax or PropertyDeclarationSyntax or IndexerDeclarationSyntax
-        or AccessorDeclarationSyntax or ConstructorDeclarationSyntax or DestructorDeclarationSyntax or OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax;
-
     /// <summary>Replaces statements <c>[Start..End]</c> of each range with one <c>lock</c> statement holding them.</summary>
     private static SyntaxNode WrapRanges(SyntaxNode owner, List<Region> ranges, string lockName)
     {
@@ -333,68 +330,52 @@ internal static class LockGuardRewrite
             .WithAdditionalAnnotations(Formatter.Annotation);
     }
 
+    /// <summary>The expression body of a member that can take a block body instead (not a local function's: it may run later).</summary>
+    private static ArrowExpressionClauseSyntax? GetExpressionBody(SyntaxNode? member) => member switch
+    {
+        BaseMethodDeclarationSyntax method => method.ExpressionBody,
+        AccessorDeclarationSyntax accessor => accessor.ExpressionBody,
+        PropertyDeclarationSyntax property => property.ExpressionBody,
+        IndexerDeclarationSyntax indexer => indexer.ExpressionBody,
+        _ => null,
+    };
+
     /// <summary>An expression-bodied member with a block body: <c>{ lock (name) { return expression; } }</c> (or the expression as a statement).</summary>
     private static SyntaxNode ToLockedBlockBody(SyntaxNode member, string lockName)
     {
-        BlockSyntax Body(ArrowExpressionClauseSyntax arrow, bool returns)
+        // The block goes on the next line: the token before `=>` loses its trailing space, and the member ends with
+        // what followed the semicolon (the end of the line, a comment).
+        var arrow = GetExpressionBody(member)!;
+        var beforeArrow = arrow.ArrowToken.GetPreviousToken();
+        var trailing = member.GetTrailingTrivia();
+        member = member.ReplaceToken(beforeArrow, beforeArrow.WithTrailingTrivia());
+        arrow = GetExpressionBody(member)!;
+
+        BlockSyntax Body(bool returns)
         {
             var expression = arrow.Expression.WithoutTrivia();
             StatementSyntax statement = returns ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
             return SyntaxFactory.Block(SyntaxFactory.LockStatement(SyntaxFactory.IdentifierName(lockName), SyntaxFactory.Block(statement)));
         }
 
+        AccessorListSyntax Getter() => SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(
+            SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, Body(returns: true))));
+
         SyntaxNode converted = member switch
         {
-            MethodDeclarationSyntax method => method
-                .WithBody(Body(method.ExpressionBody!, !IsVoid(method.ReturnType) && !method.Modifiers.Any(SyntaxKind.AsyncKeyword)))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithParameterList(method.ParameterList.WithoutTrailingTrivia())
-                .WithTrailingTrivia(method.SemicolonToken.TrailingTrivia),
-            PropertyDeclarationSyntax property => property
-                .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(
-                    SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, Body(property.ExpressionBody!, returns: true)))))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithIdentifier(property.Identifier.WithoutTrivia())
-                .WithTrailingTrivia(property.SemicolonToken.TrailingTrivia),
-            IndexerDeclarationSyntax indexer => indexer
-                .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(
-                    SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, Body(indexer.ExpressionBody!, returns: true)))))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithParameterList(indexer.ParameterList.WithoutTrailingTrivia())
-                .WithTrailingTrivia(indexer.SemicolonToken.TrailingTrivia),
-            AccessorDeclarationSyntax accessor => accessor
-                .WithBody(Body(accessor.ExpressionBody!, accessor.IsKind(SyntaxKind.GetAccessorDeclaration)))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithKeyword(accessor.Keyword.WithoutTrivia().WithLeadingTrivia(accessor.Keyword.LeadingTrivia))
-                .WithTrailingTrivia(accessor.SemicolonToken.TrailingTrivia),
-            ConstructorDeclarationSyntax constructor => constructor
-                .WithBody(Body(constructor.ExpressionBody!, returns: false))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithTrailingTrivia(constructor.SemicolonToken.TrailingTrivia),
-            DestructorDeclarationSyntax destructor => destructor
-                .WithBody(Body(destructor.ExpressionBody!, returns: false))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithTrailingTrivia(destructor.SemicolonToken.TrailingTrivia),
-            OperatorDeclarationSyntax @operator => @operator
-                .WithBody(Body(@operator.ExpressionBody!, returns: true))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithTrailingTrivia(@operator.SemicolonToken.TrailingTrivia),
-            ConversionOperatorDeclarationSyntax conversion => conversion
-                .WithBody(Body(conversion.ExpressionBody!, returns: true))
-                .WithExpressionBody(null)
-                .WithSemicolonToken(default)
-                .WithTrailingTrivia(conversion.SemicolonToken.TrailingTrivia),
+            MethodDeclarationSyntax method => method.WithBody(Body(!IsVoid(method.ReturnType) && !method.Modifiers.Any(SyntaxKind.AsyncKeyword)))
+                .WithExpressionBody(null).WithSemicolonToken(default),
+            OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax => ((BaseMethodDeclarationSyntax)member).WithBody(Body(returns: true))
+                .WithExpressionBody(null).WithSemicolonToken(default),
+            BaseMethodDeclarationSyntax method => method.WithBody(Body(returns: false)).WithExpressionBody(null).WithSemicolonToken(default),
+            AccessorDeclarationSyntax accessor => accessor.WithBody(Body(accessor.IsKind(SyntaxKind.GetAccessorDeclaration)))
+                .WithExpressionBody(null).WithSemicolonToken(default),
+            PropertyDeclarationSyntax property => property.WithAccessorList(Getter()).WithExpressionBody(null).WithSemicolonToken(default),
+            IndexerDeclarationSyntax indexer => indexer.WithAccessorList(Getter()).WithExpressionBody(null).WithSemicolonToken(default),
             _ => member,
         };
 
-        return converted.WithAdditionalAnnotations(Formatter.Annotation);
+        return converted.WithTrailingTrivia(trailing).WithAdditionalAnnotations(Formatter.Annotation);
     }
 
     private static bool IsVoid(TypeSyntax type) => type is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword };

@@ -3,7 +3,6 @@ using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace SharedStateAnalyzers.CodeFixes;
@@ -17,41 +16,14 @@ public sealed class StaticCacheFixer : CodeFixProvider
     public const string MakePerInstanceKey = RuleIdentifiers.StaticCache + ".MakePerInstance";
     public const string MakeInvalidatableKey = RuleIdentifiers.StaticCache + ".MakeInvalidatable";
 
+    // Offered in this order: dotnet format applies the first fix a diagnostic offers.
+    private static readonly FieldFixAllProvider Fixes = new(new[] { UseMemoryCacheKey, MakePerInstanceKey, MakeInvalidatableKey }, GetTitle, ApplyAsync);
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.StaticCache);
 
-    private static readonly FieldFixAllProvider FixAll = new(new[] { UseMemoryCacheKey, MakePerInstanceKey, MakeInvalidatableKey }, ApplyAsync);
+    public override FixAllProvider GetFixAllProvider() => Fixes;
 
-    public override FixAllProvider GetFixAllProvider() => FixAll;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var declaration = SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan);
-            if (declaration is null)
-            {
-                continue;
-            }
-
-            // Offered in this order: dotnet format applies the first fix a diagnostic offers.
-            foreach (var key in new[] { UseMemoryCacheKey, MakePerInstanceKey, MakeInvalidatableKey })
-            {
-                var fixedDocument = await ApplyAsync(key, context.Document, declaration, context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(GetTitle(key), _ => Task.FromResult(fixedDocument), key),
-                        diagnostic);
-                }
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => Fixes.RegisterCodeFixesAsync(context);
 
     private static string GetTitle(string key) => key switch
     {

@@ -3,7 +3,6 @@ using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace SharedStateAnalyzers.CodeFixes;
@@ -16,41 +15,17 @@ public sealed class UnsynchronizedCollectionFixer : CodeFixProvider
     public const string UseConcurrentCollectionKey = RuleIdentifiers.UnsynchronizedCollection + ".UseConcurrentCollection";
     public const string GuardWithLockKey = RuleIdentifiers.UnsynchronizedCollection + ".GuardWithLock";
 
-    private static readonly FieldFixAllProvider FixAll = new(new[] { UseConcurrentCollectionKey, GuardWithLockKey }, ApplyAsync);
+    // Offered in this order: dotnet format applies the first fix a diagnostic offers, and the concurrent collection
+    // is offered only where it is exact.
+    private static readonly FieldFixAllProvider Fixes = new(new[] { UseConcurrentCollectionKey, GuardWithLockKey }, GetTitle, ApplyAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.UnsynchronizedCollection);
 
-    public override FixAllProvider GetFixAllProvider() => FixAll;
+    public override FixAllProvider GetFixAllProvider() => Fixes;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => Fixes.RegisterCodeFixesAsync(context);
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var declaration = SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan);
-            if (declaration is null)
-            {
-                continue;
-            }
-
-            // Offered in this order: dotnet format applies the first fix a diagnostic offers.
-            foreach (var key in new[] { UseConcurrentCollectionKey, GuardWithLockKey })
-            {
-                var fixedDocument = await ApplyAsync(key, context.Document, declaration, context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(key == UseConcurrentCollectionKey ? "Use a concurrent collection" : "Guard every use with a lock", _ => Task.FromResult(fixedDocument), key),
-                        diagnostic);
-                }
-            }
-        }
-    }
+    private static string GetTitle(string key) => key == UseConcurrentCollectionKey ? "Use a concurrent collection" : "Guard every use with a lock";
 
     private static Task<Document?> ApplyAsync(string key, Document document, SyntaxNode declaration, CancellationToken cancellationToken) => key switch
     {

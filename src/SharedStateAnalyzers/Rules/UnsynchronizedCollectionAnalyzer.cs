@@ -52,8 +52,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         bool? processLifetime = null;
         foreach (var member in type.GetMembers())
         {
-            var storage = CacheStorage.GetStorage(member);
-            if (storage is null || storage.IsImplicitlyDeclared || HasAttribute(storage, threadStatic))
+            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
+            if (storage is null)
             {
                 continue;
             }
@@ -84,24 +84,6 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
         context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
         context.RegisterSymbolEndAction(state.Report);
-    }
-
-    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
-    {
-        if (attribute is null)
-        {
-            return false;
-        }
-
-        foreach (var data in symbol.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>What one type's members do with its candidate fields. Operation actions run concurrently: guarded by a lock.</summary>

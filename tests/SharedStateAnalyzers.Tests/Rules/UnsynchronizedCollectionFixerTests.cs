@@ -849,6 +849,87 @@ public sealed class UnsynchronizedCollectionFixerTests
     }
 
     [Fact]
+    public async Task Lock_ExpressionBodiedMembersOfEveryKind()
+    {
+        await Test(Lock)
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public sealed class Widget
+                {
+                    private static readonly List<Widget> [|s_all|] = new();
+
+                    public Widget() => s_all.Add(this); // every widget
+
+                    public Widget this[int index] => s_all[index];
+
+                    public int Count
+                    {
+                        get => s_all.Count;
+                        set => s_all.Capacity = value;
+                    }
+
+                    public static bool operator !(Widget widget) => s_all.Remove(widget);
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Collections.Generic;
+
+                public sealed class Widget
+                {
+                    private static readonly List<Widget> s_all = new();
+                    private static readonly object s_allLock = new();
+
+                    public Widget()
+                    {
+                        lock (s_allLock)
+                        {
+                            s_all.Add(this);
+                        }
+                    } // every widget
+
+                    public Widget this[int index]
+                    {
+                        get
+                        {
+                            lock (s_allLock)
+                            {
+                                return s_all[index];
+                            }
+                        }
+                    }
+
+                    public int Count
+                    {
+                        get
+                        {
+                            lock (s_allLock)
+                            {
+                                return s_all.Count;
+                            }
+                        }
+                        set
+                        {
+                            lock (s_allLock)
+                            {
+                                s_all.Capacity = value;
+                            }
+                        }
+                    }
+
+                    public static bool operator !(Widget widget)
+                    {
+                        lock (s_allLock)
+                        {
+                            return s_all.Remove(widget);
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Lock_OlderLanguageVersion_NewObject()
     {
         await Test(Lock)
