@@ -13,11 +13,12 @@ namespace SharedStateAnalyzers.CodeFixes;
 
 /// <summary>
 /// "Guard every use with a lock": adds <c>private (static) readonly object &lt;field&gt;Lock = new();</c> after the field
-/// (or, when some uses are already in <c>lock</c> statements on one field of the type, takes that one) and wraps every statement that uses the field — reads and changes, in every member of its type except the code
-/// that initializes it — in <c>lock (&lt;field&gt;Lock) { … }</c>. Consecutive statements share one lock; a statement
-/// that declares a local used further down takes those statements in with it; an expression-bodied member gets a
-/// block body. Not offered when a use is outside the type or in another document, when a statement to wrap awaits
-/// or yields (a lock cannot span an <c>await</c>), when a use sits in an expression-bodied lambda (it may run later,
+/// — or, when the uses already in <c>lock</c> statements all lock one field of the type, takes that one — and wraps
+/// every statement that uses the field (reads and changes, in every member of its type except the code that
+/// initializes it) in <c>lock (&lt;field&gt;Lock) { … }</c>. Consecutive statements share one lock; a statement that
+/// declares a local used further down takes those statements in with it; an expression-bodied member gets a block
+/// body. Not offered when a use is outside the type or in another document, when a statement to wrap awaits or
+/// yields (a lock cannot span an <c>await</c>), when a use sits in an expression-bodied lambda (it may run later,
 /// outside the lock), when the collection itself or a live view of it (<c>Keys</c>, a deferred LINQ query) leaves
 /// the lock (returned, assigned, stored), or when the result does not compile.
 /// </summary>
