@@ -266,12 +266,12 @@ internal static class MemoryCacheRewrite
     private static async Task<Document> FinishAsync(Document document, SyntaxEditor editor, SemanticModel model, int position, string cacheTypeName, INamedTypeSymbol cacheType, CancellationToken cancellationToken)
     {
         var newRoot = editor.GetChangedRoot();
-        if (!IsInScope(model, position, cacheTypeName, cacheType))
+        if (!SyntaxHelpers.IsInScope(model, position, cacheTypeName, cacheType))
         {
             newRoot = SyntaxHelpers.AddUsing(newRoot, MemoryCacheNamespace);
         }
 
-        if (!IsInScope(model, position, "TimeSpan", model.Compilation.GetTypeByMetadataName("System.TimeSpan")))
+        if (!SyntaxHelpers.IsInScope(model, position, "TimeSpan", model.Compilation.GetTypeByMetadataName("System.TimeSpan")))
         {
             newRoot = SyntaxHelpers.AddUsing(newRoot, "System");
         }
@@ -304,9 +304,6 @@ internal static class MemoryCacheRewrite
         var references = await SymbolFinder.FindReferencesAsync(constructor, solution, cancellationToken).ConfigureAwait(false);
         return references.Any(r => r.Locations.Any()) ? null : constructor;
     }
-
-    private static bool IsInScope(SemanticModel model, int position, string name, INamedTypeSymbol? expected)
-        => expected is null || model.LookupNamespacesAndTypes(position, name: name).Any(s => SymbolEqualityComparer.Default.Equals(s, expected));
 
     private static string GetParameterName(string fieldName)
     {

@@ -1,11 +1,8 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace SharedStateAnalyzers.CodeFixes;
@@ -19,39 +16,14 @@ public sealed class StaticCacheFixer : CodeFixProvider
     public const string MakePerInstanceKey = RuleIdentifiers.StaticCache + ".MakePerInstance";
     public const string MakeInvalidatableKey = RuleIdentifiers.StaticCache + ".MakeInvalidatable";
 
+    // Offered in this order: dotnet format applies the first fix a diagnostic offers.
+    private static readonly FieldFixAllProvider Fixes = new(new[] { UseMemoryCacheKey, MakePerInstanceKey, MakeInvalidatableKey }, GetTitle, ApplyAsync);
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.StaticCache);
 
-    public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+    public override FixAllProvider GetFixAllProvider() => Fixes;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var declaration = SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan);
-            if (declaration is null)
-            {
-                continue;
-            }
-
-            // Offered in this order: dotnet format applies the first fix a diagnostic offers.
-            foreach (var key in new[] { UseMemoryCacheKey, MakePerInstanceKey, MakeInvalidatableKey })
-            {
-                var fixedDocument = await ApplyAsync(key, context.Document, declaration, context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(GetTitle(key), _ => Task.FromResult(fixedDocument), key),
-                        diagnostic);
-                }
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => Fixes.RegisterCodeFixesAsync(context);
 
     private static string GetTitle(string key) => key switch
     {
@@ -66,54 +38,4 @@ public sealed class StaticCacheFixer : CodeFixProvider
         MakePerInstanceKey => PerInstanceRewrite.TryApplyAsync(document, declaration, cancellationToken),
         _ => MemoryCacheRewrite.TryApplySharedAsync(document, declaration, cancellationToken),
     };
-
-    /// <summary>
-    /// Applies the chosen fix to every diagnostic of a document, one field at a time: each rewrite sees the result
-    /// of the previous one (a second cache field gains its constructor parameter next to the first).
-    /// </summary>
-    private sealed class FixAll : DocumentBasedFixAllProvider
-    {
-        public static readonly FixAll Instance = new();
-
-        protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-        {
-            var key = fixAllContext.CodeActionEquivalenceKey;
-            if (key is not (UseMemoryCacheKey or MakePerInstanceKey or MakeInvalidatableKey))
-            {
-                return document;
-            }
-
-            var cancellationToken = fixAllContext.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return document;
-            }
-
-            var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                var declaration = SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan);
-                if (declaration is not null && !annotations.ContainsKey(declaration))
-                {
-                    annotations[declaration] = new SyntaxAnnotation();
-                }
-            }
-
-            document = document.WithSyntaxRoot(root.ReplaceNodes(annotations.Keys, (original, current) => current.WithAdditionalAnnotations(annotations[original])));
-            foreach (var annotation in annotations.Values)
-            {
-                var currentRoot = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                var declaration = currentRoot?.GetAnnotatedNodes(annotation).FirstOrDefault();
-                if (declaration is null)
-                {
-                    continue;
-                }
-
-                document = await ApplyAsync(key, document, declaration, cancellationToken).ConfigureAwait(false) ?? document;
-            }
-
-            return document;
-        }
-    }
 }

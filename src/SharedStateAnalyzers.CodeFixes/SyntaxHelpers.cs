@@ -72,6 +72,10 @@ internal static class SyntaxHelpers
         return field.ContainingType.GetMembers(renamed).IsEmpty ? renamed : name;
     }
 
+    /// <summary>True when <paramref name="name"/> names <paramref name="expected"/> at <paramref name="position"/> (no using is needed).</summary>
+    public static bool IsInScope(SemanticModel model, int position, string name, INamedTypeSymbol? expected)
+        => expected is null || model.LookupNamespacesAndTypes(position, name: name).Any(s => SymbolEqualityComparer.Default.Equals(s, expected));
+
     /// <summary>The end-of-line sequence a document uses.</summary>
     public static string GetNewLine(SyntaxNode root)
     {
@@ -130,7 +134,12 @@ internal static class SyntaxHelpers
             index++;
         }
 
-        if (index == 0 && usings.Count > 0)
+        if (index > 0)
+        {
+            // Inside a namespace, usings are indented like the one before.
+            directive = directive.WithLeadingTrivia(Indentation(usings[index - 1]));
+        }
+        else if (usings.Count > 0)
         {
             // Keep a file header on top: the old first directive's leading trivia moves to the new one.
             var first = usings[0];
@@ -140,6 +149,10 @@ internal static class SyntaxHelpers
 
         return usings.Insert(index, directive);
     }
+
+    /// <summary>The whitespace a node's line starts with: the end of its leading trivia, after any comment lines.</summary>
+    public static SyntaxTriviaList Indentation(SyntaxNode node)
+        => SyntaxFactory.TriviaList(node.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
 
     private static bool ShouldPrecede(UsingDirectiveSyntax existing, string namespaceName)
     {

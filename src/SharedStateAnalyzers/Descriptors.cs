@@ -22,6 +22,13 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A static collection filled on demand with data read from a database, the network, files or configuration lives as long as the process. Updates made elsewhere never reach it, other processes keep their own stale copies, and it grows with every new key. Use an injected IMemoryCache with an expiration, a per-instance cache, or an invalidatable cache.");
 
+    public static readonly DiagnosticDescriptor UnsynchronizedCollection = Create(
+        RuleIdentifiers.UnsynchronizedCollection,
+        "Shared collection is mutated without synchronization",
+        "'{0}' is a {1} shared by the whole process and changed without synchronization: concurrent requests can corrupt it",
+        DiagnosticSeverity.Warning,
+        "Dictionary, List, HashSet and the other collections of System.Collections.Generic are not safe for concurrent writes. Held by a static field or a process-lifetime object (singleton, middleware, hosted service), such a collection is changed by concurrent requests at once: entries get lost, reads throw, and a Dictionary can loop forever. Use the System.Collections.Concurrent counterpart, or take one lock on one object around every use.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -24,6 +24,32 @@ internal static class CacheStorage
         _ => null,
     };
 
+    /// <summary>
+    /// A field (not const) or auto-property declared in source, static or not, that every thread sees: not
+    /// <c>[ThreadStatic]</c>. Null otherwise.
+    /// </summary>
+    public static ISymbol? GetSharedStorage(ISymbol member, INamedTypeSymbol? threadStaticAttribute)
+    {
+        var storage = GetStorage(member);
+        if (storage is null || storage.IsImplicitlyDeclared)
+        {
+            return null;
+        }
+
+        if (threadStaticAttribute is not null)
+        {
+            foreach (var data in storage.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, threadStaticAttribute))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return storage;
+    }
+
     /// <summary>An auto-property: its type declares a backing field for it.</summary>
     public static bool IsAutoProperty(IPropertySymbol property)
     {

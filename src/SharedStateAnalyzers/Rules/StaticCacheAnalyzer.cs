@@ -56,8 +56,8 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         bool? processLifetime = null;
         foreach (var member in type.GetMembers())
         {
-            var storage = CacheStorage.GetStorage(member);
-            if (storage is null || storage.IsImplicitlyDeclared || HasAttribute(storage, threadStatic))
+            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
+            if (storage is null)
             {
                 continue;
             }
@@ -87,24 +87,6 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(state.AnalyzeIndexer, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CoalesceAssignment);
         context.RegisterSymbolEndAction(state.Report);
-    }
-
-    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
-    {
-        if (attribute is null)
-        {
-            return false;
-        }
-
-        foreach (var data in symbol.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>What one type's members do with its candidate fields. Operation actions run concurrently: guarded by a lock.</summary>

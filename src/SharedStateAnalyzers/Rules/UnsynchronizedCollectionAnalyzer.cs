@@ -1,0 +1,362 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Model;
+
+namespace SharedStateAnalyzers.Rules;
+
+/// <summary>
+/// SSA002: a thread-unsafe collection (<c>Dictionary&lt;,&gt;</c>, <c>List&lt;&gt;</c>, <c>HashSet&lt;&gt;</c>, …) held by a
+/// process-lifetime object — a static field or auto-property, or an instance one of a hand-rolled singleton, a
+/// conventional middleware, a hosted service or a DI singleton — and changed after initialization outside a lock,
+/// or under locks on different objects. Reported on the field, once, when the type's members have been analyzed.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnsynchronizedCollection);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var collections = ThreadUnsafeCollections.Create(start.Compilation);
+            if (collections is null)
+            {
+                return;
+            }
+
+            var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            start.RegisterSymbolStartAction(
+                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, threadStatic),
+                SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return;
+        }
+
+        // Cheap checks first: only types that declare a collection field that could be thread-unsafe, static or in a
+        // type whose instances live as long as the process, register anything.
+        Dictionary<ISymbol, FieldState>? candidates = null;
+        bool? processLifetime = null;
+        foreach (var member in type.GetMembers())
+        {
+            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
+            if (storage is null)
+            {
+                continue;
+            }
+
+            var storageType = storage is IFieldSymbol f ? f.Type : ((IPropertySymbol)storage).Type;
+            var isThreadUnsafe = collections.IsThreadUnsafe(storageType);
+            if (!isThreadUnsafe && !collections.IsMutableInterface(storageType))
+            {
+                continue;
+            }
+
+            if (!storage.IsStatic && !(processLifetime ??= lifetimes.Classify(type) is not null))
+            {
+                continue;
+            }
+
+            candidates ??= new Dictionary<ISymbol, FieldState>(SymbolEqualityComparer.Default);
+            candidates[storage] = new FieldState(isThreadUnsafe ? storageType : null);
+        }
+
+        if (candidates is null)
+        {
+            return;
+        }
+
+        var state = new TypeState(type, candidates, collections, lifetimes);
+        context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
+        context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
+        context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
+        context.RegisterSymbolEndAction(state.Report);
+    }
+
+    /// <summary>What one type's members do with its candidate fields. Operation actions run concurrently: guarded by a lock.</summary>
+    private sealed class TypeState
+    {
+        private readonly INamedTypeSymbol _type;
+        private readonly Dictionary<ISymbol, FieldState> _fields;
+        private readonly ThreadUnsafeCollections _collections;
+        private readonly ProcessLifetimeModel _lifetimes;
+
+        /// <summary>Who uses each private method of the type: the members that call it or take it as a delegate.</summary>
+        private readonly Dictionary<IMethodSymbol, List<ISymbol>> _privateMethodUses = new(SymbolEqualityComparer.Default);
+        private readonly object _gate = new();
+
+        public TypeState(INamedTypeSymbol type, Dictionary<ISymbol, FieldState> fields, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes)
+        {
+            _type = type;
+            _fields = fields;
+            _collections = collections;
+            _lifetimes = lifetimes;
+        }
+
+        public void AnalyzeReference(OperationAnalysisContext context)
+        {
+            var reference = context.Operation;
+            var storage = CacheStorage.GetReferencedStorage(reference);
+            if (storage is null || !_fields.TryGetValue(storage, out var field))
+            {
+                return;
+            }
+
+            // An assignment of the whole collection tells what the field holds (for an interface-typed field); it is
+            // a replacement, not a change of contents.
+            if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
+            {
+                RecordAssignedType(field, assignment.Value);
+                return;
+            }
+
+            if (!ThreadUnsafeCollections.IsMutatedBy(reference))
+            {
+                return;
+            }
+
+            var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
+            lock (_gate)
+            {
+                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard));
+            }
+        }
+
+        public void AnalyzeInitializer(OperationAnalysisContext context)
+        {
+            var initializer = (ISymbolInitializerOperation)context.Operation;
+            var targets = initializer switch
+            {
+                IFieldInitializerOperation fields => ImmutableArray<ISymbol>.CastUp(fields.InitializedFields),
+                IPropertyInitializerOperation properties => ImmutableArray<ISymbol>.CastUp(properties.InitializedProperties),
+                _ => ImmutableArray<ISymbol>.Empty,
+            };
+
+            foreach (var target in targets)
+            {
+                if (_fields.TryGetValue(target.OriginalDefinition, out var field))
+                {
+                    RecordAssignedType(field, initializer.Value);
+                }
+            }
+        }
+
+        private void RecordAssignedType(FieldState field, IOperation value)
+        {
+            if (field.CollectionType is not null)
+            {
+                return;
+            }
+
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (_collections.IsThreadUnsafe(value.Type))
+            {
+                lock (_gate)
+                {
+                    field.AssignedType ??= value.Type;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Records which members call (or take as a delegate) each private method of the type. A method group is
+        /// treated like a call from the member it appears in, as a lambda there is.
+        /// </summary>
+        public void AnalyzeMethodUse(OperationAnalysisContext context)
+        {
+            var method = context.Operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IMethodReferenceOperation reference => reference.Method,
+                _ => null,
+            };
+
+            if (method is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary }
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))
+            {
+                return;
+            }
+
+            method = method.OriginalDefinition;
+            lock (_gate)
+            {
+                if (!_privateMethodUses.TryGetValue(method, out var callers))
+                {
+                    _privateMethodUses[method] = callers = new List<ISymbol>();
+                }
+
+                callers.Add(context.ContainingSymbol);
+            }
+        }
+
+        public void Report(SymbolAnalysisContext context)
+        {
+            List<Diagnostic>? diagnostics = null;
+            lock (_gate)
+            {
+                foreach (var pair in _fields)
+                {
+                    var collectionType = pair.Value.CollectionType ?? pair.Value.AssignedType;
+                    if (collectionType is null || !IsUnsynchronized(pair.Key, pair.Value))
+                    {
+                        continue;
+                    }
+
+                    var location = CacheStorage.GetNameLocation(pair.Key, context.CancellationToken);
+                    if (location is null)
+                    {
+                        continue;
+                    }
+
+                    diagnostics ??= new List<Diagnostic>();
+                    diagnostics.Add(Diagnostic.Create(
+                        Descriptors.UnsynchronizedCollection,
+                        location,
+                        pair.Key.Name,
+                        collectionType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                }
+            }
+
+            if (diagnostics is null)
+            {
+                return;
+            }
+
+            diagnostics.Sort(static (a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        /// <summary>
+        /// True when some change after initialization runs outside a lock, or the changes are guarded by locks on
+        /// different named objects, or a static collection is guarded by a lock that each instance of an ordinary
+        /// class has its own of.
+        /// </summary>
+        private bool IsUnsynchronized(ISymbol storage, FieldState field)
+        {
+            ISymbol? lockObject = null;
+            foreach (var mutation in field.Mutations)
+            {
+                if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null))
+                {
+                    continue;
+                }
+
+                if (!mutation.Guard.IsGuarded)
+                {
+                    return true;
+                }
+
+                var guardObject = mutation.Guard.LockObject;
+                if (guardObject is null)
+                {
+                    // lock (this), a synchronized method, a lock on an expression: one object, as far as can be told.
+                    continue;
+                }
+
+                if (storage.IsStatic && !guardObject.IsStatic && guardObject is IFieldSymbol or IPropertySymbol
+                    && guardObject.ContainingType is { } owner && _lifetimes.Classify(owner) is null)
+                {
+                    return true;
+                }
+
+                if (lockObject is null)
+                {
+                    lockObject = guardObject;
+                }
+                else if (!SymbolEqualityComparer.Default.Equals(lockObject, guardObject))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Code that runs while the storage's owner is set up: a static constructor or initializer (a constructor or
+        /// instance initializer, for instance storage), or a private method of the type used only from such code.
+        /// </summary>
+        private bool IsInitialization(ISymbol containingSymbol, ISymbol storage, HashSet<IMethodSymbol>? visiting)
+        {
+            if (Initialization.IsInitialization(containingSymbol, storage))
+            {
+                return true;
+            }
+
+            if (containingSymbol is not IMethodSymbol method
+                || !_privateMethodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            {
+                return false;
+            }
+
+            visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (!visiting.Add(method.OriginalDefinition))
+            {
+                return false;
+            }
+
+            var result = true;
+            foreach (var caller in callers)
+            {
+                if (!IsInitialization(caller, storage, visiting))
+                {
+                    result = false;
+                    break;
+                }
+            }
+
+            visiting.Remove(method.OriginalDefinition);
+            return result;
+        }
+    }
+
+    /// <summary>One candidate field: its collection type and the changes made to it.</summary>
+    private sealed class FieldState
+    {
+        public FieldState(ITypeSymbol? collectionType)
+        {
+            CollectionType = collectionType;
+        }
+
+        /// <summary>The field's own type, when it is a thread-unsafe collection; null for an interface-typed field.</summary>
+        public ITypeSymbol? CollectionType { get; }
+
+        /// <summary>For an interface-typed field, the thread-unsafe collection assigned to it, once seen.</summary>
+        public ITypeSymbol? AssignedType { get; set; }
+
+        public List<Mutation> Mutations { get; } = new();
+    }
+
+    private readonly struct Mutation
+    {
+        public Mutation(ISymbol containingSymbol, Guard guard)
+        {
+            ContainingSymbol = containingSymbol;
+            Guard = guard;
+        }
+
+        public ISymbol ContainingSymbol { get; }
+
+        public Guard Guard { get; }
+    }
+}

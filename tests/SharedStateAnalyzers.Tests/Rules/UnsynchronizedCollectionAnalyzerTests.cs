@@ -1,0 +1,1065 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA002: what is reported, with which message and span, and what is left alone.</summary>
+public sealed class UnsynchronizedCollectionAnalyzerTests
+{
+    private static AnalyzerTest Test(string source, References references = References.Net)
+        => AnalyzerTest.Create<UnsynchronizedCollectionAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static DiagnosticResult Flagged(int location, string field, string collectionType)
+        => DiagnosticResult.Create("SSA002").WithLocation(location).WithMessage(
+            $"'{field}' is a {collectionType} shared by the whole process and changed without synchronization: concurrent requests can corrupt it");
+
+    // ---------------------------------------------------------------- flagged
+
+    [Fact]
+    public async Task StaticDictionary_IndexerSet_InAStaticMethod()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Registry
+            {
+                private static readonly Dictionary<int, int> {|#0:_seen|} = new();
+
+                public static void Register(int id)
+                {
+                    _seen[id] = id;
+                }
+
+                public static int Count => _seen.Count;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_seen", "Dictionary<int, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticList_AddFromAnInstanceMethod()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class AuditTrail
+            {
+                private static readonly List<string> {|#0:s_entries|} = new List<string>();
+
+                public void Record(string entry) => s_entries.Add(entry);
+
+                public int Count => s_entries.Count;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_entries", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticHashSet_SeenSet_InAnAsyncMethod()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public sealed class Deduplicator
+            {
+                private static readonly HashSet<string> {|#0:_seenMessageIds|} = new();
+
+                public async Task<bool> HandleAsync(string messageId)
+                {
+                    if (!_seenMessageIds.Add(messageId))
+                    {
+                        return false;
+                    }
+
+                    await Task.Yield();
+                    return true;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_seenMessageIds", "HashSet<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticQueue_EnqueueAndDequeue()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class WorkQueue
+            {
+                private static readonly Queue<string> {|#0:Pending|} = new();
+
+                public static void Post(string item) => Pending.Enqueue(item);
+
+                public static string? Next() => Pending.Count > 0 ? Pending.Dequeue() : null;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "Pending", "Queue<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticAutoProperty_ReportedAtThePropertyName()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Telemetry
+            {
+                public static List<string> {|#0:Events|} { get; } = new();
+
+                public static void Track(string name) => Events.Add(name);
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "Events", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InterfaceTypedField_NamesTheCollectionItHolds()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class RouteTable
+            {
+                private static readonly IDictionary<string, string> {|#0:_routes|} = new SortedDictionary<string, string>();
+
+                public void Map(string path, string target) => _routes[path] = target;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_routes", "SortedDictionary<string, string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SomeChangesUnderALock_OneOutside()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Subscriptions
+            {
+                private static readonly object _gate = new();
+                private static readonly List<string> {|#0:_topics|} = new();
+
+                public void Subscribe(string topic)
+                {
+                    lock (_gate)
+                    {
+                        _topics.Add(topic);
+                    }
+                }
+
+                public void Unsubscribe(string topic)
+                {
+                    _topics.Remove(topic);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_topics", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ChangesUnderLocksOnTwoDifferentObjects()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Sessions
+            {
+                private static readonly object _addGate = new();
+                private static readonly object _removeGate = new();
+                private static readonly Dictionary<string, int> {|#0:_active|} = new();
+
+                public static void Open(string id)
+                {
+                    lock (_addGate)
+                    {
+                        _active[id] = 1;
+                    }
+                }
+
+                public static void Close(string id)
+                {
+                    lock (_removeGate)
+                    {
+                        _active.Remove(id);
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_active", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticCollection_GuardedByALockEachInstanceHasItsOwn()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Counter
+            {
+                private static readonly List<int> {|#0:s_samples|} = new();
+                private readonly object _gate = new();
+
+                public void Sample(int value)
+                {
+                    lock (_gate)
+                    {
+                        s_samples.Add(value);
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_samples", "List<int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfARegisteredSingleton()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class ConnectionTracker
+            {
+                private readonly Dictionary<string, int> {|#0:_connections|} = new();
+
+                public void Connected(string client) => _connections[client] = 1;
+
+                public void Disconnected(string client) => _connections.Remove(client);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<ConnectionTracker>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_connections", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfAConventionalMiddleware()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class RequestCounterMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private readonly Dictionary<string, int> {|#0:_hitsByPath|} = new();
+
+                public RequestCounterMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    var path = context.Request.Path.Value ?? "/";
+                    _hitsByPath[path] = _hitsByPath.TryGetValue(path, out var hits) ? hits + 1 : 1;
+                    return _next(context);
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_hitsByPath", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfAHostedService()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Poller : BackgroundService
+            {
+                private readonly List<string> {|#0:_results|} = new();
+
+                public IReadOnlyList<string> Results => _results;
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        _results.Add("tick");
+                        await Task.Delay(1000, stoppingToken);
+                    }
+                }
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_results", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfAHandRolledSingleton()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Inventory
+            {
+                public static readonly Inventory Instance = new();
+
+                private readonly SortedList<string, int> {|#0:_stock|} = new();
+
+                private Inventory()
+                {
+                }
+
+                public void Restock(string sku, int count) => _stock[sku] = count;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_stock", "SortedList<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TypeKeyedReflectionCache_WithoutALock()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Reflection;
+
+            public static class PropertyCache
+            {
+                private static readonly Dictionary<Type, PropertyInfo[]> {|#0:s_properties|} = new();
+
+                public static PropertyInfo[] Get(Type type)
+                {
+                    if (!s_properties.TryGetValue(type, out var properties))
+                    {
+                        properties = type.GetProperties();
+                        s_properties[type] = properties;
+                    }
+
+                    return properties;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_properties", "Dictionary<Type, PropertyInfo[]>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CollectionsMarshal_GetValueRefOrAddDefault_AndCompoundIndexer()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Runtime.InteropServices;
+
+            public static class Histogram
+            {
+                private static readonly Dictionary<string, int> {|#0:s_counts|} = new();
+                private static readonly Dictionary<string, long> {|#1:s_bytes|} = new();
+
+                public static void Count(string key)
+                {
+                    ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(s_counts, key, out _);
+                    count++;
+                }
+
+                public static void AddBytes(string key, long bytes) => s_bytes[key] += bytes;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_counts", "Dictionary<string, int>"))
+            .ExpectDiagnostic(Flagged(1, "s_bytes", "Dictionary<string, long>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticList_ChangedByEveryInstanceConstructor()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Widget
+            {
+                private static readonly List<Widget> {|#0:s_all|} = new();
+
+                public Widget()
+                {
+                    s_all.Add(this);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_all", "List<Widget>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NonGenericAndDerivedCollections_OneDiagnosticPerField()
+    {
+        await Test("""
+            using System.Collections;
+            using System.Collections.Generic;
+            using System.Collections.ObjectModel;
+
+            public sealed class Names : Dictionary<string, string> { }
+
+            public static class Legacy
+            {
+                private static readonly Hashtable {|#0:s_table|} = new();
+                private static readonly ArrayList {|#1:s_list|} = new();
+                private static readonly Names {|#2:s_names|} = new();
+                private static readonly ObservableCollection<int> {|#3:s_observed|} = new();
+
+                public static void Put(string key)
+                {
+                    s_table[key] = key;
+                    s_table.Remove("old");
+                    s_list.Add(key);
+                    s_names.Add(key, key);
+                    s_observed.Add(key.Length);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_table", "Hashtable"))
+            .ExpectDiagnostic(Flagged(1, "s_list", "ArrayList"))
+            .ExpectDiagnostic(Flagged(2, "s_names", "Names"))
+            .ExpectDiagnostic(Flagged(3, "s_observed", "ObservableCollection<int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CollectionExtensionsTryAdd_OnAnInterfaceTypedField()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Aliases
+            {
+                private static readonly IDictionary<string, string> {|#0:s_aliases|} = new Dictionary<string, string>();
+
+                public static bool Alias(string name, string target) => s_aliases.TryAdd(name, target);
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_aliases", "Dictionary<string, string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateHelper_CalledFromTheStaticConstructorAndFromAPublicMethod()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class MimeTypes
+            {
+                private static readonly Dictionary<string, string> {|#0:s_map|} = new();
+
+                static MimeTypes()
+                {
+                    Register(".html", "text/html");
+                }
+
+                public static void AddCustom(string extension, string type) => Register(extension, type);
+
+                private static void Register(string extension, string type) => s_map[extension] = type;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_map", "Dictionary<string, string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateHelper_PassedAsADelegateOutsideInitialization()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Tags
+            {
+                private static readonly HashSet<string> {|#0:s_tags|} = new();
+
+                public static void AddAll(List<string> tags) => tags.ForEach(Add);
+
+                private static void Add(string tag) => s_tags.Add(tag);
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_tags", "HashSet<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SortAndReverse_AreChanges()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Leaderboard
+            {
+                private static readonly List<int> {|#0:s_scores|} = new() { 3, 1, 2 };
+
+                public static IReadOnlyList<int> Ranked()
+                {
+                    s_scores.Sort();
+                    s_scores.Reverse();
+                    return s_scores;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_scores", "List<int>"))
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task LookupTable_OnlyRead()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Codes
+            {
+                private static readonly Dictionary<string, int> Map = new() { { "a", 1 }, { "b", 2 } };
+
+                public static int Get(string code) => Map.TryGetValue(code, out var value) ? value : Map["a"];
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FilledInTheStaticConstructor_ThroughALocalHelperLoop()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class Primes
+            {
+                private static readonly List<int> s_primes = new();
+                private static readonly HashSet<int> s_set;
+
+                static Primes()
+                {
+                    void AddRange(int from, int to)
+                    {
+                        for (var i = from; i <= to; i++)
+                        {
+                            if (IsPrime(i))
+                            {
+                                s_primes.Add(i);
+                            }
+                        }
+                    }
+
+                    AddRange(2, 100);
+                    s_set = new HashSet<int>();
+                    Array.ForEach(s_primes.ToArray(), p => s_set.Add(p));
+                }
+
+                public static bool Contains(int n) => s_set.Contains(n);
+
+                private static bool IsPrime(int n)
+                {
+                    for (var d = 2; d * d <= n; d++)
+                    {
+                        if (n % d == 0)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateHelper_UsedOnlyFromTheStaticConstructorAndInitializers()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class MimeTypes
+            {
+                private static readonly Dictionary<string, string> s_map = new();
+                private static readonly bool s_ready = RegisterDefaults();
+
+                static MimeTypes()
+                {
+                    Register(".html", "text/html");
+                    Array.ForEach(new[] { ".js" }, RegisterScript);
+                }
+
+                public static string Get(string extension) => s_map[extension];
+
+                private static void RegisterScript(string extension) => Register(extension, "text/javascript");
+
+                private static bool RegisterDefaults()
+                {
+                    Register(".css", "text/css");
+                    return true;
+                }
+
+                private static void Register(string extension, string type) => s_map[extension] = type;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EveryChangeUnderLockStatement_OnOneObject()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Subscriptions
+            {
+                private static readonly object _gate = new();
+                private static readonly List<string> _items = new();
+
+                public void Add(string item)
+                {
+                    lock (_gate) { _items.Add(item); }
+                }
+
+                public void Remove(string item)
+                {
+                    lock (_gate)
+                    {
+                        if (_items.Contains(item))
+                        {
+                            _items.Remove(item);
+                        }
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MonitorEnterExit_InTryFinally()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public static class Registry
+            {
+                private static readonly object s_gate = new();
+                private static readonly Dictionary<int, string> s_names = new();
+
+                public static void Add(int id, string name)
+                {
+                    var taken = false;
+                    try
+                    {
+                        Monitor.Enter(s_gate, ref taken);
+                        s_names[id] = name;
+                    }
+                    finally
+                    {
+                        if (taken)
+                        {
+                            Monitor.Exit(s_gate);
+                        }
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReaderWriterLockSlim_WriteLockInTryFinally()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public static class Catalog
+            {
+                private static readonly ReaderWriterLockSlim s_lock = new();
+                private static readonly Dictionary<string, decimal> s_prices = new();
+
+                public static void SetPrice(string sku, decimal price)
+                {
+                    s_lock.EnterWriteLock();
+                    try
+                    {
+                        s_prices[sku] = price;
+                    }
+                    finally
+                    {
+                        s_lock.ExitWriteLock();
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SemaphoreSlimWaitAsync_ReleaseInFinally()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Outbox
+            {
+                private static readonly SemaphoreSlim s_mutex = new(1, 1);
+                private static readonly Queue<string> s_messages = new();
+
+                public async Task PostAsync(string message)
+                {
+                    await s_mutex.WaitAsync();
+                    try
+                    {
+                        await Task.Yield();
+                        s_messages.Enqueue(message);
+                    }
+                    finally
+                    {
+                        s_mutex.Release();
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SystemThreadingLock_WithLockStatementAndEnterScope()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public static class Tags
+            {
+                private static readonly Lock s_lock = new();
+                private static readonly HashSet<string> s_tags = new();
+
+                public static void Add(string tag)
+                {
+                    lock (s_lock)
+                    {
+                        s_tags.Add(tag);
+                    }
+                }
+
+                public static void Remove(string tag)
+                {
+                    using (s_lock.EnterScope())
+                    {
+                        s_tags.Remove(tag);
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticList()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class Scratch
+            {
+                [ThreadStatic]
+                private static List<int>? t_buffer;
+
+                public static void Add(int value) => (t_buffer ??= new List<int>()).Add(value);
+
+                public static void Push(int value)
+                {
+                    t_buffer ??= new List<int>();
+                    t_buffer.Add(value);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConcurrentImmutableFrozenAndReadOnlyCollections()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Collections.Frozen;
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+            using System.Collections.ObjectModel;
+
+            public static class Stores
+            {
+                private static readonly ConcurrentDictionary<string, int> s_counts = new();
+                private static readonly ConcurrentQueue<string> s_queue = new();
+                private static ImmutableList<string> s_names = ImmutableList<string>.Empty;
+                private static readonly FrozenDictionary<string, int> s_frozen = new Dictionary<string, int> { ["a"] = 1 }.ToFrozenDictionary();
+                private static readonly ReadOnlyDictionary<string, int> s_readOnly = new(new Dictionary<string, int>());
+                private static readonly IReadOnlyList<int> s_readOnlyList = new List<int> { 1 };
+
+                public static void Touch(string key)
+                {
+                    s_counts[key] = s_counts.TryGetValue(key, out var count) ? count + 1 : 1;
+                    s_counts.TryRemove("old", out _);
+                    s_queue.Enqueue(key);
+                    ImmutableInterlocked.Update(ref s_names, list => list.Add(key));
+                    _ = s_frozen.Count + s_readOnly.Count + s_readOnlyList.Count;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CopyOnWrite_WithInterlockedCompareExchange_ReplacesTheField()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public static class Handlers
+            {
+                private static List<string> s_handlers = new();
+
+                public static void Add(string handler)
+                {
+                    while (true)
+                    {
+                        var current = s_handlers;
+                        var updated = new List<string>(current) { handler };
+                        if (Interlocked.CompareExchange(ref s_handlers, updated, current) == current)
+                        {
+                            return;
+                        }
+                    }
+                }
+
+                public static void Reset() => s_handlers = new List<string>();
+
+                public static int Count => s_handlers.Count;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceList_InAPlainClass_AndLocals()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class ShoppingCart
+            {
+                private readonly List<string> _items = new();
+                private readonly Dictionary<string, int> _quantities = new();
+
+                public void Add(string sku)
+                {
+                    _items.Add(sku);
+                    _quantities[sku] = _quantities.TryGetValue(sku, out var q) ? q + 1 : 1;
+                    var local = new List<string>();
+                    local.Add(sku);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Middleware_OnlyReadsADictionaryBuiltInItsConstructor()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class RedirectMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private readonly Dictionary<string, string> _redirects = new();
+
+                public RedirectMiddleware(RequestDelegate next)
+                {
+                    _next = next;
+                    _redirects.Add("/old", "/new");
+                    _redirects["/legacy"] = "/";
+                }
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    if (_redirects.TryGetValue(context.Request.Path.Value ?? "", out var target))
+                    {
+                        context.Response.Redirect(target);
+                        return Task.CompletedTask;
+                    }
+
+                    return _next(context);
+                }
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ScopedService_FieldsAreNotProcessLifetime()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class RequestLog
+            {
+                private readonly List<string> _lines = new();
+
+                public void Write(string line) => _lines.Add(line);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddScoped<RequestLog>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InterfaceTypedField_ThatHoldsWhatTheContainerGives()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Sink
+            {
+                public static readonly Sink Instance = new(new List<string>());
+
+                private readonly ICollection<string> _target;
+
+                private Sink(ICollection<string> target) => _target = target;
+
+                public void Write(string line) => _target.Add(line);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SynchronizedMethod_AndLockOnThisOfASingleton()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Runtime.CompilerServices;
+
+            public sealed class Journal
+            {
+                public static Journal Instance { get; } = new();
+
+                private readonly List<string> _lines = new();
+                private static readonly List<string> s_errors = new();
+
+                private Journal()
+                {
+                }
+
+                public void Write(string line)
+                {
+                    lock (this)
+                    {
+                        _lines.Add(line);
+                    }
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public static void Error(string line) => s_errors.Add(line);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NotCollections_ArraysAndStringBuilders()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Buffers
+            {
+                private static readonly int[] s_slots = new int[4];
+                private static readonly StringBuilder s_text = new();
+
+                public static void Set(int index, int value)
+                {
+                    s_slots[index] = value;
+                    s_text.Append(value);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ElementChanges_AreNotChangesOfTheCollection()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Slot { public int Value; }
+
+            public static class Slots
+            {
+                private static readonly List<Slot> s_slots = new() { new Slot() };
+                private static readonly Dictionary<string, Slot> s_named = new() { ["a"] = new Slot() };
+
+                public static void Bump()
+                {
+                    s_slots[0].Value++;
+                    s_named["a"].Value = 2;
+                    foreach (var slot in s_slots)
+                    {
+                        slot.Value = 0;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HalfTypedCode_DoesNotThrow()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Broken
+            {
+                private static readonly Dictionary<string, int> s_map = new();
+
+                public static void Add(string key)
+                {
+                    s_map.Add(key
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .AllowUnexpectedDiagnostics()
+            .ValidateAsync();
+    }
+}
