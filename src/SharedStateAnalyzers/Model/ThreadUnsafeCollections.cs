@@ -133,6 +133,25 @@ internal sealed class ThreadUnsafeCollections
         }
     }
 
+    /// <summary>A change that only adds entries: <c>Add</c>, <c>TryAdd</c>, <c>AddRange</c>, <c>Enqueue</c>, <c>Push</c>, <c>Insert</c>, or a plain indexer write.</summary>
+    public static bool IsInsertion(IOperation reference)
+    {
+        var operation = reference;
+        while (operation.Parent is IConversionOperation conversion)
+        {
+            operation = conversion;
+        }
+
+        return operation.Parent switch
+        {
+            IInvocationOperation invocation when invocation.Instance == operation
+                => invocation.TargetMethod.Name is "Add" or "TryAdd" or "AddRange" or "Enqueue" or "Push" or "Insert" or "InsertRange" or "UnionWith",
+            IPropertyReferenceOperation { Property.IsIndexer: true } property when property.Instance == operation
+                => property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property,
+            _ => false,
+        };
+    }
+
     private static bool IsWritten(IOperation target) => target.Parent switch
     {
         IAssignmentOperation assignment => assignment.Target == target,

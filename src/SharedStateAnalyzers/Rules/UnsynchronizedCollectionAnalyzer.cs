@@ -96,6 +96,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>Who uses each private method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _privateMethodUses = new(SymbolEqualityComparer.Default);
+        /// <summary>The methods of the type that its own members call or take as a delegate.</summary>
+        private readonly HashSet<IMethodSymbol> _usedWithinType = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
         public TypeState(INamedTypeSymbol type, Dictionary<ISymbol, FieldState> fields, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes)
@@ -125,13 +127,19 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             if (!ThreadUnsafeCollections.IsMutatedBy(reference))
             {
+                lock (_gate)
+                {
+                    field.Readers.Add(context.ContainingSymbol);
+                }
+
                 return;
             }
 
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
+            var loads = ThreadUnsafeCollections.IsInsertion(reference) && IsInLoop(reference);
             lock (_gate)
             {
-                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard));
+                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard, loads));
             }
         }
 
@@ -188,7 +196,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 _ => null,
             };
 
-            if (method is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary }
+            if (method is not { MethodKind: MethodKind.Ordinary }
                 || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))
             {
                 return;
@@ -197,6 +205,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             method = method.OriginalDefinition;
             lock (_gate)
             {
+                _usedWithinType.Add(method);
+                if (method.DeclaredAccessibility != Accessibility.Private)
+                {
+                    return;
+                }
+
                 if (!_privateMethodUses.TryGetValue(method, out var callers))
                 {
                     _privateMethodUses[method] = callers = new List<ISymbol>();
@@ -253,10 +267,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private bool IsUnsynchronized(ISymbol storage, FieldState field)
         {
+            var loader = FindLoader(storage, field);
             ISymbol? lockObject = null;
             foreach (var mutation in field.Mutations)
             {
-                if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null))
+                if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null)
+                    || SymbolEqualityComparer.Default.Equals(mutation.ContainingSymbol, loader))
                 {
                     continue;
                 }
@@ -290,6 +306,60 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A loader: the one method, outside initialization, that changes the collection, where every change adds
+        /// entries inside a loop, the method never reads the collection, and no member of the type calls it. That is
+        /// a table filled in one pass by a method its owner's host calls once (<c>LoadAll()</c> at startup), as a
+        /// constructor would; a method that adds one entry per call, checks the collection first, or is called by the
+        /// type's own request-serving members is not.
+        /// </summary>
+        private ISymbol? FindLoader(ISymbol storage, FieldState field)
+        {
+            IMethodSymbol? loader = null;
+            foreach (var mutation in field.Mutations)
+            {
+                if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null))
+                {
+                    continue;
+                }
+
+                if (!mutation.LoadsInLoop
+                    || mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                    || (loader is not null && !SymbolEqualityComparer.Default.Equals(loader, method)))
+                {
+                    return null;
+                }
+
+                loader = method;
+            }
+
+            return loader is null || field.Readers.Contains(loader) || _usedWithinType.Contains(loader.OriginalDefinition) ? null : loader;
+        }
+
+        /// <summary>
+        /// Inside a <c>foreach</c> or <c>for</c> over a source, and not inside a <c>while</c> or <c>do</c>: a pass over
+        /// data, not a loop that runs for as long as the process does (a background service's polling loop).
+        /// </summary>
+        private static bool IsInLoop(IOperation operation)
+        {
+            var inPass = false;
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IForEachLoopOperation or IForLoopOperation:
+                        inPass = true;
+                        break;
+                    case ILoopOperation:
+                        return false;
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return inPass;
+                }
+            }
+
+            return inPass;
         }
 
         /// <summary>
@@ -345,18 +415,25 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         public ITypeSymbol? AssignedType { get; set; }
 
         public List<Mutation> Mutations { get; } = new();
+
+        /// <summary>The members that reference the field without changing its contents.</summary>
+        public HashSet<ISymbol> Readers { get; } = new(SymbolEqualityComparer.Default);
     }
 
     private readonly struct Mutation
     {
-        public Mutation(ISymbol containingSymbol, Guard guard)
+        public Mutation(ISymbol containingSymbol, Guard guard, bool loadsInLoop)
         {
             ContainingSymbol = containingSymbol;
             Guard = guard;
+            LoadsInLoop = loadsInLoop;
         }
 
         public ISymbol ContainingSymbol { get; }
 
         public Guard Guard { get; }
+
+        /// <summary>The change adds entries (<c>Add</c>, an indexer write, …) from inside a loop.</summary>
+        public bool LoadsInLoop { get; }
     }
 }

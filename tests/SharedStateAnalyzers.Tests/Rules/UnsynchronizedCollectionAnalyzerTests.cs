@@ -516,7 +516,156 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task Loader_AlsoCalledByTheTypesOwnMembers()
+    {
+        // A loader the type itself runs on demand (from a request-serving member) fills the table while others read it.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            public sealed class Ratings
+            {
+                private static readonly Dictionary<string, int> {|#0:_scores|} = new();
+
+                public async Task LoadAllAsync(string folder)
+                {
+                    foreach (var file in Directory.EnumerateFiles(folder))
+                    {
+                        _scores[Path.GetFileNameWithoutExtension(file)] = int.Parse(await File.ReadAllTextAsync(file));
+                    }
+                }
+
+                public async Task<int> ScoreAsync(string folder, string rating)
+                {
+                    await LoadAllAsync(folder);
+                    return _scores.TryGetValue(rating, out var score) ? score : 0;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_scores", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Loader_ThatAlsoReadsTheTable()
+    {
+        // Checking the table before adding is a memo or a check-then-act, not a one-pass load.
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Seen
+            {
+                private static readonly HashSet<string> {|#0:_ids|} = new();
+
+                public static int Track(IEnumerable<string> ids)
+                {
+                    var added = 0;
+                    foreach (var id in ids)
+                    {
+                        if (!_ids.Contains(id))
+                        {
+                            _ids.Add(id);
+                            added++;
+                        }
+                    }
+
+                    return added;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_ids", "HashSet<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Loader_InsideAPollingLoop()
+    {
+        // A pass over fetched data inside a loop that runs for the life of the process keeps changing the table.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class PricePoller : BackgroundService
+            {
+                private readonly Dictionary<string, decimal> {|#0:_prices|} = new();
+
+                public decimal? Price(string sku) => _prices.TryGetValue(sku, out var price) ? price : null;
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    do
+                    {
+                        foreach (var sku in new[] { "a", "b" })
+                        {
+                            _prices[sku] = sku.Length;
+                        }
+
+                        await Task.Delay(1000, stoppingToken);
+                    }
+                    while (!stoppingToken.IsCancellationRequested);
+                }
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_prices", "Dictionary<string, decimal>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task Loader_FillsTheTableInOnePass_CalledOnceByItsHost()
+    {
+        // A singleton's table filled by one method its host calls at startup (LoadAll), then only read: like a
+        // constructor fill.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ILocalization { int? Score(string country, string rating); }
+
+            public sealed class Localization : ILocalization
+            {
+                private readonly Dictionary<string, Dictionary<string, int>> _ratings = new(StringComparer.OrdinalIgnoreCase);
+
+                public async Task LoadAllAsync(string folder)
+                {
+                    foreach (var file in Directory.EnumerateFiles(folder, "*.csv"))
+                    {
+                        var table = new Dictionary<string, int>();
+                        foreach (var line in await File.ReadAllLinesAsync(file))
+                        {
+                            var parts = line.Split(',');
+                            table[parts[0]] = int.Parse(parts[1]);
+                        }
+
+                        _ratings[Path.GetFileNameWithoutExtension(file)] = table;
+                    }
+                }
+
+                public int? Score(string country, string rating)
+                    => _ratings.TryGetValue(country, out var table) && table.TryGetValue(rating, out var score) ? score : null;
+            }
+
+            public static class Startup
+            {
+                public static async Task ConfigureAsync(IServiceCollection services, string folder)
+                {
+                    var localization = new Localization();
+                    await localization.LoadAllAsync(folder);
+                    services.AddSingleton<ILocalization>(localization);
+                    services.AddSingleton<Localization>();
+                }
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task LookupTable_OnlyRead()
