@@ -261,6 +261,14 @@ internal sealed class RequestScopedTypes
         return null;
     }
 
+    private static bool IsFrameworkAssembly(IAssemblySymbol? assembly)
+    {
+        var name = assembly?.Name;
+        return name is null or "mscorlib" or "netstandard"
+            || name.StartsWith("System", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft", StringComparison.Ordinal);
+    }
+
     private static bool IsLibraryContainer(INamedTypeSymbol type)
     {
         var ns = type.ContainingNamespace?.ToDisplayString();
@@ -308,7 +316,10 @@ internal sealed class RequestScopedTypes
             }
         }
 
-        if (_serviceCollection is not null && _registeredScoped.Value.Contains(type.OriginalDefinition))
+        // Registrations name the app's own services: types of the .NET libraries are not looked up (and an app
+        // without a static field of its own types never pays for the scan).
+        if (_serviceCollection is not null && type.SpecialType == SpecialType.None && !IsFrameworkAssembly(type.ContainingAssembly)
+            && _registeredScoped.Value.Contains(type.OriginalDefinition))
         {
             return RequestScopedKind.RegisteredScoped;
         }

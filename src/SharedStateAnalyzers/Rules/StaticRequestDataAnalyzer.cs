@@ -296,6 +296,11 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeInitializer(OperationAnalysisContext context)
         {
+            if (!IsOwnOperation(context))
+            {
+                return;
+            }
+
             var initializer = (ISymbolInitializerOperation)context.Operation;
             ImmutableArray<ISymbol> targets = initializer switch
             {

@@ -388,6 +388,34 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task TopLevelMinimalApi_SetsAnotherTypesStatic()
+    {
+        await AnalyzerTest.Create<StaticRequestDataAnalyzer>()
+            .WithReferences(References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .WithSource("Program.cs", """
+                using Microsoft.AspNetCore.Builder;
+                using Microsoft.AspNetCore.Http;
+
+                var app = WebApplication.Create(args);
+                app.MapGet("/", (HttpContext context) =>
+                {
+                    LastCaller.Name = context.User.Identity?.Name;
+                    return LastCaller.Name;
+                });
+                app.Run();
+                """)
+            .WithSource("LastCaller.cs", """
+                public static class LastCaller
+                {
+                    public static string? {|#0:Name|};
+                }
+                """)
+            .ExpectDiagnostic(Expected("Name", "request data (User)"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
