@@ -30,6 +30,11 @@ internal static class AsyncLocalRewrite
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is not null && model is not null && storageDeclaration is PropertyDeclarationSyntax property)
+        {
+            return TryApplyToProperty(document, root, model, property, cancellationToken);
+        }
+
         if (root is null || model is null
             || storageDeclaration is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax fieldDeclaration } } declarator
             || model.GetDeclaredSymbol(declarator, cancellationToken) is not IFieldSymbol { IsConst: false } field
@@ -133,6 +138,76 @@ internal static class AsyncLocalRewrite
 
         var newRoot = editor.GetChangedRoot();
         if (!model.LookupNamespacesAndTypes(fieldDeclaration.SpanStart, name: "AsyncLocal").Any(s => SymbolEqualityComparer.Default.Equals(s.OriginalDefinition, asyncLocal)))
+        {
+            newRoot = SyntaxHelpers.AddUsing(newRoot, ThreadingNamespace);
+        }
+
+        return document.WithSyntaxRoot(newRoot);
+    }
+
+    /// <summary>
+    /// A static auto-property keeps its name and its uses: its accessors read and write the <c>Value</c> of a new
+    /// private <c>AsyncLocal&lt;T&gt;</c> field declared just before it (<c>s_</c> and the property's name).
+    /// </summary>
+    private static Document? TryApplyToProperty(Document document, SyntaxNode root, SemanticModel model, PropertyDeclarationSyntax property, CancellationToken cancellationToken)
+    {
+        if (model.GetDeclaredSymbol(property, cancellationToken) is not IPropertySymbol { IsStatic: true, SetMethod: { IsInitOnly: false }, GetMethod: not null } symbol
+            || property.AccessorList is not { } accessors
+            || accessors.Accessors.Count != 2
+            || accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null || a.AttributeLists.Count > 0)
+            || property.Initializer is { } initializer && !IsDefaultInitializer(initializer)
+            || model.Compilation.GetTypeByMetadataName("System.Threading.AsyncLocal`1") is not { } asyncLocal)
+        {
+            return null;
+        }
+
+        var fieldName = "s_" + char.ToLowerInvariant(symbol.Name[0]) + symbol.Name.Substring(1);
+        if (!symbol.ContainingType.GetMembers(fieldName).IsEmpty || SyntaxFacts.GetKeywordKind(fieldName) != SyntaxKind.None)
+        {
+            return null;
+        }
+
+        var valueType = property.Type.WithoutTrivia();
+        if (symbol.Type.IsReferenceType && valueType is not NullableTypeSyntax && model.GetNullableContext(property.SpanStart).AnnotationsEnabled())
+        {
+            valueType = SyntaxFactory.NullableType(valueType);
+        }
+
+        var newLine = SyntaxHelpers.GetNewLine(root);
+        var leading = property.GetLeadingTrivia();
+        var firstComment = 0;
+        while (firstComment < leading.Count && (leading[firstComment].IsKind(SyntaxKind.WhitespaceTrivia) || leading[firstComment].IsKind(SyntaxKind.EndOfLineTrivia)))
+        {
+            firstComment++;
+        }
+
+        var prefix = SyntaxFactory.TriviaList(leading.Take(firstComment));
+        var indentation = firstComment > 0 && leading[firstComment - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[firstComment - 1] : SyntaxFactory.Whitespace(string.Empty);
+        var languageVersion = (property.SyntaxTree.Options as CSharpParseOptions)?.LanguageVersion ?? LanguageVersion.Latest;
+        var typeText = "AsyncLocal<" + valueType.ToString() + ">";
+        var field = SyntaxFactory.ParseMemberDeclaration(
+                "private static readonly " + typeText + " " + fieldName + " = " + (languageVersion >= LanguageVersion.CSharp9 ? "new()" : "new " + typeText + "()") + ";")!
+            .WithLeadingTrivia(prefix)
+            .WithTrailingTrivia(prefix.Any(SyntaxKind.EndOfLineTrivia)
+                ? SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(newLine), SyntaxFactory.EndOfLine(newLine))
+                : SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(newLine)));
+
+        var arrow = SyntaxFactory.Token(SyntaxKind.EqualsGreaterThanToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space);
+        var newAccessors = accessors.WithAccessors(SyntaxFactory.List(accessors.Accessors.Select(accessor => accessor
+            .WithExpressionBody(SyntaxFactory.ArrowExpressionClause(arrow, SyntaxFactory.ParseExpression(
+                accessor.IsKind(SyntaxKind.GetAccessorDeclaration) ? fieldName + ".Value" : fieldName + ".Value = value")))
+            .WithKeyword(accessor.Keyword.WithTrailingTrivia()))));
+        var newProperty = property
+            .WithAccessorList(newAccessors.WithTrailingTrivia(property.Initializer is null ? accessors.GetTrailingTrivia() : property.SemicolonToken.TrailingTrivia))
+            .WithInitializer(null)
+            .WithSemicolonToken(default)
+            .WithLeadingTrivia(SyntaxFactory.TriviaList(indentation).AddRange(leading.Skip(firstComment)));
+
+        var editor = new SyntaxEditor(root, document.Project.Solution.Services);
+        editor.InsertBefore(property, field);
+        editor.ReplaceNode(property, newProperty);
+        var newRoot = editor.GetChangedRoot();
+        if (!model.LookupNamespacesAndTypes(property.SpanStart, name: "AsyncLocal").Any(s => SymbolEqualityComparer.Default.Equals(s.OriginalDefinition, asyncLocal)))
         {
             newRoot = SyntaxHelpers.AddUsing(newRoot, ThreadingNamespace);
         }

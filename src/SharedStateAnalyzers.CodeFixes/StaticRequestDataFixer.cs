@@ -68,7 +68,14 @@ public sealed class StaticRequestDataFixer : CodeFixProvider
 
         // A collection that request data is added to would become one collection per flow: not what its users expect.
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (model?.GetDeclaredSymbol(declaration, cancellationToken) is IFieldSymbol field && IsCollection(field.Type))
+        var storageType = model?.GetDeclaredSymbol(declaration, cancellationToken) switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        if (storageType is not null && IsCollection(storageType))
         {
             return null;
         }

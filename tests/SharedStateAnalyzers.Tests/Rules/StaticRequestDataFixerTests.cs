@@ -391,7 +391,7 @@ public sealed class StaticRequestDataFixerTests
     }
 
     [Fact]
-    public async Task NoFix_ForAStaticAutoProperty_OrAFieldUsedByAnotherType()
+    public async Task AsyncLocal_StaticAutoProperty_KeepsItsNameAndUses_SetFromAnotherType()
     {
         await Test()
             .WithSource("""
@@ -400,8 +400,12 @@ public sealed class StaticRequestDataFixerTests
 
                 public static class RequestInfo
                 {
-                    public static string? [|CorrelationId|] { get; set; }
-                    public static string? [|Tenant|];
+                    private static int s_count;
+
+                    /// <summary>The correlation ID of the request.</summary>
+                    public static string? [|CorrelationId|] { get; private set; }
+
+                    public static void Enter(HttpContext context) => CorrelationId = context.Request.Headers["X-Correlation-Id"];
                 }
 
                 public sealed class CorrelationMiddleware
@@ -412,7 +416,67 @@ public sealed class StaticRequestDataFixerTests
 
                     public Task InvokeAsync(HttpContext context)
                     {
-                        RequestInfo.CorrelationId = context.Request.Headers["X-Correlation-Id"];
+                        RequestInfo.Enter(context);
+                        System.Console.WriteLine(RequestInfo.CorrelationId);
+                        return _next(context);
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+
+                public static class RequestInfo
+                {
+                    private static int s_count;
+
+                    private static readonly AsyncLocal<string?> s_correlationId = new();
+
+                    /// <summary>The correlation ID of the request.</summary>
+                    public static string? CorrelationId { get => s_correlationId.Value; private set => s_correlationId.Value = value; }
+
+                    public static void Enter(HttpContext context) => CorrelationId = context.Request.Headers["X-Correlation-Id"];
+                }
+
+                public sealed class CorrelationMiddleware
+                {
+                    private readonly RequestDelegate _next;
+
+                    public CorrelationMiddleware(RequestDelegate next) => _next = next;
+
+                    public Task InvokeAsync(HttpContext context)
+                    {
+                        RequestInfo.Enter(context);
+                        System.Console.WriteLine(RequestInfo.CorrelationId);
+                        return _next(context);
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_ForAPublicFieldUsedByAnotherType()
+    {
+        await Test()
+            .WithSource("""
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+
+                public static class RequestInfo
+                {
+                    public static string? [|Tenant|];
+                }
+
+                public sealed class TenantMiddleware
+                {
+                    private readonly RequestDelegate _next;
+
+                    public TenantMiddleware(RequestDelegate next) => _next = next;
+
+                    public Task InvokeAsync(HttpContext context)
+                    {
                         RequestInfo.Tenant = context.Request.Host.Host;
                         return _next(context);
                     }
