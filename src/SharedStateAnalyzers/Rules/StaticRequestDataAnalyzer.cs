@@ -22,7 +22,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableHashSet<string> s_insertMethods = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "AddRange", "InsertRange",
-        "AddFirst", "AddLast", "Append", "Prepend", "Set", "SetItem", "TryUpdate");
+        "AddFirst", "AddLast", "TryUpdate");
 
     private static readonly ImmutableHashSet<string> s_valueParameters = ImmutableHashSet.Create(
         StringComparer.Ordinal, "item", "items", "value", "values", "addValue", "newValue", "collection");
