@@ -232,6 +232,12 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            // `s_bytes += request.ContentLength`: arithmetic keeps a total, not the request's data; `s_log += user` keeps it.
+            if (assignment is ICompoundAssignmentOperation && assignment.Target.Type?.SpecialType != SpecialType.System_String)
+            {
+                return;
+            }
+
             Record(context, storage, Find(context, assignment.Value), assignment.Syntax.GetLocation());
         }
 

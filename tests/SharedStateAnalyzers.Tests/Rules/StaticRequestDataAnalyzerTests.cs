@@ -416,6 +416,65 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ThreadStaticString_AssignedACookie_AndANestedTypeWritingItsOuterTypesStatic()
+    {
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Preferences
+            {
+                [ThreadStatic]
+                private static string? {|#0:t_theme|};
+                private static string? {|#1:s_language|};
+
+                public static void Load(HttpContext context) => t_theme = context.Request.Cookies["theme"];
+
+                public static string? Language => s_language;
+
+                public static class Loader
+                {
+                    public static void Load(HttpRequest request) => s_language = request.Headers.AcceptLanguage;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("t_theme", "request data (Request)", 0))
+            .ExpectDiagnostic(Expected("s_language", "request data (Headers)", 1))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HubCallerContext_AndAHostHeaderCachedOnFirstUse()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.AspNetCore.SignalR;
+
+            public sealed class NotificationsHub : Hub
+            {
+                private static HubCallerContext? {|#0:s_lastCaller|};
+
+                public void Ping() => s_lastCaller = Context;
+            }
+
+            public sealed class LinksController : ControllerBase
+            {
+                private static string? {|#1:s_baseUrl|};
+
+                [HttpGet]
+                public IActionResult Self()
+                {
+                    s_baseUrl ??= $"{Request.Scheme}://{Request.Host}";
+                    return Ok(s_baseUrl + "/links");
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastCaller", "a request-scoped HubCallerContext", 0))
+            .ExpectDiagnostic(Expected("s_baseUrl", "request data (Request)", 1))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -680,6 +739,32 @@ public sealed class StaticRequestDataAnalyzerTests
                 }
 
                 private void Configure(int pageSize) => s_pageSize = pageSize;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RequestDataComparedOrCounted_IsNotStored()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Stats
+            {
+                private static bool s_lastWasPost;
+                private static long s_bytes;
+                private static readonly List<string> s_knownAgents = new() { "curl" };
+
+                public static void Observe(HttpContext context)
+                {
+                    s_lastWasPost = context.Request.Method == "POST";
+                    s_bytes += context.Request.ContentLength ?? 0;
+                    var known = s_knownAgents.Contains(context.Request.Headers.UserAgent.ToString());
+                    _ = s_knownAgents.Append(context.TraceIdentifier).Count();
+                }
             }
             """)
             .ValidateAsync();
