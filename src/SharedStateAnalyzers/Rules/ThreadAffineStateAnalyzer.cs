@@ -128,7 +128,8 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
 
         private void Analyze(OperationAnalysisContext context, ISymbol field, IOperation use)
         {
-            if (!SymbolEqualityComparer.Default.Equals(context.ContainingSymbol?.ContainingType, _type) || context.ContainingSymbol is not IMethodSymbol member)
+            var member = context.ContainingSymbol;
+            if (member is null || !SymbolEqualityComparer.Default.Equals(member.ContainingType, _type))
             {
                 return;
             }
@@ -151,7 +152,13 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                 root = current;
             }
 
-            var where = Describe(function, member, function ?? root);
+            // Outside a lambda, only a method's own code counts (not a field initializer or a static constructor).
+            if (function is null && member is not IMethodSymbol { MethodKind: MethodKind.Ordinary })
+            {
+                return;
+            }
+
+            var where = Describe(function, member as IMethodSymbol, function ?? root);
             if (where is null)
             {
                 return;
@@ -160,7 +167,7 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
             var location = use.Syntax.GetLocation();
             lock (_gate)
             {
-                var key = ((ISymbol)member, field);
+                var key = (member, field);
                 if (!_uses.TryGetValue(key, out var existing) || location.SourceSpan.Start < existing.Location.SourceSpan.Start)
                 {
                     _uses[key] = (location, where);
@@ -169,7 +176,7 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>Why the function holding a use is async or request-handling code, in message words; null when it is neither.</summary>
-        private string? Describe(IOperation? function, IMethodSymbol member, IOperation body)
+        private string? Describe(IOperation? function, IMethodSymbol? member, IOperation body)
         {
             switch (function)
             {
@@ -182,6 +189,11 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                     return lambda.Symbol.IsAsync && Awaits(lambda.Body) ? "an async lambda" : null;
                 case ILocalFunctionOperation local:
                     return local.Symbol.IsAsync && local.Body is { } localBody && Awaits(localBody) ? "the async local function '" + local.Symbol.Name + "'" : null;
+            }
+
+            if (member is null)
+            {
+                return null;
             }
 
             var kind = _shared.Handlers.Classify(member);

@@ -334,6 +334,27 @@ public sealed class ThreadAffineStateAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task AsyncLambdaInAFieldInitializer()
+    {
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class Pipeline
+            {
+                [ThreadStatic] private static int s_step;
+
+                private readonly Func<Task> _run = async () =>
+                {
+                    await Task.Yield();
+                    [|s_step|]++;
+                };
+            }
+            """)
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
