@@ -89,6 +89,11 @@ internal static class AsyncLocalRewrite
                 return null;
             }
 
+            if (SyntaxHelpers.IsInNameOf(reference))
+            {
+                continue;
+            }
+
             if (isThreadLocal)
             {
                 if (reference.Parent is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Value" } access || access.Expression != reference)

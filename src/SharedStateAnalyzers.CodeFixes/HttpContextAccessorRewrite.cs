@@ -81,6 +81,11 @@ internal static class HttpContextAccessorRewrite
         foreach (var name in references.Names)
         {
             var reference = CacheFieldReferences.GetQualifiedReference(model, name, cancellationToken);
+            if (SyntaxHelpers.IsInNameOf(reference))
+            {
+                return null;
+            }
+
             switch (reference.Parent)
             {
                 case AssignmentExpressionSyntax assignment when assignment.Left == reference:

@@ -72,6 +72,25 @@ internal static class SyntaxHelpers
         return field.ContainingType.GetMembers(renamed).IsEmpty ? renamed : name;
     }
 
+    /// <summary>True when <paramref name="node"/> is (inside) the argument of <c>nameof(…)</c>, where it names rather than reads.</summary>
+    public static bool IsInNameOf(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } })
+            {
+                return true;
+            }
+
+            if (current is StatementSyntax or MemberDeclarationSyntax)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The end-of-line sequence a document uses.</summary>
     public static string GetNewLine(SyntaxNode root)
     {

@@ -36,6 +36,8 @@ public sealed class ThreadAffineStateFixerTests
                     }
 
                     public static bool HasUser => s_user is not null;
+
+                    public static string Name => nameof(s_user);
                 }
                 """)
             .ShouldFixCodeWith("""
@@ -58,6 +60,8 @@ public sealed class ThreadAffineStateFixerTests
                     }
 
                     public static bool HasUser => s_user.Value is not null;
+
+                    public static string Name => nameof(s_user);
                 }
                 """)
             .ValidateAsync();
