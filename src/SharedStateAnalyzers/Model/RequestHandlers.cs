@@ -187,7 +187,8 @@ internal sealed class RequestHandlers
 
     private bool IsController(INamedTypeSymbol type)
     {
-        if (type.IsAbstract || HasAttribute(type, _nonControllerAttribute, inherited: true))
+        // An abstract base controller is not a controller itself, but its public methods are actions of every derived one.
+        if (HasAttribute(type, _nonControllerAttribute, inherited: true))
         {
             return false;
         }
