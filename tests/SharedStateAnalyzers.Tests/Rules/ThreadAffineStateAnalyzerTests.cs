@@ -144,6 +144,30 @@ public sealed class ThreadAffineStateAnalyzerTests
     }
 
     [Fact]
+    public async Task PublicMethodOfAnAbstractBaseController()
+    {
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Mvc;
+
+            public abstract class CrudController : ControllerBase
+            {
+                [ThreadStatic] private static string? s_entity;
+
+                public IActionResult List()
+                {
+                    {|#0:s_entity|} = GetType().Name;
+                    return Ok(s_entity);
+                }
+            }
+
+            public sealed class OrdersController : CrudController { }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Expected("s_entity", "the controller action 'List'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ApiControllerAttribute_WithoutControllerBase()
     {
         await Test("""
