@@ -61,7 +61,8 @@ internal static class AsyncLocalRewrite
         }
         else
         {
-            if (!field.IsStatic || field.IsReadOnly || !IsDefaultInitializer(declarator.Initializer))
+            // A volatile field cannot become readonly (and an AsyncLocal needs no fence of its own).
+            if (!field.IsStatic || field.IsReadOnly || field.IsVolatile || !IsDefaultInitializer(declarator.Initializer))
             {
                 return null;
             }

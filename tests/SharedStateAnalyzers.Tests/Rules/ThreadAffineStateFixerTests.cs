@@ -352,6 +352,30 @@ public sealed class ThreadAffineStateFixerTests
     }
 
     [Fact]
+    public async Task VolatileField_NoFix()
+    {
+        await Test()
+            .WithSource("""
+                using System;
+                using System.Threading.Tasks;
+
+                public static class Flags
+                {
+                    [ThreadStatic] private static volatile bool s_busy;
+
+                    public static async Task RunAsync()
+                    {
+                        [|s_busy|] = true;
+                        await Task.Yield();
+                        s_busy = false;
+                    }
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task FieldWithAnInitialValue_NoFix()
     {
         await Test()
