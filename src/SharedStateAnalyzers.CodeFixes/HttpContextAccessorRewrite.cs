@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.CodeFixes;
 
@@ -17,8 +18,8 @@ namespace SharedStateAnalyzers.CodeFixes;
 /// and each write, which only remembered the current request's object, is removed.
 /// <para>
 /// Offered only in the simple shape where that is exact: the field has no initializer; every use is in an instance
-/// member of its class, in this document; every write is a statement of its own assigning a plain name or member
-/// read (no call whose side effects would be lost); no use is <c>ref</c>, <c>++</c> or a compound assignment; the
+/// member of its class, in this document; every write is a statement of its own assigning the current request's
+/// object through member reads only (see <see cref="IsCurrentRequest"/>); no use is <c>ref</c>, <c>++</c> or a compound assignment; the
 /// class is built by dependency injection (see <see cref="ConstructorInjection.FindInjectableConstructorAsync"/>)
 /// and has no member named <c>_httpContextAccessor</c>. The app must register the accessor
 /// (<c>services.AddHttpContextAccessor()</c>).
@@ -90,7 +91,7 @@ internal static class HttpContextAccessorRewrite
             {
                 case AssignmentExpressionSyntax assignment when assignment.Left == reference:
                     if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.Parent is not ExpressionStatementSyntax statement
-                        || !IsPlainRead(assignment.Right))
+                        || !IsPlainRead(assignment.Right) || !IsCurrentRequest(model.GetOperation(assignment.Right, cancellationToken)))
                     {
                         return null;
                     }
@@ -145,6 +146,42 @@ internal static class HttpContextAccessorRewrite
         "global::System.Security.Claims.ClaimsPrincipal" => "User",
         _ => null,
     };
+
+    /// <summary>
+    /// The value is the current request's object, which the accessor gives back: read from the framework's own
+    /// members on <c>this</c> (<c>ControllerBase.User</c>, <c>PageModel.HttpContext</c>…), from an
+    /// <c>HttpContext</c> parameter (a middleware's or handler's context), or from an <c>IHttpContextAccessor</c>.
+    /// A value from anywhere else (a principal passed in, built, or looked up) would be lost: no fix.
+    /// </summary>
+    private static bool IsCurrentRequest(IOperation? value)
+    {
+        ISymbol? firstMember = null;
+        var current = value;
+        while (true)
+        {
+            switch (current)
+            {
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance } property:
+                    firstMember = property.Property;
+                    if (property.Property.ContainingType?.Name == "IHttpContextAccessor" || property.Property.ContainingType?.Name == "HttpContextAccessor")
+                    {
+                        return true;
+                    }
+
+                    current = instance;
+                    continue;
+                case IInstanceReferenceOperation:
+                    return firstMember?.ContainingType?.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", System.StringComparison.Ordinal) == true;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Type?.ToDisplayString() == "Microsoft.AspNetCore.Http.HttpContext";
+                default:
+                    return false;
+            }
+        }
+    }
 
     /// <summary>A name, a member read or <c>this</c>: removing the assignment loses no side effect.</summary>
     private static bool IsPlainRead(ExpressionSyntax value) => value switch

@@ -230,6 +230,30 @@ public sealed class StaticRequestDataFixerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task Accessor_NotOffered_WhenAWriteStoresAPrincipalPassedIn()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(StaticRequestDataFixer.UseHttpContextAccessorKey)
+            .WithSource("""
+                using System.Security.Claims;
+
+                public sealed class Impersonation
+                {
+                    private static ClaimsPrincipal? [|s_actingAs|];
+
+                    public void ActAs(ClaimsPrincipal principal)
+                    {
+                        s_actingAs = principal;
+                    }
+
+                    public string? Name() => s_actingAs?.Identity?.Name;
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- Use AsyncLocal<T>
 
     [Fact]
