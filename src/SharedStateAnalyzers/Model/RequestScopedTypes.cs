@@ -548,8 +548,9 @@ internal sealed class RequestScopedTypes
             }
 
             // Conversions and formatting by the .NET libraries keep the data: string.Concat, Convert.ToInt32, int.Parse…
+            // Math.Max and predicates compute from the data rather than keep it.
             if (method.IsStatic && !method.IsExtensionMethod && method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System"
-                && method.ReturnType.SpecialType != SpecialType.System_Boolean)
+                && method.ContainingType.Name != "Math" && method.ReturnType.SpecialType != SpecialType.System_Boolean)
             {
                 return FindInAll(invocation.Arguments, depth);
             }

@@ -756,12 +756,14 @@ public sealed class StaticRequestDataAnalyzerTests
             {
                 private static bool s_lastWasPost;
                 private static long s_bytes;
+                private static long s_largest;
                 private static readonly List<string> s_knownAgents = new() { "curl" };
 
                 public static void Observe(HttpContext context)
                 {
                     s_lastWasPost = context.Request.Method == "POST";
                     s_bytes += context.Request.ContentLength ?? 0;
+                    s_largest = System.Math.Max(s_largest, context.Request.ContentLength ?? 0);
                     var known = s_knownAgents.Contains(context.Request.Headers.UserAgent.ToString());
                     _ = s_knownAgents.Append(context.TraceIdentifier).Count();
                 }
