@@ -19,13 +19,17 @@ namespace SharedStateAnalyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly ImmutableHashSet<string> s_insertMethods = ImmutableHashSet.Create(
-        StringComparer.Ordinal,
+    // Read-only after construction, so safe for concurrent lookups; a hash set is faster than an immutable one on this hot path.
+    private static readonly HashSet<string> s_insertMethods = new(StringComparer.Ordinal)
+    {
         "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "AddRange", "InsertRange",
-        "AddFirst", "AddLast", "TryUpdate");
+        "AddFirst", "AddLast", "TryUpdate",
+    };
 
-    private static readonly ImmutableHashSet<string> s_valueParameters = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "item", "items", "value", "values", "addValue", "newValue", "collection");
+    private static readonly HashSet<string> s_valueParameters = new(StringComparer.Ordinal)
+    {
+        "item", "items", "value", "values", "addValue", "newValue", "collection",
+    };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.StaticRequestData, Descriptors.StaticRequestDataFromOtherTypes);
@@ -477,8 +481,15 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var member in _type.GetMembers())
                 {
+                    // Cheap first: only fields and properties, and a primitive or string one only when request data was stored in it.
+                    if (member is not (IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }) || member.IsImplicitlyDeclared
+                        || (member is IFieldSymbol { Type.SpecialType: not SpecialType.None } && !_writes.ContainsKey(member)))
+                    {
+                        continue;
+                    }
+
                     var storage = CacheStorage.GetStaticStorage(member);
-                    if (storage is null || storage.IsImplicitlyDeclared)
+                    if (storage is null)
                     {
                         continue;
                     }
