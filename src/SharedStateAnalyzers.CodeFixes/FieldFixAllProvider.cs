@@ -21,16 +21,30 @@ internal sealed class FieldFixAllProvider : DocumentBasedFixAllProvider
     private readonly ImmutableArray<string> _equivalenceKeys;
     private readonly Func<string, string> _getTitle;
     private readonly Func<string, Document, SyntaxNode, CancellationToken, Task<Document?>> _apply;
+    private readonly Func<Document, SyntaxNode, Diagnostic, CancellationToken, Task<SyntaxNode?>> _findDeclaration;
 
     /// <param name="equivalenceKeys">The fixes, in the order they are offered.</param>
     /// <param name="getTitle">The title of the fix with the given key.</param>
     /// <param name="apply">Applies the fix with the given key to the field declared by the node, or returns null where it does not apply.</param>
-    public FieldFixAllProvider(IEnumerable<string> equivalenceKeys, Func<string, string> getTitle, Func<string, Document, SyntaxNode, CancellationToken, Task<Document?>> apply)
+    /// <param name="findDeclaration">
+    /// The declaration a diagnostic leads to, in the given root of the document; by default the field or property
+    /// declared at the diagnostic's span. A rule that reports at a use passes its own, and several diagnostics leading
+    /// to one declaration rewrite it once.
+    /// </param>
+    public FieldFixAllProvider(
+        IEnumerable<string> equivalenceKeys,
+        Func<string, string> getTitle,
+        Func<string, Document, SyntaxNode, CancellationToken, Task<Document?>> apply,
+        Func<Document, SyntaxNode, Diagnostic, CancellationToken, Task<SyntaxNode?>>? findDeclaration = null)
     {
         _equivalenceKeys = equivalenceKeys.ToImmutableArray();
         _getTitle = getTitle;
         _apply = apply;
+        _findDeclaration = findDeclaration ?? FindDeclarationAtSpan;
     }
+
+    private static Task<SyntaxNode?> FindDeclarationAtSpan(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => Task.FromResult(SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan));
 
     /// <summary>Registers, for each diagnostic of the context, every fix whose rewrite applies, computed now.</summary>
     public async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -43,7 +57,7 @@ internal sealed class FieldFixAllProvider : DocumentBasedFixAllProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            var declaration = SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan);
+            var declaration = await _findDeclaration(context.Document, root, diagnostic, context.CancellationToken).ConfigureAwait(false);
             if (declaration is null)
             {
                 continue;
@@ -78,7 +92,7 @@ internal sealed class FieldFixAllProvider : DocumentBasedFixAllProvider
         var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
-            var declaration = SyntaxHelpers.FindStorageDeclaration(root, diagnostic.Location.SourceSpan);
+            var declaration = await _findDeclaration(document, root, diagnostic, cancellationToken).ConfigureAwait(false);
             if (declaration is not null && !annotations.ContainsKey(declaration))
             {
                 annotations[declaration] = new SyntaxAnnotation();

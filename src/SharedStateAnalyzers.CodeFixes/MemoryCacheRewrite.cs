@@ -92,7 +92,7 @@ internal static class MemoryCacheRewrite
             return null;
         }
 
-        var constructor = await FindInjectableConstructorAsync(document, type, cancellationToken).ConfigureAwait(false);
+        var constructor = await ConstructorInjection.FindInjectableConstructorAsync(document, type, cancellationToken).ConfigureAwait(false);
         if (constructor is null)
         {
             return null;
@@ -108,38 +108,9 @@ internal static class MemoryCacheRewrite
 
         var newLine = SyntaxHelpers.GetNewLine(root);
         var parameterName = GetParameterName(fieldName);
-        var assignment = SyntaxFactory.ParseStatement(
-                (parameterName == fieldName ? "this." : string.Empty) + fieldName + " = " + parameterName + ";" + newLine)
-            .WithAdditionalAnnotations(Formatter.Annotation);
-
-        if (constructor.DeclaringSyntaxReferences.IsEmpty)
+        if (!ConstructorInjection.TryInject(editor, owner, constructor, "IMemoryCache", parameterName, fieldName, newLine, cancellationToken))
         {
-            var constructorText = "public " + owner.Identifier.ValueText + "(IMemoryCache " + parameterName + ")" + newLine
-                + "{" + newLine + assignment.ToFullString() + "}" + newLine;
-            var newConstructor = ((ConstructorDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(constructorText)!)
-                .WithLeadingTrivia(SyntaxFactory.EndOfLine(newLine))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            var lastField = owner.Members.OfType<FieldDeclarationSyntax>().Last();
-            editor.InsertAfter(lastField, newConstructor);
-        }
-        else
-        {
-            var constructorSyntax = (ConstructorDeclarationSyntax)constructor.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            if (constructorSyntax.Body is null || constructorSyntax.ParameterList.Parameters.Any(p => p.Default is not null || p.Modifiers.Any(SyntaxKind.ParamsKeyword))
-                || constructorSyntax.ParameterList.Parameters.Any(p => p.Identifier.ValueText == parameterName))
-            {
-                return null;
-            }
-
-            editor.ReplaceNode(constructorSyntax, (current, _) =>
-            {
-                var ctor = (ConstructorDeclarationSyntax)current;
-                var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameterName))
-                    .WithType(SyntaxFactory.ParseTypeName("IMemoryCache").WithTrailingTrivia(SyntaxFactory.Space));
-                return ctor
-                    .WithParameterList(ctor.ParameterList.AddParameters(parameter))
-                    .WithBody(ctor.Body!.WithStatements(ctor.Body.Statements.Add(assignment)));
-            });
+            return null;
         }
 
         // The field last: a new constructor may have been inserted after it.
@@ -280,30 +251,6 @@ internal static class MemoryCacheRewrite
         return await Formatter.FormatAsync(newDocument, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The constructor that would take the cache: the only one, public, never called with <c>new</c> or chained to.</summary>
-    private static async Task<IMethodSymbol?> FindInjectableConstructorAsync(Document document, INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var solution = document.Project.Solution;
-        var derived = await SymbolFinder.FindDerivedClassesAsync(type, solution, transitive: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (derived.Any())
-        {
-            return null;
-        }
-
-        if (type.InstanceConstructors.Length != 1)
-        {
-            return null;
-        }
-
-        var constructor = type.InstanceConstructors[0];
-        if (constructor.DeclaredAccessibility != Accessibility.Public || type.IsAbstract)
-        {
-            return null;
-        }
-
-        var references = await SymbolFinder.FindReferencesAsync(constructor, solution, cancellationToken).ConfigureAwait(false);
-        return references.Any(r => r.Locations.Any()) ? null : constructor;
-    }
 
     private static string GetParameterName(string fieldName)
     {

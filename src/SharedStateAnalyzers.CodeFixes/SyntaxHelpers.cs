@@ -76,6 +76,25 @@ internal static class SyntaxHelpers
     public static bool IsInScope(SemanticModel model, int position, string name, INamedTypeSymbol? expected)
         => expected is null || model.LookupNamespacesAndTypes(position, name: name).Any(s => SymbolEqualityComparer.Default.Equals(s, expected));
 
+    /// <summary>True when <paramref name="node"/> is (inside) the argument of <c>nameof(…)</c>, where it names rather than reads.</summary>
+    public static bool IsInNameOf(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } })
+            {
+                return true;
+            }
+
+            if (current is StatementSyntax or MemberDeclarationSyntax)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The end-of-line sequence a document uses.</summary>
     public static string GetNewLine(SyntaxNode root)
     {

@@ -29,6 +29,33 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Dictionary, List, HashSet and the other collections of System.Collections.Generic are not safe for concurrent writes. Held by a static field or a process-lifetime object (singleton, middleware, hosted service), such a collection is changed by concurrent requests at once: entries get lost, reads throw, and a Dictionary can loop forever. Use the System.Collections.Concurrent counterpart, or take one lock on one object around every use.");
 
+    private const string StaticRequestDataTitle = "Static field holds per-request or per-user data";
+    private const string StaticRequestDataMessage = "Static '{0}' holds {1}: one user's data answers another user's request";
+    private const string StaticRequestDataDescription = "A static field lives as long as the process and is shared by every request and every user it serves. A request object (HttpContext, the user, a DbContext) or a value read from one (a claim, a header, the session) kept there is seen by the next request, and concurrent requests overwrite each other. Read request data through IHttpContextAccessor or a scoped service, or keep ambient per-flow state in AsyncLocal<T>.";
+
+    public static readonly DiagnosticDescriptor StaticRequestData = Create(
+        RuleIdentifiers.StaticRequestData,
+        StaticRequestDataTitle,
+        StaticRequestDataMessage,
+        DiagnosticSeverity.Warning,
+        StaticRequestDataDescription);
+
+    /// <summary>SSA007 for a field that only code in other types fills with request data: decided once the whole compilation is seen.</summary>
+    public static readonly DiagnosticDescriptor StaticRequestDataFromOtherTypes = Create(
+        RuleIdentifiers.StaticRequestData,
+        StaticRequestDataTitle,
+        StaticRequestDataMessage,
+        DiagnosticSeverity.Warning,
+        StaticRequestDataDescription,
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor ThreadAffineState = Create(
+        RuleIdentifiers.ThreadAffineState,
+        "Thread-affine state in request or async code",
+        "'{0}' is per-thread state used in {1}: after an await the code may resume on another thread, and pool threads serve many requests",
+        DiagnosticSeverity.Warning,
+        "A [ThreadStatic] field or a ThreadLocal<T> value belongs to a thread, not to a request or an async flow. Pool threads serve many requests one after another, so the value one request leaves is seen by the next; and after an await the method may continue on another thread and see that thread's value. Use AsyncLocal<T> (which flows into work started from the current context) or a scoped service.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -9,6 +9,10 @@ public static class RuleIdentifiers
 
     public const string UnsynchronizedCollection = "SSA002";
 
+    public const string StaticRequestData = "SSA007";
+
+    public const string ThreadAffineState = "SSA008";
+
     public const string HelpLinkBase = "https://github.com/sharedstateanalyzers/SharedStateAnalyzers/blob/main/docs/rules/";
 
     public static string GetHelpUri(string id) => HelpLinkBase + id + ".md";

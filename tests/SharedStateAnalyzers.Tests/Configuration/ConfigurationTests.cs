@@ -122,6 +122,50 @@ public sealed class ConfigurationTests
             .ValidateAsync();
     }
 
+    private const string TenantHolder = """
+        namespace Shop.Tenancy
+        {
+            public sealed class TenantContext
+            {
+                public string Id { get; set; } = "";
+            }
+        }
+
+        namespace Shop
+        {
+            public static class Ambient
+            {
+                private static Shop.Tenancy.TenantContext? {|#0:s_tenant|};
+                private static string? {|#1:s_tenantId|};
+
+                public static void Enter(Shop.Tenancy.TenantContext tenant)
+                {
+                    s_tenant = tenant;
+                    s_tenantId = tenant.Id;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task RequestScopedTypes_MakeStaticsOfThemAndValuesReadFromThem_SSA007()
+    {
+        // Without the option the tenant is an ordinary class: nothing to report.
+        await AnalyzerTest.Create<StaticRequestDataAnalyzer>()
+            .WithSource(TenantHolder.Replace("{|#0:s_tenant|}", "s_tenant").Replace("{|#1:s_tenantId|}", "s_tenantId"))
+            .WithEditorConfig(EditorConfig("shared_state.external_data_types = Shop.Other"))
+            .ValidateAsync();
+
+        await AnalyzerTest.Create<StaticRequestDataAnalyzer>()
+            .WithSource(TenantHolder)
+            .WithEditorConfig(EditorConfig("shared_state.request_scoped_types = Shop.Tenancy.TenantContext"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA007").WithLocation(0)
+                .WithMessage("Static 's_tenant' holds a request-scoped TenantContext: one user's data answers another user's request"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA007").WithLocation(1)
+                .WithMessage("Static 's_tenantId' holds request data (Id): one user's data answers another user's request"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task EachMalformedOption_IsReported()
     {

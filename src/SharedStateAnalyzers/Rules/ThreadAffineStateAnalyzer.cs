@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Model;
+
+namespace SharedStateAnalyzers.Rules;
+
+/// <summary>
+/// SSA008: a <c>[ThreadStatic]</c> field, or the <c>Value</c> of a <c>ThreadLocal&lt;T&gt;</c> field, read or written in
+/// an <c>async</c> method, lambda or local function that awaits, or in request-handling code (controller actions,
+/// Razor page handlers, filters, middleware, minimal API handlers, hub methods, gRPC service methods). Reported at
+/// the first use in each offending member, once per field. A synchronous lambda (a <c>Parallel.For</c> body) and a
+/// synchronous helper merely called from such code are left alone.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ThreadAffineState);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+            var threadLocal = start.Compilation.GetTypeByMetadataName("System.Threading.ThreadLocal`1");
+            if (threadStatic is null && threadLocal is null)
+            {
+                return;
+            }
+
+            var shared = new Shared(threadStatic, threadLocal, new RequestHandlers(start.Compilation));
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, shared);
+                    symbolStart.RegisterOperationAction(state.AnalyzeField, OperationKind.FieldReference);
+                    symbolStart.RegisterOperationAction(state.AnalyzeProperty, OperationKind.PropertyReference);
+                    symbolStart.RegisterSymbolEndAction(state.Report);
+                },
+                SymbolKind.NamedType);
+        });
+    }
+
+    private sealed class Shared
+    {
+        private readonly INamedTypeSymbol? _threadStatic;
+        private readonly INamedTypeSymbol? _threadLocal;
+        private readonly ConcurrentDictionary<IFieldSymbol, bool> _threadStaticFields = new(SymbolEqualityComparer.Default);
+
+        public Shared(INamedTypeSymbol? threadStatic, INamedTypeSymbol? threadLocal, RequestHandlers handlers)
+        {
+            _threadStatic = threadStatic;
+            _threadLocal = threadLocal;
+            Handlers = handlers;
+        }
+
+        public RequestHandlers Handlers { get; }
+
+        public bool IsThreadStatic(IFieldSymbol field)
+        {
+            if (!field.IsStatic || _threadStatic is null)
+            {
+                return false;
+            }
+
+            field = field.OriginalDefinition;
+            if (_threadStaticFields.TryGetValue(field, out var cached))
+            {
+                return cached;
+            }
+
+            var result = false;
+            foreach (var attribute in field.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _threadStatic))
+                {
+                    result = true;
+                    break;
+                }
+            }
+
+            _threadStaticFields.TryAdd(field, result);
+            return result;
+        }
+
+        public bool IsThreadLocalValue(IPropertySymbol property)
+            => property.Name == "Value" && _threadLocal is not null
+                && SymbolEqualityComparer.Default.Equals(property.ContainingType?.OriginalDefinition, _threadLocal);
+    }
+
+    /// <summary>The uses of thread-affine fields in one type's members. Operation actions run concurrently: guarded by a lock.</summary>
+    private sealed class TypeState
+    {
+        private readonly INamedTypeSymbol _type;
+        private readonly Shared _shared;
+        private readonly object _gate = new();
+        private readonly Dictionary<(ISymbol Member, ISymbol Field), (Location Location, string Where)> _uses = new();
+        private readonly ConcurrentDictionary<IOperation, bool> _awaits = new();
+
+        public TypeState(INamedTypeSymbol type, Shared shared)
+        {
+            _type = type;
+            _shared = shared;
+        }
+
+        public void AnalyzeField(OperationAnalysisContext context)
+        {
+            var reference = (IFieldReferenceOperation)context.Operation;
+            if (_shared.IsThreadStatic(reference.Field))
+            {
+                Analyze(context, reference.Field.OriginalDefinition, reference);
+            }
+        }
+
+        public void AnalyzeProperty(OperationAnalysisContext context)
+        {
+            var reference = (IPropertyReferenceOperation)context.Operation;
+            if (_shared.IsThreadLocalValue(reference.Property) && CacheStorage.GetReferencedStorage(reference.Instance) is { } storage)
+            {
+                Analyze(context, storage, reference);
+            }
+        }
+
+        private void Analyze(OperationAnalysisContext context, ISymbol field, IOperation use)
+        {
+            var member = context.ContainingSymbol;
+            if (member is null || !SymbolEqualityComparer.Default.Equals(member.ContainingType, _type))
+            {
+                return;
+            }
+
+            // The innermost function decides: a synchronous lambda inside an async method runs where it is called.
+            IOperation? function = null;
+            IOperation root = use;
+            for (var current = use.Parent; current is not null; current = current.Parent)
+            {
+                if (current is INameOfOperation)
+                {
+                    return;
+                }
+
+                if (function is null && current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    function = current;
+                }
+
+                root = current;
+            }
+
+            // Outside a lambda, only a method's own code counts (not a field initializer or a static constructor).
+            if (function is null && member is not IMethodSymbol { MethodKind: MethodKind.Ordinary })
+            {
+                return;
+            }
+
+            var where = Describe(function, member as IMethodSymbol, function ?? root);
+            if (where is null)
+            {
+                return;
+            }
+
+            var location = use.Syntax.GetLocation();
+            lock (_gate)
+            {
+                var key = (member, field);
+                if (!_uses.TryGetValue(key, out var existing) || location.SourceSpan.Start < existing.Location.SourceSpan.Start)
+                {
+                    _uses[key] = (location, where);
+                }
+            }
+        }
+
+        /// <summary>Why the function holding a use is async or request-handling code, in message words; null when it is neither.</summary>
+        private string? Describe(IOperation? function, IMethodSymbol? member, IOperation body)
+        {
+            switch (function)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    if (_shared.Handlers.IsMinimalApiHandler(lambda))
+                    {
+                        return "a minimal API handler";
+                    }
+
+                    return lambda.Symbol.IsAsync && Awaits(lambda.Body) ? "an async lambda" : null;
+                case ILocalFunctionOperation local:
+                    return local.Symbol.IsAsync && local.Body is { } localBody && Awaits(localBody) ? "the async local function '" + local.Symbol.Name + "'" : null;
+            }
+
+            if (member is null)
+            {
+                return null;
+            }
+
+            var kind = _shared.Handlers.Classify(member);
+            if (kind is not null)
+            {
+                return kind switch
+                {
+                    RequestHandlerKind.ControllerAction => "the controller action '",
+                    RequestHandlerKind.PageHandler => "the page handler '",
+                    RequestHandlerKind.Filter => "the filter method '",
+                    RequestHandlerKind.Middleware => "the middleware method '",
+                    RequestHandlerKind.HubMethod => "the hub method '",
+                    RequestHandlerKind.GrpcMethod => "the gRPC method '",
+                    _ => "the request handler '",
+                } + member.Name + "'";
+            }
+
+            return member.IsAsync && Awaits(body) ? "the async method '" + member.Name + "'" : null;
+        }
+
+        /// <summary>
+        /// True when the function's own body awaits (<c>await</c>, <c>await foreach</c>, <c>await using</c>); nested
+        /// functions do not count. An <c>async</c> method that never awaits runs to its end on the caller's thread.
+        /// </summary>
+        private bool Awaits(IOperation body)
+        {
+            if (_awaits.TryGetValue(body, out var cached))
+            {
+                return cached;
+            }
+
+            var result = false;
+            var stack = new Stack<IOperation>();
+            stack.Push(body);
+            while (stack.Count > 0 && !result)
+            {
+                var current = stack.Pop();
+                foreach (var child in current.ChildOperations)
+                {
+                    if (child is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        continue;
+                    }
+
+                    if (child is IAwaitOperation
+                        || child is IForEachLoopOperation { IsAsynchronous: true }
+                        || child is IUsingOperation { IsAsynchronous: true }
+                        || child is IUsingDeclarationOperation { IsAsynchronous: true })
+                    {
+                        result = true;
+                        break;
+                    }
+
+                    stack.Push(child);
+                }
+            }
+
+            _awaits.TryAdd(body, result);
+            return result;
+        }
+
+        public void Report(SymbolAnalysisContext context)
+        {
+            List<Diagnostic> diagnostics;
+            lock (_gate)
+            {
+                diagnostics = new List<Diagnostic>(_uses.Count);
+                foreach (var pair in _uses)
+                {
+                    diagnostics.Add(Diagnostic.Create(Descriptors.ThreadAffineState, pair.Value.Location, pair.Key.Field.Name, pair.Value.Where));
+                }
+            }
+
+            diagnostics.Sort(static (a, b) =>
+            {
+                var byPath = string.CompareOrdinal(a.Location.SourceTree?.FilePath, b.Location.SourceTree?.FilePath);
+                return byPath != 0 ? byPath : a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start);
+            });
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
+}

@@ -1,0 +1,813 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA007: what is reported, with which message, and what is left alone.</summary>
+public sealed class StaticRequestDataAnalyzerTests
+{
+    private static AnalyzerTest Test(string source, References references = References.AspNetCore)
+        => AnalyzerTest.Create<StaticRequestDataAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static string Message(string field, string what)
+        => $"Static '{field}' holds {what}: one user's data answers another user's request";
+
+    private static DiagnosticResult Expected(string field, string what, int location = 0)
+        => DiagnosticResult.Create("SSA007").WithLocation(location).WithMessage(Message(field, what));
+
+    // ---------------------------------------------------------------- flagged: by type
+
+    [Fact]
+    public async Task StaticHttpContextField_SetInMiddleware()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class CurrentRequestMiddleware
+            {
+                public static HttpContext? {|#0:Current|};
+                private readonly RequestDelegate _next;
+
+                public CurrentRequestMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    Current = context;
+                    return _next(context);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("Current", "a request-scoped HttpContext"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticAutoProperty_OfClaimsPrincipal()
+    {
+        await Test("""
+            using System.Security.Claims;
+
+            public static class Ambient
+            {
+                public static ClaimsPrincipal? {|#0:User|} { get; set; }
+            }
+            """)
+            .ExpectDiagnostic(Expected("User", "a request-scoped ClaimsPrincipal"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticHttpRequest()
+    {
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Http;
+
+            public static class RequestHolder
+            {
+                [ThreadStatic]
+                private static HttpRequest? {|#0:t_request|};
+
+                public static void Set(HttpRequest request) => t_request = request;
+
+                public static string? Path => t_request?.Path.Value;
+            }
+            """)
+            .ExpectDiagnostic(Expected("t_request", "a request-scoped HttpRequest"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticReadOnlyDbContext_CreatedInTheInitializer_IsStillFlagged()
+    {
+        await Test("""
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed class ShopDbContext : DbContext { }
+
+            public static class Data
+            {
+                public static readonly ShopDbContext {|#0:Db|} = new ShopDbContext();
+            }
+            """, References.EntityFrameworkCore)
+            .ExpectDiagnostic(Expected("Db", "a request-scoped ShopDbContext"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ListOfHttpContext_AndDictionaryOfClaimsPrincipal()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Security.Claims;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Tracking
+            {
+                private static readonly List<HttpContext> {|#0:s_open|} = new();
+                private static ConcurrentDictionary<string, ClaimsPrincipal> {|#1:s_users|} = new();
+                private static readonly Dictionary<string, ClaimsPrincipal> {|#2:s_byTrace|} = new();
+
+                public static void Track(HttpContext context)
+                {
+                    s_open.Add(context);
+                    s_users[context.TraceIdentifier] = context.User;
+                    s_byTrace.Add(context.TraceIdentifier, context.User);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_open", "request-scoped HttpContext objects", 0))
+            .ExpectDiagnostic(Expected("s_users", "request-scoped ClaimsPrincipal objects", 1))
+            // A read-only collection the initializer creates is judged by what is put in it.
+            .ExpectDiagnostic(Expected("s_byTrace", "request data (User)", 2))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticField_OfATypeTheAppRegistersAsScoped()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ICurrentTenant { string Id { get; } }
+
+            public sealed class CurrentTenant : ICurrentTenant { public string Id { get; set; } = ""; }
+
+            public sealed class Reports
+            {
+                private static ICurrentTenant? {|#0:s_tenant|};
+
+                public Reports(ICurrentTenant tenant) => s_tenant = tenant;
+            }
+
+            public static class Registration
+            {
+                public static void Register(IServiceCollection services) => services.AddScoped<ICurrentTenant, CurrentTenant>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expected("s_tenant", "a request-scoped ICurrentTenant"))
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- flagged: request data stored
+
+    [Fact]
+    public async Task StaticString_AssignedTheUserNameInAController()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Mvc;
+
+            public sealed class OrdersController : ControllerBase
+            {
+                private static string? {|#0:s_lastUser|};
+
+                [HttpGet("orders")]
+                public IActionResult Get()
+                {
+                    s_lastUser = User.Identity?.Name;
+                    return Ok(s_lastUser);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastUser", "request data (User)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AmbientStaticProperty_SetFromAnotherTypesMiddleware_IsReportedOnTheProperty()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public static class RequestInfo
+            {
+                public static string? {|#0:CorrelationId|} { get; set; }
+            }
+
+            public sealed class CorrelationMiddleware
+            {
+                private readonly RequestDelegate _next;
+
+                public CorrelationMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    RequestInfo.CorrelationId = context.Request.Headers["X-Correlation-Id"];
+                    return _next(context);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("CorrelationId", "request data (Request)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LastSeenPerUserName_RequestDataIsTheKey()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class LastSeenMiddleware
+            {
+                private static readonly ConcurrentDictionary<string, DateTime> {|#0:s_lastSeen|} = new();
+                private readonly RequestDelegate _next;
+
+                public LastSeenMiddleware(RequestDelegate next) => _next = next;
+
+                public async System.Threading.Tasks.Task InvokeAsync(HttpContext context)
+                {
+                    var name = context.User.Identity?.Name ?? "anonymous";
+                    s_lastSeen[name] = DateTime.UtcNow;
+                    await _next(context);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastSeen", "request data (User)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RequestDataAddedToAStaticList_ThroughIHttpContextAccessor()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class AuditTrail
+            {
+                private static readonly List<string> {|#0:s_entries|} = new();
+                private readonly IHttpContextAccessor _accessor;
+
+                public AuditTrail(IHttpContextAccessor accessor) => _accessor = accessor;
+
+                public void Record(string action)
+                {
+                    var user = _accessor.HttpContext?.User.FindFirst("sub")?.Value;
+                    s_entries.Add($"{user}: {action}");
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_entries", "request data (HttpContext)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SessionValue_StoredInAStaticField()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+
+            public static class Cart
+            {
+                private static string? {|#0:s_cartId|};
+
+                public static void Load(HttpContext context) => s_cartId = context.Session.GetString("cart");
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_cartId", "request data (Session)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task BoundActionParameter_StoredInAStaticField()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Mvc;
+
+            public sealed class CultureController : Controller
+            {
+                private static string {|#0:s_culture|} = "en";
+
+                [HttpPost]
+                public IActionResult SetCulture(string culture)
+                {
+                    s_culture = culture;
+                    return RedirectToAction("Index");
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_culture", "request data (bound parameter 'culture')"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MinimalApiHandler_StoresARouteValueInAStaticObject()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Endpoints
+            {
+                private static UserInfo? {|#0:s_current|};
+
+                public static void Map(WebApplication app)
+                {
+                    app.MapGet("/hello/{name}", (string name) =>
+                    {
+                        s_current = new UserInfo(name);
+                        return Results.Ok(s_current);
+                    });
+                }
+            }
+
+            public sealed record UserInfo(string Name);
+            """)
+            .ExpectDiagnostic(Expected("s_current", "request data (bound parameter 'name')"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task IsAuthenticatedFlag_InterlockedExchange_AndQueue()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Signals
+            {
+                private static object? {|#0:s_lastPath|};
+                private static readonly ConcurrentQueue<string> {|#1:s_ips|} = new();
+                private static bool {|#2:s_wasAuthenticated|};
+
+                public static void Observe(HttpContext context)
+                {
+                    Interlocked.Exchange(ref s_lastPath, context.Request.Path.Value);
+                    s_ips.Enqueue(context.Connection.RemoteIpAddress?.ToString() ?? "");
+                    s_wasAuthenticated = context.User.Identity?.IsAuthenticated ?? false;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastPath", "request data (Request)", 0))
+            .ExpectDiagnostic(Expected("s_ips", "request data (Connection)", 1))
+            .ExpectDiagnostic(Expected("s_wasAuthenticated", "request data (User)", 2))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PageModel_StoresAClaimInAStaticField()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Mvc.RazorPages;
+
+            public sealed class IndexModel : PageModel
+            {
+                private static string? {|#0:s_tenant|};
+
+                public void OnGet() => s_tenant = User.FindFirst("tenant")?.Value;
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_tenant", "request data (User)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RequestDataThroughALocal_AndCompoundAssignment()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+
+            public static class Log
+            {
+                private static string {|#0:s_text|} = "";
+
+                public static void Append(HttpContext context)
+                {
+                    var agent = context.Request.Headers.UserAgent.ToString();
+                    s_text += agent;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_text", "request data (Request)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TopLevelMinimalApi_SetsAnotherTypesStatic()
+    {
+        await AnalyzerTest.Create<StaticRequestDataAnalyzer>()
+            .WithReferences(References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .WithSource("Program.cs", """
+                using Microsoft.AspNetCore.Builder;
+                using Microsoft.AspNetCore.Http;
+
+                var app = WebApplication.Create(args);
+                app.MapGet("/", (HttpContext context) =>
+                {
+                    LastCaller.Name = context.User.Identity?.Name;
+                    return LastCaller.Name;
+                });
+                app.Run();
+                """)
+            .WithSource("LastCaller.cs", """
+                public static class LastCaller
+                {
+                    public static string? {|#0:Name|};
+                }
+                """)
+            .ExpectDiagnostic(Expected("Name", "request data (User)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticString_AssignedACookie_AndANestedTypeWritingItsOuterTypesStatic()
+    {
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Preferences
+            {
+                [ThreadStatic]
+                private static string? {|#0:t_theme|};
+                private static string? {|#1:s_language|};
+
+                public static void Load(HttpContext context) => t_theme = context.Request.Cookies["theme"];
+
+                public static string? Language => s_language;
+
+                public static class Loader
+                {
+                    public static void Load(HttpRequest request) => s_language = request.Headers.AcceptLanguage;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("t_theme", "request data (Request)", 0))
+            .ExpectDiagnostic(Expected("s_language", "request data (Headers)", 1))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HubCallerContext_AndAHostHeaderCachedOnFirstUse()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.AspNetCore.SignalR;
+
+            public sealed class NotificationsHub : Hub
+            {
+                private static HubCallerContext? {|#0:s_lastCaller|};
+
+                public void Ping() => s_lastCaller = Context;
+            }
+
+            public sealed class LinksController : ControllerBase
+            {
+                private static string? {|#1:s_baseUrl|};
+
+                [HttpGet]
+                public IActionResult Self()
+                {
+                    s_baseUrl ??= $"{Request.Scheme}://{Request.Host}";
+                    return Ok(s_baseUrl + "/links");
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastCaller", "a request-scoped HubCallerContext", 0))
+            .ExpectDiagnostic(Expected("s_baseUrl", "request data (Request)", 1))
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task ComputedStaticProperty_ReadingThroughTheAccessor_AndTheAccessorField()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+
+            public static class CurrentUser
+            {
+                private static readonly IHttpContextAccessor s_accessor = new HttpContextAccessor();
+
+                public static string? Name => s_accessor.HttpContext?.User.Identity?.Name;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AsyncLocalOfHttpContext()
+    {
+        await Test("""
+            using System.Threading;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Ambient
+            {
+                private static readonly AsyncLocal<HttpContext?> s_context = new();
+
+                public static HttpContext? Current
+                {
+                    get => s_context.Value;
+                    set => s_context.Value = value;
+                }
+
+                public static void Enter(HttpContext context) => s_context.Value = context;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AmbientProperty_BackedByAsyncLocal_SetFromMiddleware()
+    {
+        await Test("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public static class RequestInfo
+            {
+                private static readonly AsyncLocal<string?> s_correlationId = new();
+
+                public static string? CorrelationId { get => s_correlationId.Value; set => s_correlationId.Value = value; }
+            }
+
+            public sealed class CorrelationMiddleware
+            {
+                private readonly RequestDelegate _next;
+
+                public CorrelationMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    RequestInfo.CorrelationId = context.Request.Headers["X-Correlation-Id"];
+                    return _next(context);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OptionsLoggersAndHeaderNameConstants()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.Logging;
+            using Microsoft.Extensions.Options;
+
+            public sealed class ApiSettings { public string Key { get; set; } = ""; }
+
+            public static class Headers
+            {
+                public const string CorrelationHeader = "X-Correlation-Id";
+                public static readonly string HeaderName = "X-Id";
+                private static ILogger? s_logger;
+                private static IOptions<ApiSettings>? s_options;
+
+                public static void Init(ILoggerFactory factory, IOptions<ApiSettings> options)
+                {
+                    s_logger = factory.CreateLogger("Headers");
+                    s_options = options;
+                }
+
+                public static string? Read(HttpContext context) => context.Request.Headers[HeaderName];
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RequestCounters_AndPerPathHitCounts()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class MetricsMiddleware
+            {
+                private static long s_requests;
+                private static readonly ConcurrentDictionary<string, int> s_hits = new();
+                private readonly RequestDelegate _next;
+
+                public MetricsMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    Interlocked.Increment(ref s_requests);
+                    s_hits.AddOrUpdate(context.Request.Path.Value ?? "/", 1, (_, n) => n + 1);
+                    return _next(context);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticMethodTakingHttpContext_StoresNothing()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+
+            public static class RequestExtensions
+            {
+                public static bool IsAjax(HttpContext context) => context.Request.Headers["X-Requested-With"] == "XMLHttpRequest";
+
+                public static string? UserName(this HttpContext context)
+                {
+                    var name = context.User.Identity?.Name;
+                    return name;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CodeConstructedAnonymousPrincipal_ReadOnly()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Security.Claims;
+
+            public static class Principals
+            {
+                public static readonly ClaimsPrincipal Anonymous = new(new ClaimsIdentity());
+                public static ClaimsPrincipal System { get; } = new ClaimsPrincipal(new ClaimsIdentity(new[] { new Claim(ClaimTypes.Name, "system") }, "internal"));
+                private static readonly Dictionary<string, ClaimsPrincipal> s_testUsers = new()
+                {
+                    ["admin"] = new ClaimsPrincipal(new ClaimsIdentity(new[] { new Claim(ClaimTypes.Role, "admin") }, "test")),
+                };
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceFieldsOfAController_AreNotThisRulesBusiness()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.AspNetCore.Mvc;
+
+            public sealed class ProfileController : ControllerBase
+            {
+                private HttpContext? _context;
+                private string? _user;
+
+                [HttpGet]
+                public IActionResult Get()
+                {
+                    _context = HttpContext;
+                    _user = User.Identity?.Name;
+                    return Ok(_user);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticsFilledFromConfigurationAndTheClock_InRequestCode()
+    {
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.Configuration;
+
+            public sealed class StatusController : ControllerBase
+            {
+                private static DateTime s_lastRequestUtc;
+                private static string? s_version;
+                private readonly IConfiguration _configuration;
+
+                public StatusController(IConfiguration configuration) => _configuration = configuration;
+
+                [HttpGet]
+                public IActionResult Get()
+                {
+                    s_lastRequestUtc = DateTime.UtcNow;
+                    s_version ??= _configuration["Version"];
+                    return Ok(s_version);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ServiceResolvedFromRequestServices_IsNotRequestData()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Hosting;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public static class Paths
+            {
+                private static IWebHostEnvironment? s_environment;
+
+                public static string Root(HttpContext context)
+                {
+                    s_environment ??= context.RequestServices.GetRequiredService<IWebHostEnvironment>();
+                    return s_environment.ContentRootPath;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ServiceParameterOfAnAction_AndACancellationToken_AreNotBoundData()
+    {
+        await Test("""
+            using System.Threading;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.Logging;
+
+            public sealed class JobsController : ControllerBase
+            {
+                private static ILogger? s_logger;
+                private static int s_pageSize = 20;
+
+                [HttpGet]
+                public IActionResult Get([FromServices] ILogger<JobsController> logger, CancellationToken cancellationToken)
+                {
+                    s_logger = logger;
+                    return Ok();
+                }
+
+                private void Configure(int pageSize) => s_pageSize = pageSize;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RequestDataComparedOrCounted_IsNotStored()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Stats
+            {
+                private static bool s_lastWasPost;
+                private static long s_bytes;
+                private static long s_largest;
+                private static readonly List<string> s_knownAgents = new() { "curl" };
+
+                public static void Observe(HttpContext context)
+                {
+                    s_lastWasPost = context.Request.Method == "POST";
+                    s_bytes += context.Request.ContentLength ?? 0;
+                    s_largest = System.Math.Max(s_largest, context.Request.ContentLength ?? 0);
+                    var known = s_knownAgents.Contains(context.Request.Headers.UserAgent.ToString());
+                    _ = s_knownAgents.Append(context.TraceIdentifier).Count();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoAspNetCore_ClaimsPrincipalInADesktopApp()
+    {
+        await Test("""
+            using System.Security.Claims;
+
+            public static class Session
+            {
+                public static ClaimsPrincipal? CurrentUser { get; set; }
+
+                public static void SignIn(string name) => CurrentUser = new ClaimsPrincipal(new ClaimsIdentity(new[] { new Claim(ClaimTypes.Name, name) }, "local"));
+            }
+            """, References.Net)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticLookupTable_OfCodeData_InAHub()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.SignalR;
+
+            public sealed class ChatHub : Hub
+            {
+                private static readonly Dictionary<string, string> s_rooms = new() { ["general"] = "General" };
+                private static readonly HashSet<string> s_names = new();
+
+                public Task Join(string room) => Groups.AddToGroupAsync(Context.ConnectionId, s_rooms.GetValueOrDefault(room, "general"));
+
+                public bool IsKnown(string room) => s_rooms.ContainsKey(room);
+
+                private static void Seed() => s_names.Add("general");
+            }
+            """)
+            .ValidateAsync();
+    }
+}
