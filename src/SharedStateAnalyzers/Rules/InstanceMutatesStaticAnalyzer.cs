@@ -63,6 +63,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
             var member = new MemberWrites(owner, candidates, shared);
             blockStart.RegisterOperationAction(member.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment);
+            blockStart.RegisterOperationAction(member.AnalyzeDeconstruction, OperationKind.DeconstructionAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeIncrement, OperationKind.Increment, OperationKind.Decrement);
             blockStart.RegisterOperationAction(member.AnalyzeInvocation, OperationKind.Invocation);
             blockStart.RegisterOperationBlockEndAction(member.Report);
@@ -175,6 +176,27 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         {
             var assignment = (IAssignmentOperation)context.Operation;
             AnalyzeTarget(context, assignment.Target, assignment.Value);
+        }
+
+        /// <summary><c>(s_first, s_last) = (a, b)</c>: each element of the target tuple is a write.</summary>
+        public void AnalyzeDeconstruction(OperationAnalysisContext context)
+        {
+            var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
+            AnalyzeTuple(context, deconstruction.Target);
+        }
+
+        private void AnalyzeTuple(OperationAnalysisContext context, IOperation target)
+        {
+            if (target is not ITupleOperation tuple)
+            {
+                AnalyzeTarget(context, target, value: null);
+                return;
+            }
+
+            foreach (var element in tuple.Elements)
+            {
+                AnalyzeTuple(context, element);
+            }
         }
 
         public void AnalyzeIncrement(OperationAnalysisContext context)

@@ -377,6 +377,25 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task DeconstructionIntoStaticFields()
+    {
+        await Test("""
+            public sealed class Viewport
+            {
+                private static int s_width;
+                private static int s_height;
+
+                public void Resize(int width, int height) => ({|#0:s_width|}, {|#1:s_height|}) = (width, height);
+
+                public int Area => s_width * s_height;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Resize", "s_width", "Viewport"))
+            .ExpectDiagnostic(Expect(1, "Resize", "s_height", "Viewport"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
