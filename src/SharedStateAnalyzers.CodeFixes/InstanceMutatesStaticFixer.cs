@@ -98,7 +98,7 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
 
     private static async Task<Document?> ApplyAsync(Document document, SyntaxNode declaration, CancellationToken cancellationToken)
     {
-        if (await IsInstanceCounterAsync(document, declaration, cancellationToken).ConfigureAwait(false))
+        if (await MustStayStaticAsync(document, declaration, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -107,10 +107,12 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
     }
 
     /// <summary>
-    /// A field a constructor increments (<c>s_created++</c>, <c>s_total += n</c>) counts instances: made per-instance,
-    /// every count would be one. Its fix is <c>Interlocked</c>, by hand.
+    /// Uses that an instance field cannot serve: an initializer (instance initializers cannot read instance fields) or
+    /// a constructor's <c>base(…)</c>/<c>this(…)</c> arguments; and a field a constructor increments
+    /// (<c>s_created++</c>, <c>s_total += n</c>), which counts instances: made per-instance, every count would be one.
+    /// Its fix is <c>Interlocked</c>, by hand.
     /// </summary>
-    private static async Task<bool> IsInstanceCounterAsync(Document document, SyntaxNode declaration, CancellationToken cancellationToken)
+    private static async Task<bool> MustStayStaticAsync(Document document, SyntaxNode declaration, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -128,6 +130,11 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
 
         foreach (var name in references.Names)
         {
+            if (IsInInitializer(name))
+            {
+                return true;
+            }
+
             var reference = CacheFieldReferences.GetQualifiedReference(model, name, cancellationToken);
             var isIncrement = reference.Parent switch
             {
@@ -142,6 +149,24 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
                 && !constructor.Modifiers.Any(SyntaxKind.StaticKeyword))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInInitializer(SyntaxNode name)
+    {
+        foreach (var ancestor in name.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax or FieldDeclarationSyntax:
+                    return true;
+                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax }:
+                    return true;
+                case MemberDeclarationSyntax:
+                    return false;
             }
         }
 

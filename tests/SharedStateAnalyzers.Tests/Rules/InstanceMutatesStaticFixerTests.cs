@@ -275,6 +275,39 @@ public sealed class InstanceMutatesStaticFixerTests
     }
 
     [Fact]
+    public async Task NoFix_WhenAnInitializerOrAConstructorInitializerReadsTheField()
+    {
+        // Instance initializers and base(...) arguments cannot read instance fields: the field must stay static.
+        await Test()
+            .WithSource("""
+                public class Node
+                {
+                    public Node(int depth) => Depth = depth;
+
+                    public int Depth { get; }
+                }
+
+                public sealed class Leaf : Node
+                {
+                    private static int s_depth;
+                    private static int s_next;
+
+                    public Leaf() : base(s_depth)
+                    {
+                    }
+
+                    public int Id { get; } = s_next + 1;
+
+                    public void Deeper() => [|s_depth|]++;
+
+                    public void Skip() => [|s_next|] += 2;
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NoFix_ForAFieldDeclaredInAnotherPartOfThePartialClass()
     {
         await Test()
