@@ -71,7 +71,8 @@ internal sealed class MutableCollections
         }
 
         var ns = named.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-        if (ns.StartsWith("System.Collections.Immutable", StringComparison.Ordinal) || ns.StartsWith("System.Collections.Frozen", StringComparison.Ordinal)
+        // Immutable and frozen collections return changed copies; their builders are mutable.
+        if (((ns.StartsWith("System.Collections.Immutable", StringComparison.Ordinal) && named.Name != "Builder") || ns.StartsWith("System.Collections.Frozen", StringComparison.Ordinal))
             || (ns == "System.Collections.ObjectModel" && named.Name.StartsWith("ReadOnly", StringComparison.Ordinal)))
         {
             return false;

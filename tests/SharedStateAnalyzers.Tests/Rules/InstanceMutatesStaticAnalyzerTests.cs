@@ -396,6 +396,23 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task AnImmutableBuildersContents()
+    {
+        await Test("""
+            using System.Collections.Immutable;
+
+            public sealed class Collector
+            {
+                private static readonly ImmutableArray<string>.Builder s_items = ImmutableArray.CreateBuilder<string>();
+
+                public void Collect(string item) => {|#0:s_items.Add|}(item);
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Collect", "s_items", "Collector"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -765,6 +782,27 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
                     return s_map.ContainsKey(key) ? s_map[key] + _hits : 0;
                 }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MetricsCounters_AndAConcurrentObjectPool()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Diagnostics.Metrics;
+
+            public sealed class Buffer
+            {
+                private static readonly Meter s_meter = new("Shop");
+                private static readonly Counter<long> s_rented = s_meter.CreateCounter<long>("buffers.rented");
+                private static readonly ConcurrentBag<Buffer> s_pool = new();
+
+                public void Rent() => s_rented.Add(1);
+
+                public void Return() => s_pool.Add(this);
             }
             """)
             .ValidateAsync();
