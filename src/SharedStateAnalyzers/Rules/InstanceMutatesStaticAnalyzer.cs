@@ -292,13 +292,57 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// A write under a lock guards shared state on purpose, unless the lock is taken on an instance field: each
-        /// instance then holds its own lock, which does not keep other instances out.
+        /// A write under a lock guards shared state on purpose, unless the lock is taken on the instance — an instance
+        /// field, <c>this</c>, or a <c>[MethodImpl(Synchronized)]</c> instance method: each instance then holds its own
+        /// lock, which does not keep other instances out.
         /// </summary>
         private bool IsGuardedOnPurpose(OperationAnalysisContext context)
         {
             var guard = Synchronization.GetGuard(context.Operation, _owner);
-            return guard.IsGuarded && guard.LockObject is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false });
+            if (!guard.IsGuarded)
+            {
+                return false;
+            }
+
+            // Nested lock statements: one on a shared object is enough.
+            var sawLock = false;
+            for (var current = context.Operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    break;
+                }
+
+                if (current is ILockOperation @lock)
+                {
+                    sawLock = true;
+                    if (!IsInstanceLock(@lock.LockedValue))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (sawLock || guard.LockObject is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false })
+            {
+                return false;
+            }
+
+            // A Monitor, ReaderWriterLockSlim or SemaphoreSlim region, or the method's own synchronization.
+            return guard.LockObject is not null
+                || !(_owner is IMethodSymbol method && (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0);
+        }
+
+        /// <summary><c>this</c>, or an instance field or property of it.</summary>
+        private static bool IsInstanceLock(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation is IInstanceReferenceOperation
+                || CacheStorage.GetReferencedStorage(operation) is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };
         }
 
         private void Record(ISymbol field, Location location)

@@ -307,6 +307,34 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task ALockOnThis_OrASynchronizedInstanceMethod_LocksOneInstance()
+    {
+        await Test("""
+            using System.Runtime.CompilerServices;
+
+            public sealed class Meter
+            {
+                private static long s_total;
+                private static long s_peak;
+
+                public void Add(long amount)
+                {
+                    lock (this)
+                    {
+                        {|#0:s_total|} += amount;
+                    }
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Peak(long value) => {|#1:s_peak|} = value;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Add", "s_total", "Meter"))
+            .ExpectDiagnostic(Expect(1, "Peak", "s_peak", "Meter"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StaticDelegateField_CombinedFromAnInstance_AndAnArrayElement()
     {
         await Test("""
@@ -482,6 +510,18 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                     lock (typeof(Subscriber))
                     {
                         s_count = 0;
+                    }
+                }
+
+                public void Replace(Subscriber other)
+                {
+                    lock (s_gate)
+                    {
+                        lock (this)
+                        {
+                            s_registry.Remove(other);
+                            s_registry.Add(this);
+                        }
                     }
                 }
             }
