@@ -208,6 +208,17 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
+
+            // `int.TryParse(text, out s_port)` assigns the field. Passing it by `ref` is how Interlocked, Volatile and
+            // LazyInitializer are called: not reported.
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { RefKind: RefKind.Out })
+                {
+                    AnalyzeTarget(context, argument.Value, value: null);
+                }
+            }
+
             var method = invocation.TargetMethod;
             if (!MutableCollections.MutatingMethods.Contains(method.Name))
             {

@@ -441,6 +441,21 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task OutArgument_AssignsTheField()
+    {
+        await Test("""
+            public sealed class Endpoint
+            {
+                private static int s_port;
+
+                public bool Parse(string text) => int.TryParse(text, out {|#0:s_port|});
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Parse", "s_port", "Endpoint"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
