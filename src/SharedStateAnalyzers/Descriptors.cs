@@ -56,6 +56,13 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A [ThreadStatic] field or a ThreadLocal<T> value belongs to a thread, not to a request or an async flow. Pool threads serve many requests one after another, so the value one request leaves is seen by the next; and after an await the method may continue on another thread and see that thread's value. Use AsyncLocal<T> (which flows into work started from the current context) or a scoped service.");
 
+    public static readonly DiagnosticDescriptor InstanceMutatesStatic = Create(
+        RuleIdentifiers.InstanceMutatesStatic,
+        "Instance member mutates static state",
+        "'{0}' changes static '{1}': every instance of '{2}' shares it, so a change through one instance is seen by all",
+        DiagnosticSeverity.Warning,
+        "An instance method, property, constructor or event accessor that assigns a static field or changes the contents of a static collection looks as if it changed the instance's own state, but every instance (every request and user of the process) shares that field. A reset or write through one instance changes what all the others see. Make the field per-instance, or make the sharing explicit: a static member, a lock on a static object, or Interlocked.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -9,6 +9,8 @@ public static class RuleIdentifiers
 
     public const string UnsynchronizedCollection = "SSA002";
 
+    public const string InstanceMutatesStatic = "SSA003";
+
     public const string StaticRequestData = "SSA007";
 
     public const string ThreadAffineState = "SSA008";

@@ -1,0 +1,416 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Configuration;
+using SharedStateAnalyzers.Model;
+
+namespace SharedStateAnalyzers.Rules;
+
+/// <summary>
+/// SSA003: an instance member (method, property or indexer accessor, constructor, event accessor, finalizer, instance
+/// initializer, and the lambdas and local functions inside them) that changes a static field or static auto-property
+/// of its own type or a base type: assigns it (<c>=</c>, compound, <c>++</c>/<c>--</c>, <c>??=</c>) or changes the
+/// contents of the collection it holds. Each instance appears to own the state, but every instance shares it.
+/// Reported at the first write of each field in each member.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InstanceMutatesStatic);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
+            var shared = new SharedModels(
+                new MutableCollections(start.Compilation),
+                KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes),
+                new ExternalDataModel(start.Compilation, settings.ExternalDataTypes),
+                start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"));
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolStartAnalysisContext context, SharedModels shared)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsStatic)
+        {
+            return;
+        }
+
+        // Cheap check first: only types that (or whose source base types) declare static state that can be changed.
+        var candidates = FindCandidates(type, shared);
+        if (candidates is null || Lifetimes.IsHandRolledSingleton(type))
+        {
+            return;
+        }
+
+        context.RegisterOperationBlockStartAction(blockStart =>
+        {
+            var owner = blockStart.OwningSymbol;
+            if (owner.IsStatic || owner is not (IMethodSymbol or IFieldSymbol or IPropertySymbol)
+                || !SymbolEqualityComparer.Default.Equals(owner.ContainingType, type))
+            {
+                return;
+            }
+
+            var member = new MemberWrites(owner, candidates, shared);
+            blockStart.RegisterOperationAction(member.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment);
+            blockStart.RegisterOperationAction(member.AnalyzeDeconstruction, OperationKind.DeconstructionAssignment);
+            blockStart.RegisterOperationAction(member.AnalyzeIncrement, OperationKind.Increment, OperationKind.Decrement);
+            blockStart.RegisterOperationAction(member.AnalyzeInvocation, OperationKind.Invocation);
+            blockStart.RegisterOperationBlockEndAction(member.Report);
+        });
+    }
+
+    /// <summary>
+    /// The static fields and auto-properties of <paramref name="type"/> and its source base types that an instance
+    /// member could change: writable ones, and read-only ones that hold a mutable collection. Not <c>[ThreadStatic]</c>
+    /// ones (SSA008's concern), nor those of a hand-rolled singleton.
+    /// </summary>
+    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, SharedModels shared)
+    {
+        Dictionary<ISymbol, CollectionShape?>? candidates = null;
+        for (var current = type; current is not null && current.DeclaringSyntaxReferences.Length > 0; current = current.BaseType)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(current, type) && Lifetimes.IsHandRolledSingleton(current))
+            {
+                continue;
+            }
+
+            foreach (var member in current.GetMembers())
+            {
+                var storage = CacheStorage.GetStaticStorage(member);
+                if (storage is null || storage.IsImplicitlyDeclared || HasAttribute(storage, shared.ThreadStatic))
+                {
+                    continue;
+                }
+
+                var (storageType, isReadOnly) = storage switch
+                {
+                    IFieldSymbol field => (field.Type, field.IsReadOnly),
+                    IPropertySymbol property => (property.Type, property.SetMethod is null),
+                    _ => (null, true),
+                };
+
+                if (storageType is null)
+                {
+                    continue;
+                }
+
+                CollectionShape? shape = shared.Collections.TryGetShape(storageType, out var found) ? found : null;
+                if (isReadOnly && shape is null)
+                {
+                    continue;
+                }
+
+                candidates ??= new Dictionary<ISymbol, CollectionShape?>(SymbolEqualityComparer.Default);
+                candidates[storage.OriginalDefinition] = shape;
+            }
+        }
+
+        return candidates;
+    }
+
+    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
+    {
+        if (attribute is null)
+        {
+            return false;
+        }
+
+        foreach (var data in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class SharedModels
+    {
+        public SharedModels(MutableCollections collections, KeyedCollections? keyed, ExternalDataModel external, INamedTypeSymbol? threadStatic)
+        {
+            Collections = collections;
+            Keyed = keyed;
+            External = external;
+            ThreadStatic = threadStatic;
+        }
+
+        public MutableCollections Collections { get; }
+
+        public KeyedCollections? Keyed { get; }
+
+        public ExternalDataModel External { get; }
+
+        public INamedTypeSymbol? ThreadStatic { get; }
+    }
+
+    /// <summary>The writes one member makes, reported at the end of its body: the first write of each field.</summary>
+    private sealed class MemberWrites
+    {
+        private readonly ISymbol _owner;
+        private readonly Dictionary<ISymbol, CollectionShape?> _candidates;
+        private readonly SharedModels _shared;
+        private readonly Dictionary<ISymbol, Location> _first = new(SymbolEqualityComparer.Default);
+        private readonly object _gate = new();
+
+        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared)
+        {
+            _owner = owner;
+            _candidates = candidates;
+            _shared = shared;
+        }
+
+        public void AnalyzeAssignment(OperationAnalysisContext context)
+        {
+            var assignment = (IAssignmentOperation)context.Operation;
+            AnalyzeTarget(context, assignment.Target, assignment.Value);
+        }
+
+        /// <summary><c>(s_first, s_last) = (a, b)</c>: each element of the target tuple is a write.</summary>
+        public void AnalyzeDeconstruction(OperationAnalysisContext context)
+        {
+            var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
+            AnalyzeTuple(context, deconstruction.Target);
+        }
+
+        private void AnalyzeTuple(OperationAnalysisContext context, IOperation target)
+        {
+            if (target is not ITupleOperation tuple)
+            {
+                AnalyzeTarget(context, target, value: null);
+                return;
+            }
+
+            foreach (var element in tuple.Elements)
+            {
+                AnalyzeTuple(context, element);
+            }
+        }
+
+        public void AnalyzeIncrement(OperationAnalysisContext context)
+        {
+            var increment = (IIncrementOrDecrementOperation)context.Operation;
+            AnalyzeTarget(context, increment.Target, value: null);
+        }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+
+            // `int.TryParse(text, out s_port)` assigns the field. Passing it by `ref` is how Interlocked, Volatile and
+            // LazyInitializer are called: not reported.
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { RefKind: RefKind.Out })
+                {
+                    AnalyzeTarget(context, argument.Value, value: null);
+                }
+            }
+
+            var method = invocation.TargetMethod;
+            if (!MutableCollections.MutatingMethods.Contains(method.Name))
+            {
+                return;
+            }
+
+            var receiver = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            if (receiver is null || (method.IsStatic && !method.IsExtensionMethod))
+            {
+                return;
+            }
+
+            IOperation? value = null;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && argument.Value != receiver && MutableCollections.InsertedValueParameterNames.Contains(parameter.Name))
+                {
+                    value = argument.Value;
+                    break;
+                }
+            }
+
+            var location = invocation.Syntax is InvocationExpressionSyntax syntax ? syntax.Expression.GetLocation() : invocation.Syntax.GetLocation();
+            AnalyzeContents(context, receiver, value, location);
+        }
+
+        /// <summary>The field itself (<c>s_x = …</c>, <c>s_x++</c>), or an element of the collection it holds (<c>s_cache[key] = …</c>).</summary>
+        private void AnalyzeTarget(OperationAnalysisContext context, IOperation target, IOperation? value)
+        {
+            var field = CacheStorage.GetReferencedStorage(target);
+            if (field is not null)
+            {
+                if (field.IsStatic && _candidates.ContainsKey(field) && !IsGuardedOnPurpose(context))
+                {
+                    Record(field, target.Syntax.GetLocation());
+                }
+
+                return;
+            }
+
+            var collection = target switch
+            {
+                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
+                IArrayElementReferenceOperation element => element.ArrayReference,
+                _ => null,
+            };
+
+            if (collection is not null)
+            {
+                AnalyzeContents(context, collection, value, target.Syntax.GetLocation());
+            }
+        }
+
+        private void AnalyzeContents(OperationAnalysisContext context, IOperation collection, IOperation? value, Location location)
+        {
+            var field = CacheStorage.GetReferencedStorage(collection);
+            if (field is null || !field.IsStatic || !_candidates.TryGetValue(field, out var candidate) || candidate is not { } shape)
+            {
+                return;
+            }
+
+            // A cache keyed by types or members fills once per type: bounded, and the same for every instance.
+            if (_shared.Keyed is { } keyed && keyed.IsCodeDerivedKey(shape.KeyType))
+            {
+                return;
+            }
+
+            if (IsGuardedOnPurpose(context))
+            {
+                return;
+            }
+
+            // A concurrent collection is shared on purpose; it is this rule's business only when it keeps external
+            // data that each instance appears to read for itself.
+            if (shape.IsThreadSafe
+                && (value is null || _shared.External.FindSource(value, GetRoot(value), context.CancellationToken) is null))
+            {
+                return;
+            }
+
+            Record(field, location);
+        }
+
+        /// <summary>
+        /// A write under a lock guards shared state on purpose, unless the lock is taken on the instance — an instance
+        /// field, <c>this</c>, or a <c>[MethodImpl(Synchronized)]</c> instance method: each instance then holds its own
+        /// lock, which does not keep other instances out.
+        /// </summary>
+        private bool IsGuardedOnPurpose(OperationAnalysisContext context)
+        {
+            var guard = Synchronization.GetGuard(context.Operation, _owner);
+            if (!guard.IsGuarded)
+            {
+                return false;
+            }
+
+            // Nested lock statements: one on a shared object is enough.
+            var sawLock = false;
+            for (var current = context.Operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    break;
+                }
+
+                if (current is ILockOperation @lock)
+                {
+                    sawLock = true;
+                    if (!IsInstanceLock(@lock.LockedValue))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (sawLock || guard.LockObject is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false })
+            {
+                return false;
+            }
+
+            // A Monitor, ReaderWriterLockSlim or SemaphoreSlim region, or the method's own synchronization.
+            return guard.LockObject is not null
+                || !(_owner is IMethodSymbol method && (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0);
+        }
+
+        /// <summary><c>this</c>, or an instance field or property of it.</summary>
+        private static bool IsInstanceLock(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation is IInstanceReferenceOperation
+                || CacheStorage.GetReferencedStorage(operation) is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };
+        }
+
+        private void Record(ISymbol field, Location location)
+        {
+            lock (_gate)
+            {
+                if (!_first.TryGetValue(field, out var existing) || location.SourceSpan.Start < existing.SourceSpan.Start)
+                {
+                    _first[field] = location;
+                }
+            }
+        }
+
+        public void Report(OperationBlockAnalysisContext context)
+        {
+            List<(ISymbol Field, Location Location)> writes;
+            lock (_gate)
+            {
+                if (_first.Count == 0)
+                {
+                    return;
+                }
+
+                writes = new List<(ISymbol, Location)>(_first.Count);
+                foreach (var pair in _first)
+                {
+                    writes.Add((pair.Key, pair.Value));
+                }
+            }
+
+            writes.Sort(static (a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));
+            var memberName = DisplayName(_owner);
+            foreach (var (field, location) in writes)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.InstanceMutatesStatic, location, memberName, field.Name, field.ContainingType?.Name ?? string.Empty));
+            }
+        }
+
+        private static string DisplayName(ISymbol member) => member switch
+        {
+            IMethodSymbol { MethodKind: MethodKind.Constructor } constructor => constructor.ContainingType.Name,
+            IMethodSymbol { MethodKind: MethodKind.Destructor } finalizer => "~" + finalizer.ContainingType.Name,
+            IMethodSymbol { AssociatedSymbol: IPropertySymbol { IsIndexer: true } } => "this[]",
+            IMethodSymbol { AssociatedSymbol: { } associated } => associated.Name,
+            _ => member.Name,
+        };
+
+        private static IOperation GetRoot(IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is not null)
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+    }
+}

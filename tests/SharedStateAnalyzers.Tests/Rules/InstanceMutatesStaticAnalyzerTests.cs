@@ -1,0 +1,865 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA003: what is reported, where, with which message, and what is left alone.</summary>
+public sealed class InstanceMutatesStaticAnalyzerTests
+{
+    private static AnalyzerTest Test(string source, References references = References.Net)
+        => AnalyzerTest.Create<InstanceMutatesStaticAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static DiagnosticResult Expect(int location, string member, string field, string type)
+        => DiagnosticResult.Create("SSA003").WithLocation(location).WithMessage(
+            $"'{member}' changes static '{field}': every instance of '{type}' shares it, so a change through one instance is seen by all");
+
+    // ---------------------------------------------------------------- flagged
+
+    [Fact]
+    public async Task Seed_PatternRemixer_FillsAndResetsTheClassWideCache()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Text;
+
+            public class PatternRemixer
+            {
+                private static Dictionary<string, string> _samplecache = new();
+                private readonly string _pattern;
+
+                public PatternRemixer(string pattern) => _pattern = pattern;
+
+                public string Remix(string[] song)
+                {
+                    var output = new StringBuilder();
+                    foreach (var key in song)
+                    {
+                        if (!_samplecache.ContainsKey(key))
+                        {
+                            {|#0:_samplecache[key]|} = RenderAudio(key);
+                        }
+
+                        output.Append(_samplecache[key]);
+                    }
+
+                    return output.ToString();
+                }
+
+                public void ResetCache() => {|#1:_samplecache|} = new();
+
+                private string RenderAudio(string key) => _pattern + ":" + key + ";";
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Remix", "_samplecache", "PatternRemixer"))
+            .ExpectDiagnostic(Expect(1, "ResetCache", "_samplecache", "PatternRemixer"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CompoundAssignment_AndATypeQualifiedReference()
+    {
+        await Test("""
+            public sealed class Basket
+            {
+                private static decimal s_total;
+
+                public void Add(decimal amount)
+                {
+                    {|#0:Basket.s_total|} += amount;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Add", "s_total", "Basket"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task IncrementInAConstructor_DecrementInDispose()
+    {
+        await Test("""
+            using System;
+
+            public sealed class Connection : IDisposable
+            {
+                private static int s_open;
+
+                public Connection()
+                {
+                    {|#0:s_open|}++;
+                }
+
+                public void Dispose() => --{|#1:s_open|};
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Connection", "s_open", "Connection"))
+            .ExpectDiagnostic(Expect(1, "Dispose", "s_open", "Connection"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CoalesceAssignment_FromAnInstanceMethod()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Formatter
+            {
+                private static List<string>? s_lines;
+
+                public void Write(string line)
+                {
+                    {|#0:s_lines|} ??= new List<string>();
+                    s_lines.Add(line);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Write", "s_lines", "Formatter"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PropertySetter_AndAStaticAutoProperty()
+    {
+        await Test("""
+            public sealed class UserPreferences
+            {
+                private static string s_theme = "light";
+
+                public static string? LastUser { get; set; }
+
+                public string Theme
+                {
+                    get => s_theme;
+                    set => {|#0:s_theme|} = value;
+                }
+
+                public void SignIn(string user)
+                {
+                    {|#1:LastUser|} = user;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Theme", "s_theme", "UserPreferences"))
+            .ExpectDiagnostic(Expect(1, "SignIn", "LastUser", "UserPreferences"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ManyWritesToOneFieldInOneMember_OneDiagnosticAtTheFirst_TwoFieldsTwoDiagnostics()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Report
+            {
+                private static readonly List<string> s_rows = new();
+                private static int s_count;
+
+                public void Build(IEnumerable<string> rows)
+                {
+                    {|#0:s_rows.Clear|}();
+                    foreach (var row in rows)
+                    {
+                        s_rows.Add(row);
+                        {|#1:s_count|}++;
+                    }
+
+                    s_rows.Sort();
+                    s_count = s_rows.Count;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Build", "s_rows", "Report"))
+            .ExpectDiagnostic(Expect(1, "Build", "s_count", "Report"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task BaseTypesStaticField_WrittenByADerivedInstance()
+    {
+        await Test("""
+            public abstract class Handler
+            {
+                protected static int s_handled;
+            }
+
+            public sealed class OrderHandler : Handler
+            {
+                public void Handle()
+                {
+                    {|#0:s_handled|} += 1;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Handle", "s_handled", "Handler"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InsideALambdaAndALocalFunction_ReportedForTheMember()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Crawler
+            {
+                private static readonly HashSet<string> s_seen = new();
+                private static readonly Queue<string> s_pending = new();
+
+                public void Visit(List<string> links)
+                {
+                    links.ForEach(link => {|#0:s_seen.Add|}(link));
+                    Schedule();
+
+                    void Schedule()
+                    {
+                        foreach (var link in links)
+                        {
+                            {|#1:s_pending.Enqueue|}(link);
+                        }
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Visit", "s_seen", "Crawler"))
+            .ExpectDiagnostic(Expect(1, "Visit", "s_pending", "Crawler"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConcurrentDictionary_FilledWithExternalData_FromAnInstanceMember()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.IO;
+
+            public sealed class TemplateStore
+            {
+                private static readonly ConcurrentDictionary<string, string> s_templates = new();
+                private static readonly ConcurrentDictionary<string, string> s_partials = new();
+
+                public string Get(string name) => {|#0:s_templates.GetOrAdd|}(name, n => File.ReadAllText(n));
+
+                public void Load(string name)
+                {
+                    {|#1:s_partials[name]|} = File.ReadAllText(name);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Get", "s_templates", "TemplateStore"))
+            .ExpectDiagnostic(Expect(1, "Load", "s_partials", "TemplateStore"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task IndexerSetter_AndEventAccessors()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class Settings
+            {
+                private static readonly Dictionary<string, string> s_values = new();
+                private static readonly List<EventHandler> s_handlers = new();
+
+                public string this[string key]
+                {
+                    get => s_values[key];
+                    set => {|#0:s_values[key]|} = value;
+                }
+
+                public event EventHandler Changed
+                {
+                    add => {|#1:s_handlers.Add|}(value);
+                    remove => {|#2:s_handlers.Remove|}(value);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "this[]", "s_values", "Settings"))
+            .ExpectDiagnostic(Expect(1, "Changed", "s_handlers", "Settings"))
+            .ExpectDiagnostic(Expect(2, "Changed", "s_handlers", "Settings"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ALockOnAnInstanceField_DoesNotKeepOtherInstancesOut()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Registry
+            {
+                private static readonly List<string> s_names = new();
+                private readonly object _gate = new();
+
+                public void Register(string name)
+                {
+                    lock (_gate)
+                    {
+                        {|#0:s_names.Add|}(name);
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Register", "s_names", "Registry"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ALockOnThis_OrASynchronizedInstanceMethod_LocksOneInstance()
+    {
+        await Test("""
+            using System.Runtime.CompilerServices;
+
+            public sealed class Meter
+            {
+                private static long s_total;
+                private static long s_peak;
+
+                public void Add(long amount)
+                {
+                    lock (this)
+                    {
+                        {|#0:s_total|} += amount;
+                    }
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Peak(long value) => {|#1:s_peak|} = value;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Add", "s_total", "Meter"))
+            .ExpectDiagnostic(Expect(1, "Peak", "s_peak", "Meter"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticDelegateField_CombinedFromAnInstance_AndAnArrayElement()
+    {
+        await Test("""
+            using System;
+
+            public sealed class Plugin
+            {
+                private static Action? s_onReload;
+                private static readonly byte[] s_buffer = new byte[16];
+
+                public void Attach(Action reload)
+                {
+                    {|#0:s_onReload|} += reload;
+                }
+
+                public void Fill(byte value)
+                {
+                    {|#1:s_buffer[0]|} = value;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Attach", "s_onReload", "Plugin"))
+            .ExpectDiagnostic(Expect(1, "Fill", "s_buffer", "Plugin"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StructMember_AndAnInstanceFieldInitializer()
+    {
+        await Test("""
+            public struct Ticket
+            {
+                private static int s_issued;
+
+                public void Issue() => {|#0:s_issued|}++;
+            }
+
+            public sealed class Order
+            {
+                private static int s_lastNumber;
+                private readonly int _number = {|#1:s_lastNumber|}++;
+
+                public int Number => _number;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Issue", "s_issued", "Ticket"))
+            .ExpectDiagnostic(Expect(1, "_number", "s_lastNumber", "Order"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DictionaryRemove_AndTryAdd()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Session
+            {
+                private static readonly Dictionary<string, string> s_tokens = new();
+
+                public void Open(string user, string token) => {|#0:s_tokens.TryAdd|}(user, token);
+
+                public void Close(string user) => {|#1:s_tokens.Remove|}(user);
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Open", "s_tokens", "Session"))
+            .ExpectDiagnostic(Expect(1, "Close", "s_tokens", "Session"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DeconstructionIntoStaticFields()
+    {
+        await Test("""
+            public sealed class Viewport
+            {
+                private static int s_width;
+                private static int s_height;
+
+                public void Resize(int width, int height) => ({|#0:s_width|}, {|#1:s_height|}) = (width, height);
+
+                public int Area => s_width * s_height;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Resize", "s_width", "Viewport"))
+            .ExpectDiagnostic(Expect(1, "Resize", "s_height", "Viewport"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AnImmutableBuildersContents()
+    {
+        await Test("""
+            using System.Collections.Immutable;
+
+            public sealed class Collector
+            {
+                private static readonly ImmutableArray<string>.Builder s_items = ImmutableArray.CreateBuilder<string>();
+
+                public void Collect(string item) => {|#0:s_items.Add|}(item);
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Collect", "s_items", "Collector"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OutArgument_AssignsTheField()
+    {
+        await Test("""
+            public sealed class Endpoint
+            {
+                private static int s_port;
+
+                public bool Parse(string text) => int.TryParse(text, out {|#0:s_port|});
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Parse", "s_port", "Endpoint"))
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task InterlockedAndVolatile_Counters()
+    {
+        await Test("""
+            using System.Threading;
+
+            public sealed class Widget
+            {
+                private static int s_nextId;
+                private static long s_created;
+                private static bool s_warmedUp;
+                private readonly int _id;
+
+                public Widget()
+                {
+                    _id = Interlocked.Increment(ref s_nextId);
+                    Interlocked.Add(ref s_created, 1);
+                }
+
+                public void WarmUp() => Volatile.Write(ref s_warmedUp, true);
+
+                public int Id => _id;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WritesUnderALockOnAStaticObject_OrMonitorOrTypeof()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Subscriber
+            {
+                private static readonly object s_gate = new();
+                private static readonly List<Subscriber> s_registry = new();
+                private static int s_count;
+
+                public Subscriber()
+                {
+                    lock (s_gate)
+                    {
+                        s_registry.Add(this);
+                        s_count++;
+                    }
+                }
+
+                public void Unsubscribe()
+                {
+                    Monitor.Enter(s_gate);
+                    try
+                    {
+                        s_registry.Remove(this);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(s_gate);
+                    }
+                }
+
+                public void Reset()
+                {
+                    lock (typeof(Subscriber))
+                    {
+                        s_count = 0;
+                    }
+                }
+
+                public void Replace(Subscriber other)
+                {
+                    lock (s_gate)
+                    {
+                        lock (this)
+                        {
+                            s_registry.Remove(other);
+                            s_registry.Add(this);
+                        }
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReadOnlyLookupTables_OnlyRead()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+
+            public sealed class Units
+            {
+                private static readonly Dictionary<string, double> s_factors = new() { ["km"] = 1000, ["m"] = 1 };
+                private static readonly ImmutableList<string> s_names = ImmutableList.Create("km", "m");
+                private static readonly string[] s_order = { "m", "km" };
+
+                public double ToMeters(string unit, double value)
+                {
+                    if (s_factors.TryGetValue(unit, out var factor) && s_names.Contains(unit))
+                    {
+                        return value * factor;
+                    }
+
+                    s_names.Add(unit); // returns a new list: the static one is unchanged
+                    return s_order.Length + s_factors[unit];
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TypeKeyedReflectionCache_FilledFromAnInstanceMember()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Reflection;
+
+            public class EntityMapper
+            {
+                private static readonly Dictionary<Type, PropertyInfo[]> s_properties = new();
+                private static readonly HashSet<Type> s_seen = new();
+
+                public PropertyInfo[] GetProperties()
+                {
+                    var type = this.GetType();
+                    if (!s_properties.TryGetValue(type, out var properties))
+                    {
+                        properties = type.GetProperties();
+                        s_properties[type] = properties;
+                        s_seen.Add(type);
+                    }
+
+                    return properties;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticMembers_StaticConstructor_AndStaticInitializers()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Catalog
+            {
+                private static readonly Dictionary<string, int> s_ids = new();
+                private static int s_count = Seed();
+
+                static Catalog()
+                {
+                    s_ids["default"] = 0;
+                    s_count++;
+                }
+
+                public static int Count => s_count;
+
+                public static void Register(string name)
+                {
+                    s_ids[name] = ++s_count;
+                }
+
+                private static int Seed() => 1;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticFields_AreSsa008s()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class Scope
+            {
+                [ThreadStatic]
+                private static List<Scope>? t_stack;
+
+                [ThreadStatic]
+                private static int t_depth;
+
+                public void Enter()
+                {
+                    (t_stack ??= new List<Scope>()).Add(this);
+                    t_depth++;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HandRolledSingleton_ItsOneInstanceIsTheOnlyInstance()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class AppState
+            {
+                private static AppState? s_instance;
+                private static readonly Dictionary<string, string> s_values = new();
+                private static int s_writes;
+
+                private AppState()
+                {
+                    s_instance = this;
+                }
+
+                public static AppState Instance => s_instance ?? new AppState();
+
+                public void Set(string key, string value)
+                {
+                    s_values[key] = value;
+                    s_writes++;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConcurrentCollections_OfCodeComputedValues()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+
+            public sealed class Tokenizer
+            {
+                private static readonly ConcurrentDictionary<string, string[]> s_parts = new();
+                private static readonly ConcurrentQueue<string> s_work = new();
+
+                public string[] Split(string text) => s_parts.GetOrAdd(text, t => t.Split(','));
+
+                public void Post(string item)
+                {
+                    s_work.Enqueue(item.Trim());
+                    s_work.TryDequeue(out _);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceFieldHidingABaseStatic_AndLocalsOfCollectionTypes()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public class Base
+            {
+                protected static List<string> Items = new();
+            }
+
+            public sealed class Derived : Base
+            {
+                private new readonly List<string> Items = new();
+                private static readonly List<string> s_defaults = new() { "a" };
+
+                public void Add(string item)
+                {
+                    Items.Add(item);
+                    var local = new List<string>(s_defaults);
+                    local.Add(item);
+                    List<string> alias = new();
+                    alias.Clear();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticFieldsOfOtherTypes_AndOfAnEnclosingType()
+    {
+        await Test("""
+            public static class Counters
+            {
+                public static int Requests;
+            }
+
+            public sealed class Outer
+            {
+                private static int s_nested;
+
+                public sealed class Inner
+                {
+                    public void Touch() => s_nested++;
+                }
+            }
+
+            public sealed class Controller
+            {
+                public void Handle() => Counters.Requests++;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticEventSubscription_AndImmutableInterlocked()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Immutable;
+
+            public sealed class Widget
+            {
+                private static ImmutableDictionary<string, int> s_sizes = ImmutableDictionary<string, int>.Empty;
+
+                public static event Action? ThemeChanged;
+
+                public Widget()
+                {
+                    ThemeChanged += Refresh;
+                }
+
+                public void Measure(string key, int size)
+                    => ImmutableInterlocked.AddOrUpdate(ref s_sizes, key, size, (_, _) => size);
+
+                private void Refresh()
+                {
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EnumKeyedTable_AndAStaticPropertyGetter()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public enum Level { Low, High }
+
+            public sealed class Limits
+            {
+                private static readonly Dictionary<Level, int> s_limits = new();
+                private static int s_reads;
+
+                public static int Reads { get { return s_reads++; } }
+
+                public void Set(Level level, int limit) => s_limits[level] = limit;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReadingAStaticCollection_AndWritingInstanceFields()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Reader
+            {
+                private static readonly Dictionary<string, int> s_map = new() { ["a"] = 1 };
+                private readonly Dictionary<string, int> _own = new();
+                private int _hits;
+
+                public int Read(string key)
+                {
+                    _hits++;
+                    foreach (var pair in s_map)
+                    {
+                        _own[pair.Key] = pair.Value;
+                    }
+
+                    return s_map.ContainsKey(key) ? s_map[key] + _hits : 0;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MetricsCounters_AndAConcurrentObjectPool()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Diagnostics.Metrics;
+
+            public sealed class Buffer
+            {
+                private static readonly Meter s_meter = new("Shop");
+                private static readonly Counter<long> s_rented = s_meter.CreateCounter<long>("buffers.rented");
+                private static readonly ConcurrentBag<Buffer> s_pool = new();
+
+                public void Rent() => s_rented.Add(1);
+
+                public void Return() => s_pool.Add(this);
+            }
+            """)
+            .ValidateAsync();
+    }
+}
