@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -29,25 +28,15 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.InstanceMutatesStatic);
 
-    public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
+    private static readonly FieldFixAllProvider Fixes = new(
+        new[] { MakePerInstanceKey },
+        _ => Title,
+        (_, document, declaration, cancellationToken) => ApplyAsync(document, declaration, cancellationToken),
+        (document, _, diagnostic, cancellationToken) => FindDeclarationAsync(document, diagnostic, cancellationToken));
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var declaration = await FindDeclarationAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
-            if (declaration is null)
-            {
-                continue;
-            }
+    public override FixAllProvider GetFixAllProvider() => Fixes;
 
-            var fixedDocument = await ApplyAsync(context.Document, declaration, context.CancellationToken).ConfigureAwait(false);
-            if (fixedDocument is not null)
-            {
-                context.RegisterCodeFix(CodeAction.Create(Title, _ => Task.FromResult(fixedDocument), MakePerInstanceKey), diagnostic);
-            }
-        }
-    }
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => Fixes.RegisterCodeFixesAsync(context);
 
     /// <summary>The declarator or property declaration of the static storage the diagnostic's write changes, in the same document.</summary>
     private static async Task<SyntaxNode?> FindDeclarationAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -171,51 +160,5 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
         }
 
         return false;
-    }
-
-    /// <summary>Applies the fix to every field a document's diagnostics name, once each, one after the other.</summary>
-    private sealed class FixAll : DocumentBasedFixAllProvider
-    {
-        public static readonly FixAll Instance = new();
-
-        protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
-        {
-            if (fixAllContext.CodeActionEquivalenceKey != MakePerInstanceKey)
-            {
-                return document;
-            }
-
-            var cancellationToken = fixAllContext.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return document;
-            }
-
-            var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                var declaration = await FindDeclarationAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
-                if (declaration is not null && !annotations.ContainsKey(declaration))
-                {
-                    annotations[declaration] = new SyntaxAnnotation();
-                }
-            }
-
-            document = document.WithSyntaxRoot(root.ReplaceNodes(annotations.Keys, (original, current) => current.WithAdditionalAnnotations(annotations[original])));
-            foreach (var annotation in annotations.Values)
-            {
-                var currentRoot = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                var declaration = currentRoot?.GetAnnotatedNodes(annotation).FirstOrDefault();
-                if (declaration is null)
-                {
-                    continue;
-                }
-
-                document = await ApplyAsync(document, declaration, cancellationToken).ConfigureAwait(false) ?? document;
-            }
-
-            return document;
-        }
     }
 }

@@ -31,24 +31,17 @@ internal enum ProcessLifetimeKind
 /// </summary>
 internal sealed class ProcessLifetimeModel
 {
-    private static readonly ImmutableHashSet<string> s_singletonRegistrations = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "AddSingleton", "TryAddSingleton", "AddKeyedSingleton", "TryAddKeyedSingleton", "AddHostedService");
-
-    private readonly Compilation _compilation;
     private readonly INamedTypeSymbol? _requestDelegate;
     private readonly INamedTypeSymbol? _httpContext;
     private readonly INamedTypeSymbol? _hostedService;
-    private readonly INamedTypeSymbol? _serviceCollection;
-    private readonly Lazy<ImmutableHashSet<INamedTypeSymbol>> _registeredSingletons;
+    private readonly ServiceRegistrations _registrations;
 
     public ProcessLifetimeModel(Compilation compilation)
     {
-        _compilation = compilation;
         _requestDelegate = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.RequestDelegate");
         _httpContext = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.HttpContext");
         _hostedService = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
-        _serviceCollection = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection");
-        _registeredSingletons = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(CollectRegisteredSingletons, LazyThreadSafetyMode.ExecutionAndPublication);
+        _registrations = ServiceRegistrations.For(compilation);
     }
 
     /// <summary>Why instances of <paramref name="type"/> live as long as the process, or null.</summary>
@@ -74,7 +67,7 @@ internal sealed class ProcessLifetimeModel
             return ProcessLifetimeKind.HostedService;
         }
 
-        if (_serviceCollection is not null && _registeredSingletons.Value.Contains(type.OriginalDefinition))
+        if (_registrations.IsAvailable && _registrations.Singletons.Contains(type.OriginalDefinition))
         {
             return ProcessLifetimeKind.DependencyInjectionSingleton;
         }
@@ -127,76 +120,5 @@ internal sealed class ProcessLifetimeModel
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// The implementation types of singleton registrations in source: <c>AddSingleton&lt;TService, TImpl&gt;()</c>,
-    /// <c>AddSingleton&lt;T&gt;()</c>, <c>AddSingleton(typeof(T))</c>, <c>AddSingleton(typeof(TService), typeof(TImpl))</c>,
-    /// <c>AddHostedService&lt;T&gt;()</c>, their <c>TryAdd</c> and keyed forms.
-    /// </summary>
-    private ImmutableHashSet<INamedTypeSymbol> CollectRegisteredSingletons()
-    {
-        var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (var tree in _compilation.SyntaxTrees)
-        {
-            SemanticModel? model = null;
-            var root = tree.GetRoot();
-            foreach (var node in root.DescendantNodes())
-            {
-                if (node is not InvocationExpressionSyntax invocation || !IsRegistrationName(invocation.Expression, out var name))
-                {
-                    continue;
-                }
-
-#pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
-                model ??= _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
-                {
-                    continue;
-                }
-
-                if (name is GenericNameSyntax && method.TypeArguments.Length > 0)
-                {
-                    AddImplementation(builder, method.TypeArguments[method.TypeArguments.Length - 1]);
-                }
-                else
-                {
-                    // typeof arguments: the last one names the implementation.
-                    ITypeSymbol? implementation = null;
-                    foreach (var argument in invocation.ArgumentList.Arguments)
-                    {
-                        if (argument.Expression is TypeOfExpressionSyntax typeOf)
-                        {
-                            implementation = model.GetTypeInfo(typeOf.Type).Type;
-                        }
-                    }
-
-                    AddImplementation(builder, implementation);
-                }
-            }
-        }
-
-        return builder.ToImmutable();
-    }
-
-    private static void AddImplementation(ImmutableHashSet<INamedTypeSymbol>.Builder builder, ITypeSymbol? type)
-    {
-        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class } named)
-        {
-            builder.Add(named.OriginalDefinition);
-        }
-    }
-
-    private static bool IsRegistrationName(ExpressionSyntax expression, out SimpleNameSyntax name)
-    {
-        name = expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name,
-            SimpleNameSyntax simple => simple,
-            _ => null!,
-        };
-
-        return name is not null && s_singletonRegistrations.Contains(name.Identifier.ValueText);
     }
 }

@@ -120,26 +120,20 @@ internal sealed class RequestScopedTypes
         "Microsoft.AspNetCore.Http.IRequestCookieCollection",
     };
 
-    private static readonly ImmutableHashSet<string> s_scopedRegistrations = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "AddScoped", "TryAddScoped", "AddKeyedScoped", "TryAddKeyedScoped", "AddDbContext", "AddDbContextPool");
-
     private static readonly ImmutableHashSet<string> s_serviceLookups = ImmutableHashSet.Create(
         StringComparer.Ordinal, "GetService", "GetRequiredService", "GetKeyedService", "GetRequiredKeyedService", "GetServices", "GetRequiredServices");
 
-    private readonly Compilation _compilation;
     private readonly ImmutableDictionary<INamedTypeSymbol, RequestScopedKind> _knownTypes;
     private readonly ImmutableHashSet<INamedTypeSymbol> _alwaysRequestOwned;
     private readonly ImmutableHashSet<INamedTypeSymbol> _requestParts;
     private readonly ImmutableHashSet<INamedTypeSymbol> _userData;
     private readonly INamedTypeSymbol? _dbContext;
-    private readonly INamedTypeSymbol? _serviceCollection;
     private readonly INamedTypeSymbol? _asyncLocal;
-    private readonly Lazy<ImmutableHashSet<INamedTypeSymbol>> _registeredScoped;
+    private readonly ServiceRegistrations _registrations;
     private readonly ConcurrentDictionary<ITypeSymbol, RequestScopedKind?> _cache = new(SymbolEqualityComparer.Default);
 
     private RequestScopedTypes(Compilation compilation, ImmutableArray<string> configuredTypes)
     {
-        _compilation = compilation;
         var known = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, RequestScopedKind>(SymbolEqualityComparer.Default);
         var always = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var hasAspNetCore = compilation.GetTypeByMetadataName(s_requestTypeNames[0]) is not null;
@@ -181,16 +175,15 @@ internal sealed class RequestScopedTypes
         _alwaysRequestOwned = always.ToImmutable();
         _requestParts = Resolve(compilation, hasAspNetCore ? s_requestPartNames : Array.Empty<string>());
         _userData = Resolve(compilation, hasAspNetCore ? s_userDataNames : Array.Empty<string>());
-        _serviceCollection = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection");
         _asyncLocal = compilation.GetTypeByMetadataName("System.Threading.AsyncLocal`1");
-        _registeredScoped = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(CollectRegisteredScoped, LazyThreadSafetyMode.ExecutionAndPublication);
+        _registrations = ServiceRegistrations.For(compilation);
     }
 
     /// <summary>The model, or null when the compilation can hold no request-scoped type (no ASP.NET Core, EF Core, DI or configured type).</summary>
     public static RequestScopedTypes? Create(Compilation compilation, ImmutableArray<string> configuredTypes)
     {
         var model = new RequestScopedTypes(compilation, configuredTypes);
-        return model._knownTypes.IsEmpty && model._dbContext is null && model._serviceCollection is null ? null : model;
+        return model._knownTypes.IsEmpty && model._dbContext is null && !model._registrations.IsAvailable ? null : model;
     }
 
     /// <summary>Why instances of <paramref name="type"/> belong to one request, or null.</summary>
@@ -318,8 +311,8 @@ internal sealed class RequestScopedTypes
 
         // Registrations name the app's own services: types of the .NET libraries are not looked up (and an app
         // without a static field of its own types never pays for the scan).
-        if (_serviceCollection is not null && type.SpecialType == SpecialType.None && !IsFrameworkAssembly(type.ContainingAssembly)
-            && _registeredScoped.Value.Contains(type.OriginalDefinition))
+        if (_registrations.IsAvailable && type.SpecialType == SpecialType.None && !IsFrameworkAssembly(type.ContainingAssembly)
+            && _registrations.Scoped.Contains(type.OriginalDefinition))
         {
             return RequestScopedKind.RegisteredScoped;
         }
@@ -632,74 +625,5 @@ internal sealed class RequestScopedTypes
         }
 
         return builder.ToImmutable();
-    }
-
-    /// <summary>
-    /// The service and implementation types of scoped registrations in source: <c>AddScoped&lt;TService, TImpl&gt;()</c>,
-    /// <c>AddScoped&lt;T&gt;(…)</c>, <c>AddScoped(typeof(TService), typeof(TImpl))</c>, their <c>TryAdd</c> and keyed
-    /// forms, and <c>AddDbContext&lt;TContext&gt;</c>/<c>AddDbContextPool&lt;TContext&gt;</c>.
-    /// </summary>
-    private ImmutableHashSet<INamedTypeSymbol> CollectRegisteredScoped()
-    {
-        var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (var tree in _compilation.SyntaxTrees)
-        {
-            SemanticModel? model = null;
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                if (node is not InvocationExpressionSyntax invocation || !IsRegistrationName(invocation.Expression, out var name))
-                {
-                    continue;
-                }
-
-#pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
-                model ??= _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
-                {
-                    continue;
-                }
-
-                if (name is GenericNameSyntax)
-                {
-                    foreach (var argument in method.TypeArguments)
-                    {
-                        Add(builder, argument);
-                    }
-                }
-                else
-                {
-                    foreach (var argument in invocation.ArgumentList.Arguments)
-                    {
-                        if (argument.Expression is TypeOfExpressionSyntax typeOf)
-                        {
-                            Add(builder, model.GetTypeInfo(typeOf.Type).Type);
-                        }
-                    }
-                }
-            }
-        }
-
-        return builder.ToImmutable();
-    }
-
-    private static void Add(ImmutableHashSet<INamedTypeSymbol>.Builder builder, ITypeSymbol? type)
-    {
-        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
-        {
-            builder.Add(named.OriginalDefinition);
-        }
-    }
-
-    private static bool IsRegistrationName(ExpressionSyntax expression, out SimpleNameSyntax name)
-    {
-        name = expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name,
-            SimpleNameSyntax simple => simple,
-            _ => null!,
-        };
-
-        return name is not null && s_scopedRegistrations.Contains(name.Identifier.ValueText);
     }
 }
