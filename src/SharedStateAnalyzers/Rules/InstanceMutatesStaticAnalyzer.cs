@@ -47,7 +47,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         // Cheap check first: only types that (or whose source base types) declare static state that can be changed.
         var candidates = FindCandidates(type, shared);
-        if (candidates is null || Lifetimes.IsHandRolledSingleton(type))
+        if (candidates is null || Lifetimes.IsHandRolledSingleton(type) || TestCode.IsInTestFixture(type))
         {
             return;
         }

@@ -459,6 +459,98 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task TestClasses_ShareStaticStateBetweenTestsOnPurpose()
+    {
+        // xUnit makes one instance per test: a static login token or construction counter is shared across tests by
+        // design, in a nested type too. The framework's attributes are declared here as a test project sees them.
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+
+            namespace Xunit
+            {
+                [AttributeUsage(AttributeTargets.Method)] public class FactAttribute : Attribute { }
+            }
+
+            namespace Tests
+            {
+                using Xunit;
+
+                public sealed class UserControllerTests
+                {
+                    private static string? _accessToken;
+                    private static int _logins;
+
+                    [Fact]
+                    public async Task Me_Valid_Success()
+                    {
+                        _accessToken ??= await LoginAsync();
+                        Assert(_accessToken.Length > 0);
+                    }
+
+                    private async Task<string> LoginAsync()
+                    {
+                        _logins++;
+                        await Task.Yield();
+                        return "token";
+                    }
+
+                    private static void Assert(bool condition) { if (!condition) throw new Exception(); }
+
+                    public sealed class Destination
+                    {
+                        public static int CallCount;
+
+                        public Destination() => CallCount++;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TestFixtures_WhoseTestsAreInheritedFromABaseClass()
+    {
+        // An NUnit-style specification base class holds the tests; each derived fixture configures static state.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            namespace NUnit.Framework
+            {
+                [AttributeUsage(AttributeTargets.Method)] public class TestAttribute : Attribute { }
+            }
+
+            namespace Specs
+            {
+                using NUnit.Framework;
+
+                public abstract class SpecBase
+                {
+                    protected abstract void Configure();
+
+                    [Test]
+                    public void Runs() => Configure();
+                }
+
+                public sealed class When_mapping_a_parent : SpecBase
+                {
+                    private static readonly List<string> s_seen = new();
+                    private static object? _parent;
+
+                    protected override void Configure()
+                    {
+                        _parent = new object();
+                        s_seen.Add("parent");
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task InterlockedAndVolatile_Counters()
     {
         await Test("""
