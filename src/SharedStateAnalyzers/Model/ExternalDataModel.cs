@@ -112,7 +112,6 @@ internal sealed class ExternalDataModel
         ("System.IO.Directory", ExternalSourceKind.FileSystem),
         ("System.IO.DirectoryInfo", ExternalSourceKind.FileSystem),
         ("System.IO.FileStream", ExternalSourceKind.FileSystem),
-        ("System.IO.StreamReader", ExternalSourceKind.FileSystem),
         ("System.Net.WebClient", ExternalSourceKind.Network),
         ("System.Net.WebRequest", ExternalSourceKind.Network),
         ("System.Net.Dns", ExternalSourceKind.Network),
@@ -288,6 +287,10 @@ internal sealed class ExternalDataModel
                 case IPropertyReferenceOperation property:
                     member = property.Property;
                     break;
+                case IObjectCreationOperation { Constructor: { } constructor } when IsStreamReaderOverPath(constructor):
+                    // new StreamReader(path) opens a file; a reader over a stream (an embedded resource, a response
+                    // body) reads whatever the stream's own source is, decided where that stream comes from.
+                    return new ExternalSource(ExternalSourceKind.FileSystem, constructor);
                 default:
                     continue;
             }
@@ -313,6 +316,12 @@ internal sealed class ExternalDataModel
 
         return null;
     }
+
+    private static bool IsStreamReaderOverPath(IMethodSymbol constructor)
+        => constructor.ContainingType is { Name: "StreamReader" } reader
+            && reader.ContainingNamespace?.ToDisplayString() == "System.IO"
+            && constructor.Parameters.Length > 0
+            && constructor.Parameters[0].Type.SpecialType == SpecialType.System_String;
 
     private void AddCallees(IMethodSymbol method, List<IMethodSymbol> callees)
     {

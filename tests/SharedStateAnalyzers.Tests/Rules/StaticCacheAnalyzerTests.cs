@@ -522,7 +522,64 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task StreamReaderOverAPath_IsAFileRead()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class Templates
+            {
+                private static readonly Dictionary<string, string> {|#0:s_templates|} = new();
+
+                public static string Get(string path)
+                {
+                    if (!s_templates.TryGetValue(path, out var text))
+                    {
+                        using var reader = new StreamReader(path);
+                        text = reader.ReadToEnd();
+                        s_templates[path] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_templates", "data read from files")))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task EmbeddedResources_ReadThroughAStreamReader()
+    {
+        // Resources compiled into the assembly cannot change while the process runs: caching them never goes stale.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.IO;
+
+            public static class FrontendTexts
+            {
+                private static readonly ConcurrentDictionary<string, string> Texts = new();
+
+                public static string Get(string culture)
+                    => Texts.GetOrAdd(culture, c =>
+                    {
+                        var stream = typeof(FrontendTexts).Assembly.GetManifestResourceStream($"App.Resources.texts_{c}.json");
+                        if (stream is null)
+                        {
+                            return "{}";
+                        }
+
+                        using var reader = new StreamReader(stream);
+                        return reader.ReadToEnd();
+                    });
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task InstanceField_OfAScopedOrUnregisteredService()
