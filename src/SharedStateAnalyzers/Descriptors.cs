@@ -22,6 +22,13 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A static collection filled on demand with data read from a database, the network, files or configuration lives as long as the process. Updates made elsewhere never reach it, other processes keep their own stale copies, and it grows with every new key. Use an injected IMemoryCache with an expiration, a per-instance cache, or an invalidatable cache.");
 
+    public static readonly DiagnosticDescriptor UnsynchronizedInitialization = Create(
+        RuleIdentifiers.UnsynchronizedInitialization,
+        "Shared instance is initialized without synchronization",
+        "'{0}' {1}",
+        DiagnosticSeverity.Warning,
+        "A static field, or a field of an object that lives as long as the process, is checked for null and then assigned outside a lock. Concurrent requests can both see it unset and each build an instance: constructors run twice, and callers hold different instances. Use Lazy<T>, or a static readonly initializer when construction is cheap and side-effect free.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

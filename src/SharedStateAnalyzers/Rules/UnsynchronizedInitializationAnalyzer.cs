@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Model;
+
+namespace SharedStateAnalyzers.Rules;
+
+/// <summary>
+/// SSA009: a shared field (a static one, or an instance one of a process-lifetime object) checked unset and then
+/// assigned outside a lock — <c>if (_x == null) _x = new X();</c>, <c>_x ??= new X();</c>, <c>_x ?? (_x = new X())</c> —
+/// so two threads can both see it unset and each build an instance. Double-checked locking over a non-volatile field
+/// is reported at a lower severity (Info): it is correct under the .NET runtime's memory model, not under ECMA-335.
+/// Reported at the assignment, once per field per member.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
+{
+    internal const string UnsynchronizedReason = "is checked and then assigned without synchronization: two threads can both see it unset and each build its own instance";
+
+    internal const string DoubleCheckedReason = "is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
+
+    /// <summary>The diagnostic property that marks double-checked locking (no fix is offered for it).</summary>
+    internal const string DoubleCheckedProperty = "DoubleChecked";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnsynchronizedInitialization);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lifetimes, threadStatic), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return;
+        }
+
+        // Cheap check first: only types with a writable field or auto-property that holds an instance register anything.
+        HashSet<ISymbol>? candidates = null;
+        var hasInstanceCandidate = false;
+        foreach (var member in type.GetMembers())
+        {
+            var storage = CacheStorage.GetStorage(member);
+            if (storage is null || storage.IsImplicitlyDeclared || !IsWritableInstanceHolder(storage) || HasAttribute(storage, threadStatic))
+            {
+                continue;
+            }
+
+            candidates ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            candidates.Add(storage);
+            hasInstanceCandidate |= !storage.IsStatic;
+        }
+
+        if (candidates is null)
+        {
+            return;
+        }
+
+        // Whether instances live for the process is asked only once a check-then-assign of an instance field is found.
+        var processLifetime = hasInstanceCandidate
+            ? new Lazy<bool>(() => lifetimes.Classify(type) is not null, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication)
+            : null;
+        context.RegisterOperationBlockAction(block => AnalyzeBlock(block, candidates, processLifetime));
+    }
+
+    /// <summary>Not readonly, not const, not get-only; of a reference type (not string) or a nullable struct.</summary>
+    private static bool IsWritableInstanceHolder(ISymbol storage)
+    {
+        ITypeSymbol type;
+        switch (storage)
+        {
+            case IFieldSymbol field when !field.IsReadOnly:
+                type = field.Type;
+                break;
+            case IPropertySymbol { SetMethod: { } setter } property when !setter.IsInitOnly:
+                type = property.Type;
+                break;
+            default:
+                return false;
+        }
+
+        if (type.TypeKind == TypeKind.Error || LazyInitialization.IsSimpleValueType(type))
+        {
+            return false;
+        }
+
+        return type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, HashSet<ISymbol> candidates, Lazy<bool>? processLifetime)
+    {
+        HashSet<ISymbol>? reported = null;
+        foreach (var block in context.OperationBlocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                if (operation is not (ISimpleAssignmentOperation or ICoalesceAssignmentOperation))
+                {
+                    continue;
+                }
+
+                var assignment = (IAssignmentOperation)operation;
+                var storage = CacheStorage.GetReferencedStorage(assignment.Target);
+                if (storage is null || !candidates.Contains(storage) || (reported is not null && reported.Contains(storage))
+                    || !LazyInitialization.Refers(assignment.Target, storage)
+                    || Initialization.IsInitialization(context.OwningSymbol, storage)
+                    || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value))
+                {
+                    continue;
+                }
+
+                var kind = Classify(assignment, storage, context.OwningSymbol);
+                if (kind == Race.None || (!storage.IsStatic && processLifetime?.Value != true))
+                {
+                    continue;
+                }
+
+                (reported ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(storage);
+                context.ReportDiagnostic(kind == Race.DoubleChecked
+                    ? Diagnostic.Create(
+                        Descriptors.UnsynchronizedInitialization,
+                        assignment.Syntax.GetLocation(),
+                        DiagnosticSeverity.Info,
+                        additionalLocations: null,
+                        properties: ImmutableDictionary<string, string?>.Empty.Add(DoubleCheckedProperty, "true"),
+                        storage.Name,
+                        DoubleCheckedReason)
+                    : Diagnostic.Create(Descriptors.UnsynchronizedInitialization, assignment.Syntax.GetLocation(), storage.Name, UnsynchronizedReason));
+            }
+        }
+    }
+
+    private enum Race
+    {
+        None,
+        Unsynchronized,
+        DoubleChecked,
+    }
+
+    private static Race Classify(IAssignmentOperation assignment, ISymbol storage, ISymbol owner)
+    {
+        var checks = LazyInitialization.FindGoverningChecks(assignment, storage);
+        IOperation innermost;
+        if (assignment is ICoalesceAssignmentOperation)
+        {
+            innermost = assignment;
+        }
+        else if (checks.Count > 0)
+        {
+            innermost = checks[0];
+            checks.RemoveAt(0);
+        }
+        else
+        {
+            // A plain assignment (a reset, a setter): not check-then-assign.
+            return Race.None;
+        }
+
+        if (!Synchronization.GetGuard(innermost, owner).IsGuarded)
+        {
+            return Race.Unsynchronized;
+        }
+
+        // Checked and assigned under a lock: fine, unless an unlocked check outside it reads a non-volatile field.
+        if (storage is IFieldSymbol { IsVolatile: true })
+        {
+            return Race.None;
+        }
+
+        foreach (var outer in checks)
+        {
+            if (!Synchronization.GetGuard(outer, owner).IsGuarded)
+            {
+                return Race.DoubleChecked;
+            }
+        }
+
+        return Race.None;
+    }
+
+    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
+    {
+        if (attribute is null)
+        {
+            return false;
+        }
+
+        foreach (var data in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
