@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Model;
@@ -63,16 +66,89 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             hasInstanceCandidate |= !storage.IsStatic;
         }
 
-        if (candidates is null)
+        // Then a syntax-only look at the type's code: an assignment to one of those names under (or after) an `if`,
+        // inside a `??`, or a `??=`. Types without one need no operation trees.
+        if (candidates is null || !MayAssignLazily(type, candidates, context.CancellationToken))
         {
             return;
         }
 
         // Whether instances live for the process is asked only once a check-then-assign of an instance field is found.
         var processLifetime = hasInstanceCandidate
-            ? new Lazy<bool>(() => lifetimes.Classify(type) is not null, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication)
+            ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
             : null;
         context.RegisterOperationBlockAction(block => AnalyzeBlock(block, candidates, processLifetime));
+    }
+
+    private static bool MayAssignLazily(INamedTypeSymbol type, HashSet<ISymbol> candidates, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            names.Add(candidate.Name);
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (node is not AssignmentExpressionSyntax assignment || !names.Contains(GetAssignedName(assignment.Left)))
+                {
+                    continue;
+                }
+
+                if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                {
+                    return true;
+                }
+
+                if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATest(assignment))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string GetAssignedName(ExpressionSyntax target) => target switch
+    {
+        IdentifierNameSyntax name => name.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        _ => string.Empty,
+    };
+
+    private static bool IsUnderOrAfterATest(SyntaxNode assignment)
+    {
+        SyntaxNode child = assignment;
+        for (var current = assignment.Parent; current is not null and not MemberDeclarationSyntax; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IfStatementSyntax:
+                    return true;
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
+                    return true;
+                case BlockSyntax block:
+                    foreach (var statement in block.Statements)
+                    {
+                        if (statement == child)
+                        {
+                            break;
+                        }
+
+                        if (statement is IfStatementSyntax)
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Not readonly, not const, not get-only; of a reference type (not string) or a nullable struct.</summary>
@@ -99,7 +175,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         return type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
     }
 
-    private static void AnalyzeBlock(OperationBlockAnalysisContext context, HashSet<ISymbol> candidates, Lazy<bool>? processLifetime)
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime)
     {
         HashSet<ISymbol>? reported = null;
         foreach (var block in context.OperationBlocks)
@@ -122,7 +198,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 }
 
                 var kind = Classify(assignment, storage, context.OwningSymbol);
-                if (kind == Race.None || (!storage.IsStatic && processLifetime?.Value != true))
+                if (kind == Race.None || (!storage.IsStatic && !IsShared(processLifetime, context.OwningSymbol)))
                 {
                     continue;
                 }
@@ -141,6 +217,15 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Instances of the type live for the process, and the member can run on several threads at once: the host calls
+    /// a hosted service's start and stop methods once each, in turn.
+    /// </summary>
+    private static bool IsShared(Lazy<ProcessLifetimeKind?>? processLifetime, ISymbol member)
+        => processLifetime?.Value is { } kind
+            && !(kind == ProcessLifetimeKind.HostedService
+                && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
 
     private enum Race
     {

@@ -836,6 +836,41 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task HostedService_StartAsync_IsCalledOnce_ButOtherMembersAreReported()
+    {
+        await Test("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Poller : IHostedService
+            {
+                private Timer? _timer;
+                private Uri? _endpoint;
+
+                public Task StartAsync(CancellationToken cancellationToken)
+                {
+                    _timer ??= new Timer(_ => Poll(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                    return Task.CompletedTask;
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken)
+                {
+                    _timer?.Dispose();
+                    return Task.CompletedTask;
+                }
+
+                public Uri Endpoint => {|#0:_endpoint ??= new Uri("https://example.com/poll")|};
+
+                private void Poll() { }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(At(0, "_endpoint"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task AnotherInstancesField()
     {
         await Test("""
