@@ -202,6 +202,37 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task IsNotEmptyPattern_AndEarlyReturnOnADeclarationPattern()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Builders
+            {
+                private static StringBuilder? s_first;
+                private static StringBuilder? s_second;
+
+                public static StringBuilder First()
+                {
+                    if (s_first is not { }) {|#0:s_first = new StringBuilder()|};
+                    return s_first;
+                }
+
+                public static StringBuilder Second()
+                {
+                    if (s_second is { } existing) return existing;
+                    var created = new StringBuilder();
+                    {|#1:s_second = created|};
+                    return created;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_first"))
+            .ExpectDiagnostic(At(1, "s_second"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task BlockWithSeveralStatements_OneDiagnosticPerFieldPerMember()
     {
         await Test("""
