@@ -77,7 +77,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         var processLifetime = hasInstanceCandidate
             ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
             : null;
-        context.RegisterOperationBlockAction(block => AnalyzeBlock(block, candidates, processLifetime));
+        var state = new TypeState(candidates, processLifetime);
+        context.RegisterOperationBlockAction(state.AnalyzeBlock);
+        context.RegisterSymbolEndAction(state.Report);
     }
 
     private static bool MayAssignLazily(INamedTypeSymbol type, HashSet<ISymbol> candidates, CancellationToken cancellationToken)
@@ -175,45 +177,116 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         return type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
     }
 
-    private static void AnalyzeBlock(OperationBlockAnalysisContext context, HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime)
+    /// <summary>
+    /// One type's findings. Operation blocks are analyzed concurrently: guarded by a lock. A finding in a private
+    /// method waits for the end of the type: when every call of that method in the type is made under a lock, the
+    /// method's check and assignment are synchronized by its callers, and nothing is reported.
+    /// </summary>
+    private sealed class TypeState
     {
-        HashSet<ISymbol>? reported = null;
-        foreach (var block in context.OperationBlocks)
+        private readonly HashSet<ISymbol> _candidates;
+        private readonly Lazy<ProcessLifetimeKind?>? _processLifetime;
+        private readonly object _gate = new();
+        private readonly List<(IMethodSymbol Method, Diagnostic Diagnostic)> _pending = new();
+        private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
+
+        public TypeState(HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime)
         {
-            foreach (var operation in block.DescendantsAndSelf())
+            _candidates = candidates;
+            _processLifetime = processLifetime;
+        }
+
+        public void AnalyzeBlock(OperationBlockAnalysisContext context)
+        {
+            HashSet<ISymbol>? reported = null;
+            foreach (var block in context.OperationBlocks)
             {
-                if (operation is not (ISimpleAssignmentOperation or ICoalesceAssignmentOperation))
+                foreach (var operation in block.DescendantsAndSelf())
                 {
-                    continue;
-                }
+                    if (operation is IInvocationOperation { TargetMethod: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target } invocation
+                        && SymbolEqualityComparer.Default.Equals(target.ContainingType, context.OwningSymbol.ContainingType))
+                    {
+                        var unguarded = !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
+                        lock (_gate)
+                        {
+                            _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
+                        }
 
-                var assignment = (IAssignmentOperation)operation;
-                var storage = CacheStorage.GetReferencedStorage(assignment.Target);
-                if (storage is null || !candidates.Contains(storage) || (reported is not null && reported.Contains(storage))
-                    || !LazyInitialization.Refers(assignment.Target, storage)
-                    || Initialization.IsInitialization(context.OwningSymbol, storage)
-                    || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value))
+                        continue;
+                    }
+
+                    if (operation is not (ISimpleAssignmentOperation or ICoalesceAssignmentOperation))
+                    {
+                        continue;
+                    }
+
+                    var assignment = (IAssignmentOperation)operation;
+                    var storage = CacheStorage.GetReferencedStorage(assignment.Target);
+                    if (storage is null || !_candidates.Contains(storage) || (reported is not null && reported.Contains(storage))
+                        || !LazyInitialization.Refers(assignment.Target, storage)
+                        || Initialization.IsInitialization(context.OwningSymbol, storage)
+                        || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value))
+                    {
+                        continue;
+                    }
+
+                    var kind = Classify(assignment, storage, context.OwningSymbol);
+                    if (kind == Race.None || (!storage.IsStatic && !IsShared(_processLifetime, context.OwningSymbol)))
+                    {
+                        continue;
+                    }
+
+                    (reported ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(storage);
+                    var diagnostic = kind == Race.DoubleChecked
+                        ? Diagnostic.Create(
+                            Descriptors.UnsynchronizedInitialization,
+                            assignment.Syntax.GetLocation(),
+                            DiagnosticSeverity.Info,
+                            additionalLocations: null,
+                            properties: ImmutableDictionary<string, string?>.Empty.Add(DoubleCheckedProperty, "true"),
+                            storage.Name,
+                            DoubleCheckedReason)
+                        : Diagnostic.Create(Descriptors.UnsynchronizedInitialization, assignment.Syntax.GetLocation(), storage.Name, UnsynchronizedReason);
+
+                    if (context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method)
+                    {
+                        lock (_gate)
+                        {
+                            _pending.Add((method.OriginalDefinition, diagnostic));
+                        }
+                    }
+                    else
+                    {
+                        context.ReportDiagnostic(diagnostic);
+                    }
+                }
+            }
+        }
+
+        public void Report(SymbolAnalysisContext context)
+        {
+            List<Diagnostic> diagnostics;
+            lock (_gate)
+            {
+                diagnostics = new List<Diagnostic>(_pending.Count);
+                foreach (var (method, diagnostic) in _pending)
                 {
-                    continue;
+                    // Called only under locks: synchronized by its callers. Never called in the type: report it.
+                    if (!_calledOutsideALock.TryGetValue(method, out var outside) || outside)
+                    {
+                        diagnostics.Add(diagnostic);
+                    }
                 }
+            }
 
-                var kind = Classify(assignment, storage, context.OwningSymbol);
-                if (kind == Race.None || (!storage.IsStatic && !IsShared(processLifetime, context.OwningSymbol)))
-                {
-                    continue;
-                }
-
-                (reported ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(storage);
-                context.ReportDiagnostic(kind == Race.DoubleChecked
-                    ? Diagnostic.Create(
-                        Descriptors.UnsynchronizedInitialization,
-                        assignment.Syntax.GetLocation(),
-                        DiagnosticSeverity.Info,
-                        additionalLocations: null,
-                        properties: ImmutableDictionary<string, string?>.Empty.Add(DoubleCheckedProperty, "true"),
-                        storage.Name,
-                        DoubleCheckedReason)
-                    : Diagnostic.Create(Descriptors.UnsynchronizedInitialization, assignment.Syntax.GetLocation(), storage.Name, UnsynchronizedReason));
+            diagnostics.Sort(static (a, b) =>
+            {
+                var byPath = string.CompareOrdinal(a.Location.SourceTree?.FilePath, b.Location.SourceTree?.FilePath);
+                return byPath != 0 ? byPath : a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start);
+            });
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
             }
         }
     }

@@ -488,6 +488,42 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task PrivateHelper_CalledOnceOutsideALock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Registry
+            {
+                private static readonly object s_gate = new();
+                private static List<string>? s_names;
+
+                public static void Add(string name)
+                {
+                    lock (s_gate)
+                    {
+                        EnsureCreated();
+                        s_names!.Add(name);
+                    }
+                }
+
+                public static int Count()
+                {
+                    EnsureCreated();
+                    return s_names!.Count;
+                }
+
+                private static void EnsureCreated()
+                {
+                    if (s_names == null) {|#0:s_names = new List<string>()|};
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_names"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task InsideALambda_CheckedInTheLambda()
     {
         await Test("""
@@ -898,6 +934,44 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             }
             """, References.AspNetCore)
             .ExpectDiagnostic(At(0, "_endpoint"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateHelper_CalledOnlyUnderTheCallersLock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Registry
+            {
+                private static readonly object s_gate = new();
+                private static List<string>? s_names;
+
+                public static void Add(string name)
+                {
+                    lock (s_gate)
+                    {
+                        EnsureCreated();
+                        s_names!.Add(name);
+                    }
+                }
+
+                public static int Count()
+                {
+                    lock (s_gate)
+                    {
+                        EnsureCreated();
+                        return s_names!.Count;
+                    }
+                }
+
+                private static void EnsureCreated()
+                {
+                    if (s_names == null) s_names = new List<string>();
+                }
+            }
+            """)
             .ValidateAsync();
     }
 
