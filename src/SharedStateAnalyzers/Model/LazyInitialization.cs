@@ -126,7 +126,8 @@ internal static class LazyInitialization
 
     /// <summary>
     /// Values that are cheap and the same whichever thread computes them, so building them twice is harmless: constants,
-    /// strings, primitives and enums, anything derived from <c>typeof(…)</c>, <c>Array.Empty&lt;T&gt;()</c>; and a parameter
+    /// strings, primitives and enums, delegates made from a lambda or method, anything derived from <c>typeof(…)</c>,
+    /// <c>Array.Empty&lt;T&gt;()</c>; and a parameter
     /// (a "first caller wins" registration, not a construction).
     /// </summary>
     public static bool IsHarmlessToBuildTwice(IOperation value)
@@ -136,7 +137,9 @@ internal static class LazyInitialization
             value = conversion.Operand;
         }
 
-        if (value.ConstantValue.HasValue || value is IParameterReferenceOperation || value.Type is null || IsSimpleValueType(value.Type))
+        // A delegate built twice from the same lambda or method behaves the same.
+        if (value.ConstantValue.HasValue || value is IParameterReferenceOperation or IDelegateCreationOperation or IAnonymousFunctionOperation
+            || value.Type is null || IsSimpleValueType(value.Type))
         {
             return true;
         }

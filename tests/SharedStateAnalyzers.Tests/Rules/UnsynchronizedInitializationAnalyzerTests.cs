@@ -794,6 +794,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 private static MethodInfo? s_method;
                 private static Type[]? s_none;
                 private static object? s_boxed;
+                private static Func<string, string>? s_normalize;
 
                 public static string Name => s_name ??= typeof(Names).FullName ?? "Names";
 
@@ -802,6 +803,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 public static MethodInfo Method => s_method ??= typeof(Names).GetMethod(nameof(Register))!;
 
                 public static Type[] None => s_none ??= Array.Empty<Type>();
+
+                public static Func<string, string> Normalize => s_normalize ??= text => text.Trim().ToUpperInvariant();
 
                 public static void Register(object value)
                 {
