@@ -339,6 +339,50 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
+    public async Task UseLazy_ThisQualifiedInstanceField_CommentBeforeTheRemovedStatementIsKept()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System.Text.RegularExpressions;
+
+                public sealed class Router
+                {
+                    private static readonly Router s_default = new();
+                    private Regex? _api;
+
+                    public static Router Default => s_default;
+
+                    public bool IsApi(string path)
+                    {
+                        // Built on first use.
+                        [|this._api ??= new Regex("^/api/")|];
+                        return this._api.IsMatch(path);
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text.RegularExpressions;
+
+                public sealed class Router
+                {
+                    private static readonly Router s_default = new();
+                    private readonly Lazy<Regex> _api = new(() => new Regex("^/api/"));
+
+                    public static Router Default => s_default;
+
+                    public bool IsApi(string path)
+                    {
+                        // Built on first use.
+                        return this._api.Value.IsMatch(path);
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task UseLazy_BeforeCSharp9_SpellsOutTheType()
     {
         await Test()
