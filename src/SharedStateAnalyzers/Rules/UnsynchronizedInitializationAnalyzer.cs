@@ -55,8 +55,14 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         var hasInstanceCandidate = false;
         foreach (var member in type.GetMembers())
         {
+            // The type test first: finding out whether a property is an auto-property walks the type's members.
+            if (member.IsImplicitlyDeclared || !IsWritableInstanceHolder(member))
+            {
+                continue;
+            }
+
             var storage = CacheStorage.GetStorage(member);
-            if (storage is null || storage.IsImplicitlyDeclared || !IsWritableInstanceHolder(storage) || HasAttribute(storage, threadStatic))
+            if (storage is null || HasAttribute(storage, threadStatic))
             {
                 continue;
             }
@@ -154,15 +160,15 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Not readonly, not const, not get-only; of a reference type (not string) or a nullable struct.</summary>
-    private static bool IsWritableInstanceHolder(ISymbol storage)
+    private static bool IsWritableInstanceHolder(ISymbol member)
     {
         ITypeSymbol type;
-        switch (storage)
+        switch (member)
         {
-            case IFieldSymbol field when !field.IsReadOnly:
+            case IFieldSymbol field when !field.IsReadOnly && !field.IsConst:
                 type = field.Type;
                 break;
-            case IPropertySymbol { SetMethod: { } setter } property when !setter.IsInitOnly:
+            case IPropertySymbol { IsIndexer: false, SetMethod: { } setter } property when !setter.IsInitOnly:
                 type = property.Type;
                 break;
             default:
