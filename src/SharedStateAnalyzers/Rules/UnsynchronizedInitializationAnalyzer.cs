@@ -100,17 +100,19 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         {
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
-                if (node is not AssignmentExpressionSyntax assignment || !names.Contains(GetAssignedName(assignment.Left)))
+                if (node is not AssignmentExpressionSyntax assignment)
                 {
                     continue;
                 }
 
-                if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                var name = GetAssignedName(assignment.Left);
+                if (!names.Contains(name))
                 {
-                    return true;
+                    continue;
                 }
 
-                if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATest(assignment))
+                if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
+                    || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATestOf(assignment, name)))
                 {
                     return true;
                 }
@@ -127,16 +129,17 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         _ => string.Empty,
     };
 
-    private static bool IsUnderOrAfterATest(SyntaxNode assignment)
+    /// <summary>An enclosing <c>if</c>, an earlier <c>if</c> in an enclosing block, or an enclosing <c>??</c>, that mentions the name.</summary>
+    private static bool IsUnderOrAfterATestOf(SyntaxNode assignment, string name)
     {
-        SyntaxNode child = assignment;
+        var child = assignment;
         for (var current = assignment.Parent; current is not null and not MemberDeclarationSyntax; child = current, current = current.Parent)
         {
             switch (current)
             {
-                case IfStatementSyntax:
+                case IfStatementSyntax ifStatement when Mentions(ifStatement.Condition, name):
                     return true;
-                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression) && Mentions(binary.Left, name):
                     return true;
                 case BlockSyntax block:
                     foreach (var statement in block.Statements)
@@ -146,13 +149,26 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                             break;
                         }
 
-                        if (statement is IfStatementSyntax)
+                        if (statement is IfStatementSyntax earlier && Mentions(earlier.Condition, name))
                         {
                             return true;
                         }
                     }
 
                     break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Mentions(SyntaxNode node, string name)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            if (descendant is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+            {
+                return true;
             }
         }
 
