@@ -98,7 +98,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            // Nested types are analyzed on their own.
+            var declaration = reference.GetSyntax(cancellationToken);
+            foreach (var node in declaration.DescendantNodes(child => child == declaration || child is not BaseTypeDeclarationSyntax))
             {
                 if (node is not AssignmentExpressionSyntax assignment)
                 {

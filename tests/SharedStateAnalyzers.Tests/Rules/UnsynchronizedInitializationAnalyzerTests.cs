@@ -524,6 +524,38 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task NestedType_IsAnalyzedOnItsOwn()
+    {
+        await Test("""
+            using System.Text;
+
+            public sealed class Outer
+            {
+                private static StringBuilder? s_outer;
+
+                public static StringBuilder OuterLog => {|#0:s_outer ??= new StringBuilder()|};
+
+                private static class Inner
+                {
+                    private static StringBuilder? s_inner;
+
+                    public static StringBuilder InnerLog
+                    {
+                        get
+                        {
+                            if (s_inner == null) {|#1:s_inner = new StringBuilder()|};
+                            return s_inner;
+                        }
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_outer"))
+            .ExpectDiagnostic(At(1, "s_inner"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task InsideALambda_CheckedInTheLambda()
     {
         await Test("""
