@@ -116,7 +116,9 @@ internal static class LazyInitializationRewrite
         editor.ReplaceNode(declaration, (current, _) => RewriteDeclaration((FieldDeclarationSyntax)current, initializer, useLazy, useTargetTypedNew));
 
         var newRoot = editor.GetChangedRoot();
-        if (useLazy)
+        var lazyInScope = model.LookupNamespacesAndTypes(declaration.SpanStart, name: "Lazy")
+            .Any(symbol => symbol is INamedTypeSymbol { Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } });
+        if (useLazy && !lazyInScope)
         {
             newRoot = SyntaxHelpers.AddUsing(newRoot, "System");
         }

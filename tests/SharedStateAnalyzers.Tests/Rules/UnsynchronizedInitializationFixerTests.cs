@@ -383,6 +383,37 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
+    public async Task UseLazy_WithAGlobalUsingOfSystem_AddsNoUsing()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("Usings.cs", """
+                global using System;
+                """)
+            .WithSource("Log.cs", """
+                using System.Text;
+
+                public static class Log
+                {
+                    private static StringBuilder? s_buffer;
+
+                    public static StringBuilder Buffer => [|s_buffer ??= new StringBuilder()|];
+                }
+                """)
+            .ShouldFixCodeWith("Log.cs", """
+                using System.Text;
+
+                public static class Log
+                {
+                    private static readonly Lazy<StringBuilder> s_buffer = new(() => new StringBuilder());
+
+                    public static StringBuilder Buffer => s_buffer.Value;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task UseLazy_BeforeCSharp9_SpellsOutTheType()
     {
         await Test()
