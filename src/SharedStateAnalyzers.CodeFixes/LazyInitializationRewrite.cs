@@ -112,6 +112,13 @@ internal static class LazyInitializationRewrite
             return null;
         }
 
+        // A private lock object used only by the removed double-checked lock goes with it.
+        if (site.Value.Gate is { } gate && site.Value.Removed is { } removedLock
+            && await FindUnusedGateAsync(document, root, model, gate, removedLock, cancellationToken).ConfigureAwait(false) is { } gateDeclaration)
+        {
+            editor.RemoveNode(gateDeclaration, SyntaxRemoveOptions.KeepNoTrivia);
+        }
+
         var useTargetTypedNew = ((CSharpParseOptions)root.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp9;
         editor.ReplaceNode(declaration, (current, _) => RewriteDeclaration((FieldDeclarationSyntax)current, initializer, useLazy, useTargetTypedNew));
 
@@ -129,14 +136,18 @@ internal static class LazyInitializationRewrite
     /// <summary>What the rewrite removes or replaces, and the references it consumes.</summary>
     private readonly struct Site
     {
-        public Site(ExpressionSyntax target, ExpressionSyntax initializer, StatementSyntax? removed, ExpressionSyntax? replaced, HashSet<ExpressionSyntax> consumed)
+        public Site(ExpressionSyntax target, ExpressionSyntax initializer, StatementSyntax? removed, ExpressionSyntax? replaced, HashSet<ExpressionSyntax> consumed, ExpressionSyntax? gate = null)
         {
             Target = target;
             Initializer = initializer;
             Removed = removed;
             Replaced = replaced;
             Consumed = consumed;
+            Gate = gate;
         }
+
+        /// <summary>The object a removed double-checked lock was taken on.</summary>
+        public ExpressionSyntax? Gate { get; }
 
         public ExpressionSyntax Target { get; }
 
@@ -176,13 +187,32 @@ internal static class LazyInitializationRewrite
         }
 
         // if (_x == null) _x = init;  /  if (_x is null) { _x = init; }
-        if (assignment.Parent is not ExpressionStatementSyntax statement)
+        if (assignment.Parent is not ExpressionStatementSyntax statement
+            || GetGatingIf(model, statement, field, consumed, cancellationToken) is not { } ifStatement)
         {
             return null;
         }
 
-        var body = statement.Parent is BlockSyntax { Statements.Count: 1 } single ? (StatementSyntax)single : statement;
-        if (body.Parent is not IfStatementSyntax { Else: null, Parent: BlockSyntax } ifStatement || ifStatement.Statement != body)
+        // Double-checked locking: if (_x == null) { lock (gate) { if (_x == null) { _x = init; } } }
+        var lockBody = ifStatement.Parent is BlockSyntax { Statements.Count: 1 } lockBlock ? (StatementSyntax)lockBlock : ifStatement;
+        if (lockBody.Parent is LockStatementSyntax @lock && @lock.Statement == lockBody)
+        {
+            return GetGatingIf(model, @lock, field, consumed, cancellationToken) is { Parent: BlockSyntax } outer
+                ? new Site(target, assignment.Right, outer, null, consumed, @lock.Expression)
+                : null;
+        }
+
+        return ifStatement.Parent is BlockSyntax ? new Site(target, assignment.Right, ifStatement, null, consumed) : null;
+    }
+
+    /// <summary>
+    /// The <c>if</c> with no <c>else</c> whose only statement is <paramref name="body"/> and whose condition is just a
+    /// test of the field for null; its references to the field join <paramref name="consumed"/>.
+    /// </summary>
+    private static IfStatementSyntax? GetGatingIf(SemanticModel model, StatementSyntax body, IFieldSymbol field, HashSet<ExpressionSyntax> consumed, CancellationToken cancellationToken)
+    {
+        var statement = body.Parent is BlockSyntax { Statements.Count: 1 } single ? (StatementSyntax)single : body;
+        if (statement.Parent is not IfStatementSyntax { Else: null } ifStatement || ifStatement.Statement != statement)
         {
             return null;
         }
@@ -201,7 +231,21 @@ internal static class LazyInitializationRewrite
             }
         }
 
-        return new Site(target, assignment.Right, ifStatement, null, consumed);
+        return ifStatement;
+    }
+
+    private static async Task<FieldDeclarationSyntax?> FindUnusedGateAsync(Document document, SyntaxNode root, SemanticModel model, ExpressionSyntax gate, StatementSyntax removed, CancellationToken cancellationToken)
+    {
+        if (model.GetSymbolInfo(gate, cancellationToken).Symbol is not IFieldSymbol { DeclaredAccessibility: Accessibility.Private } gateField
+            || gateField.DeclaringSyntaxReferences.Length != 1
+            || gateField.DeclaringSyntaxReferences[0].SyntaxTree != root.SyntaxTree
+            || root.FindNode(gateField.DeclaringSyntaxReferences[0].Span) is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax declaration } })
+        {
+            return null;
+        }
+
+        var references = await CacheFieldReferences.FindAsync(document, root, gateField, cancellationToken).ConfigureAwait(false);
+        return references is not null && references.Names.All(name => removed.Span.Contains(name.Span)) ? declaration : null;
     }
 
     private static bool ContainsConditionalLogic(IOperation condition)

@@ -8,7 +8,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using SharedStateAnalyzers.Rules;
 
 namespace SharedStateAnalyzers.CodeFixes;
 
@@ -52,14 +51,9 @@ public sealed class UnsynchronizedInitializationFixer : CodeFixProvider
             ? "Initialize in a static readonly field (construction must be cheap and side-effect free)"
             : "Initialize in a readonly field (construction must be cheap and side-effect free)";
 
-    /// <summary>The field a diagnostic's assignment writes; null for double-checked locking (it gets no fix) and for properties.</summary>
+    /// <summary>The field a diagnostic's assignment writes; null for properties.</summary>
     private static async Task<IFieldSymbol?> FindFieldAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (diagnostic.Properties.ContainsKey(UnsynchronizedInitializationAnalyzer.DoubleCheckedProperty))
-        {
-            return null;
-        }
-
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null

@@ -25,7 +25,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
     internal const string DoubleCheckedReason = "is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
 
-    /// <summary>The diagnostic property that marks double-checked locking (no fix is offered for it).</summary>
+    /// <summary>The diagnostic property that marks double-checked locking.</summary>
     internal const string DoubleCheckedProperty = "DoubleChecked";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnsynchronizedInitialization);

@@ -674,16 +674,19 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
-    public async Task NoFix_DoubleCheckedLocking_AndCheckOutsideTheLock()
+    public async Task UseLazy_DoubleCheckedLocking_RemovesTheLockAndItsUnusedLockObject()
     {
         await Test()
-            .ShouldNotOfferFix()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
             .WithSource("""
+                using System;
+
                 public sealed class Registry
                 {
                     private static readonly object s_gate = new();
                     private static Registry? s_instance;
-                    private static Registry? s_other;
+
+                    private Registry() { }
 
                     public static Registry Instance
                     {
@@ -703,6 +706,108 @@ public sealed class UnsynchronizedInitializationFixerTests
                             return s_instance;
                         }
                     }
+                }
+                """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ShouldFixCodeWith("""
+                using System;
+
+                public sealed class Registry
+                {
+                    private static readonly Lazy<Registry> s_instance = new(() => new Registry());
+
+                    private Registry() { }
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            return s_instance.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseStaticReadonlyInitializer_DoubleCheckedLocking_KeepsALockObjectUsedElsewhere()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static readonly List<string> s_names = new();
+                    private static Registry? s_instance;
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            if (s_instance is null)
+                            {
+                                lock (s_gate)
+                                    if (s_instance is null)
+                                        {|#0:s_instance = new Registry()|};
+                            }
+
+                            return s_instance;
+                        }
+                    }
+
+                    public static void Add(string name)
+                    {
+                        lock (s_gate)
+                        {
+                            s_names.Add(name);
+                        }
+                    }
+                }
+                """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ShouldFixCodeWith("""
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static readonly List<string> s_names = new();
+                    private static readonly Registry s_instance = new Registry();
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            return s_instance;
+                        }
+                    }
+
+                    public static void Add(string name)
+                    {
+                        lock (s_gate)
+                        {
+                            s_names.Add(name);
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_CheckOutsideTheLock_AssignInside()
+    {
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static Registry? s_other;
 
                     public static Registry Other
                     {
@@ -721,7 +826,6 @@ public sealed class UnsynchronizedInitializationFixerTests
                     }
                 }
                 """)
-            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
             .ValidateAsync();
     }
 
