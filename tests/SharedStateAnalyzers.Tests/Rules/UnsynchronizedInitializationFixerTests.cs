@@ -456,6 +456,131 @@ public sealed class UnsynchronizedInitializationFixerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task UseLazy_DoubleCheckedLocking_RemovesTheLockAndItsUnusedLockObject()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static Registry? s_instance;
+
+                    private Registry() { }
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            if (s_instance == null)
+                            {
+                                lock (s_gate)
+                                {
+                                    if (s_instance == null)
+                                    {
+                                        {|#0:s_instance = new Registry()|};
+                                    }
+                                }
+                            }
+
+                            return s_instance;
+                        }
+                    }
+                }
+                """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ShouldFixCodeWith("""
+                using System;
+
+                public sealed class Registry
+                {
+                    private static readonly Lazy<Registry> s_instance = new(() => new Registry());
+
+                    private Registry() { }
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            return s_instance.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseStaticReadonlyInitializer_DoubleCheckedLocking_KeepsALockObjectUsedElsewhere()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static readonly List<string> s_names = new();
+                    private static Registry? s_instance;
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            if (s_instance is null)
+                            {
+                                lock (s_gate)
+                                    if (s_instance is null)
+                                        {|#0:s_instance = new Registry()|};
+                            }
+
+                            return s_instance;
+                        }
+                    }
+
+                    public static void Add(string name)
+                    {
+                        lock (s_gate)
+                        {
+                            s_names.Add(name);
+                        }
+                    }
+                }
+                """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ShouldFixCodeWith("""
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static readonly List<string> s_names = new();
+                    private static readonly Registry s_instance = new Registry();
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            return s_instance;
+                        }
+                    }
+
+                    public static void Add(string name)
+                    {
+                        lock (s_gate)
+                        {
+                            s_names.Add(name);
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- Fix All
 
     [Fact]
@@ -668,131 +793,6 @@ public sealed class UnsynchronizedInitializationFixerTests
                 public static class Setup
                 {
                     public static void Register(IServiceCollection services) => services.AddSingleton<Client>();
-                }
-                """)
-            .ValidateAsync();
-    }
-
-    [Fact]
-    public async Task UseLazy_DoubleCheckedLocking_RemovesTheLockAndItsUnusedLockObject()
-    {
-        await Test()
-            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
-            .WithSource("""
-                using System;
-
-                public sealed class Registry
-                {
-                    private static readonly object s_gate = new();
-                    private static Registry? s_instance;
-
-                    private Registry() { }
-
-                    public static Registry Instance
-                    {
-                        get
-                        {
-                            if (s_instance == null)
-                            {
-                                lock (s_gate)
-                                {
-                                    if (s_instance == null)
-                                    {
-                                        {|#0:s_instance = new Registry()|};
-                                    }
-                                }
-                            }
-
-                            return s_instance;
-                        }
-                    }
-                }
-                """)
-            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
-            .ShouldFixCodeWith("""
-                using System;
-
-                public sealed class Registry
-                {
-                    private static readonly Lazy<Registry> s_instance = new(() => new Registry());
-
-                    private Registry() { }
-
-                    public static Registry Instance
-                    {
-                        get
-                        {
-                            return s_instance.Value;
-                        }
-                    }
-                }
-                """)
-            .ValidateAsync();
-    }
-
-    [Fact]
-    public async Task UseStaticReadonlyInitializer_DoubleCheckedLocking_KeepsALockObjectUsedElsewhere()
-    {
-        await Test()
-            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
-            .WithSource("""
-                using System.Collections.Generic;
-
-                public sealed class Registry
-                {
-                    private static readonly object s_gate = new();
-                    private static readonly List<string> s_names = new();
-                    private static Registry? s_instance;
-
-                    public static Registry Instance
-                    {
-                        get
-                        {
-                            if (s_instance is null)
-                            {
-                                lock (s_gate)
-                                    if (s_instance is null)
-                                        {|#0:s_instance = new Registry()|};
-                            }
-
-                            return s_instance;
-                        }
-                    }
-
-                    public static void Add(string name)
-                    {
-                        lock (s_gate)
-                        {
-                            s_names.Add(name);
-                        }
-                    }
-                }
-                """)
-            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
-            .ShouldFixCodeWith("""
-                using System.Collections.Generic;
-
-                public sealed class Registry
-                {
-                    private static readonly object s_gate = new();
-                    private static readonly List<string> s_names = new();
-                    private static readonly Registry s_instance = new Registry();
-
-                    public static Registry Instance
-                    {
-                        get
-                        {
-                            return s_instance;
-                        }
-                    }
-
-                    public static void Add(string name)
-                    {
-                        lock (s_gate)
-                        {
-                            s_names.Add(name);
-                        }
-                    }
                 }
                 """)
             .ValidateAsync();
