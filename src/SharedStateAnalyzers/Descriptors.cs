@@ -63,6 +63,13 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An instance method, property, constructor or event accessor that assigns a static field or changes the contents of a static collection looks as if it changed the instance's own state, but every instance (every request and user of the process) shares that field. A reset or write through one instance changes what all the others see. Make the field per-instance, or make the sharing explicit: a static member, a lock on a static object, or Interlocked.");
 
+    public static readonly DiagnosticDescriptor UnsynchronizedInitialization = Create(
+        RuleIdentifiers.UnsynchronizedInitialization,
+        "Shared instance is initialized without synchronization",
+        "'{0}' {1}",
+        DiagnosticSeverity.Warning,
+        "A static field, or a field of an object that lives as long as the process, is checked for null and then assigned outside a lock. Concurrent requests can both see it unset and each build an instance: constructors run twice, and callers hold different instances. Use Lazy<T>, or a static readonly initializer when construction is cheap and side-effect free.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -15,6 +15,8 @@ public static class RuleIdentifiers
 
     public const string ThreadAffineState = "SSA008";
 
+    public const string UnsynchronizedInitialization = "SSA009";
+
     public const string HelpLinkBase = "https://github.com/sharedstateanalyzers/SharedStateAnalyzers/blob/main/docs/rules/";
 
     public static string GetHelpUri(string id) => HelpLinkBase + id + ".md";

@@ -87,8 +87,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
             foreach (var member in current.GetMembers())
             {
-                var storage = CacheStorage.GetStaticStorage(member);
-                if (storage is null || storage.IsImplicitlyDeclared || HasAttribute(storage, shared.ThreadStatic))
+                var storage = CacheStorage.GetSharedStorage(member, shared.ThreadStatic);
+                if (storage is not { IsStatic: true })
                 {
                     continue;
                 }
@@ -117,24 +117,6 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         }
 
         return candidates;
-    }
-
-    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
-    {
-        if (attribute is null)
-        {
-            return false;
-        }
-
-        foreach (var data in symbol.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private sealed class SharedModels

@@ -1,0 +1,263 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Check-then-assign: the tests that find a field unset (<c>_x == null</c>, <c>_x is null</c>, <c>ReferenceEquals(_x, null)</c>,
+/// <c>!_x.HasValue</c>, <c>_x ?? …</c>) and the assignments they gate, within one member body (a lambda or local
+/// function is a boundary: its body runs later).
+/// </summary>
+internal static class LazyInitialization
+{
+    /// <summary>
+    /// The operations that only let <paramref name="assignment"/> run once they have seen <paramref name="storage"/>
+    /// unset, innermost first: an <c>if</c> whose condition tests the storage unset (assignment in its true branch)
+    /// or set (assignment in its else branch), an earlier <c>if (_x != null) return _x;</c> in an enclosing block, or a
+    /// <c>_x ?? (_x = …)</c> around it.
+    /// </summary>
+    public static List<IOperation> FindGoverningChecks(IOperation assignment, ISymbol storage)
+    {
+        var checks = new List<IOperation>();
+        var child = assignment;
+        for (var current = assignment.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return checks;
+
+                case IConditionalOperation conditional:
+                    if ((child == conditional.WhenTrue && TestsUnset(conditional.Condition, storage))
+                        || (child == conditional.WhenFalse && TestsSet(conditional.Condition, storage)))
+                    {
+                        checks.Add(conditional);
+                    }
+
+                    break;
+
+                case ICoalesceOperation coalesce when child == coalesce.WhenNull && Refers(coalesce.Value, storage):
+                    checks.Add(coalesce);
+                    break;
+
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        if (statement == child)
+                        {
+                            break;
+                        }
+
+                        if (statement is IConditionalOperation { WhenFalse: null } early && AlwaysExits(early.WhenTrue) && TestsSet(early.Condition, storage))
+                        {
+                            checks.Add(early);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return checks;
+    }
+
+    /// <summary>True when <paramref name="condition"/> being true means the storage was seen unset (null or default).</summary>
+    public static bool TestsUnset(IOperation? condition, ISymbol storage)
+    {
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                return IsNullComparison(equals, storage);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                return TestsUnset(and.LeftOperand, storage) || TestsUnset(and.RightOperand, storage);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                return TestsSet(not.Operand, storage) || IsHasValue(not.Operand, storage);
+            case IIsPatternOperation isPattern when Refers(isPattern.Value, storage):
+                return IsNullPattern(isPattern.Pattern) || (isPattern.Pattern is INegatedPatternOperation negated && IsNotNullPattern(negated.Pattern));
+            case IInvocationOperation invocation:
+                return IsReferenceEqualsNull(invocation, storage);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>True when <paramref name="condition"/> being false means the storage was seen unset.</summary>
+    public static bool TestsSet(IOperation? condition, ISymbol storage)
+    {
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
+                return IsNullComparison(notEquals, storage);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                return TestsSet(or.LeftOperand, storage) || TestsSet(or.RightOperand, storage);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                return TestsUnset(not.Operand, storage);
+            case IIsPatternOperation isPattern when Refers(isPattern.Value, storage):
+                return IsNotNullPattern(isPattern.Pattern) || (isPattern.Pattern is INegatedPatternOperation negated && IsNullPattern(negated.Pattern));
+            default:
+                return IsHasValue(condition, storage);
+        }
+    }
+
+    /// <summary>The operation reads <paramref name="storage"/> (of this instance, for an instance field), through conversions.</summary>
+    public static bool Refers(IOperation? operation, ISymbol storage)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        var referenced = CacheStorage.GetReferencedStorage(operation);
+        if (referenced is null || !SymbolEqualityComparer.Default.Equals(referenced, storage))
+        {
+            return false;
+        }
+
+        var instance = operation switch
+        {
+            IFieldReferenceOperation field => field.Instance,
+            IPropertyReferenceOperation property => property.Instance,
+            _ => null,
+        };
+
+        return storage.IsStatic || instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+    }
+
+    /// <summary>
+    /// Values that are cheap and the same whichever thread computes them, so building them twice is harmless: constants,
+    /// strings, primitives and enums, delegates made from a lambda or method, anything derived from <c>typeof(…)</c>,
+    /// <c>Array.Empty&lt;T&gt;()</c>; and a parameter
+    /// (a "first caller wins" registration, not a construction).
+    /// </summary>
+    public static bool IsHarmlessToBuildTwice(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        // A delegate built twice from the same lambda or method behaves the same.
+        if (value.ConstantValue.HasValue || value is IParameterReferenceOperation or IDelegateCreationOperation or IAnonymousFunctionOperation
+            || value.Type is null || IsSimpleValueType(value.Type))
+        {
+            return true;
+        }
+
+        if (value is IInvocationOperation { TargetMethod: { Name: "Empty", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } } })
+        {
+            return true;
+        }
+
+        // typeof(X).Name, typeof(X).GetMethod("M"), typeof(X).Assembly.GetName()
+        var current = value;
+        while (true)
+        {
+            switch (current)
+            {
+                case ITypeOfOperation:
+                    return true;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    current = instance;
+                    continue;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    current = instance;
+                    continue;
+                case IInvocationOperation { Instance: { } instance }:
+                    current = instance;
+                    continue;
+                case IInvocationOperation { TargetMethod.IsExtensionMethod: true, Arguments.Length: > 0 } extension:
+                    current = extension.Arguments[0].Value;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>A string, a primitive, an enum, or a nullable one of those: a value, not an instance with an identity.</summary>
+    public static bool IsSimpleValueType(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments.Length: 1 } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return true;
+        }
+
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+            case SpecialType.System_Boolean:
+            case SpecialType.System_Char:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+            case SpecialType.System_Decimal:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+            case SpecialType.System_IntPtr:
+            case SpecialType.System_UIntPtr:
+            case SpecialType.System_DateTime:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsNullComparison(IBinaryOperation binary, ISymbol storage)
+        => (Refers(binary.LeftOperand, storage) && IsNullOrDefault(binary.RightOperand))
+            || (Refers(binary.RightOperand, storage) && IsNullOrDefault(binary.LeftOperand));
+
+    private static bool IsNullOrDefault(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation is IDefaultValueOperation || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null);
+    }
+
+    private static bool IsNullPattern(IPatternOperation pattern)
+        => pattern is IConstantPatternOperation constant && IsNullOrDefault(constant.Value);
+
+    /// <summary><c>{ }</c>, <c>{ } x</c>, <c>not null</c> or <c>object</c>: matches any non-null value.</summary>
+    private static bool IsNotNullPattern(IPatternOperation pattern) => pattern switch
+    {
+        IRecursivePatternOperation { DeconstructionSubpatterns.Length: 0, PropertySubpatterns.Length: 0 } => true,
+        INegatedPatternOperation negated => IsNullPattern(negated.Pattern),
+        ITypePatternOperation { MatchedType.SpecialType: SpecialType.System_Object } => true,
+        _ => false,
+    };
+
+    private static bool IsHasValue(IOperation? operation, ISymbol storage)
+        => operation is IPropertyReferenceOperation { Property.Name: "HasValue" } hasValue && Refers(hasValue.Instance, storage);
+
+    private static bool IsReferenceEqualsNull(IInvocationOperation invocation, ISymbol storage)
+        => invocation.TargetMethod is { Name: "ReferenceEquals", ContainingType.SpecialType: SpecialType.System_Object }
+            && invocation.Arguments.Length == 2
+            && ((Refers(invocation.Arguments[0].Value, storage) && IsNullOrDefault(invocation.Arguments[1].Value))
+                || (Refers(invocation.Arguments[1].Value, storage) && IsNullOrDefault(invocation.Arguments[0].Value)));
+
+    private static bool AlwaysExits(IOperation operation)
+    {
+        while (operation is IBlockOperation { Operations.Length: > 0 } block)
+        {
+            operation = block.Operations[block.Operations.Length - 1];
+        }
+
+        return operation is IReturnOperation or IThrowOperation || (operation is IExpressionStatementOperation { Operation: IThrowOperation });
+    }
+}

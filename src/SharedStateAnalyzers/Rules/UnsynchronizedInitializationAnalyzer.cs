@@ -1,0 +1,374 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Model;
+
+namespace SharedStateAnalyzers.Rules;
+
+/// <summary>
+/// SSA009: a shared field (a static one, or an instance one of a process-lifetime object) checked unset and then
+/// assigned outside a lock — <c>if (_x == null) _x = new X();</c>, <c>_x ??= new X();</c>, <c>_x ?? (_x = new X())</c> —
+/// so two threads can both see it unset and each build an instance. Double-checked locking over a non-volatile field
+/// is reported at a lower severity (Info): it is correct under the .NET runtime's memory model, not under ECMA-335.
+/// Reported at the assignment, once per field per member.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
+{
+    internal const string UnsynchronizedReason = "is checked and then assigned without synchronization: two threads can both see it unset and each build its own instance";
+
+    internal const string DoubleCheckedReason = "is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
+
+    /// <summary>The diagnostic property that marks double-checked locking.</summary>
+    internal const string DoubleCheckedProperty = "DoubleChecked";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnsynchronizedInitialization);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lifetimes, threadStatic), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return;
+        }
+
+        // Cheap check first: only types with a writable field or auto-property that holds an instance register anything.
+        HashSet<ISymbol>? candidates = null;
+        var hasInstanceCandidate = false;
+        foreach (var member in type.GetMembers())
+        {
+            // The type test first: finding out whether a property is an auto-property walks the type's members.
+            if (member.IsImplicitlyDeclared || !IsWritableInstanceHolder(member))
+            {
+                continue;
+            }
+
+            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
+            if (storage is null)
+            {
+                continue;
+            }
+
+            candidates ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            candidates.Add(storage);
+            hasInstanceCandidate |= !storage.IsStatic;
+        }
+
+        // Then a syntax-only look at the type's code: an assignment to one of those names under (or after) an `if`,
+        // inside a `??`, or a `??=`. Types without one need no operation trees.
+        if (candidates is null || !MayAssignLazily(type, candidates, context.CancellationToken))
+        {
+            return;
+        }
+
+        // Whether instances live for the process is asked only once a check-then-assign of an instance field is found.
+        var processLifetime = hasInstanceCandidate
+            ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
+            : null;
+        var state = new TypeState(candidates, processLifetime);
+        context.RegisterOperationBlockAction(state.AnalyzeBlock);
+        context.RegisterSymbolEndAction(state.Report);
+    }
+
+    private static bool MayAssignLazily(INamedTypeSymbol type, HashSet<ISymbol> candidates, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            names.Add(candidate.Name);
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            // Nested types are analyzed on their own.
+            var declaration = reference.GetSyntax(cancellationToken);
+            foreach (var node in declaration.DescendantNodes(child => child == declaration || child is not BaseTypeDeclarationSyntax))
+            {
+                if (node is not AssignmentExpressionSyntax assignment)
+                {
+                    continue;
+                }
+
+                var name = GetAssignedName(assignment.Left);
+                if (!names.Contains(name))
+                {
+                    continue;
+                }
+
+                if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
+                    || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATestOf(assignment, name)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string GetAssignedName(ExpressionSyntax target) => target switch
+    {
+        IdentifierNameSyntax name => name.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        _ => string.Empty,
+    };
+
+    /// <summary>An enclosing <c>if</c>, an earlier <c>if</c> in an enclosing block, or an enclosing <c>??</c>, that mentions the name.</summary>
+    private static bool IsUnderOrAfterATestOf(SyntaxNode assignment, string name)
+    {
+        var child = assignment;
+        for (var current = assignment.Parent; current is not null and not MemberDeclarationSyntax; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IfStatementSyntax ifStatement when Mentions(ifStatement.Condition, name):
+                    return true;
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression) && Mentions(binary.Left, name):
+                    return true;
+                case BlockSyntax block:
+                    foreach (var statement in block.Statements)
+                    {
+                        if (statement == child)
+                        {
+                            break;
+                        }
+
+                        if (statement is IfStatementSyntax earlier && Mentions(earlier.Condition, name))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Mentions(SyntaxNode node, string name)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            if (descendant is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Not readonly, not const, not get-only; of a reference type (not string) or a nullable struct.</summary>
+    private static bool IsWritableInstanceHolder(ISymbol member)
+    {
+        ITypeSymbol type;
+        switch (member)
+        {
+            case IFieldSymbol field when !field.IsReadOnly && !field.IsConst:
+                type = field.Type;
+                break;
+            case IPropertySymbol { IsIndexer: false, SetMethod: { } setter } property when !setter.IsInitOnly:
+                type = property.Type;
+                break;
+            default:
+                return false;
+        }
+
+        if (type.TypeKind == TypeKind.Error || LazyInitialization.IsSimpleValueType(type))
+        {
+            return false;
+        }
+
+        return type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+    }
+
+    /// <summary>
+    /// One type's findings. Operation blocks are analyzed concurrently: guarded by a lock. A finding in a private
+    /// method waits for the end of the type: when every call of that method in the type is made under a lock, the
+    /// method's check and assignment are synchronized by its callers, and nothing is reported.
+    /// </summary>
+    private sealed class TypeState
+    {
+        private readonly HashSet<ISymbol> _candidates;
+        private readonly Lazy<ProcessLifetimeKind?>? _processLifetime;
+        private readonly object _gate = new();
+        private readonly List<(IMethodSymbol Method, Diagnostic Diagnostic)> _pending = new();
+        private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
+
+        public TypeState(HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime)
+        {
+            _candidates = candidates;
+            _processLifetime = processLifetime;
+        }
+
+        public void AnalyzeBlock(OperationBlockAnalysisContext context)
+        {
+            HashSet<ISymbol>? reported = null;
+            foreach (var block in context.OperationBlocks)
+            {
+                foreach (var operation in block.DescendantsAndSelf())
+                {
+                    if (operation is IInvocationOperation { TargetMethod: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target } invocation
+                        && SymbolEqualityComparer.Default.Equals(target.ContainingType, context.OwningSymbol.ContainingType))
+                    {
+                        var unguarded = !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
+                        lock (_gate)
+                        {
+                            _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
+                        }
+
+                        continue;
+                    }
+
+                    if (operation is not (ISimpleAssignmentOperation or ICoalesceAssignmentOperation))
+                    {
+                        continue;
+                    }
+
+                    var assignment = (IAssignmentOperation)operation;
+                    var storage = CacheStorage.GetReferencedStorage(assignment.Target);
+                    if (storage is null || !_candidates.Contains(storage) || (reported is not null && reported.Contains(storage))
+                        || !LazyInitialization.Refers(assignment.Target, storage)
+                        || Initialization.IsInitialization(context.OwningSymbol, storage)
+                        || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value))
+                    {
+                        continue;
+                    }
+
+                    var kind = Classify(assignment, storage, context.OwningSymbol);
+                    if (kind == Race.None || (!storage.IsStatic && !IsShared(_processLifetime, context.OwningSymbol)))
+                    {
+                        continue;
+                    }
+
+                    (reported ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(storage);
+                    var diagnostic = kind == Race.DoubleChecked
+                        ? Diagnostic.Create(
+                            Descriptors.UnsynchronizedInitialization,
+                            assignment.Syntax.GetLocation(),
+                            DiagnosticSeverity.Info,
+                            additionalLocations: null,
+                            properties: ImmutableDictionary<string, string?>.Empty.Add(DoubleCheckedProperty, "true"),
+                            storage.Name,
+                            DoubleCheckedReason)
+                        : Diagnostic.Create(Descriptors.UnsynchronizedInitialization, assignment.Syntax.GetLocation(), storage.Name, UnsynchronizedReason);
+
+                    if (context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method)
+                    {
+                        lock (_gate)
+                        {
+                            _pending.Add((method.OriginalDefinition, diagnostic));
+                        }
+                    }
+                    else
+                    {
+                        context.ReportDiagnostic(diagnostic);
+                    }
+                }
+            }
+        }
+
+        public void Report(SymbolAnalysisContext context)
+        {
+            List<Diagnostic> diagnostics;
+            lock (_gate)
+            {
+                diagnostics = new List<Diagnostic>(_pending.Count);
+                foreach (var (method, diagnostic) in _pending)
+                {
+                    // Called only under locks: synchronized by its callers. Never called in the type: report it.
+                    if (!_calledOutsideALock.TryGetValue(method, out var outside) || outside)
+                    {
+                        diagnostics.Add(diagnostic);
+                    }
+                }
+            }
+
+            diagnostics.Sort(static (a, b) =>
+            {
+                var byPath = string.CompareOrdinal(a.Location.SourceTree?.FilePath, b.Location.SourceTree?.FilePath);
+                return byPath != 0 ? byPath : a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start);
+            });
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Instances of the type live for the process, and the member can run on several threads at once: the host calls
+    /// a hosted service's start and stop methods once each, in turn.
+    /// </summary>
+    private static bool IsShared(Lazy<ProcessLifetimeKind?>? processLifetime, ISymbol member)
+        => processLifetime?.Value is { } kind
+            && !(kind == ProcessLifetimeKind.HostedService
+                && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
+
+    private enum Race
+    {
+        None,
+        Unsynchronized,
+        DoubleChecked,
+    }
+
+    private static Race Classify(IAssignmentOperation assignment, ISymbol storage, ISymbol owner)
+    {
+        var checks = LazyInitialization.FindGoverningChecks(assignment, storage);
+        IOperation innermost;
+        if (assignment is ICoalesceAssignmentOperation)
+        {
+            innermost = assignment;
+        }
+        else if (checks.Count > 0)
+        {
+            innermost = checks[0];
+            checks.RemoveAt(0);
+        }
+        else
+        {
+            // A plain assignment (a reset, a setter): not check-then-assign.
+            return Race.None;
+        }
+
+        if (!Synchronization.GetGuard(innermost, owner).IsGuarded)
+        {
+            return Race.Unsynchronized;
+        }
+
+        // Checked and assigned under a lock: fine, unless an unlocked check outside it reads a non-volatile field.
+        if (storage is IFieldSymbol { IsVolatile: true })
+        {
+            return Race.None;
+        }
+
+        foreach (var outer in checks)
+        {
+            if (!Synchronization.GetGuard(outer, owner).IsGuarded)
+            {
+                return Race.DoubleChecked;
+            }
+        }
+
+        return Race.None;
+    }
+}

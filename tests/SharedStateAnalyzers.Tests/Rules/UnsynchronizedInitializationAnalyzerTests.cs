@@ -1,0 +1,1032 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA009: what is reported, with which message, and what is left alone.</summary>
+public sealed class UnsynchronizedInitializationAnalyzerTests
+{
+    private static AnalyzerTest Test(string source, References references = References.Net)
+        => AnalyzerTest.Create<UnsynchronizedInitializationAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static string Message(string field)
+        => $"'{field}' is checked and then assigned without synchronization: two threads can both see it unset and each build its own instance";
+
+    private static string DoubleCheckedMessage(string field)
+        => $"'{field}' is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
+
+    private static DiagnosticResult At(int location, string field) => DiagnosticResult.Create("SSA009").WithLocation(location).WithMessage(Message(field));
+
+    // ---------------------------------------------------------------- flagged
+
+    [Fact]
+    public async Task HandRolledSingleton_InstanceGetter_IfNullThenAssign()
+    {
+        await Test("""
+            public sealed class ConfigGetter
+            {
+                private static ConfigGetter? s_instance;
+
+                private ConfigGetter() { }
+
+                public static ConfigGetter Instance
+                {
+                    get
+                    {
+                        if (s_instance == null)
+                        {
+                            {|#0:s_instance = new ConfigGetter()|};
+                        }
+
+                        return s_instance;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_instance"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task IsNull_EmbeddedStatement()
+    {
+        await Test("""
+            using System.Net.Http;
+
+            public static class Http
+            {
+                private static HttpClient? s_client;
+
+                public static HttpClient Client
+                {
+                    get
+                    {
+                        if (s_client is null) {|#0:s_client = new HttpClient()|};
+                        return s_client;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_client"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CoalesceAssignment_InExpressionBody()
+    {
+        await Test("""
+            using System.Text.Json;
+
+            public static class Json
+            {
+                private static JsonSerializerOptions? s_options;
+
+                public static JsonSerializerOptions Options => {|#0:s_options ??= new JsonSerializerOptions(JsonSerializerDefaults.Web)|};
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_options"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CoalesceWithParenthesizedAssignment()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Registry
+            {
+                private static List<string>? s_names;
+
+                public static List<string> Names() => s_names ?? ({|#0:s_names = new List<string>()|});
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_names"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EqualsDefault_AndNullOnTheLeft()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Builders
+            {
+                private static StringBuilder? s_first;
+                private static StringBuilder? s_second;
+
+                public static StringBuilder First()
+                {
+                    if (s_first == default) {|#0:s_first = new StringBuilder()|};
+                    return s_first;
+                }
+
+                public static StringBuilder Second()
+                {
+                    if (null == s_second) {|#1:s_second = new StringBuilder()|};
+                    return s_second;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_first"))
+            .ExpectDiagnostic(At(1, "s_second"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NotNullWithElse_AndReferenceEquals()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Builders
+            {
+                private static StringBuilder? s_first;
+                private static StringBuilder? s_second;
+
+                public static StringBuilder First()
+                {
+                    if (s_first != null)
+                    {
+                        return s_first;
+                    }
+                    else
+                    {
+                        {|#0:s_first = new StringBuilder()|};
+                        return s_first;
+                    }
+                }
+
+                public static StringBuilder Second()
+                {
+                    if (ReferenceEquals(s_second, null)) {|#1:s_second = new StringBuilder()|};
+                    return s_second;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_first"))
+            .ExpectDiagnostic(At(1, "s_second"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EarlyReturnWhenSet_ThenAssign()
+    {
+        await Test("""
+            public sealed class Catalog
+            {
+                private static Catalog? s_default;
+
+                public static Catalog Default
+                {
+                    get
+                    {
+                        if (s_default != null)
+                        {
+                            return s_default;
+                        }
+
+                        var catalog = new Catalog();
+                        catalog.Load();
+                        {|#0:s_default = catalog|};
+                        return catalog;
+                    }
+                }
+
+                private void Load() { }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_default"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task IsNotEmptyPattern_AndEarlyReturnOnADeclarationPattern()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Builders
+            {
+                private static StringBuilder? s_first;
+                private static StringBuilder? s_second;
+
+                public static StringBuilder First()
+                {
+                    if (s_first is not { }) {|#0:s_first = new StringBuilder()|};
+                    return s_first;
+                }
+
+                public static StringBuilder Second()
+                {
+                    if (s_second is { } existing) return existing;
+                    var created = new StringBuilder();
+                    {|#1:s_second = created|};
+                    return created;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_first"))
+            .ExpectDiagnostic(At(1, "s_second"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task BlockWithSeveralStatements_OneDiagnosticPerFieldPerMember()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Lookup
+            {
+                private static Dictionary<string, int>? s_map;
+
+                public static int Get(string key)
+                {
+                    if (s_map == null)
+                    {
+                        var map = new Dictionary<string, int>();
+                        map["a"] = 1;
+                        {|#0:s_map = map|};
+                    }
+
+                    if (s_map == null)
+                    {
+                        s_map = new Dictionary<string, int>();
+                    }
+
+                    return s_map[key];
+                }
+
+                public static int Count()
+                {
+                    {|#1:s_map ??= new Dictionary<string, int>()|};
+                    return s_map.Count;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_map"))
+            .ExpectDiagnostic(At(1, "s_map"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticAutoProperty()
+    {
+        await Test("""
+            public sealed class Settings
+            {
+                public static Settings? Current { get; private set; }
+
+                public static Settings Get()
+                {
+                    if (Current == null)
+                    {
+                        {|#0:Current = new Settings()|};
+                    }
+
+                    return Current;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Current"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfHandRolledSingleton()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class ConfigGetter
+            {
+                public static readonly ConfigGetter Instance = new();
+
+                private Dictionary<string, string>? _config;
+
+                private ConfigGetter() { }
+
+                public Dictionary<string, string> Config => {|#0:_config ??= Load()|};
+
+                private static Dictionary<string, string> Load() => new();
+            }
+            """)
+            .ExpectDiagnostic(At(0, "_config"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfDependencyInjectionSingleton()
+    {
+        await Test("""
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class WeatherClient
+            {
+                private HttpClient? _http;
+
+                public HttpClient Http
+                {
+                    get
+                    {
+                        if (_http == null) {|#0:_http = new HttpClient()|};
+                        return _http;
+                    }
+                }
+            }
+
+            public static class Setup
+            {
+                public static void Register(IServiceCollection services) => services.AddSingleton<WeatherClient>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_http"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfMiddleware()
+    {
+        await Test("""
+            using System.Text.RegularExpressions;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class FilterMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private Regex? _pattern;
+
+                public FilterMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    {|#0:_pattern ??= new Regex("^/api/")|};
+                    return _pattern.IsMatch(context.Request.Path) ? _next(context) : Task.CompletedTask;
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(At(0, "_pattern"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheckOutsideTheLock_AssignInside_WithoutSecondCheck()
+    {
+        await Test("""
+            public sealed class Connection
+            {
+                private static readonly object s_gate = new();
+                private static volatile Connection? s_shared;
+
+                public static Connection Shared
+                {
+                    get
+                    {
+                        if (s_shared == null)
+                        {
+                            lock (s_gate)
+                            {
+                                {|#0:s_shared = new Connection()|};
+                            }
+                        }
+
+                        return s_shared;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_shared"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NullableStruct_AndConditionalAnd()
+    {
+        await Test("""
+            using System;
+
+            public readonly record struct Limits(int Max, TimeSpan Window);
+
+            public static class Throttle
+            {
+                private static Limits? s_limits;
+                private static Uri? s_endpoint;
+
+                public static Limits Get()
+                {
+                    if (!s_limits.HasValue) {|#0:s_limits = new Limits(10, TimeSpan.FromSeconds(1))|};
+                    return s_limits.Value;
+                }
+
+                public static Uri Endpoint(bool enabled)
+                {
+                    if (enabled && s_endpoint == null) {|#1:s_endpoint = new Uri("https://example.com")|};
+                    return s_endpoint!;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_limits"))
+            .ExpectDiagnostic(At(1, "s_endpoint"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DoubleCheckedLocking_OverANonVolatileField_IsReportedAsInfo()
+    {
+        var result = await Test("""
+            public sealed class Registry
+            {
+                private static readonly object s_gate = new();
+                private static Registry? s_instance;
+
+                private Registry() { }
+
+                public static Registry Instance
+                {
+                    get
+                    {
+                        if (s_instance == null)
+                        {
+                            lock (s_gate)
+                            {
+                                if (s_instance == null)
+                                {
+                                    {|#0:s_instance = new Registry()|};
+                                }
+                            }
+                        }
+
+                        return s_instance;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0).WithMessage(DoubleCheckedMessage("s_instance")))
+            .ValidateAsync();
+
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Info, Assert.Single(result.AnalyzerDiagnostics).Severity);
+    }
+
+    [Fact]
+    public async Task PlainRace_IsReportedAsWarning()
+    {
+        var result = await Test("""
+            public sealed class Registry
+            {
+                private static Registry? s_instance;
+
+                public static Registry Instance => [|s_instance ??= new Registry()|];
+            }
+            """)
+            .ValidateAsync();
+
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, Assert.Single(result.AnalyzerDiagnostics).Severity);
+    }
+
+    [Fact]
+    public async Task PrivateHelper_CalledOnceOutsideALock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Registry
+            {
+                private static readonly object s_gate = new();
+                private static List<string>? s_names;
+
+                public static void Add(string name)
+                {
+                    lock (s_gate)
+                    {
+                        EnsureCreated();
+                        s_names!.Add(name);
+                    }
+                }
+
+                public static int Count()
+                {
+                    EnsureCreated();
+                    return s_names!.Count;
+                }
+
+                private static void EnsureCreated()
+                {
+                    if (s_names == null) {|#0:s_names = new List<string>()|};
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_names"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NestedType_IsAnalyzedOnItsOwn()
+    {
+        await Test("""
+            using System.Text;
+
+            public sealed class Outer
+            {
+                private static StringBuilder? s_outer;
+
+                public static StringBuilder OuterLog => {|#0:s_outer ??= new StringBuilder()|};
+
+                private static class Inner
+                {
+                    private static StringBuilder? s_inner;
+
+                    public static StringBuilder InnerLog
+                    {
+                        get
+                        {
+                            if (s_inner == null) {|#1:s_inner = new StringBuilder()|};
+                            return s_inner;
+                        }
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_outer"))
+            .ExpectDiagnostic(At(1, "s_inner"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InsideALambda_CheckedInTheLambda()
+    {
+        await Test("""
+            using System;
+            using System.Text;
+
+            public static class Deferred
+            {
+                private static StringBuilder? s_log;
+
+                public static Action Init() => () =>
+                {
+                    if (s_log == null) {|#0:s_log = new StringBuilder()|};
+                };
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_log"))
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task CheckedAndAssigned_InsideALock()
+    {
+        await Test("""
+            public sealed class Registry
+            {
+                private static readonly object s_gate = new();
+                private static Registry? s_instance;
+
+                public static Registry Instance
+                {
+                    get
+                    {
+                        lock (s_gate)
+                        {
+                            if (s_instance == null) s_instance = new Registry();
+                            return s_instance;
+                        }
+                    }
+                }
+
+                public static Registry Other()
+                {
+                    lock (s_gate)
+                    {
+                        return s_instance ??= new Registry();
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DoubleCheckedLocking_OverAVolatileField()
+    {
+        await Test("""
+            public sealed class Registry
+            {
+                private static readonly object s_gate = new();
+                private static volatile Registry? s_instance;
+
+                public static Registry Instance
+                {
+                    get
+                    {
+                        if (s_instance == null)
+                        {
+                            lock (s_gate)
+                            {
+                                if (s_instance == null)
+                                {
+                                    s_instance = new Registry();
+                                }
+                            }
+                        }
+
+                        return s_instance;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Lazy_LazyInitializer_AndInterlocked()
+    {
+        await Test("""
+            using System;
+            using System.Threading;
+
+            public sealed class Registry
+            {
+                private static readonly Lazy<Registry> s_lazy = new(() => new Registry());
+                private static Registry? s_ensured;
+                private static Registry? s_exchanged;
+
+                public static Registry Lazy => s_lazy.Value;
+
+                public static Registry Ensured => LazyInitializer.EnsureInitialized(ref s_ensured, () => new Registry());
+
+                public static Registry Exchanged
+                {
+                    get
+                    {
+                        if (s_exchanged == null)
+                        {
+                            Interlocked.CompareExchange(ref s_exchanged, new Registry(), null);
+                        }
+
+                        return s_exchanged;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfAnOrdinaryClass()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Text;
+
+            public sealed class ReportBuilder
+            {
+                private StringBuilder? _text;
+                private List<string>? _lines;
+
+                public StringBuilder Text => _text ??= new StringBuilder();
+
+                public List<string> Lines
+                {
+                    get
+                    {
+                        if (_lines == null) _lines = new List<string>();
+                        return _lines;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticConstructor_AndInitializers()
+    {
+        await Test("""
+            using System.Text;
+
+            public sealed class Registry
+            {
+                private static StringBuilder? s_log;
+                private static StringBuilder? s_other = s_log ??= new StringBuilder();
+
+                static Registry()
+                {
+                    if (s_log == null) s_log = new StringBuilder();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticField()
+    {
+        await Test("""
+            using System;
+            using System.Text;
+
+            public static class Buffers
+            {
+                [ThreadStatic]
+                private static StringBuilder? t_builder;
+
+                public static StringBuilder Builder => t_builder ??= new StringBuilder();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task BoolFlagGuard()
+    {
+        await Test("""
+            public static class Startup
+            {
+                private static bool s_initialized;
+
+                public static void EnsureInitialized()
+                {
+                    if (!s_initialized)
+                    {
+                        Init();
+                        s_initialized = true;
+                    }
+                }
+
+                private static void Init() { }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheckAndAssignmentOnDifferentFields()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Pair
+            {
+                private static StringBuilder? s_first;
+                private static StringBuilder? s_second;
+
+                public static void Copy()
+                {
+                    if (s_first == null) s_second = new StringBuilder();
+                    if (s_first != null) s_second = new StringBuilder();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ResetToNullInDispose_AndPlainAssignments()
+    {
+        await Test("""
+            using System;
+            using System.Net.Http;
+
+            public static class Http
+            {
+                private static HttpClient? s_client;
+
+                public static void Configure(HttpClient client) => s_client = new HttpClient();
+
+                public static void Reset()
+                {
+                    if (s_client != null)
+                    {
+                        s_client.Dispose();
+                        s_client = null;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheapIdempotentValues()
+    {
+        await Test("""
+            using System;
+            using System.Reflection;
+
+            public static class Names
+            {
+                private static string? s_name;
+                private static int? s_size;
+                private static MethodInfo? s_method;
+                private static Type[]? s_none;
+                private static object? s_boxed;
+                private static Func<string, string>? s_normalize;
+
+                public static string Name => s_name ??= typeof(Names).FullName ?? "Names";
+
+                public static int Size => s_size ??= Environment.ProcessorCount * 2;
+
+                public static MethodInfo Method => s_method ??= typeof(Names).GetMethod(nameof(Register))!;
+
+                public static Type[] None => s_none ??= Array.Empty<Type>();
+
+                public static Func<string, string> Normalize => s_normalize ??= text => text.Trim().ToUpperInvariant();
+
+                public static void Register(object value)
+                {
+                    if (s_boxed == null) s_boxed = value;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LocalVariables()
+    {
+        await Test("""
+            using System.Text;
+
+            public static class Locals
+            {
+                public static string Build()
+                {
+                    StringBuilder? builder = null;
+                    if (builder == null) builder = new StringBuilder();
+                    builder ??= new StringBuilder();
+                    return builder.ToString();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SynchronizedMethod()
+    {
+        await Test("""
+            using System.Runtime.CompilerServices;
+            using System.Text;
+
+            public static class Log
+            {
+                private static StringBuilder? s_buffer;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public static StringBuilder Buffer()
+                {
+                    if (s_buffer == null) s_buffer = new StringBuilder();
+                    return s_buffer;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReadonlyFields_AndConstructorAssignments()
+    {
+        await Test("""
+            using System.Text;
+
+            public sealed class Holder
+            {
+                public static readonly Holder Instance = new();
+                private readonly StringBuilder _text;
+                private StringBuilder? _other;
+
+                private Holder()
+                {
+                    _other ??= new StringBuilder();
+                    _text = new StringBuilder();
+                }
+
+                public StringBuilder Text => _text;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OrAgainstAnotherCondition_IsARefreshNotAnInitialization()
+    {
+        await Test("""
+            using System;
+
+            public sealed class Token
+            {
+                private static Token? s_current;
+                public DateTime Expires { get; } = DateTime.UtcNow.AddMinutes(5);
+
+                public static Token Current
+                {
+                    get
+                    {
+                        if (s_current == null || s_current.Expires < DateTime.UtcNow) s_current = new Token();
+                        return s_current;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedService_StartAsync_IsCalledOnce_ButOtherMembersAreReported()
+    {
+        await Test("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Poller : IHostedService
+            {
+                private Timer? _timer;
+                private Uri? _endpoint;
+
+                public Task StartAsync(CancellationToken cancellationToken)
+                {
+                    _timer ??= new Timer(_ => Poll(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                    return Task.CompletedTask;
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken)
+                {
+                    _timer?.Dispose();
+                    return Task.CompletedTask;
+                }
+
+                public Uri Endpoint => {|#0:_endpoint ??= new Uri("https://example.com/poll")|};
+
+                private void Poll() { }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(At(0, "_endpoint"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateHelper_CalledOnlyUnderTheCallersLock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Registry
+            {
+                private static readonly object s_gate = new();
+                private static List<string>? s_names;
+
+                public static void Add(string name)
+                {
+                    lock (s_gate)
+                    {
+                        EnsureCreated();
+                        s_names!.Add(name);
+                    }
+                }
+
+                public static int Count()
+                {
+                    lock (s_gate)
+                    {
+                        EnsureCreated();
+                        return s_names!.Count;
+                    }
+                }
+
+                private static void EnsureCreated()
+                {
+                    if (s_names == null) s_names = new List<string>();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AnotherInstancesField()
+    {
+        await Test("""
+            using System.Text;
+
+            public sealed class Node
+            {
+                public static readonly Node Root = new();
+                private StringBuilder? _text;
+
+                public static void Fill(Node other)
+                {
+                    if (other._text == null) other._text = new StringBuilder();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+}

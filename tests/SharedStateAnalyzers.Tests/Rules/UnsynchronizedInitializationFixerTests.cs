@@ -1,0 +1,933 @@
+using Microsoft.CodeAnalysis.CodeFixes;
+using SharedStateAnalyzers.CodeFixes;
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA009's fixes: exact output, Fix All, where they are not offered. The verifier compiles every fixed output.</summary>
+public sealed class UnsynchronizedInitializationFixerTests
+{
+    private static AnalyzerTest Test(References references = References.Net)
+        => AnalyzerTest.Create<UnsynchronizedInitializationAnalyzer>().WithCodeFix<UnsynchronizedInitializationFixer>().WithReferences(references);
+
+    private const string Singleton = """
+        namespace Config;
+
+        public sealed class ConfigGetter
+        {
+            // The one instance of the process.
+            private static ConfigGetter? s_instance;
+
+            private ConfigGetter() { }
+
+            public static ConfigGetter Instance
+            {
+                get
+                {
+                    if (s_instance == null)
+                    {
+                        [|s_instance = new ConfigGetter()|];
+                    }
+
+                    return s_instance;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task UseLazy_SingletonInstanceGetter_AddsUsingAndKeepsTheComment()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource(Singleton)
+            .ShouldFixCodeWith("""
+                using System;
+
+                namespace Config;
+
+                public sealed class ConfigGetter
+                {
+                    // The one instance of the process.
+                    private static readonly Lazy<ConfigGetter> s_instance = new(() => new ConfigGetter());
+
+                    private ConfigGetter() { }
+
+                    public static ConfigGetter Instance
+                    {
+                        get
+                        {
+                            return s_instance.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseStaticReadonlyInitializer_SingletonInstanceGetter()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithSource(Singleton)
+            .ShouldFixCodeWith("""
+                namespace Config;
+
+                public sealed class ConfigGetter
+                {
+                    // The one instance of the process.
+                    private static readonly ConfigGetter s_instance = new ConfigGetter();
+
+                    private ConfigGetter() { }
+
+                    public static ConfigGetter Instance
+                    {
+                        get
+                        {
+                            return s_instance;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FirstOfferedFix_IsUseLazy()
+    {
+        await Test()
+            .WithSource(Singleton)
+            .ShouldFixCodeWith("""
+                using System;
+
+                namespace Config;
+
+                public sealed class ConfigGetter
+                {
+                    // The one instance of the process.
+                    private static readonly Lazy<ConfigGetter> s_instance = new(() => new ConfigGetter());
+
+                    private ConfigGetter() { }
+
+                    public static ConfigGetter Instance
+                    {
+                        get
+                        {
+                            return s_instance.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    private const string CoalesceAssignment = """
+        using System.Text.Json;
+
+        public static class Json
+        {
+            private static JsonSerializerOptions? s_options;
+
+            public static JsonSerializerOptions Options => [|s_options ??= new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }|];
+
+            public static string Write(object value) => JsonSerializer.Serialize(value, Options);
+        }
+        """;
+
+    [Fact]
+    public async Task UseLazy_CoalesceAssignmentExpression_BecomesValue()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource(CoalesceAssignment)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text.Json;
+
+                public static class Json
+                {
+                    private static readonly Lazy<JsonSerializerOptions> s_options = new(() => new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+
+                    public static JsonSerializerOptions Options => s_options.Value;
+
+                    public static string Write(object value) => JsonSerializer.Serialize(value, Options);
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseStaticReadonlyInitializer_CoalesceAssignmentExpression_BecomesTheField()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithSource(CoalesceAssignment)
+            .ShouldFixCodeWith("""
+                using System.Text.Json;
+
+                public static class Json
+                {
+                    private static readonly JsonSerializerOptions s_options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+                    public static JsonSerializerOptions Options => s_options;
+
+                    public static string Write(object value) => JsonSerializer.Serialize(value, Options);
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_CoalesceAssignmentStatement_IsRemoved_OtherReadsBecomeValue()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System;
+                using System.Collections.Generic;
+
+                namespace Shop;
+
+                public static class Countries
+                {
+                    private static HashSet<string>? s_codes;
+
+                    public static bool IsKnown(string code)
+                    {
+                        [|s_codes ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "DE", "FR", "US" }|];
+                        return s_codes.Contains(code);
+                    }
+
+                    public static int Count => Countries.s_codes!.Count;
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Collections.Generic;
+
+                namespace Shop;
+
+                public static class Countries
+                {
+                    private static readonly Lazy<HashSet<string>> s_codes = new(() => new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "DE", "FR", "US" });
+
+                    public static bool IsKnown(string code)
+                    {
+                        return s_codes.Value.Contains(code);
+                    }
+
+                    public static int Count => Countries.s_codes.Value!.Count;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_CoalesceWithParenthesizedAssignment_VolatileIsDropped()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System;
+                using System.Text.RegularExpressions;
+
+                public static class Patterns
+                {
+                    /// <summary>Order numbers.</summary>
+                    private static volatile Regex? s_order;
+
+                    public static bool IsOrder(string text) => (s_order ?? ([|s_order = new Regex("^ORD-[0-9]+$", RegexOptions.Compiled)|])).IsMatch(text);
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text.RegularExpressions;
+
+                public static class Patterns
+                {
+                    /// <summary>Order numbers.</summary>
+                    private static readonly Lazy<Regex> s_order = new(() => new Regex("^ORD-[0-9]+$", RegexOptions.Compiled));
+
+                    public static bool IsOrder(string text) => (s_order.Value).IsMatch(text);
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseStaticReadonlyInitializer_IsNullEmbeddedStatement_InAMethod()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithSource("""
+                using System.Net.Http;
+
+                public static class Http
+                {
+                    private static HttpClient? s_client;
+
+                    public static HttpClient Client()
+                    {
+                        var unrelated = 1;
+
+                        if (s_client is null) [|s_client = new HttpClient()|];
+
+                        return s_client;
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Net.Http;
+
+                public static class Http
+                {
+                    private static readonly HttpClient s_client = new HttpClient();
+
+                    public static HttpClient Client()
+                    {
+                        var unrelated = 1;
+
+                        return s_client;
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_InstanceFieldOfASingleton_WithStaticFactory()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class ConfigGetter
+                {
+                    public static readonly ConfigGetter Instance = new();
+
+                    private Dictionary<string, string>? _config;
+
+                    private ConfigGetter() { }
+
+                    public Dictionary<string, string> Config => [|_config ??= Load()|];
+
+                    private static Dictionary<string, string> Load() => new();
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class ConfigGetter
+                {
+                    public static readonly ConfigGetter Instance = new();
+
+                    private readonly Lazy<Dictionary<string, string>> _config = new(() => Load());
+
+                    private ConfigGetter() { }
+
+                    public Dictionary<string, string> Config => _config.Value;
+
+                    private static Dictionary<string, string> Load() => new();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_ThisQualifiedInstanceField_CommentBeforeTheRemovedStatementIsKept()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System.Text.RegularExpressions;
+
+                public sealed class Router
+                {
+                    private static readonly Router s_default = new();
+                    private Regex? _api;
+
+                    public static Router Default => s_default;
+
+                    public bool IsApi(string path)
+                    {
+                        // Built on first use.
+                        [|this._api ??= new Regex("^/api/")|];
+                        return this._api.IsMatch(path);
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text.RegularExpressions;
+
+                public sealed class Router
+                {
+                    private static readonly Router s_default = new();
+                    private readonly Lazy<Regex> _api = new(() => new Regex("^/api/"));
+
+                    public static Router Default => s_default;
+
+                    public bool IsApi(string path)
+                    {
+                        // Built on first use.
+                        return this._api.Value.IsMatch(path);
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_WithAGlobalUsingOfSystem_AddsNoUsing()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("Usings.cs", """
+                global using System;
+                """)
+            .WithSource("Log.cs", """
+                using System.Text;
+
+                public static class Log
+                {
+                    private static StringBuilder? s_buffer;
+
+                    public static StringBuilder Buffer => [|s_buffer ??= new StringBuilder()|];
+                }
+                """)
+            .ShouldFixCodeWith("Log.cs", """
+                using System.Text;
+
+                public static class Log
+                {
+                    private static readonly Lazy<StringBuilder> s_buffer = new(() => new StringBuilder());
+
+                    public static StringBuilder Buffer => s_buffer.Value;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_BeforeCSharp9_SpellsOutTheType()
+    {
+        await Test()
+            .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp8)
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System.Text;
+
+                public static class Log
+                {
+                    private static StringBuilder s_buffer;
+
+                    public static StringBuilder Buffer
+                    {
+                        get
+                        {
+                            if (s_buffer == null) [|s_buffer = new StringBuilder()|];
+                            return s_buffer;
+                        }
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text;
+
+                public static class Log
+                {
+                    private static readonly Lazy<StringBuilder> s_buffer = new Lazy<StringBuilder>(() => new StringBuilder());
+
+                    public static StringBuilder Buffer
+                    {
+                        get
+                        {
+                            return s_buffer.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseLazy_DoubleCheckedLocking_RemovesTheLockAndItsUnusedLockObject()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                using System;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static Registry? s_instance;
+
+                    private Registry() { }
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            if (s_instance == null)
+                            {
+                                lock (s_gate)
+                                {
+                                    if (s_instance == null)
+                                    {
+                                        {|#0:s_instance = new Registry()|};
+                                    }
+                                }
+                            }
+
+                            return s_instance;
+                        }
+                    }
+                }
+                """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ShouldFixCodeWith("""
+                using System;
+
+                public sealed class Registry
+                {
+                    private static readonly Lazy<Registry> s_instance = new(() => new Registry());
+
+                    private Registry() { }
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            return s_instance.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UseStaticReadonlyInitializer_DoubleCheckedLocking_KeepsALockObjectUsedElsewhere()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static readonly List<string> s_names = new();
+                    private static Registry? s_instance;
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            if (s_instance is null)
+                            {
+                                lock (s_gate)
+                                    if (s_instance is null)
+                                        {|#0:s_instance = new Registry()|};
+                            }
+
+                            return s_instance;
+                        }
+                    }
+
+                    public static void Add(string name)
+                    {
+                        lock (s_gate)
+                        {
+                            s_names.Add(name);
+                        }
+                    }
+                }
+                """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ShouldFixCodeWith("""
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static readonly List<string> s_names = new();
+                    private static readonly Registry s_instance = new Registry();
+
+                    public static Registry Instance
+                    {
+                        get
+                        {
+                            return s_instance;
+                        }
+                    }
+
+                    public static void Add(string name)
+                    {
+                        lock (s_gate)
+                        {
+                            s_names.Add(name);
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- Fix All
+
+    [Fact]
+    public async Task FixAll_UseLazy_TwoFieldsInADocument()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithFixAllScopes(FixAllScope.Document, FixAllScope.Project)
+            .WithSource("""
+                using System.Text;
+
+                public static class Buffers
+                {
+                    private static StringBuilder? s_first;
+                    private static StringBuilder? s_second;
+
+                    public static StringBuilder First => [|s_first ??= new StringBuilder("first")|];
+
+                    public static StringBuilder Second
+                    {
+                        get
+                        {
+                            if (s_second == null)
+                            {
+                                [|s_second = new StringBuilder("second")|];
+                            }
+
+                            return s_second;
+                        }
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text;
+
+                public static class Buffers
+                {
+                    private static readonly Lazy<StringBuilder> s_first = new(() => new StringBuilder("first"));
+                    private static readonly Lazy<StringBuilder> s_second = new(() => new StringBuilder("second"));
+
+                    public static StringBuilder First => s_first.Value;
+
+                    public static StringBuilder Second
+                    {
+                        get
+                        {
+                            return s_second.Value;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_UseStaticReadonlyInitializer_TwoDocuments()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithFixAllScopes(FixAllScope.Document, FixAllScope.Project)
+            .WithSource("A.cs", """
+                using System.Text;
+
+                public static class A
+                {
+                    private static StringBuilder? s_a;
+
+                    public static StringBuilder Get() => [|s_a ??= new StringBuilder("a")|];
+                }
+                """)
+            .WithSource("B.cs", """
+                using System.Text;
+
+                public static class B
+                {
+                    private static StringBuilder? s_b;
+                    private static StringBuilder? s_c;
+
+                    public static StringBuilder Get() => [|s_b ??= new StringBuilder("b")|];
+
+                    public static StringBuilder Other() => s_c ?? ([|s_c = new StringBuilder("c")|]);
+                }
+                """)
+            .ShouldFixCodeWith("A.cs", """
+                using System.Text;
+
+                public static class A
+                {
+                    private static readonly StringBuilder s_a = new StringBuilder("a");
+
+                    public static StringBuilder Get() => s_a;
+                }
+                """)
+            .ShouldFixCodeWith("B.cs", """
+                using System.Text;
+
+                public static class B
+                {
+                    private static readonly StringBuilder s_b = new StringBuilder("b");
+                    private static readonly StringBuilder s_c = new StringBuilder("c");
+
+                    public static StringBuilder Get() => s_b;
+
+                    public static StringBuilder Other() => s_c;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- no fix
+
+    [Fact]
+    public async Task NoFix_PublicField()
+    {
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                using System.Text;
+
+                public static class Log
+                {
+                    public static StringBuilder? Buffer;
+
+                    public static StringBuilder Get() => [|Buffer ??= new StringBuilder()|];
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_FieldIsAlsoResetElsewhere()
+    {
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                using System.Text;
+
+                public static class Log
+                {
+                    private static StringBuilder? s_buffer;
+
+                    public static StringBuilder Get() => [|s_buffer ??= new StringBuilder()|];
+
+                    public static void Reset() => s_buffer = null;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_InitializerUsesALocal_OrSeveralStatements()
+    {
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public static class Lookup
+                {
+                    private static Dictionary<string, int>? s_map;
+                    private static List<string>? s_list;
+
+                    public static Dictionary<string, int> Map()
+                    {
+                        if (s_map == null)
+                        {
+                            var map = new Dictionary<string, int>();
+                            map["a"] = 1;
+                            [|s_map = map|];
+                        }
+
+                        return s_map;
+                    }
+
+                    public static List<string> List()
+                    {
+                        if (s_list == null)
+                        {
+                            [|s_list = new List<string>()|];
+                            s_list.Add("first");
+                        }
+
+                        return s_list;
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_InstanceFieldInitializedFromInstanceState()
+    {
+        await Test(References.DependencyInjection)
+            .ShouldNotOfferFix()
+            .WithSource("""
+                using System;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class Client
+                {
+                    private readonly string _baseAddress;
+                    private Uri? _endpoint;
+
+                    public Client(string baseAddress) => _baseAddress = baseAddress;
+
+                    public Uri Endpoint => [|_endpoint ??= new Uri(_baseAddress)|];
+                }
+
+                public static class Setup
+                {
+                    public static void Register(IServiceCollection services) => services.AddSingleton<Client>();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_CheckOutsideTheLock_AssignInside()
+    {
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                public sealed class Registry
+                {
+                    private static readonly object s_gate = new();
+                    private static Registry? s_other;
+
+                    public static Registry Other
+                    {
+                        get
+                        {
+                            if (s_other == null)
+                            {
+                                lock (s_gate)
+                                {
+                                    [|s_other = new Registry()|];
+                                }
+                            }
+
+                            return s_other;
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoFix_AutoProperty()
+    {
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                public sealed class Settings
+                {
+                    public static Settings? Current { get; private set; }
+
+                    public static Settings Get()
+                    {
+                        if (Current == null) [|Current = new Settings()|];
+                        return Current;
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoUseLazy_WhereAnotherReadTestsForNull_ButTheEagerFixIsOffered()
+    {
+        const string source = """
+            using System.Text;
+
+            public static class Log
+            {
+                private static StringBuilder? s_buffer;
+
+                public static StringBuilder Get() => [|s_buffer ??= new StringBuilder()|];
+
+                public static bool Started => s_buffer != null;
+            }
+            """;
+
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .ShouldNotOfferFix()
+            .WithSource(source)
+            .ValidateAsync();
+
+        await Test()
+            .WithSource(source)
+            .ShouldFixCodeWith("""
+                using System.Text;
+
+                public static class Log
+                {
+                    private static readonly StringBuilder s_buffer = new StringBuilder();
+
+                    public static StringBuilder Get() => s_buffer;
+
+                    public static bool Started => s_buffer != null;
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NoEagerFix_WhereTheInitializerReadsAnotherStaticField_ButUseLazyIsOffered()
+    {
+        const string source = """
+            using System.Text;
+
+            public static class Log
+            {
+                private static StringBuilder? s_buffer;
+                private static int s_capacity = 256;
+
+                public static StringBuilder Get() => [|s_buffer ??= new StringBuilder(s_capacity)|];
+
+                public static void Configure(int capacity) => s_capacity = capacity;
+            }
+            """;
+
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .ShouldNotOfferFix()
+            .WithSource(source)
+            .ValidateAsync();
+
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource(source)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Text;
+
+                public static class Log
+                {
+                    private static readonly Lazy<StringBuilder> s_buffer = new(() => new StringBuilder(s_capacity));
+                    private static int s_capacity = 256;
+
+                    public static StringBuilder Get() => s_buffer.Value;
+
+                    public static void Configure(int capacity) => s_capacity = capacity;
+                }
+                """)
+            .ValidateAsync();
+    }
+}
