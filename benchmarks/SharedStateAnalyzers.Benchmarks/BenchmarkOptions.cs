@@ -11,6 +11,7 @@ internal sealed class BenchmarkOptions
           --iterations <n>      measured runs after one warm-up run; medians are reported (default 5);
                                 0 runs only the warm-up, to list diagnostics
           --no-implicit-usings  with --source: do not add the ASP.NET Core SDK's implicit global usings
+          --no-sdk-analyzers    measure on top of a no-op analyzer instead of the SDK's default analyzers
           --show-diagnostics    print every diagnostic the rules report (file:line: id: message)
         """;
 
@@ -23,6 +24,8 @@ internal sealed class BenchmarkOptions
     public bool ImplicitUsings { get; private set; } = true;
 
     public bool ShowDiagnostics { get; private set; }
+
+    public bool SdkAnalyzers { get; private set; } = true;
 
     public static BenchmarkOptions? Parse(string[] args)
     {
@@ -50,6 +53,9 @@ internal sealed class BenchmarkOptions
                     break;
                 case "--no-implicit-usings":
                     options.ImplicitUsings = false;
+                    break;
+                case "--no-sdk-analyzers":
+                    options.SdkAnalyzers = false;
                     break;
                 case "--show-diagnostics":
                     options.ShowDiagnostics = true;

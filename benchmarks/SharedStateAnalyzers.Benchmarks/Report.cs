@@ -16,9 +16,12 @@ internal sealed class Report
     private ImmutableArray<Diagnostic> _compilerDiagnostics = ImmutableArray<Diagnostic>.Empty;
     private ImmutableArray<Diagnostic> _diagnostics = ImmutableArray<Diagnostic>.Empty;
 
-    public Report(ImmutableArray<DiagnosticAnalyzer> analyzers)
+    private readonly string _baselineDescription;
+
+    public Report(ImmutableArray<DiagnosticAnalyzer> analyzers, string baselineDescription)
     {
         _analyzers = analyzers;
+        _baselineDescription = baselineDescription;
         foreach (var analyzer in analyzers)
         {
             _perAnalyzer[analyzer] = [];
@@ -34,7 +37,10 @@ internal sealed class Report
         _analyzed.Add(analyzedMilliseconds);
         foreach (var pair in telemetry)
         {
-            _perAnalyzer[pair.Key].Add(pair.Value.TotalMilliseconds);
+            if (_perAnalyzer.TryGetValue(pair.Key, out var times))
+            {
+                times.Add(pair.Value.TotalMilliseconds);
+            }
         }
     }
 
@@ -58,8 +64,8 @@ internal sealed class Report
         output.WriteLine();
         output.WriteLine($"Medians of {_compile.Count} runs, one thread:");
         output.WriteLine($"  compiler alone (bind, check, all diagnostics)  {compile,10:N1} ms");
-        output.WriteLine($"  compiler + a no-op analyzer (hosting cost)     {baseline,10:N1} ms");
-        output.WriteLine($"  compiler + SharedStateAnalyzers               {analyzed,10:N1} ms   ({analyzed - baseline:+#,0.0;-#,0.0} ms over the no-op analyzer, {Percent(analyzed - baseline, compile)} of compile)");
+        output.WriteLine($"  compiler + baseline analyzers                  {baseline,10:N1} ms   (baseline: {_baselineDescription})");
+        output.WriteLine($"  compiler + baseline + SharedStateAnalyzers    {analyzed,10:N1} ms   ({analyzed - baseline:+#,0.0;-#,0.0} ms over the baseline, {Percent(analyzed - baseline, compile)} of compile)");
         output.WriteLine();
         output.WriteLine("Analyzer execution time (CompilationWithAnalyzers telemetry):");
         output.WriteLine($"  {"analyzer",-36} {"rules",-8} {"ms",10} {"% of compile",13}");
