@@ -53,7 +53,9 @@ internal static class CacheStorage
     /// <summary>An auto-property: its type declares a backing field for it.</summary>
     public static bool IsAutoProperty(IPropertySymbol property)
     {
-        foreach (var member in property.ContainingType.GetMembers())
+        // The C# compiler names the backing field <Name>k__BackingField: a lookup by name, not a walk of every member
+        // (which made checking all the properties of a type quadratic).
+        foreach (var member in property.ContainingType.GetMembers("<" + property.Name + ">k__BackingField"))
         {
             if (member is IFieldSymbol { IsImplicitlyDeclared: true } field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
             {
