@@ -64,13 +64,36 @@ internal sealed class CacheFieldReferences
             }
 
             if (symbol is null or IFieldSymbol or { IsStatic: true }
-                || !SymbolEqualityComparer.Default.Equals(symbol.ContainingType, type))
+                || !SymbolEqualityComparer.Default.Equals(symbol.ContainingType, type)
+                || IsInInitializer(name))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// In a constructor initializer (<c>: base(s_x)</c>), a primary-constructor base call, or a field or property
+    /// initializer: places that run before the instance exists, where an instance field cannot be read.
+    /// </summary>
+    public static bool IsInInitializer(SyntaxNode name)
+    {
+        foreach (var ancestor in name.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax or FieldDeclarationSyntax:
+                    return true;
+                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax }:
+                    return true;
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when <paramref name="expression"/> is one of these references, bare or qualified by its type.</summary>

@@ -119,7 +119,7 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
 
         foreach (var name in references.Names)
         {
-            if (IsInInitializer(name))
+            if (CacheFieldReferences.IsInInitializer(name))
             {
                 return true;
             }
@@ -138,24 +138,6 @@ public sealed class InstanceMutatesStaticFixer : CodeFixProvider
                 && !constructor.Modifiers.Any(SyntaxKind.StaticKeyword))
             {
                 return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInInitializer(SyntaxNode name)
-    {
-        foreach (var ancestor in name.Ancestors())
-        {
-            switch (ancestor)
-            {
-                case ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax or FieldDeclarationSyntax:
-                    return true;
-                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax }:
-                    return true;
-                case MemberDeclarationSyntax:
-                    return false;
             }
         }
 

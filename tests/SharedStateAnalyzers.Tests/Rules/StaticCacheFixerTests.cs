@@ -586,6 +586,46 @@ public sealed class StaticCacheFixerTests
     }
 
     [Fact]
+    public async Task NoPerInstanceFix_WhenAConstructorInitializerReadsTheCache()
+    {
+        // `: this(_settings.Count)` runs before the instance exists: an instance field could not be read there.
+        await Test(References.Net)
+            .WithCodeFixEquivalenceKey(StaticCacheFixer.MakePerInstanceKey)
+            .WithSource("""
+                using System.Collections.Generic;
+                using System.IO;
+
+                public sealed class Settings
+                {
+                    private static readonly Dictionary<string, string> [|_settings|] = new();
+                    private readonly int _known;
+
+                    public Settings() : this(_settings.Count)
+                    {
+                    }
+
+                    private Settings(int known)
+                    {
+                        _known = known;
+                    }
+
+                    public string Get(string name)
+                    {
+                        if (!_settings.TryGetValue(name, out var value))
+                        {
+                            value = File.ReadAllText(name) + _known;
+                            _settings[name] = value;
+                        }
+
+                        return value;
+                    }
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NoInvalidatableFix_WithoutTheMemoryCachePackage()
     {
         await Test(References.Net)
