@@ -50,6 +50,17 @@ internal static class CacheStorage
         return storage;
     }
 
+    /// <summary>
+    /// The declared type of a field (not const) or a non-indexer property, read from the symbol alone: the cheap first
+    /// test before <see cref="GetSharedStorage"/>, which binds the member's attributes.
+    /// </summary>
+    public static ITypeSymbol? GetDeclaredType(ISymbol member) => member switch
+    {
+        IFieldSymbol { IsConst: false } field => field.Type,
+        IPropertySymbol { IsIndexer: false } property => property.Type,
+        _ => null,
+    };
+
     /// <summary>An auto-property: its type declares a backing field for it.</summary>
     public static bool IsAutoProperty(IPropertySymbol property)
     {

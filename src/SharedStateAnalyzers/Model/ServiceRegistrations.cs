@@ -57,6 +57,13 @@ internal sealed class ServiceRegistrations
         var scoped = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var tree in _compilation.SyntaxTrees)
         {
+            // A text search first: walking every node of every file builds the whole red tree; most files register
+            // nothing.
+            if (!MayRegister(tree))
+            {
+                continue;
+            }
+
             SemanticModel? model = null;
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
@@ -121,6 +128,15 @@ internal sealed class ServiceRegistrations
         }
 
         return (singletons.ToImmutable(), scoped.ToImmutable());
+    }
+
+    private static bool MayRegister(SyntaxTree tree)
+    {
+        var text = tree.GetText().ToString();
+        return text.IndexOf("Singleton", StringComparison.Ordinal) >= 0
+            || text.IndexOf("Scoped", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0;
     }
 
     private static SimpleNameSyntax? GetName(ExpressionSyntax expression) => expression switch

@@ -87,8 +87,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
             foreach (var member in current.GetMembers())
             {
-                var storage = CacheStorage.GetSharedStorage(member, shared.ThreadStatic);
-                if (storage is not { IsStatic: true })
+                var storage = member.IsStatic ? CacheStorage.GetSharedStorage(member, shared.ThreadStatic) : null;
+                if (storage is null)
                 {
                     continue;
                 }

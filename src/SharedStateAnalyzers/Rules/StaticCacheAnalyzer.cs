@@ -56,14 +56,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         bool? processLifetime = null;
         foreach (var member in type.GetMembers())
         {
-            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
-            if (storage is null)
+            var storageType = CacheStorage.GetDeclaredType(member);
+            if (storageType is null || !collections.IsKeyedCollection(storageType, out var keyType) || collections.IsCodeDerivedKey(keyType))
             {
                 continue;
             }
 
-            var storageType = storage is IFieldSymbol f ? f.Type : ((IPropertySymbol)storage).Type;
-            if (!collections.IsKeyedCollection(storageType, out var keyType) || collections.IsCodeDerivedKey(keyType))
+            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
+            if (storage is null)
             {
                 continue;
             }

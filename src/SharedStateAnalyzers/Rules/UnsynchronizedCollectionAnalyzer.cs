@@ -52,15 +52,20 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         bool? processLifetime = null;
         foreach (var member in type.GetMembers())
         {
-            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
-            if (storage is null)
+            var storageType = CacheStorage.GetDeclaredType(member);
+            if (storageType is null)
             {
                 continue;
             }
 
-            var storageType = storage is IFieldSymbol f ? f.Type : ((IPropertySymbol)storage).Type;
             var isThreadUnsafe = collections.IsThreadUnsafe(storageType);
             if (!isThreadUnsafe && !collections.IsMutableInterface(storageType))
+            {
+                continue;
+            }
+
+            var storage = CacheStorage.GetSharedStorage(member, threadStatic);
+            if (storage is null)
             {
                 continue;
             }
