@@ -338,7 +338,7 @@ internal static class LazyInitializationRewrite
                 return false;
         }
 
-        if (reference.Ancestors().OfType<InvocationExpressionSyntax>().Any(i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" }))
+        if (SyntaxHelpers.IsInNameOf(reference))
         {
             return false;
         }

@@ -55,7 +55,7 @@ internal static class LockGuardRewrite
                 return null;
             }
 
-            if (!member.Span.Contains(reference.Span) && !reference.IsPartOfStructuredTrivia() && !IsInNameOf(reference)
+            if (!member.Span.Contains(reference.Span) && !reference.IsPartOfStructuredTrivia() && !SyntaxHelpers.IsInNameOf(reference)
                 && !Initialization.IsInitialization(GetEnclosingMember(model, reference, cancellationToken), storage))
             {
                 uses.Add(reference);
@@ -203,9 +203,6 @@ internal static class LockGuardRewrite
 
         return symbol;
     }
-
-    private static bool IsInNameOf(SyntaxNode reference)
-        => reference.Ancestors().Any(a => a is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } });
 
     /// <summary>
     /// True when the collection, or a live view of it (<c>Keys</c>, <c>Values</c>, a deferred query, an enumerator),

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using SharedStateAnalyzers.Model;
 
 namespace SharedStateAnalyzers.CodeFixes;
 
@@ -44,29 +45,11 @@ public sealed class StaticRequestDataFixer : CodeFixProvider
             _ => null,
         };
 
-        if (storageType is not null && IsCollection(storageType))
+        if (storageType is not null && SymbolFacts.IsCollection(storageType))
         {
             return null;
         }
 
         return await AsyncLocalRewrite.TryApplyAsync(document, declaration, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static bool IsCollection(ITypeSymbol type)
-    {
-        if (type.SpecialType == SpecialType.System_String)
-        {
-            return false;
-        }
-
-        foreach (var @interface in type.AllInterfaces)
-        {
-            if (@interface.SpecialType == SpecialType.System_Collections_IEnumerable)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

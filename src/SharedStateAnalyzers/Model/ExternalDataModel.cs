@@ -330,7 +330,7 @@ internal sealed class ExternalDataModel
         {
             callees.Add(method);
         }
-        else if ((method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface) && !IsFrameworkAssembly(method.ContainingAssembly))
+        else if ((method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface) && !SymbolFacts.IsFrameworkAssembly(method.ContainingAssembly))
         {
             // A library's abstraction: decided in ComputeFacts. Framework interfaces are never followed.
             callees.Add(method);
@@ -365,7 +365,7 @@ internal sealed class ExternalDataModel
             // when it is the program's own abstraction, or an asynchronous one from a library (async calls through
             // an interface are I/O in practice). Framework interfaces (IEnumerable, IComparer, ...) are not.
             var declaredHere = SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly);
-            if (declaredHere || (!IsFrameworkAssembly(method.ContainingAssembly) && IsAwaitable(method.ReturnType)))
+            if (declaredHere || (!SymbolFacts.IsFrameworkAssembly(method.ContainingAssembly) && IsAwaitable(method.ReturnType)))
             {
                 return new MethodFacts(new ExternalSource(ExternalSourceKind.Abstraction, method), ImmutableArray<IMethodSymbol>.Empty);
             }
@@ -419,7 +419,7 @@ internal sealed class ExternalDataModel
 
             if (declaringType.TypeKind == TypeKind.Interface)
             {
-                if (!Implements(type, declaringType))
+                if (!SymbolFacts.Implements(type, declaringType))
                 {
                     continue;
                 }
@@ -443,19 +443,6 @@ internal sealed class ExternalDataModel
 
         var result = builder.ToImmutable();
         return _implementations.GetOrAdd(member, result);
-    }
-
-    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol @interface)
-    {
-        foreach (var candidate in type.AllInterfaces)
-        {
-            if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, @interface.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool Overrides(IMethodSymbol method, IMethodSymbol baseMethod)
@@ -578,16 +565,6 @@ internal sealed class ExternalDataModel
         }
 
         return null;
-    }
-
-    private static bool IsFrameworkAssembly(IAssemblySymbol? assembly)
-    {
-        var name = assembly?.Name;
-        return name is null
-            || name == "mscorlib"
-            || name == "netstandard"
-            || name.StartsWith("System", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft", StringComparison.Ordinal);
     }
 
     private bool IsAwaitable(ITypeSymbol type)

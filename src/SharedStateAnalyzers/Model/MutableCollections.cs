@@ -42,13 +42,16 @@ internal sealed class MutableCollections
         _producerConsumer = compilation.GetTypeByMetadataName("System.Collections.Concurrent.IProducerConsumerCollection`1");
     }
 
-    /// <summary>The methods that change a collection's contents, by name.</summary>
+    /// <summary>The methods that change a collection's contents, by name (shared by SSA002 and SSA003).</summary>
     public static readonly ImmutableHashSet<string> MutatingMethods = ImmutableHashSet.Create(
         StringComparer.Ordinal,
-        "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "Clear",
-        "TryAdd", "TryRemove", "TryUpdate", "AddOrUpdate", "GetOrAdd", "Enqueue", "EnqueueRange", "Dequeue", "TryDequeue",
-        "Push", "PushRange", "Pop", "TryPop", "TryPopRange", "Take", "TryTake", "Sort", "Reverse", "UnionWith", "IntersectWith",
-        "ExceptWith", "SymmetricExceptWith", "AddFirst", "AddLast", "AddBefore", "AddAfter", "RemoveFirst", "RemoveLast", "SetValue");
+        "Add", "AddRange", "AddFirst", "AddLast", "AddBefore", "AddAfter", "TryAdd", "AddOrUpdate", "GetOrAdd", "TryUpdate",
+        "Insert", "InsertRange", "SetRange", "SetByIndex", "SetValue",
+        "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "RemoveFirst", "RemoveLast", "TryRemove",
+        "Clear", "Enqueue", "EnqueueRange", "Dequeue", "TryDequeue", "EnqueueDequeue", "DequeueEnqueue",
+        "Push", "PushRange", "Pop", "TryPop", "TryPopRange", "Take", "TryTake", "Sort", "Reverse",
+        "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith",
+        "TrimExcess", "TrimToSize", "EnsureCapacity", "SetCount", "GetValueRefOrAddDefault");
 
     /// <summary>The parameter names that carry the value a mutating method inserts.</summary>
     public static readonly ImmutableHashSet<string> InsertedValueParameterNames = ImmutableHashSet.Create(

@@ -62,7 +62,7 @@ internal sealed class ProcessLifetimeModel
             return ProcessLifetimeKind.Middleware;
         }
 
-        if (_hostedService is not null && Implements(type, _hostedService))
+        if (_hostedService is not null && SymbolFacts.Implements(type, _hostedService))
         {
             return ProcessLifetimeKind.HostedService;
         }
@@ -101,19 +101,6 @@ internal sealed class ProcessLifetimeModel
         {
             if (member is IMethodSymbol { Name: "Invoke" or "InvokeAsync", IsStatic: false, Parameters.Length: > 0 } method
                 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, _httpContext))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol @interface)
-    {
-        foreach (var candidate in type.AllInterfaces)
-        {
-            if (SymbolEqualityComparer.Default.Equals(candidate, @interface))
             {
                 return true;
             }

@@ -254,14 +254,6 @@ internal sealed class RequestScopedTypes
         return null;
     }
 
-    private static bool IsFrameworkAssembly(IAssemblySymbol? assembly)
-    {
-        var name = assembly?.Name;
-        return name is null or "mscorlib" or "netstandard"
-            || name.StartsWith("System", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft", StringComparison.Ordinal);
-    }
-
     private static bool IsLibraryContainer(INamedTypeSymbol type)
     {
         var ns = type.ContainingNamespace?.ToDisplayString();
@@ -311,7 +303,7 @@ internal sealed class RequestScopedTypes
 
         // Registrations name the app's own services: types of the .NET libraries are not looked up (and an app
         // without a static field of its own types never pays for the scan).
-        if (_registrations.IsAvailable && type.SpecialType == SpecialType.None && !IsFrameworkAssembly(type.ContainingAssembly)
+        if (_registrations.IsAvailable && type.SpecialType == SpecialType.None && !SymbolFacts.IsFrameworkAssembly(type.ContainingAssembly)
             && _registrations.Scoped.Contains(type.OriginalDefinition))
         {
             return RequestScopedKind.RegisteredScoped;

@@ -12,16 +12,6 @@ namespace SharedStateAnalyzers.Model;
 /// </summary>
 internal sealed class ThreadUnsafeCollections
 {
-    private static readonly ImmutableHashSet<string> s_mutatingMethods = ImmutableHashSet.Create(
-        StringComparer.Ordinal,
-        "Add", "AddRange", "AddFirst", "AddLast", "AddBefore", "AddAfter", "TryAdd",
-        "Insert", "InsertRange", "SetRange", "SetByIndex",
-        "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "RemoveFirst", "RemoveLast",
-        "Clear", "Enqueue", "EnqueueRange", "Dequeue", "TryDequeue", "EnqueueDequeue", "DequeueEnqueue",
-        "Push", "Pop", "TryPop", "Sort", "Reverse",
-        "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith",
-        "TrimExcess", "TrimToSize", "EnsureCapacity", "SetCount", "GetValueRefOrAddDefault");
-
     private readonly ImmutableHashSet<INamedTypeSymbol> _concrete;
     private readonly ImmutableHashSet<INamedTypeSymbol> _interfaces;
 
@@ -117,11 +107,11 @@ internal sealed class ThreadUnsafeCollections
         switch (operation.Parent)
         {
             case IInvocationOperation invocation when invocation.Instance == operation:
-                return s_mutatingMethods.Contains(invocation.TargetMethod.Name);
+                return MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name);
 
             case IArgumentOperation { Parent: IInvocationOperation invocation } argument
                 when invocation.Instance is null && invocation.Arguments.Length > 0 && invocation.Arguments[0] == argument:
-                return s_mutatingMethods.Contains(invocation.TargetMethod.Name)
+                return MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name)
                     && invocation.TargetMethod.ContainingType is { Name: "CollectionExtensions" or "CollectionsMarshal" } helper
                     && helper.ContainingNamespace?.ToDisplayString() is "System.Collections.Generic" or "System.Runtime.InteropServices";
 

@@ -273,7 +273,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
             var receiver = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
             var collection = _shared.GetSourceStatic(receiver);
-            if (collection is null || !IsCollection(receiver!.Type))
+            if (collection is null || !SymbolFacts.IsCollection(receiver!.Type))
             {
                 return;
             }
@@ -347,24 +347,6 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             }
 
             return value is IObjectCreationOperation or IArrayCreationOperation or ICollectionExpressionOperation or IAnonymousObjectCreationOperation;
-        }
-
-        private static bool IsCollection(ITypeSymbol? type)
-        {
-            if (type is null || type.SpecialType == SpecialType.System_String)
-            {
-                return false;
-            }
-
-            foreach (var @interface in type.AllInterfaces)
-            {
-                if (@interface.SpecialType == SpecialType.System_Collections_IEnumerable)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private RequestRead? Find(OperationAnalysisContext context, IOperation value)

@@ -1,0 +1,50 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>Small facts about symbols that several models and fixes ask.</summary>
+internal static class SymbolFacts
+{
+    /// <summary>An assembly of .NET or of Microsoft's libraries (or an unknown one): not the program's own code.</summary>
+    public static bool IsFrameworkAssembly(IAssemblySymbol? assembly)
+    {
+        var name = assembly?.Name;
+        return name is null or "mscorlib" or "netstandard"
+            || name.StartsWith("System", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft", StringComparison.Ordinal);
+    }
+
+    /// <summary><paramref name="type"/> implements <paramref name="interface"/> (any construction of it).</summary>
+    public static bool Implements(INamedTypeSymbol type, INamedTypeSymbol @interface)
+    {
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, @interface.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A collection of values: enumerable, and not a string.</summary>
+    public static bool IsCollection(ITypeSymbol? type)
+    {
+        if (type is null || type.SpecialType == SpecialType.System_String)
+        {
+            return false;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.SpecialType == SpecialType.System_Collections_IEnumerable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
