@@ -32,13 +32,19 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            var compositionTime = CompositionTime.Create(start.Compilation);
             start.RegisterSymbolStartAction(
-                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, threadStatic),
+                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic),
                 SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
+    private static void AnalyzeType(
+        SymbolStartAnalysisContext context,
+        ThreadUnsafeCollections collections,
+        ProcessLifetimeModel lifetimes,
+        CompositionTime? compositionTime,
+        INamedTypeSymbol? threadStatic)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -79,7 +85,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             candidates[storage] = new FieldState(isThreadUnsafe ? storageType : null);
         }
 
-        if (candidates is null)
+        // A type that takes part in composing the app (a plugin manager, a module registry) fills its collections
+        // while services are configured: once, on one thread, before any request.
+        if (candidates is null || compositionTime?.IsCompositionTimeType(type) == true)
         {
             return;
         }

@@ -327,6 +327,39 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task HandRolledSingleton_ThatResolvesServicesAtRunTime()
+    {
+        // Taking the service provider is not composing the app: this method runs per request.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class HandlerRegistry
+            {
+                public static readonly HandlerRegistry Instance = new();
+
+                private readonly Dictionary<string, object> {|#0:_handlers|} = new();
+
+                private HandlerRegistry() { }
+
+                public object Resolve(IServiceProvider services, string name, Type type)
+                {
+                    if (!_handlers.TryGetValue(name, out var handler))
+                    {
+                        handler = services.GetRequiredService(type);
+                        _handlers[name] = handler;
+                    }
+
+                    return handler;
+                }
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_handlers", "Dictionary<string, object>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task TypeKeyedReflectionCache_WithoutALock()
     {
         await Test("""
@@ -1085,6 +1118,67 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             public static class Startup
             {
                 public static void Configure(IServiceCollection services) => services.AddScoped<RequestLog>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CompositionTimeSingleton_PluginManagerFilledWhileServicesAreConfigured()
+    {
+        // A plugin manager: a hand-rolled singleton whose loaded-plugin list is filled by Load, which the app's
+        // service set-up calls, and handed to the service collection. It takes part in composing the app, which runs
+        // once, on one thread, before any request.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Reflection;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IPlugin
+            {
+                void ConfigureServices(IServiceCollection services);
+            }
+
+            public sealed class PluginManager
+            {
+                private readonly HashSet<IPlugin> _loadedPlugins = new();
+                private readonly List<(string Plugin, Exception Error)> _errors = new();
+
+                public static readonly PluginManager Instance = new PluginManager();
+
+                private PluginManager() { }
+
+                public void Load(string path)
+                {
+                    try
+                    {
+                        var assembly = Assembly.LoadFrom(path);
+                        foreach (var type in assembly.GetTypes())
+                        {
+                            if (typeof(IPlugin).IsAssignableFrom(type) && !type.IsAbstract)
+                            {
+                                Add((IPlugin)Activator.CreateInstance(type)!);
+                            }
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        _errors.Add((path, ex));
+                    }
+                }
+
+                private void Add(IPlugin plugin) => _loadedPlugins.Add(plugin);
+
+                public void ConfigureServices(IServiceCollection services)
+                {
+                    foreach (var plugin in _loadedPlugins)
+                    {
+                        plugin.ConfigureServices(services);
+                    }
+                }
+
+                public int ErrorCount => _errors.Count;
             }
             """, References.DependencyInjection)
             .ValidateAsync();
