@@ -38,11 +38,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         {
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lifetimes, threadStatic), SymbolKind.NamedType);
+            var duplicates = new Duplicates(start.Compilation);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lifetimes, duplicates, threadStatic), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ProcessLifetimeModel lifetimes, Duplicates duplicates, INamedTypeSymbol? threadStatic)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -83,7 +84,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         var processLifetime = hasInstanceCandidate
             ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
             : null;
-        var state = new TypeState(candidates, processLifetime);
+        var state = new TypeState(type, candidates, processLifetime, duplicates);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(state.Report);
     }
@@ -208,16 +209,26 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private sealed class TypeState
     {
+        private readonly INamedTypeSymbol _type;
         private readonly HashSet<ISymbol> _candidates;
         private readonly Lazy<ProcessLifetimeKind?>? _processLifetime;
+        private readonly Duplicates _duplicates;
         private readonly object _gate = new();
-        private readonly List<(IMethodSymbol Method, Diagnostic Diagnostic)> _pending = new();
+        private readonly List<Finding> _findings = new();
         private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
 
-        public TypeState(HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime)
+        /// <summary>Candidates whose contents the type changes or that it locks on: a second instance loses what went into the first.</summary>
+        private readonly HashSet<ISymbol> _usedAsState = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Candidates whose value a non-private member returns.</summary>
+        private readonly HashSet<ISymbol> _handedOut = new(SymbolEqualityComparer.Default);
+
+        public TypeState(INamedTypeSymbol type, HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime, Duplicates duplicates)
         {
+            _type = type;
             _candidates = candidates;
             _processLifetime = processLifetime;
+            _duplicates = duplicates;
         }
 
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
@@ -239,6 +250,24 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
+                    if (Duplicates.GetStateUse(operation) is { } used && _candidates.Contains(used))
+                    {
+                        lock (_gate)
+                        {
+                            _usedAsState.Add(used);
+                        }
+
+                        continue;
+                    }
+
+                    if (Duplicates.GetHandedOut(operation, context.OwningSymbol) is { } handedOut && _candidates.Contains(handedOut))
+                    {
+                        lock (_gate)
+                        {
+                            _handedOut.Add(handedOut);
+                        }
+                    }
+
                     if (operation is not (ISimpleAssignmentOperation or ICoalesceAssignmentOperation))
                     {
                         continue;
@@ -249,7 +278,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     if (storage is null || !_candidates.Contains(storage) || (reported is not null && reported.Contains(storage))
                         || !LazyInitialization.Refers(assignment.Target, storage)
                         || Initialization.IsInitialization(context.OwningSymbol, storage)
-                        || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value))
+                        || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value)
+                        || _duplicates.Classify(assignment.Value, storage, _type) is not { } duplicate)
                     {
                         continue;
                     }
@@ -272,16 +302,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                             DoubleCheckedReason)
                         : Diagnostic.Create(Descriptors.UnsynchronizedInitialization, assignment.Syntax.GetLocation(), storage.Name, UnsynchronizedReason);
 
-                    if (context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method)
+                    var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method
+                        ? method.OriginalDefinition
+                        : null;
+                    lock (_gate)
                     {
-                        lock (_gate)
-                        {
-                            _pending.Add((method.OriginalDefinition, diagnostic));
-                        }
-                    }
-                    else
-                    {
-                        context.ReportDiagnostic(diagnostic);
+                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic));
                     }
                 }
             }
@@ -292,13 +318,28 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             List<Diagnostic> diagnostics;
             lock (_gate)
             {
-                diagnostics = new List<Diagnostic>(_pending.Count);
-                foreach (var (method, diagnostic) in _pending)
+                diagnostics = new List<Diagnostic>(_findings.Count);
+                foreach (var finding in _findings)
                 {
-                    // Called only under locks: synchronized by its callers. Never called in the type: report it.
-                    if (!_calledOutsideALock.TryGetValue(method, out var outside) || outside)
+                    // A value that matters only as state: reported when the type changes it or locks on it, or (a
+                    // collection) hands it out to callers who can fill it.
+                    var matters = finding.Duplicate switch
                     {
-                        diagnostics.Add(diagnostic);
+                        Duplicate.WhenUsedAsState => _usedAsState.Contains(finding.Storage),
+                        Duplicate.WhenUsedAsStateOrHandedOut => _usedAsState.Contains(finding.Storage) || _handedOut.Contains(finding.Storage),
+                        _ => true,
+                    };
+
+                    if (!matters)
+                    {
+                        continue;
+                    }
+
+                    // Called only under locks: synchronized by its callers. Never called in the type: report it.
+                    if (finding.PrivateMethod is null
+                        || !_calledOutsideALock.TryGetValue(finding.PrivateMethod, out var outside) || outside)
+                    {
+                        diagnostics.Add(finding.Diagnostic);
                     }
                 }
             }
@@ -323,6 +364,17 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         => processLifetime?.Value is { } kind
             && !(kind == ProcessLifetimeKind.HostedService
                 && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
+
+    private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic)
+    {
+        public ISymbol Storage { get; } = storage;
+
+        public IMethodSymbol? PrivateMethod { get; } = privateMethod;
+
+        public Duplicate Duplicate { get; } = duplicate;
+
+        public Diagnostic Diagnostic { get; } = diagnostic;
+    }
 
     private enum Race
     {

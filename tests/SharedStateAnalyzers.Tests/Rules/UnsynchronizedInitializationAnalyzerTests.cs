@@ -75,16 +75,16 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     public async Task CoalesceAssignment_InExpressionBody()
     {
         await Test("""
-            using System.Text.Json;
+            using System.Net.Http;
 
-            public static class Json
+            public static class Http
             {
-                private static JsonSerializerOptions? s_options;
+                private static HttpClient? s_client;
 
-                public static JsonSerializerOptions Options => {|#0:s_options ??= new JsonSerializerOptions(JsonSerializerDefaults.Web)|};
+                public static HttpClient Client => {|#0:s_client ??= new HttpClient()|};
             }
             """)
-            .ExpectDiagnostic(At(0, "s_options"))
+            .ExpectDiagnostic(At(0, "s_client"))
             .ValidateAsync();
     }
 
@@ -223,7 +223,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                     if (s_second is { } existing) return existing;
                     var created = new StringBuilder();
                     {|#1:s_second = created|};
-                    return created;
+                    return s_second;
                 }
             }
             """)
@@ -264,6 +264,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                     {|#1:s_map ??= new Dictionary<string, int>()|};
                     return s_map.Count;
                 }
+
+                public static void Set(string key, int value) => s_map![key] = value;
             }
             """)
             .ExpectDiagnostic(At(0, "s_map"))
@@ -351,25 +353,33 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     public async Task InstanceField_OfMiddleware()
     {
         await Test("""
-            using System.Text.RegularExpressions;
+            using System.Threading;
             using System.Threading.Tasks;
             using Microsoft.AspNetCore.Http;
 
-            public sealed class FilterMiddleware
+            public sealed class ThrottleMiddleware
             {
                 private readonly RequestDelegate _next;
-                private Regex? _pattern;
+                private SemaphoreSlim? _gate;
 
-                public FilterMiddleware(RequestDelegate next) => _next = next;
+                public ThrottleMiddleware(RequestDelegate next) => _next = next;
 
-                public Task InvokeAsync(HttpContext context)
+                public async Task InvokeAsync(HttpContext context)
                 {
-                    {|#0:_pattern ??= new Regex("^/api/")|};
-                    return _pattern.IsMatch(context.Request.Path) ? _next(context) : Task.CompletedTask;
+                    {|#0:_gate ??= new SemaphoreSlim(4)|};
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        await _next(context);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
                 }
             }
             """, References.AspNetCore)
-            .ExpectDiagnostic(At(0, "_pattern"))
+            .ExpectDiagnostic(At(0, "_gate"))
             .ValidateAsync();
     }
 
@@ -404,33 +414,28 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
-    public async Task NullableStruct_AndConditionalAnd()
+    public async Task ConditionalAnd_LockObjectBuiltLazily()
     {
+        // Two threads that each build a lock object each take their own lock: nothing is excluded.
         await Test("""
-            using System;
+            using System.Collections.Generic;
 
-            public readonly record struct Limits(int Max, TimeSpan Window);
-
-            public static class Throttle
+            public static class Journal
             {
-                private static Limits? s_limits;
-                private static Uri? s_endpoint;
+                private static object? s_gate;
+                private static readonly List<string> s_lines = new();
 
-                public static Limits Get()
+                public static void Write(bool enabled, string line)
                 {
-                    if (!s_limits.HasValue) {|#0:s_limits = new Limits(10, TimeSpan.FromSeconds(1))|};
-                    return s_limits.Value;
-                }
-
-                public static Uri Endpoint(bool enabled)
-                {
-                    if (enabled && s_endpoint == null) {|#1:s_endpoint = new Uri("https://example.com")|};
-                    return s_endpoint!;
+                    if (enabled && s_gate == null) {|#0:s_gate = new object()|};
+                    lock (s_gate!)
+                    {
+                        s_lines.Add(line);
+                    }
                 }
             }
             """)
-            .ExpectDiagnostic(At(0, "s_limits"))
-            .ExpectDiagnostic(At(1, "s_endpoint"))
+            .ExpectDiagnostic(At(0, "s_gate"))
             .ValidateAsync();
     }
 
@@ -569,6 +574,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 public static Action Init() => () =>
                 {
                     if (s_log == null) {|#0:s_log = new StringBuilder()|};
+                    s_log.AppendLine("started");
                 };
             }
             """)
@@ -848,6 +854,62 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task ValuesWhoseSecondCopyIsHarmless()
+    {
+        // Built twice, the last one stored wins and nothing is lost: options and patterns no one changes, a table only
+        // read, a read-only wrapper, a struct, an object that already exists (a shared constant instance).
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Collections.ObjectModel;
+            using System.Text.Json;
+            using System.Text.RegularExpressions;
+
+            public readonly record struct Limits(int Max, TimeSpan Window);
+
+            public sealed class Level
+            {
+                public static readonly Level Info = new();
+            }
+
+            public static class Settings
+            {
+                private static JsonSerializerOptions? s_options;
+                private static Regex? s_pattern;
+                private static Dictionary<string, int>? s_lookup;
+                private static ReadOnlyCollection<string>? s_names;
+                private static Limits? s_limits;
+                private static Uri? s_endpoint;
+                private static Level? s_level;
+
+                public static JsonSerializerOptions Options => s_options ??= new JsonSerializerOptions(JsonSerializerDefaults.Web);
+
+                public static bool IsOrder(string text) => (s_pattern ??= new Regex("^ORD-[0-9]+$")).IsMatch(text);
+
+                public static int Code(string name) => (s_lookup ??= BuildLookup())[name];
+
+                public static ReadOnlyCollection<string> Names => s_names ??= new ReadOnlyCollection<string>(new[] { "a", "b" });
+
+                public static Limits GetLimits()
+                {
+                    if (!s_limits.HasValue) s_limits = new Limits(10, TimeSpan.FromSeconds(1));
+                    return s_limits.Value;
+                }
+
+                public static Uri Endpoint => s_endpoint ??= new Uri("https://example.com");
+
+                public static void EnableLogging()
+                {
+                    if (s_level is null) s_level = Level.Info;
+                }
+
+                private static Dictionary<string, int> BuildLookup() => new() { ["a"] = 1, ["b"] = 2 };
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task LocalVariables()
     {
         await Test("""
@@ -949,7 +1011,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             public sealed class Poller : IHostedService
             {
                 private Timer? _timer;
-                private Uri? _endpoint;
+                private CancellationTokenSource? _polls;
 
                 public Task StartAsync(CancellationToken cancellationToken)
                 {
@@ -963,12 +1025,12 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                     return Task.CompletedTask;
                 }
 
-                public Uri Endpoint => {|#0:_endpoint ??= new Uri("https://example.com/poll")|};
+                public CancellationToken Polls => ({|#0:_polls ??= new CancellationTokenSource()|}).Token;
 
                 private void Poll() { }
             }
             """, References.AspNetCore)
-            .ExpectDiagnostic(At(0, "_endpoint"))
+            .ExpectDiagnostic(At(0, "_polls"))
             .ValidateAsync();
     }
 

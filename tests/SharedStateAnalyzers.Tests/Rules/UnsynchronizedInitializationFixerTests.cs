@@ -124,15 +124,17 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     private const string CoalesceAssignment = """
-        using System.Text.Json;
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
 
-        public static class Json
+        public static class Api
         {
-            private static JsonSerializerOptions? s_options;
+            private static HttpClient? s_client;
 
-            public static JsonSerializerOptions Options => [|s_options ??= new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }|];
+            public static HttpClient Client => [|s_client ??= new HttpClient { Timeout = TimeSpan.FromSeconds(30) }|];
 
-            public static string Write(object value) => JsonSerializer.Serialize(value, Options);
+            public static Task<string> GetAsync(string url) => Client.GetStringAsync(url);
         }
         """;
 
@@ -144,15 +146,16 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithSource(CoalesceAssignment)
             .ShouldFixCodeWith("""
                 using System;
-                using System.Text.Json;
+                using System.Net.Http;
+                using System.Threading.Tasks;
 
-                public static class Json
+                public static class Api
                 {
-                    private static readonly Lazy<JsonSerializerOptions> s_options = new(() => new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+                    private static readonly Lazy<HttpClient> s_client = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
 
-                    public static JsonSerializerOptions Options => s_options.Value;
+                    public static HttpClient Client => s_client.Value;
 
-                    public static string Write(object value) => JsonSerializer.Serialize(value, Options);
+                    public static Task<string> GetAsync(string url) => Client.GetStringAsync(url);
                 }
                 """)
             .ValidateAsync();
@@ -165,15 +168,17 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
             .WithSource(CoalesceAssignment)
             .ShouldFixCodeWith("""
-                using System.Text.Json;
+                using System;
+                using System.Net.Http;
+                using System.Threading.Tasks;
 
-                public static class Json
+                public static class Api
                 {
-                    private static readonly JsonSerializerOptions s_options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+                    private static readonly HttpClient s_client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
-                    public static JsonSerializerOptions Options => s_options;
+                    public static HttpClient Client => s_client;
 
-                    public static string Write(object value) => JsonSerializer.Serialize(value, Options);
+                    public static Task<string> GetAsync(string url) => Client.GetStringAsync(url);
                 }
                 """)
             .ValidateAsync();
@@ -201,6 +206,8 @@ public sealed class UnsynchronizedInitializationFixerTests
                     }
 
                     public static int Count => Countries.s_codes!.Count;
+
+                    public static void Add(string code) => s_codes!.Add(code);
                 }
                 """)
             .ShouldFixCodeWith("""
@@ -219,6 +226,8 @@ public sealed class UnsynchronizedInitializationFixerTests
                     }
 
                     public static int Count => Countries.s_codes.Value!.Count;
+
+                    public static void Add(string code) => s_codes.Value!.Add(code);
                 }
                 """)
             .ValidateAsync();
@@ -231,26 +240,26 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
             .WithSource("""
                 using System;
-                using System.Text.RegularExpressions;
+                using System.Text;
 
-                public static class Patterns
+                public static class Journal
                 {
-                    /// <summary>Order numbers.</summary>
-                    private static volatile Regex? s_order;
+                    /// <summary>Everything written so far.</summary>
+                    private static volatile StringBuilder? s_log;
 
-                    public static bool IsOrder(string text) => (s_order ?? ([|s_order = new Regex("^ORD-[0-9]+$", RegexOptions.Compiled)|])).IsMatch(text);
+                    public static StringBuilder Log() => (s_log ?? ([|s_log = new StringBuilder(256)|]));
                 }
                 """)
             .ShouldFixCodeWith("""
                 using System;
-                using System.Text.RegularExpressions;
+                using System.Text;
 
-                public static class Patterns
+                public static class Journal
                 {
-                    /// <summary>Order numbers.</summary>
-                    private static readonly Lazy<Regex> s_order = new(() => new Regex("^ORD-[0-9]+$", RegexOptions.Compiled));
+                    /// <summary>Everything written so far.</summary>
+                    private static readonly Lazy<StringBuilder> s_log = new(() => new StringBuilder(256));
 
-                    public static bool IsOrder(string text) => (s_order.Value).IsMatch(text);
+                    public static StringBuilder Log() => (s_log.Value);
                 }
                 """)
             .ValidateAsync();
@@ -344,38 +353,38 @@ public sealed class UnsynchronizedInitializationFixerTests
         await Test()
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
             .WithSource("""
-                using System.Text.RegularExpressions;
+                using System.Collections.Generic;
 
                 public sealed class Router
                 {
                     private static readonly Router s_default = new();
-                    private Regex? _api;
+                    private HashSet<string>? _seen;
 
                     public static Router Default => s_default;
 
-                    public bool IsApi(string path)
+                    public bool IsFirstVisit(string path)
                     {
                         // Built on first use.
-                        [|this._api ??= new Regex("^/api/")|];
-                        return this._api.IsMatch(path);
+                        [|this._seen ??= new HashSet<string>()|];
+                        return this._seen.Add(path);
                     }
                 }
                 """)
             .ShouldFixCodeWith("""
                 using System;
-                using System.Text.RegularExpressions;
+                using System.Collections.Generic;
 
                 public sealed class Router
                 {
                     private static readonly Router s_default = new();
-                    private readonly Lazy<Regex> _api = new(() => new Regex("^/api/"));
+                    private readonly Lazy<HashSet<string>> _seen = new(() => new HashSet<string>());
 
                     public static Router Default => s_default;
 
-                    public bool IsApi(string path)
+                    public bool IsFirstVisit(string path)
                     {
                         // Built on first use.
-                        return this._api.Value.IsMatch(path);
+                        return this._seen.Value.Add(path);
                     }
                 }
                 """)
@@ -778,16 +787,17 @@ public sealed class UnsynchronizedInitializationFixerTests
             .ShouldNotOfferFix()
             .WithSource("""
                 using System;
+                using System.Net.Http;
                 using Microsoft.Extensions.DependencyInjection;
 
                 public sealed class Client
                 {
                     private readonly string _baseAddress;
-                    private Uri? _endpoint;
+                    private HttpClient? _http;
 
                     public Client(string baseAddress) => _baseAddress = baseAddress;
 
-                    public Uri Endpoint => [|_endpoint ??= new Uri(_baseAddress)|];
+                    public HttpClient Http => [|_http ??= new HttpClient { BaseAddress = new Uri(_baseAddress) }|];
                 }
 
                 public static class Setup

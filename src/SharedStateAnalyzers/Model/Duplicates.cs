@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>When building a shared value twice is a problem, not just wasted work.</summary>
+internal enum Duplicate
+{
+    /// <summary>Always: a disposable (the second one is never disposed) or the type's own instance (the singleton itself).</summary>
+    Always,
+
+    /// <summary>Only when the owner changes the value or locks on it: what went into the lost copy is lost.</summary>
+    WhenUsedAsState,
+
+    /// <summary>
+    /// A collection or <c>StringBuilder</c>: when the owner changes it or locks on it, or hands it out from a non-private
+    /// member, where callers can fill the copy that is then replaced.
+    /// </summary>
+    WhenUsedAsStateOrHandedOut,
+}
+
+/// <summary>
+/// Whether two threads that both build a lazily-initialized value leave a problem behind. A second
+/// <c>JsonSerializerOptions</c>, <c>Regex</c> or read-only table is wasted work, and the last one stored wins; a second
+/// timer, connection or HTTP client leaks, a second singleton runs its constructor again and callers hold different
+/// instances, and entries added to a collection that was then replaced are gone.
+/// </summary>
+internal sealed class Duplicates
+{
+    /// <summary>Methods that change a <c>StringBuilder</c>, besides the collection-changing ones.</summary>
+    private static readonly ImmutableHashSet<string> s_builderMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "Append", "AppendLine", "AppendFormat", "AppendJoin", "Replace");
+
+    private readonly INamedTypeSymbol? _disposable;
+    private readonly INamedTypeSymbol? _asyncDisposable;
+    private readonly INamedTypeSymbol? _stringBuilder;
+    private readonly MutableCollections _collections;
+
+    public Duplicates(Compilation compilation)
+    {
+        _disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
+        _asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
+        _stringBuilder = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
+        _collections = new MutableCollections(compilation);
+    }
+
+    /// <summary>
+    /// What building <paramref name="value"/> twice for <paramref name="storage"/> costs, or null when nothing is built:
+    /// the value is an object that already exists (<c>LogLevel.Info</c>, <c>Settings.Default</c>).
+    /// </summary>
+    public Duplicate? Classify(IOperation value, ISymbol storage, INamedTypeSymbol owner)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false })
+        {
+            return null;
+        }
+
+        var storageType = CacheStorage.GetDeclaredType(storage);
+        var container = false;
+        foreach (var type in new[] { value.Type, storageType })
+        {
+            if (type is null || type.TypeKind == TypeKind.Error)
+            {
+                continue;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owner.OriginalDefinition) || IsDisposable(type))
+            {
+                return Duplicate.Always;
+            }
+
+            container |= SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);
+        }
+
+        return container ? Duplicate.WhenUsedAsStateOrHandedOut : Duplicate.WhenUsedAsState;
+    }
+
+    /// <summary>
+    /// The storage whose value a non-private member hands out: it returns the field, or the lazy assignment or
+    /// <c>??</c> over it.
+    /// </summary>
+    public static ISymbol? GetHandedOut(IOperation operation, ISymbol owningSymbol)
+    {
+        if (operation is not IReturnOperation { ReturnedValue: { } returned } || owningSymbol.DeclaredAccessibility == Accessibility.Private)
+        {
+            return null;
+        }
+
+        returned = Unwrap(returned);
+        return returned switch
+        {
+            IAssignmentOperation assignment => CacheStorage.GetReferencedStorage(Unwrap(assignment.Target)),
+            ICoalesceOperation coalesce => CacheStorage.GetReferencedStorage(Unwrap(coalesce.Value)),
+            _ => CacheStorage.GetReferencedStorage(returned),
+        };
+    }
+
+    /// <summary>
+    /// The storage whose value this operation changes or locks on: a collection-changing call on it, a
+    /// <c>StringBuilder</c> append, an indexer or member assignment through it, <c>lock</c> or <c>Monitor.Enter</c> on it.
+    /// </summary>
+    public static ISymbol? GetStateUse(IOperation operation)
+    {
+        switch (operation)
+        {
+            case ILockOperation @lock:
+                return CacheStorage.GetReferencedStorage(Unwrap(@lock.LockedValue));
+            case IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", ContainingType.Name: "Monitor" }, Arguments.Length: > 0 } enter:
+                return CacheStorage.GetReferencedStorage(Unwrap(enter.Arguments[0].Value));
+            case IInvocationOperation { Instance: { } instance } invocation
+                when MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name) || s_builderMethods.Contains(invocation.TargetMethod.Name):
+                return CacheStorage.GetReferencedStorage(Unwrap(instance));
+            case IAssignmentOperation { Target: IPropertyReferenceOperation { Instance: { } instance } }:
+                return CacheStorage.GetReferencedStorage(Unwrap(instance));
+            case IAssignmentOperation { Target: IFieldReferenceOperation { Instance: { } instance } }:
+                return CacheStorage.GetReferencedStorage(Unwrap(instance));
+            default:
+                return null;
+        }
+    }
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    private bool IsDisposable(ITypeSymbol type)
+    {
+        foreach (var candidate in new[] { _disposable, _asyncDisposable })
+        {
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, candidate)
+                || (type is INamedTypeSymbol named && SymbolFacts.Implements(named, candidate)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
