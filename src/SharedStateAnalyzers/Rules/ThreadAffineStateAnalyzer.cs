@@ -102,6 +102,10 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<(ISymbol Member, ISymbol Field), (Location Location, string Where)> _uses = new();
         private readonly ConcurrentDictionary<IOperation, bool> _awaits = new();
 
+        /// <summary>The <c>ThreadLocal&lt;T&gt;</c> fields whose <c>Value</c> the type uses, and those whose <c>Value</c> it assigns.</summary>
+        private readonly HashSet<ISymbol> _threadLocals = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _assignedThreadLocals = new(SymbolEqualityComparer.Default);
+
         public TypeState(INamedTypeSymbol type, Shared shared)
         {
             _type = type;
@@ -122,6 +126,22 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
             var reference = (IPropertyReferenceOperation)context.Operation;
             if (_shared.IsThreadLocalValue(reference.Property) && CacheStorage.GetReferencedStorage(reference.Instance) is { } storage)
             {
+                var assigned = reference.Parent switch
+                {
+                    IAssignmentOperation assignment => assignment.Target == reference,
+                    IIncrementOrDecrementOperation => true,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
+                    _ => false,
+                };
+                lock (_gate)
+                {
+                    _threadLocals.Add(storage);
+                    if (assigned)
+                    {
+                        _assignedThreadLocals.Add(storage);
+                    }
+                }
+
                 Analyze(context, storage, reference);
             }
         }
@@ -263,6 +283,13 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                 diagnostics = new List<Diagnostic>(_uses.Count);
                 foreach (var pair in _uses)
                 {
+                    // A ThreadLocal<T> whose values only its factory makes is a per-thread instance cache (a client, a
+                    // buffer, a random generator), not per-flow state: nothing one request sets is there for the next.
+                    if (_threadLocals.Contains(pair.Key.Field) && !_assignedThreadLocals.Contains(pair.Key.Field))
+                    {
+                        continue;
+                    }
+
                     diagnostics.Add(Diagnostic.Create(Descriptors.ThreadAffineState, pair.Value.Location, pair.Key.Field.Name, pair.Value.Where));
                 }
             }

@@ -418,6 +418,33 @@ public sealed class ThreadAffineStateAnalyzerTests
     }
 
     [Fact]
+    public async Task ThreadLocalMadeOnlyByItsFactory_InAsyncCode()
+    {
+        // A per-thread instance cache: a client per thread, made by the factory and never replaced. Nothing a request
+        // sets is kept in it, so neither the next request nor the code after an await sees another flow's value.
+        await Test("""
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class HttpUtil
+            {
+                private static readonly ThreadLocal<HttpClient> s_client = new(() => new HttpClient());
+
+                public static async Task<string> PostAsync(string url, string body)
+                {
+                    var client = s_client.Value!;
+                    using var response = await client.PostAsync(url, new StringContent(body));
+                    return await response.Content.ReadAsStringAsync();
+                }
+
+                public static Task<string> GetAsync(string url) => s_client.Value!.GetStringAsync(url);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ThreadLocalRandom_InASynchronousHelper()
     {
         await Test("""

@@ -270,6 +270,8 @@ public sealed class ThreadAffineStateFixerTests
                         await Task.Yield();
                         return [|s_builder.Value|]!.Clear().Append("x").ToString();
                     }
+
+                    public static void Reset() => s_builder.Value = new StringBuilder();
                 }
                 """)
             .ShouldNotOfferFix()
