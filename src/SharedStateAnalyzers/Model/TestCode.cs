@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Test fixtures: classes of xUnit, NUnit, MSTest or TUnit tests, their base classes' tests included, and the types
+/// Test fixtures: classes of xUnit, NUnit, MSTest, TUnit or Machine.Specifications tests, their base classes' tests included, and the types
 /// nested in them. A test class's static state is shared between its tests on purpose (a login token, a counter of
 /// constructions the test asserts on), and no request of a web app ever reaches it. Attributes are matched by name,
 /// so a test project whose framework reference does not resolve is still recognised.
@@ -53,11 +53,24 @@ internal static class TestCode
                 {
                     return true;
                 }
+
+                if (member is IFieldSymbol field && IsSpecificationDelegate(field.Type))
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
+
+    /// <summary>
+    /// A Machine.Specifications (MSpec) context: its tests are fields of the delegate types <c>Establish</c>,
+    /// <c>Because</c> and <c>It</c>, not attributed methods.
+    /// </summary>
+    private static bool IsSpecificationDelegate(ITypeSymbol type)
+        => type.Name is "Establish" or "Because" or "It"
+            && (type.TypeKind == TypeKind.Error || type.ContainingNamespace?.ToDisplayString() == "Machine.Specifications");
 
     private static bool HasAttribute(ISymbol symbol, ImmutableHashSet<string> names)
     {

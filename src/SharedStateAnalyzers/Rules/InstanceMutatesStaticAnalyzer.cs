@@ -157,7 +157,21 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public void AnalyzeAssignment(OperationAnalysisContext context)
         {
             var assignment = (IAssignmentOperation)context.Operation;
+
+            // Lazy initialization of a shared value (`s_factory ??= Build()`, `if (s_factory == null) s_factory = …`)
+            // is meant to be shared: whether it is synchronized is SSA009's business.
+            if (assignment is ICoalesceAssignmentOperation || (assignment is ISimpleAssignmentOperation && IsLazyInitialization(assignment)))
+            {
+                return;
+            }
+
             AnalyzeTarget(context, assignment.Target, assignment.Value);
+        }
+
+        private static bool IsLazyInitialization(IAssignmentOperation assignment)
+        {
+            var storage = CacheStorage.GetReferencedStorage(assignment.Target);
+            return storage is not null && LazyInitialization.FindGoverningChecks(assignment, storage).Count > 0;
         }
 
         /// <summary><c>(s_first, s_last) = (a, b)</c>: each element of the target tuple is a write.</summary>

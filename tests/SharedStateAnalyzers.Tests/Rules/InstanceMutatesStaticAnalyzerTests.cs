@@ -97,8 +97,9 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
-    public async Task CoalesceAssignment_FromAnInstanceMethod()
+    public async Task CoalesceAssignment_IsLazyInitialization_ButTheAddIsReported()
     {
+        // Creating the list on first use is lazy initialization (SSA009's business); adding to it is the change.
         await Test("""
             using System.Collections.Generic;
 
@@ -108,12 +109,81 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
                 public void Write(string line)
                 {
-                    {|#0:s_lines|} ??= new List<string>();
-                    s_lines.Add(line);
+                    s_lines ??= new List<string>();
+                    {|#0:s_lines.Add|}(line);
                 }
             }
             """)
             .ExpectDiagnostic(Expect(0, "Write", "s_lines", "Formatter"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazyInitializationOfASharedFactory_FromAnInstanceMember()
+    {
+        // A session factory built on first use and meant for every instance: shared on purpose. Whether two threads
+        // can build two is SSA009's business, and making it per-instance would be wrong.
+        await Test("""
+            public sealed class SessionFactory
+            {
+                public Session Open() => new Session();
+            }
+
+            public sealed class Session { }
+
+            public sealed class SessionBuilder
+            {
+                private static SessionFactory? s_factory;
+                private static SessionFactory? s_fallback;
+
+                public Session GetSession()
+                {
+                    if (s_factory == null)
+                    {
+                        s_factory = new SessionFactory();
+                    }
+
+                    return (s_fallback ??= new SessionFactory()).Open();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MachineSpecificationsContext_IsATestFixture()
+    {
+        // MSpec keeps a context's state in static fields that its Establish/Because/It delegates set and read.
+        await Test("""
+            namespace Machine.Specifications
+            {
+                public delegate void Establish();
+                public delegate void Because();
+                public delegate void It();
+            }
+
+            namespace Specs
+            {
+                using Machine.Specifications;
+
+                public sealed class Handler
+                {
+                    public string Handle(string path) => path.ToUpperInvariant();
+                }
+
+                public class When_handling_a_path
+                {
+                    private static Handler? _handler;
+                    private static string? _result;
+
+                    private Establish context = () => _handler = new Handler();
+
+                    private Because of = () => _result = _handler!.Handle("/home");
+
+                    private It returns_the_upper_case_path = () => System.Diagnostics.Debug.Assert(_result == "/HOME");
+                }
+            }
+            """)
             .ValidateAsync();
     }
 
