@@ -4,10 +4,12 @@ using Microsoft.CodeAnalysis;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Types that take part in composing the app: they declare a method that takes the service collection or one of the
-/// host, app or MVC builders (a plugin manager's <c>ConfigureServices(IServiceCollection)</c>, a module's
-/// <c>AddModule(this IServiceCollection)</c>). Such a type's state is filled while the app is being set up, once and
-/// on one thread, before the first request: the composition root drives it, not the requests.
+/// Types whose instances take part in composing the app: they declare an instance method that takes the service
+/// collection or one of the host, app or MVC builders (a plugin manager's <c>ConfigureServices(IServiceCollection)</c>,
+/// a module's <c>Configure(IApplicationBuilder)</c>). Such an object's state is filled while the app is being set up,
+/// once and on one thread, before the first request: the composition root drives it, not the requests. A static
+/// registration helper (<c>public static void AddJobs(IServiceCollection services)</c> on a service class) says
+/// nothing about what the instances do later, and does not count.
 /// </summary>
 internal sealed class CompositionTime
 {
@@ -45,12 +47,12 @@ internal sealed class CompositionTime
         return builder.Count == 0 ? null : new CompositionTime(builder.ToImmutable());
     }
 
-    /// <summary>True when <paramref name="type"/> declares a method (not a constructor) with a parameter of a builder type.</summary>
+    /// <summary>True when <paramref name="type"/> declares an instance method (not a constructor) with a parameter of a builder type.</summary>
     public bool IsCompositionTimeType(INamedTypeSymbol type)
     {
         foreach (var member in type.GetMembers())
         {
-            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method)
             {
                 continue;
             }

@@ -360,6 +360,37 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task HostedService_WithAStaticRegistrationHelper_IsStillChecked()
+    {
+        // A static AddJobsServices(IServiceCollection) helper says nothing about what the instance does later: its
+        // ad-hoc job list changes while requests run.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class JobsHostedService : BackgroundService
+            {
+                private List<string> {|#0:AdHocJobKeys|} { get; } = new();
+
+                public static void AddJobsServices(IServiceCollection services) => services.AddHostedService<JobsHostedService>();
+
+                public Task RunJobAdHocAsync(string name)
+                {
+                    AdHocJobKeys.Add(name);
+                    return Task.CompletedTask;
+                }
+
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "AdHocJobKeys", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task TypeKeyedReflectionCache_WithoutALock()
     {
         await Test("""
