@@ -882,7 +882,7 @@ internal static class DependencyInjectionRewrite
                 }
                 else if (owner.Members.FirstOrDefault() is { } firstMember)
                 {
-                    editor.InsertBefore(firstMember, new SyntaxNode[] { field, newConstructor.WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine)) });
+                    editor.InsertBefore(firstMember, new SyntaxNode[] { field, newConstructor.WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine), SyntaxFactory.EndOfLine(newLine)) });
                 }
                 else
                 {
