@@ -64,7 +64,8 @@ internal static class DependencyInjectionRewrite
 
     public static async Task<Solution?> TryApplyAsync(Solution solution, INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        var compilation = type.ContainingAssembly is null ? null : FindCompilation(solution, type);
+        var project = type.DeclaringSyntaxReferences.Length == 1 ? solution.GetDocument(type.DeclaringSyntaxReferences[0].SyntaxTree)?.Project : null;
+        var compilation = project is null ? null : await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
         if (compilation is null)
         {
             return null;
@@ -174,20 +175,6 @@ internal static class DependencyInjectionRewrite
         }
 
         return await plan.BuildAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static Compilation? FindCompilation(Solution solution, INamedTypeSymbol type)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var project = solution.GetDocument(reference.SyntaxTree)?.Project;
-            if (project is not null && project.TryGetCompilation(out var compilation))
-            {
-                return compilation;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>A parameter the container can fill: of a class or interface type (not <c>string</c>, an array or a delegate), by value, with no default.</summary>

@@ -413,6 +413,37 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task CallsATypeListedAsReadingExternalData()
+    {
+        await Test("""
+            namespace Shop.Legacy
+            {
+                public sealed class MainframeGateway
+                {
+                    public string Fetch(string key) => key;
+                }
+            }
+
+            namespace Shop
+            {
+                public sealed class Catalog
+                {
+                    private readonly Legacy.MainframeGateway _gateway = new();
+
+                    private Catalog() { }
+
+                    public static Catalog {|#0:Instance|} { get; } = new Catalog();
+
+                    public string Describe(string sku) => _gateway.Fetch(sku);
+                }
+            }
+            """)
+            .WithEditorConfig("root = true\n\n[*.cs]\nshared_state.external_data_types = Shop.Legacy.MainframeGateway\n")
+            .ExpectDiagnostic(At(0, "Instance", "Catalog"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]

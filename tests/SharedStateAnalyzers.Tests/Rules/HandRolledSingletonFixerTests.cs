@@ -497,6 +497,94 @@ public sealed class HandRolledSingletonFixerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task UseInAConstructor_TakesTheParameter_AndTheRegistrationFileGainsTheUsing()
+    {
+        await Test()
+            .WithSource("VisitCounter.cs", """
+                namespace Shop
+                {
+                    public sealed class VisitCounter
+                    {
+                        private int _visits;
+
+                        private VisitCounter() { }
+
+                        public static VisitCounter [|Instance|] { get; } = new VisitCounter();
+
+                        public int Visit() => ++_visits;
+                    }
+
+                    public sealed class Greeter
+                    {
+                        private readonly int _first;
+
+                        public Greeter()
+                        {
+                            _first = VisitCounter.Instance.Visit();
+                        }
+
+                        public string Greet() => "visitor " + _first;
+                    }
+                }
+                """)
+            .WithSource("Startup.cs", """
+                namespace Shop
+                {
+                    public sealed class Startup
+                    {
+                        public void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+                        {
+                            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddScoped<Greeter>(services);
+                        }
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("VisitCounter.cs", """
+                namespace Shop
+                {
+                    public sealed class VisitCounter
+                    {
+                        private int _visits;
+
+                        public VisitCounter() { }
+
+                        public int Visit() => ++_visits;
+                    }
+
+                    public sealed class Greeter
+                    {
+                        private readonly int _first;
+                        private readonly VisitCounter _visitCounter;
+
+                        public Greeter(VisitCounter visitCounter)
+                        {
+                            _first = visitCounter.Visit();
+                            _visitCounter = visitCounter;
+                        }
+
+                        public string Greet() => "visitor " + _first;
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("Startup.cs", """
+                using Microsoft.Extensions.DependencyInjection;
+
+                namespace Shop
+                {
+                    public sealed class Startup
+                    {
+                        public void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+                        {
+                            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddScoped<Greeter>(services);
+                            services.AddSingleton<VisitCounter>();
+                        }
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- not offered
 
     private const string Counter = """
