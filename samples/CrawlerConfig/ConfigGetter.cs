@@ -15,18 +15,19 @@ public sealed class ConfigGetter
 
     private readonly string _connectionString;
 
-    private ConfigGetter(string connectionString)
+    private ConfigGetter(IConfiguration configuration)
     {
-        _connectionString = connectionString;
+        _connectionString = configuration.GetConnectionString("CrawlerConfig")
+            ?? throw new InvalidOperationException("No connection string 'CrawlerConfig' in the configuration.");
     }
 
     public static ConfigGetter Instance
         => _instance ?? throw new InvalidOperationException("Call ConfigGetter.Configure at startup first.");
 
-    /// <summary>Called once at startup with the config database's connection string.</summary>
-    public static void Configure(string connectionString)
+    /// <summary>Called once at startup with the app's configuration, which holds the config database's connection string.</summary>
+    public static void Configure(IConfiguration configuration)
     {
-        _instance = new ConfigGetter(connectionString);
+        _instance = new ConfigGetter(configuration);
     }
 
     public CarrierConfig GetConfig(string scacCode)

@@ -11,12 +11,13 @@ public static class CrawlerApp
         var connectionString = $"Data Source={Path.Combine(databaseFolder, "crawler-config.db")}";
 
         var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration["ConnectionStrings:CrawlerConfig"] = connectionString;
         builder.Services.AddDbContext<ConfigDbContext>(options => options.UseSqlite(connectionString));
 
         var app = builder.Build();
 
         ConfigDbContext.EnsureSeeded(connectionString);
-        ConfigGetter.Configure(connectionString);
+        ConfigGetter.Configure(app.Configuration);
 
         // What the crawlers ask before they run: goes through the cached getter.
         app.MapGet("/crawlers/{scac}", (string scac) => Results.Ok(ConfigGetter.Instance.GetConfig(scac.ToUpperInvariant())));

@@ -29,6 +29,25 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Dictionary, List, HashSet and the other collections of System.Collections.Generic are not safe for concurrent writes. Held by a static field or a process-lifetime object (singleton, middleware, hosted service), such a collection is changed by concurrent requests at once: entries get lost, reads throw, and a Dictionary can loop forever. Use the System.Collections.Concurrent counterpart, or take one lock on one object around every use.");
 
+    private const string HandRolledSingletonTitle = "Hand-rolled singleton";
+    private const string HandRolledSingletonMessage = "'{0}' hands out the one instance '{1}' keeps itself: its state lives as long as the process, is shared by every request, and cannot be replaced in tests";
+    private const string HandRolledSingletonDescription = "A class with non-public constructors that keeps its single instance in a static field, property or Lazy<T> owns its own lifetime: its state lives as long as the process and is shared by every request and user, its dependencies are hidden behind a static accessor, and tests cannot give it another configuration or replace it. Register it with dependency injection (AddSingleton) and take it as a constructor or handler parameter; the container then owns the lifetime. Immutable, stateless shared instances (null objects, comparers, Empty values) are not reported.";
+
+    public static readonly DiagnosticDescriptor HandRolledSingleton = Create(
+        RuleIdentifiers.HandRolledSingleton,
+        HandRolledSingletonTitle,
+        HandRolledSingletonMessage,
+        DiagnosticSeverity.Info,
+        HandRolledSingletonDescription);
+
+    /// <summary>SSA004 in a compilation that references Microsoft.Extensions.DependencyInjection: the container is there to own the lifetime.</summary>
+    public static readonly DiagnosticDescriptor HandRolledSingletonWithDependencyInjection = Create(
+        RuleIdentifiers.HandRolledSingleton,
+        HandRolledSingletonTitle,
+        HandRolledSingletonMessage,
+        DiagnosticSeverity.Warning,
+        HandRolledSingletonDescription);
+
     private const string StaticRequestDataTitle = "Static field holds per-request or per-user data";
     private const string StaticRequestDataMessage = "Static '{0}' holds {1}: one user's data answers another user's request";
     private const string StaticRequestDataDescription = "A static field lives as long as the process and is shared by every request and every user it serves. A request object (HttpContext, the user, a DbContext) or a value read from one (a claim, a header, the session) kept there is seen by the next request, and concurrent requests overwrite each other. Read request data through IHttpContextAccessor or a scoped service, or keep ambient per-flow state in AsyncLocal<T>.";

@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// The parts of a class that keeps its own single instance: where the instance is stored, the members that hand it
+/// out, and the static methods that set it up. Found from symbols and syntax only (no binding), so the analyzer can
+/// ask it before any operation tree is built and the fix can ask it again on the code it rewrites.
+/// </summary>
+internal sealed class HandRolledSingletonShape
+{
+    public HandRolledSingletonShape(INamedTypeSymbol type, ISymbol storage, bool isLazy, ImmutableArray<ISymbol> accessors, ImmutableArray<IMethodSymbol> setUpMethods)
+    {
+        Type = type;
+        Storage = storage;
+        IsLazy = isLazy;
+        Accessors = accessors;
+        SetUpMethods = setUpMethods;
+    }
+
+    public INamedTypeSymbol Type { get; }
+
+    /// <summary>The static field or auto-property that holds the instance (or its <c>Lazy&lt;T&gt;</c>).</summary>
+    public ISymbol Storage { get; }
+
+    /// <summary>The storage is a <c>Lazy&lt;T&gt;</c>.</summary>
+    public bool IsLazy { get; }
+
+    /// <summary>
+    /// The non-private static members that hand the instance out: properties and parameterless methods of the type's
+    /// own type, and the storage itself when it is not private. In source order; never empty.
+    /// </summary>
+    public ImmutableArray<ISymbol> Accessors { get; }
+
+    /// <summary>Static methods returning nothing that assign the storage: <c>Configure(…)</c>, <c>Initialize(…)</c>.</summary>
+    public ImmutableArray<IMethodSymbol> SetUpMethods { get; }
+
+    /// <summary>The member the diagnostic sits on: the first accessor.</summary>
+    public ISymbol PrimaryAccessor => Accessors[0];
+}
+
+/// <summary>Which classes are hand-rolled singletons (SSA004), and which of those keep state.</summary>
+internal static class HandRolledSingletons
+{
+    /// <summary>
+    /// The singleton shape of <paramref name="type"/>, or null: a non-static, non-abstract class (not a record) whose
+    /// instance constructors are all non-public, with exactly one static field or auto-property holding an instance
+    /// of its own type (directly or in a <c>Lazy&lt;T&gt;</c>; several make an enum-like set of values), at least one
+    /// non-private static member handing it out, and no other non-private static factory (a static method returning
+    /// the type that takes arguments and is not a set-up method).
+    /// </summary>
+    public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, INamedTypeSymbol? lazyType, CancellationToken cancellationToken)
+    {
+        if (type is not { TypeKind: TypeKind.Class, IsStatic: false, IsAbstract: false, IsRecord: false, IsImplicitlyDeclared: false }
+            || type.InstanceConstructors.IsEmpty)
+        {
+            return null;
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility == Accessibility.Public || constructor.IsImplicitlyDeclared)
+            {
+                return null;
+            }
+        }
+
+        ISymbol? storage = null;
+        var isLazy = false;
+        foreach (var member in type.GetMembers())
+        {
+            ITypeSymbol? held;
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: true, IsConst: false } field:
+                    // An auto-property's backing field is found through the property.
+                    if (field.IsImplicitlyDeclared || field.AssociatedSymbol is not null)
+                    {
+                        continue;
+                    }
+
+                    held = field.Type;
+                    break;
+                case IPropertySymbol { IsStatic: true, IsIndexer: false } property when IsAutoProperty(property):
+                    held = property.Type;
+                    break;
+                default:
+                    continue;
+            }
+
+            var lazy = false;
+            if (!IsOwnType(held, type))
+            {
+                if (lazyType is null || held is not INamedTypeSymbol { TypeArguments.Length: 1 } named
+                    || !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, lazyType)
+                    || !IsOwnType(named.TypeArguments[0], type))
+                {
+                    continue;
+                }
+
+                lazy = true;
+            }
+
+            if (storage is not null)
+            {
+                // Several static instances: an enum-like set of values, not a singleton.
+                return null;
+            }
+
+            storage = member;
+            isLazy = lazy;
+        }
+
+        if (storage is null)
+        {
+            return null;
+        }
+
+        var accessors = ImmutableArray.CreateBuilder<ISymbol>();
+        var setUp = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var member in type.GetMembers())
+        {
+            if (!member.IsStatic || member.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            switch (member)
+            {
+                case IPropertySymbol { IsIndexer: false, GetMethod: not null } property when IsOwnType(property.Type, type) && IsExposed(property):
+                    accessors.Add(property);
+                    break;
+                case IFieldSymbol field when SymbolEqualityComparer.Default.Equals(field, storage) && IsExposed(field) && !isLazy:
+                    accessors.Add(field);
+                    break;
+                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
+                    if (IsOwnType(method.ReturnType, type) && IsExposed(method))
+                    {
+                        if (method.Parameters.Length > 0)
+                        {
+                            // A factory taking arguments: not one shared instance.
+                            return null;
+                        }
+
+                        accessors.Add(method);
+                    }
+                    else if (method.ReturnsVoid && AssignsByName(method, storage.Name, cancellationToken))
+                    {
+                        setUp.Add(method);
+                    }
+
+                    break;
+            }
+        }
+
+        if (accessors.Count == 0)
+        {
+            return null;
+        }
+
+        accessors.Sort(static (a, b) => SourceOrder(a).CompareTo(SourceOrder(b)));
+        return new HandRolledSingletonShape(type, storage, isLazy, accessors.ToImmutable(), setUp.ToImmutable());
+    }
+
+    private static int SourceOrder(ISymbol symbol) => symbol.Locations.IsEmpty ? int.MaxValue : symbol.Locations[0].SourceSpan.Start;
+
+    /// <summary>
+    /// State of its own, seen from its fields: a writable instance field, an instance field holding a mutable collection
+    /// or array, or (besides the instance's storage) a writable static field or a static mutable collection. Fields of
+    /// base classes declared in source count too.
+    /// </summary>
+    public static ISymbol? FindMutableField(HandRolledSingletonShape shape)
+    {
+        var depth = 0;
+        for (var current = shape.Type; current is not null && depth < 8 && !SymbolFacts.IsFrameworkAssembly(current.ContainingAssembly); current = current.BaseType, depth++)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is not IFieldSymbol { IsConst: false } field || SymbolEqualityComparer.Default.Equals(field, shape.Storage)
+                    || (field.AssociatedSymbol is not null && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, shape.Storage)))
+                {
+                    continue;
+                }
+
+                if (field.IsStatic && !SymbolEqualityComparer.Default.Equals(current, shape.Type))
+                {
+                    continue;
+                }
+
+                if (!field.IsReadOnly || IsMutableCollection(field.Type))
+                {
+                    return field.AssociatedSymbol ?? field;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A collection whose contents can change: arrays, and any collection outside the immutable, frozen and read-only types.</summary>
+    public static bool IsMutableCollection(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        if (!SymbolFacts.IsCollection(type))
+        {
+            return false;
+        }
+
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        if (ns.StartsWith("System.Collections.Immutable", StringComparison.Ordinal) || ns.StartsWith("System.Collections.Frozen", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (type.TypeKind == TypeKind.Interface
+            && (type.Name.StartsWith("IReadOnly", StringComparison.Ordinal) || type.Name is "IEnumerable" or "IImmutableList" or "IImmutableDictionary" or "IImmutableSet"))
+        {
+            return false;
+        }
+
+        return !(type.Name.StartsWith("ReadOnly", StringComparison.Ordinal) && ns == "System.Collections.ObjectModel");
+    }
+
+    public static bool IsOwnType(ITypeSymbol? candidate, INamedTypeSymbol type)
+        => candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, type.OriginalDefinition);
+
+    private static bool IsExposed(ISymbol member) => member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable);
+
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (var member in property.ContainingType.GetMembers("<" + property.Name + ">k__BackingField"))
+        {
+            if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The method's body assigns a name spelled like the storage (checked by binding where it matters).</summary>
+    private static bool AssignsByName(IMethodSymbol method, string name, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (node is AssignmentExpressionSyntax assignment
+                    && assignment.Left switch
+                    {
+                        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
+                        _ => false,
+                    })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The syntax kinds that make an accessibility.</summary>
+    public static bool IsAccessibilityModifier(SyntaxToken token)
+        => token.IsKind(SyntaxKind.PrivateKeyword) || token.IsKind(SyntaxKind.ProtectedKeyword) || token.IsKind(SyntaxKind.InternalKeyword) || token.IsKind(SyntaxKind.PublicKeyword);
+}

@@ -1,0 +1,827 @@
+using Microsoft.CodeAnalysis;
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA004: what is reported, where, with which severity and message, and what is left alone.</summary>
+public sealed class HandRolledSingletonAnalyzerTests
+{
+    private static AnalyzerTest Test(string source, References references = References.Net)
+        => AnalyzerTest.Create<HandRolledSingletonAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static string Message(string accessor, string type)
+        => $"'{type}.{accessor}' hands out the one instance '{type}' keeps itself: its state lives as long as the process, is shared by every request, and cannot be replaced in tests";
+
+    private static DiagnosticResult At(int location, string accessor, string type)
+        => DiagnosticResult.Create("SSA004").WithLocation(location).WithMessage(Message(accessor, type));
+
+    // ---------------------------------------------------------------- flagged
+
+    [Fact]
+    public async Task EagerStaticField_WithMutableCounter_IsReportedOnTheProperty_AsInfoWithoutDependencyInjection()
+    {
+        var result = await Test("""
+            public sealed class VisitCounter
+            {
+                private static readonly VisitCounter s_instance = new VisitCounter();
+                private int _visits;
+
+                private VisitCounter() { }
+
+                public static VisitCounter {|#0:Instance|} => s_instance;
+
+                public int Visit() => ++_visits;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "VisitCounter"))
+            .ValidateAsync();
+
+        Assert.Equal(DiagnosticSeverity.Info, Assert.Single(result.AnalyzerDiagnostics).Severity);
+    }
+
+    [Fact]
+    public async Task WithDependencyInjectionReferenced_IsAWarning()
+    {
+        var result = await Test("""
+            public sealed class VisitCounter
+            {
+                private static readonly VisitCounter s_instance = new VisitCounter();
+                private int _visits;
+
+                private VisitCounter() { }
+
+                public static VisitCounter {|#0:Instance|} => s_instance;
+
+                public int Visit() => ++_visits;
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "Instance", "VisitCounter"))
+            .ValidateAsync();
+
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(result.AnalyzerDiagnostics).Severity);
+    }
+
+    [Theory]
+    [InlineData(References.Net, "warning", DiagnosticSeverity.Warning)]
+    [InlineData(References.DependencyInjection, "suggestion", DiagnosticSeverity.Info)]
+    [InlineData(References.DependencyInjection, "error", DiagnosticSeverity.Error)]
+    public async Task EditorconfigSeverity_OverridesBothDefaults(References references, string configured, DiagnosticSeverity expected)
+    {
+        var result = await Test("""
+            public sealed class VisitCounter
+            {
+                private int _visits;
+
+                private VisitCounter() { }
+
+                public static VisitCounter {|#0:Instance|} { get; } = new VisitCounter();
+
+                public int Visit() => ++_visits;
+            }
+            """, references)
+            .WithEditorConfig($"root = true\n\n[*.cs]\ndotnet_diagnostic.SSA004.severity = {configured}\n")
+            .ExpectDiagnostic(At(0, "Instance", "VisitCounter"))
+            .ValidateAsync();
+
+        Assert.Equal(expected, Assert.Single(result.AnalyzerDiagnostics).Severity);
+    }
+
+    [Fact]
+    public async Task EditorconfigSeverityNone_Silences()
+    {
+        await Test("""
+            public sealed class VisitCounter
+            {
+                private int _visits;
+
+                private VisitCounter() { }
+
+                public static VisitCounter Instance { get; } = new VisitCounter();
+
+                public int Visit() => ++_visits;
+            }
+            """, References.DependencyInjection)
+            .WithEditorConfig("root = true\n\n[*.cs]\ndotnet_diagnostic.SSA004.severity = none\n")
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PublicAutoProperty_WithReadonlyDictionary_ReadonlyMutableCollectionIsState()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Registry
+            {
+                private readonly Dictionary<string, string> _entries = new();
+
+                private Registry() { }
+
+                public static Registry {|#0:Instance|} { get; } = new();
+
+                public void Register(string key, string value) => _entries[key] = value;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "Registry"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazyOfT_WithState()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class RecentSearches
+            {
+                private static readonly Lazy<RecentSearches> s_lazy = new(() => new RecentSearches());
+                private readonly List<string> _terms = new();
+
+                private RecentSearches() { }
+
+                public static RecentSearches {|#0:Current|} => s_lazy.Value;
+
+                public void Add(string term) => _terms.Add(term);
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Current", "RecentSearches"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DoubleCheckedLocking_WithState()
+    {
+        await Test("""
+            public sealed class SessionTracker
+            {
+                private static volatile SessionTracker? s_instance;
+                private static readonly object s_gate = new();
+                private int _open;
+
+                private SessionTracker() { }
+
+                public static SessionTracker {|#0:Instance|}
+                {
+                    get
+                    {
+                        if (s_instance == null)
+                        {
+                            lock (s_gate)
+                            {
+                                if (s_instance == null)
+                                {
+                                    s_instance = new SessionTracker();
+                                }
+                            }
+                        }
+
+                        return s_instance;
+                    }
+                }
+
+                public void Open() => _open++;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "SessionTracker"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task GetInstanceMethod_LazilyAssigned()
+    {
+        await Test("""
+            public sealed class Clock
+            {
+                private static Clock? s_clock;
+                private long _ticks;
+
+                private Clock() { }
+
+                public static Clock {|#0:GetInstance|}() => s_clock ??= new Clock();
+
+                public long Tick() => ++_ticks;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "GetInstance()", "Clock"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConfigureStyle_ReadsFiles_NoMutableField()
+    {
+        await Test("""
+            using System;
+            using System.IO;
+
+            public sealed class PriceList
+            {
+                private static PriceList? _instance;
+                private readonly string _folder;
+
+                private PriceList(string folder)
+                {
+                    _folder = folder;
+                }
+
+                public static PriceList {|#0:Instance|}
+                    => _instance ?? throw new InvalidOperationException("Call PriceList.Configure at startup first.");
+
+                public static void Configure(string folder)
+                {
+                    _instance = new PriceList(folder);
+                }
+
+                public decimal GetPrice(string sku) => decimal.Parse(File.ReadAllText(Path.Combine(_folder, sku + ".txt")));
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "PriceList"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PublicStaticReadonlyField_ConstructorReadsEnvironment()
+    {
+        await Test("""
+            using System;
+
+            public sealed class Settings
+            {
+                public static readonly Settings {|#0:Default|} = new Settings();
+
+                private Settings()
+                {
+                    Region = Environment.GetEnvironmentVariable("REGION") ?? "eu";
+                }
+
+                public string Region { get; }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Default", "Settings"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WritableStaticFieldBesideTheInstance_IsState()
+    {
+        await Test("""
+            public sealed class Ids
+            {
+                private static int s_last;
+
+                private Ids() { }
+
+                public static Ids {|#0:Instance|} { get; } = new Ids();
+
+                public int Next() => ++s_last;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "Ids"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InternalConstructor_SettableProperty()
+    {
+        await Test("""
+            public sealed class CurrentTenant
+            {
+                internal CurrentTenant() { }
+
+                public static CurrentTenant {|#0:Current|} { get; } = new CurrentTenant();
+
+                public string? Name { get; set; }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Current", "CurrentTenant"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ReadonlyArrayField_IsState()
+    {
+        await Test("""
+            public sealed class Slots
+            {
+                private readonly string?[] _slots = new string?[4];
+
+                private Slots() { }
+
+                public static Slots {|#0:Instance|} { get; } = new Slots();
+
+                public void Put(int index, string value) => _slots[index] = value;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "Slots"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MutableFieldInASourceBaseClass_IsState()
+    {
+        await Test("""
+            public abstract class CounterBase
+            {
+                protected int Count;
+
+                public void Increment() => Count++;
+            }
+
+            public sealed class PageViews : CounterBase
+            {
+                private PageViews() { }
+
+                public static PageViews {|#0:Instance|} { get; } = new PageViews();
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "PageViews"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HttpClientReads_AreInputOutput()
+    {
+        await Test("""
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class RatesClient
+            {
+                private static readonly RatesClient s_instance = new();
+                private readonly HttpClient _http = new();
+
+                private RatesClient() { }
+
+                public static RatesClient {|#0:Instance|} => s_instance;
+
+                public Task<string> GetRatesAsync() => _http.GetStringAsync("https://rates.example/today");
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "RatesClient"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TwoAccessors_OneDiagnosticOnTheFirst()
+    {
+        await Test("""
+            public sealed class Journal
+            {
+                private static readonly Journal s_instance = new();
+                private string _last = "";
+
+                private Journal() { }
+
+                public static Journal {|#0:Instance|} => s_instance;
+
+                public static Journal GetInstance() => s_instance;
+
+                public void Write(string line) => _last = line;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "Journal"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticConstructorBuildsTheInstance()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class FeatureFlags
+            {
+                private static readonly FeatureFlags s_instance;
+                private readonly HashSet<string> _enabled = new();
+
+                static FeatureFlags()
+                {
+                    s_instance = new FeatureFlags();
+                }
+
+                private FeatureFlags() { }
+
+                public static FeatureFlags {|#0:Instance|} => s_instance;
+
+                public bool IsEnabled(string flag) => _enabled.Contains(flag);
+
+                public void Enable(string flag) => _enabled.Add(flag);
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "FeatureFlags"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CallsATypeListedAsReadingExternalData()
+    {
+        await Test("""
+            namespace Shop.Legacy
+            {
+                public sealed class MainframeGateway
+                {
+                    public string Fetch(string key) => key;
+                }
+            }
+
+            namespace Shop
+            {
+                public sealed class Catalog
+                {
+                    private readonly Legacy.MainframeGateway _gateway = new();
+
+                    private Catalog() { }
+
+                    public static Catalog {|#0:Instance|} { get; } = new Catalog();
+
+                    public string Describe(string sku) => _gateway.Fetch(sku);
+                }
+            }
+            """)
+            .WithEditorConfig("root = true\n\n[*.cs]\nshared_state.external_data_types = Shop.Legacy.MainframeGateway\n")
+            .ExpectDiagnostic(At(0, "Instance", "Catalog"))
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task NullObject_LikeNullLoggerInstance()
+    {
+        await Test("""
+            public interface ISink
+            {
+                void Write(string message);
+            }
+
+            public sealed class NullSink : ISink
+            {
+                private NullSink() { }
+
+                public static NullSink Instance { get; } = new NullSink();
+
+                public void Write(string message) { }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NullLogger_FromMicrosoftExtensionsLogging()
+    {
+        await Test("""
+            using System;
+            using Microsoft.Extensions.Logging;
+
+            public sealed class QuietLogger : ILogger
+            {
+                private QuietLogger() { }
+
+                public static QuietLogger Instance { get; } = new QuietLogger();
+
+                public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+                public bool IsEnabled(LogLevel logLevel) => false;
+
+                public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) { }
+            }
+            """, References.MemoryCache | References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StringComparerLikeComparer()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class SkuComparer : IEqualityComparer<string>, IComparer<string>
+            {
+                public static readonly SkuComparer Instance = new SkuComparer();
+
+                private SkuComparer() { }
+
+                public bool Equals(string? x, string? y) => string.Equals(x?.Trim(), y?.Trim(), StringComparison.OrdinalIgnoreCase);
+
+                public int GetHashCode(string obj) => StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Trim());
+
+                public int Compare(string? x, string? y) => string.Compare(x?.Trim(), y?.Trim(), StringComparison.OrdinalIgnoreCase);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EqualityComparerSingleton_WrappingAnotherComparer()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed record Order(int Id, string Customer);
+
+            public sealed class OrderByIdComparer : EqualityComparer<Order>
+            {
+                private readonly IEqualityComparer<int> _ids = EqualityComparer<int>.Default;
+
+                private OrderByIdComparer() { }
+
+                public static OrderByIdComparer Instance { get; } = new();
+
+                public override bool Equals(Order? x, Order? y) => x is null ? y is null : y is not null && _ids.Equals(x.Id, y.Id);
+
+                public override int GetHashCode(Order obj) => _ids.GetHashCode(obj.Id);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EmptyResultInstance()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class NoContentResult : IResult
+            {
+                public static readonly NoContentResult Instance = new();
+
+                private NoContentResult() { }
+
+                public Task ExecuteAsync(HttpContext httpContext)
+                {
+                    httpContext.Response.StatusCode = StatusCodes.Status204NoContent;
+                    return Task.CompletedTask;
+                }
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StructAndRecordWithStaticZeroOrEmpty()
+    {
+        await Test("""
+            public readonly struct Money
+            {
+                public static readonly Money Zero = new(0m);
+
+                private Money(decimal amount) => Amount = amount;
+
+                public decimal Amount { get; }
+            }
+
+            public sealed record Tags
+            {
+                public static Tags Empty { get; } = new();
+
+                private Tags() { }
+
+                public string[] Values { get; init; } = [];
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PublicConstructor_OrImplicitOne()
+    {
+        await Test("""
+            public sealed class Options
+            {
+                public static Options Default { get; } = new Options();
+
+                public int Retries { get; set; } = 3;
+            }
+
+            public sealed class Buffer
+            {
+                public static readonly Buffer Shared = new Buffer(1024);
+
+                public Buffer(int size) => Bytes = new byte[size];
+
+                public byte[] Bytes { get; }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OtherFactoryBesidesTheAccessor()
+    {
+        await Test("""
+            public sealed class Query
+            {
+                private string _text;
+
+                private Query(string text) => _text = text;
+
+                public static Query Empty { get; } = new Query("");
+
+                public static Query Parse(string text) => new Query(text.Trim());
+
+                public void Append(string more) => _text += more;
+            }
+
+            public sealed class Cursor
+            {
+                private int _position;
+
+                private Cursor() { }
+
+                public static Cursor Start { get; } = new Cursor();
+
+                public Cursor Advance() => new Cursor { _position = _position + 1 };
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticClass()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Cache
+            {
+                public static readonly Dictionary<string, string> Entries = new();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EnumLikeClass_WithSeveralStaticInstances()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class OrderStatus
+            {
+                public static readonly OrderStatus Open = new("open");
+                public static readonly OrderStatus Shipped = new("shipped");
+
+                private readonly List<string> _aliases = new();
+
+                private OrderStatus(string name) => Name = name;
+
+                public string Name { get; }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TestCode_SingletonNestedInATestClass()
+    {
+        await Test("""
+            using System;
+
+            [AttributeUsage(AttributeTargets.Method)]
+            public sealed class FactAttribute : Attribute { }
+
+            public sealed class ClockTests
+            {
+                [Fact]
+                public void Ticks() => FakeClock.Instance.Advance();
+
+                private sealed class FakeClock
+                {
+                    private long _now;
+
+                    private FakeClock() { }
+
+                    public static FakeClock Instance { get; } = new FakeClock();
+
+                    public void Advance() => _now++;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ImmutableFields_AreNotState()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+            using System.Text.RegularExpressions;
+
+            public sealed class SkuFormat
+            {
+                private readonly Regex _pattern = new("^[A-Z]{3}-[0-9]{4}$");
+                private readonly ImmutableArray<string> _prefixes = ImmutableArray.Create("ABC", "XYZ");
+                private readonly IReadOnlyList<int> _lengths = new[] { 8 };
+                private readonly string _separator = "-";
+
+                private SkuFormat() { }
+
+                public static SkuFormat Default { get; } = new SkuFormat();
+
+                public bool IsValid(string sku) => _pattern.IsMatch(sku) && _prefixes.Contains(sku.Substring(0, 3)) && sku.Length == _lengths[0] && sku.Contains(_separator);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StatelessLazySingleton()
+    {
+        await Test("""
+            using System;
+
+            public sealed class SlugFormatter
+            {
+                private static readonly Lazy<SlugFormatter> s_instance = new(() => new SlugFormatter());
+
+                private SlugFormatter() { }
+
+                public static SlugFormatter Instance => s_instance.Value;
+
+                public string Format(string title) => title.Trim().ToLowerInvariant().Replace(' ', '-');
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StatelessHelper_ReadingTheRequestItIsHanded()
+    {
+        await Test("""
+            using System.Security.Claims;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class UserIdReader
+            {
+                private UserIdReader() { }
+
+                public static UserIdReader Instance { get; } = new UserIdReader();
+
+                public string? Read(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateInstanceWithNoAccessor()
+    {
+        await Test("""
+            public sealed class Counter
+            {
+                private static readonly Counter s_shared = new Counter();
+                private int _count;
+
+                private Counter() { }
+
+                public static int Next() => ++s_shared._count;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FactoryTakingArguments_IsNotASingleton()
+    {
+        await Test("""
+            public sealed class Connection
+            {
+                private static Connection? s_last;
+                private string _state = "closed";
+
+                private Connection() { }
+
+                public static Connection Open(string name)
+                {
+                    s_last = new Connection { _state = name };
+                    return s_last;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HalfTypedCode_DoesNotThrow()
+    {
+        await Test("""
+            public sealed class Broken
+            {
+                private static readonly Broken s_instance = new Broken(;
+                private Missing _field;
+
+                private Broken() { }
+
+                public static Broken Instance => s_instance
+            }
+            """)
+            .AllowCompilerErrors()
+            .AllowUnexpectedDiagnostics()
+            .ValidateAsync();
+    }
+}
