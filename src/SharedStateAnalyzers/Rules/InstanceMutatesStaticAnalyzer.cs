@@ -32,6 +32,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 new MutableCollections(start.Compilation),
                 KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes),
                 new ExternalDataModel(start.Compilation, settings.ExternalDataTypes),
+                new ProcessLifetimeModel(start.Compilation),
                 start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"));
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
         });
@@ -47,7 +48,9 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         // Cheap check first: only types that (or whose source base types) declare static state that can be changed.
         var candidates = FindCandidates(type, shared);
-        if (candidates is null || Lifetimes.IsHandRolledSingleton(type) || TestCode.IsInTestFixture(type))
+        // A type with one instance for the process (a hand-rolled singleton, a DI singleton, a middleware, a hosted
+        // service): there are no other instances to see the change.
+        if (candidates is null || shared.Lifetimes.Classify(type) is not null || TestCode.IsInTestFixture(type))
         {
             return;
         }
@@ -121,11 +124,12 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
     private sealed class SharedModels
     {
-        public SharedModels(MutableCollections collections, KeyedCollections? keyed, ExternalDataModel external, INamedTypeSymbol? threadStatic)
+        public SharedModels(MutableCollections collections, KeyedCollections? keyed, ExternalDataModel external, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
         {
             Collections = collections;
             Keyed = keyed;
             External = external;
+            Lifetimes = lifetimes;
             ThreadStatic = threadStatic;
         }
 
@@ -134,6 +138,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public KeyedCollections? Keyed { get; }
 
         public ExternalDataModel External { get; }
+
+        public ProcessLifetimeModel Lifetimes { get; }
 
         public INamedTypeSymbol? ThreadStatic { get; }
     }

@@ -188,6 +188,38 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task RegisteredSingleton_WritesItsStaticCache()
+    {
+        // One instance for the process: no other instance sees the change. The static cache is SSA001's business.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class ConfigGetter
+            {
+                private static readonly Dictionary<string, string> s_cache = new();
+
+                public string Get(string key)
+                {
+                    if (!s_cache.TryGetValue(key, out var value))
+                    {
+                        value = key.ToUpperInvariant();
+                        s_cache[key] = value;
+                    }
+
+                    return value;
+                }
+            }
+
+            public static class Setup
+            {
+                public static void Register(IServiceCollection services) => services.AddSingleton<ConfigGetter>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task PropertySetter_AndAStaticAutoProperty()
     {
         await Test("""
