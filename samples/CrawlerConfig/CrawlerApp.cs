@@ -17,6 +17,7 @@ public static class CrawlerApp
 
         ConfigDbContext.EnsureSeeded(connectionString);
         ConfigGetter.Configure(connectionString);
+        app.UseMiddleware<CarrierAuditMiddleware>();
 
         // What the crawlers ask before they run: goes through the cached getter.
         app.MapGet("/crawlers/{scac}", (string scac) => Results.Ok(ConfigGetter.Instance.GetConfig(scac.ToUpperInvariant())));
