@@ -89,15 +89,15 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         HashSet<ISymbol>? writable = null;
         foreach (var member in type.GetMembers())
         {
-            if (member.IsStatic || member.IsImplicitlyDeclared || CacheStorage.GetDeclaredType(member) is not { TypeKind: not TypeKind.Error } declaredType
-                || (member is IPropertySymbol property && !CacheStorage.IsAutoProperty(property)))
+            if (member.IsStatic || member.IsImplicitlyDeclared || CacheStorage.GetDeclaredType(member) is not { TypeKind: not TypeKind.Error } declaredType)
             {
                 continue;
             }
 
+            // The type tests first: finding out whether a property is an auto-property looks its backing field up.
             if (types.Classify(declaredType) is { } kind && kind != RequestScopedKind.RegisteredScoped)
             {
-                if (!IsCodeCreatedConstant(member, declaredType, types, context.CancellationToken))
+                if (IsStorage(member) && !IsCodeCreatedConstant(member, declaredType, types, context.CancellationToken))
                 {
                     (scopedMembers ??= new List<(ISymbol, ITypeSymbol)>()).Add((member, declaredType));
                 }
@@ -105,7 +105,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (IsWritable(member) && !IsSharedByDesign(declaredType))
+            if (IsWritable(member) && !IsSharedByDesign(declaredType) && IsStorage(member))
             {
                 (writable ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(member);
             }
@@ -129,6 +129,9 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
 
         context.RegisterSymbolEndAction(state.Report);
     }
+
+    /// <summary>A field, or a property with a compiler-made backing field (a computed property holds nothing).</summary>
+    private static bool IsStorage(ISymbol member) => member is not IPropertySymbol property || CacheStorage.IsAutoProperty(property);
 
     /// <summary>Not readonly, const or volatile (a volatile field is shared on purpose); an auto-property with a set (not init) accessor.</summary>
     private static bool IsWritable(ISymbol member) => member switch

@@ -416,6 +416,59 @@ public sealed class SingletonRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task Singleton_WritesInALambdaAndAnExplicitInterfaceMember()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotifier { void Notify(string user); }
+
+            public sealed class Notifier : INotifier
+            {
+                private string? [|_pending|];
+                private string? [|_last|];
+
+                public Task QueueAsync(string user) => Task.Run(() => { _pending = user; });
+
+                void INotifier.Notify(string user) => _last = user;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<INotifier, Notifier>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ComputedPropertyOfARequestType_HoldsNothing()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class CurrentRequest
+            {
+                private readonly IHttpContextAccessor _accessor;
+
+                public CurrentRequest(IHttpContextAccessor accessor) => _accessor = accessor;
+
+                public HttpContext? Context => _accessor.HttpContext;
+
+                public HttpRequest? Request { get => _accessor.HttpContext?.Request; }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<CurrentRequest>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
