@@ -121,7 +121,8 @@ internal static class HttpContextAccessorRewrite
         }
 
         var newLine = SyntaxHelpers.GetNewLine(root);
-        if (!ConstructorInjection.TryInject(editor, owner, constructor!, "IHttpContextAccessor", ParameterName, FieldName, newLine, cancellationToken))
+        if (!ConstructorInjection.TryAssignFromExistingParameter(editor, constructor!, accessorType, FieldName, newLine, cancellationToken)
+            && !ConstructorInjection.TryInject(editor, owner, constructor!, "IHttpContextAccessor", ParameterName, FieldName, newLine, cancellationToken))
         {
             return null;
         }

@@ -286,7 +286,7 @@ public sealed class SingletonRequestDataFixerTests
     }
 
     [Fact]
-    public async Task Accessor_ContextCapturedInTheConstructor_ExtendsTheConstructor()
+    public async Task Accessor_ContextCapturedInTheConstructor_KeepsTheAccessorItWasGiven()
     {
         await Test()
             .WithCodeFixEquivalenceKey(SingletonRequestDataFixer.UseHttpContextAccessorKey)
@@ -319,9 +319,9 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private readonly IHttpContextAccessor _httpContextAccessor;
 
-                    public TenantResolver(IHttpContextAccessor accessor, IHttpContextAccessor httpContextAccessor)
+                    public TenantResolver(IHttpContextAccessor accessor)
                     {
-                        _httpContextAccessor = httpContextAccessor;
+                        _httpContextAccessor = accessor;
                     }
 
                     public string? Tenant => _httpContextAccessor.HttpContext?.Request.Host.Host;
