@@ -163,6 +163,105 @@ public sealed class SingletonRequestDataFixerTests
     }
 
     [Fact]
+    public async Task Local_TheSampleMiddleware()
+    {
+        // samples/CrawlerConfig/CarrierAuditMiddleware.cs, with the usings its project makes implicit.
+        await Test()
+            .WithSource("""
+                using System;
+                using System.Diagnostics;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Extensions.Logging;
+
+                namespace CrawlerConfig;
+
+                /// <summary>
+                /// Logs, once each request is done, which carrier's config it asked for and how long it took. A conventional
+                /// middleware is built once and serves every request: the carrier code kept in a field between the write and the
+                /// log line is overwritten by any request that arrives meanwhile, so the log names the wrong carrier (SSA005).
+                /// </summary>
+                public sealed class CarrierAuditMiddleware
+                {
+                    private readonly RequestDelegate _next;
+                    private readonly ILogger<CarrierAuditMiddleware> _logger;
+
+                    // The carrier the current request asked for.
+                    private string? [|_carrier|];
+
+                    public CarrierAuditMiddleware(RequestDelegate next, ILogger<CarrierAuditMiddleware> logger)
+                    {
+                        _next = next;
+                        _logger = logger;
+                    }
+
+                    public async Task InvokeAsync(HttpContext context)
+                    {
+                        _carrier = CarrierFromPath(context.Request.Path);
+                        var watch = Stopwatch.StartNew();
+                        await _next(context);
+                        if (_carrier is not null)
+                        {
+                            _logger.LogInformation("Carrier {Carrier}: {Status} in {Elapsed} ms", _carrier, context.Response.StatusCode, watch.ElapsedMilliseconds);
+                        }
+                    }
+
+                    /// <summary>The SCAC code of <c>/crawlers/{scac}</c>, or null for other paths.</summary>
+                    private static string? CarrierFromPath(PathString path)
+                    {
+                        var segments = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+                        return segments.Length == 2 && segments[0] == "crawlers" ? segments[1].ToUpperInvariant() : null;
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+                using System.Diagnostics;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Extensions.Logging;
+
+                namespace CrawlerConfig;
+
+                /// <summary>
+                /// Logs, once each request is done, which carrier's config it asked for and how long it took. A conventional
+                /// middleware is built once and serves every request: the carrier code kept in a field between the write and the
+                /// log line is overwritten by any request that arrives meanwhile, so the log names the wrong carrier (SSA005).
+                /// </summary>
+                public sealed class CarrierAuditMiddleware
+                {
+                    private readonly RequestDelegate _next;
+                    private readonly ILogger<CarrierAuditMiddleware> _logger;
+
+                    public CarrierAuditMiddleware(RequestDelegate next, ILogger<CarrierAuditMiddleware> logger)
+                    {
+                        _next = next;
+                        _logger = logger;
+                    }
+
+                    public async Task InvokeAsync(HttpContext context)
+                    {
+                        string? carrier = CarrierFromPath(context.Request.Path);
+                        var watch = Stopwatch.StartNew();
+                        await _next(context);
+                        if (carrier is not null)
+                        {
+                            _logger.LogInformation("Carrier {Carrier}: {Status} in {Elapsed} ms", carrier, context.Response.StatusCode, watch.ElapsedMilliseconds);
+                        }
+                    }
+
+                    /// <summary>The SCAC code of <c>/crawlers/{scac}</c>, or null for other paths.</summary>
+                    private static string? CarrierFromPath(PathString path)
+                    {
+                        var segments = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+                        return segments.Length == 2 && segments[0] == "crawlers" ? segments[1].ToUpperInvariant() : null;
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Local_NotOffered_WhenAnotherMethodReadsTheField()
     {
         await Test(References.DependencyInjection)
@@ -330,6 +429,76 @@ public sealed class SingletonRequestDataFixerTests
                 public static class Startup
                 {
                     public static void Configure(IServiceCollection services) => services.AddSingleton<TenantResolver>();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Accessor_FixAll_SecondFieldReusesTheAccessor()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(SingletonRequestDataFixer.UseHttpContextAccessorKey)
+            .WithSource("""
+                using System.Security.Claims;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class RequestLog
+                {
+                    private HttpRequest? [|_request|];
+                    private ClaimsPrincipal? [|_user|];
+
+                    public RequestLog()
+                    {
+                    }
+
+                    public void Begin(HttpContext context)
+                    {
+                        _request = context.Request;
+                        this._user = context.User;
+                    }
+
+                    public string Line() => _request?.Path.Value + " by " + this._user?.Identity?.Name;
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddHttpContextAccessor();
+                        services.AddSingleton<RequestLog>();
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Security.Claims;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class RequestLog
+                {
+                    private readonly IHttpContextAccessor _httpContextAccessor;
+
+                    public RequestLog(IHttpContextAccessor httpContextAccessor)
+                    {
+                        _httpContextAccessor = httpContextAccessor;
+                    }
+
+                    public void Begin(HttpContext context)
+                    {
+                    }
+
+                    public string Line() => _httpContextAccessor.HttpContext!.Request?.Path.Value + " by " + _httpContextAccessor.HttpContext!.User?.Identity?.Name;
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddHttpContextAccessor();
+                        services.AddSingleton<RequestLog>();
+                    }
                 }
                 """)
             .ValidateAsync();
