@@ -18,6 +18,7 @@ public static class CrawlerApp
 
         ConfigDbContext.EnsureSeeded(connectionString);
         ConfigGetter.Configure(app.Configuration);
+        app.UseMiddleware<CarrierAuditMiddleware>();
 
         // What the crawlers ask before they run: goes through the cached getter.
         app.MapGet("/crawlers/{scac}", (string scac) => Results.Ok(ConfigGetter.Instance.GetConfig(scac.ToUpperInvariant())));

@@ -42,6 +42,31 @@ internal static class ConstructorInjection
     }
 
     /// <summary>
+    /// When <paramref name="constructor"/> (declared, with a block body) already takes a <paramref name="type"/>,
+    /// appends <c><paramref name="fieldName"/> = thatParameter;</c> to its body instead of adding a second parameter
+    /// of the same service. False (and no change) otherwise.
+    /// </summary>
+    public static bool TryAssignFromExistingParameter(SyntaxEditor editor, IMethodSymbol constructor, ITypeSymbol type, string fieldName, string newLine, CancellationToken cancellationToken)
+    {
+        var parameter = constructor.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, type) && p.RefKind == RefKind.None);
+        if (parameter is null || constructor.DeclaringSyntaxReferences.IsEmpty
+            || constructor.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not ConstructorDeclarationSyntax { Body: not null } constructorSyntax)
+        {
+            return false;
+        }
+
+        var assignment = SyntaxFactory.ParseStatement(
+                (parameter.Name == fieldName ? "this." : string.Empty) + fieldName + " = " + parameter.Name + ";" + newLine)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        editor.ReplaceNode(constructorSyntax, (current, _) =>
+        {
+            var ctor = (ConstructorDeclarationSyntax)current;
+            return ctor.WithBody(ctor.Body!.WithStatements(ctor.Body.Statements.Add(assignment)));
+        });
+        return true;
+    }
+
+    /// <summary>
     /// Adds <c><paramref name="typeName"/> <paramref name="parameterName"/></c> to <paramref name="constructor"/> and
     /// <c><paramref name="fieldName"/> = <paramref name="parameterName"/>;</c> to its body; for the implicit
     /// constructor, adds a public one after the class's last field. False (and no change) when the constructor has

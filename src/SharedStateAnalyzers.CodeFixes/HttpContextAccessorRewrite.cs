@@ -11,7 +11,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace SharedStateAnalyzers.CodeFixes;
 
 /// <summary>
-/// "Use injected IHttpContextAccessor": a private static field of type <c>HttpContext</c>, <c>HttpRequest</c>,
+/// "Use injected IHttpContextAccessor": a private field (static, or an instance field of a class the container
+/// builds) of type <c>HttpContext</c>, <c>HttpRequest</c>,
 /// <c>HttpResponse</c>, <c>ClaimsPrincipal</c>, <c>ISession</c> or <c>ConnectionInfo</c> becomes
 /// <c>private readonly IHttpContextAccessor _httpContextAccessor;</c> taken through the constructor; each read becomes
 /// the current request's object (<c>_httpContextAccessor.HttpContext</c>, <c>_httpContextAccessor.HttpContext!.User</c>…)
@@ -39,7 +40,7 @@ internal static class HttpContextAccessorRewrite
             || storageDeclaration is not VariableDeclaratorSyntax { Initializer: null, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax fieldDeclaration } } declarator
             || fieldDeclaration.Parent is not ClassDeclarationSyntax { ParameterList: null } owner
             || model.Compilation.GetTypeByMetadataName(HttpNamespace + ".IHttpContextAccessor") is not { } accessorType
-            || model.GetDeclaredSymbol(declarator, cancellationToken) is not IFieldSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Private } field)
+            || model.GetDeclaredSymbol(declarator, cancellationToken) is not IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field)
         {
             return null;
         }
@@ -82,6 +83,12 @@ internal static class HttpContextAccessorRewrite
         foreach (var name in references.Names)
         {
             var reference = CacheFieldReferences.GetQualifiedReference(model, name, cancellationToken);
+            if (reference.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } thisAccess && thisAccess.Name == reference)
+            {
+                // this._context: the whole access is the reference.
+                reference = thisAccess;
+            }
+
             if (SyntaxHelpers.IsInNameOf(reference))
             {
                 return null;
@@ -114,7 +121,8 @@ internal static class HttpContextAccessorRewrite
         }
 
         var newLine = SyntaxHelpers.GetNewLine(root);
-        if (!ConstructorInjection.TryInject(editor, owner, constructor!, "IHttpContextAccessor", ParameterName, FieldName, newLine, cancellationToken))
+        if (!ConstructorInjection.TryAssignFromExistingParameter(editor, constructor!, accessorType, FieldName, newLine, cancellationToken)
+            && !ConstructorInjection.TryInject(editor, owner, constructor!, "IHttpContextAccessor", ParameterName, FieldName, newLine, cancellationToken))
         {
             return null;
         }

@@ -48,6 +48,13 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         HandRolledSingletonDescription);
 
+    public static readonly DiagnosticDescriptor SingletonRequestData = Create(
+        RuleIdentifiers.SingletonRequestData,
+        "Process-lifetime object holds request data",
+        "'{0}' of {1} '{2}' holds {3}: every request shares it, so one request's data is served to the next and concurrent requests overwrite each other",
+        DiagnosticSeverity.Warning,
+        "A DI singleton, a conventional middleware, a hosted service or a hand-rolled singleton is built once and serves every request of the process. An instance field of such an object that holds a request object (HttpContext, the user, the session, a DbContext) or that request-handling code sets from the request is seen by the next request, and concurrent requests overwrite each other's values. Register the service as scoped, keep the value in a local, or read the current request through IHttpContextAccessor.");
+
     private const string StaticRequestDataTitle = "Static field holds per-request or per-user data";
     private const string StaticRequestDataMessage = "Static '{0}' holds {1}: one user's data answers another user's request";
     private const string StaticRequestDataDescription = "A static field lives as long as the process and is shared by every request and every user it serves. A request object (HttpContext, the user, a DbContext) or a value read from one (a claim, a header, the session) kept there is seen by the next request, and concurrent requests overwrite each other. Read request data through IHttpContextAccessor or a scoped service, or keep ambient per-flow state in AsyncLocal<T>.";

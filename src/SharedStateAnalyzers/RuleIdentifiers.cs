@@ -13,6 +13,8 @@ public static class RuleIdentifiers
 
     public const string HandRolledSingleton = "SSA004";
 
+    public const string SingletonRequestData = "SSA005";
+
     public const string StaticRequestData = "SSA007";
 
     public const string ThreadAffineState = "SSA008";

@@ -1,0 +1,1020 @@
+using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Verification;
+
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>SSA005: what is reported, with which message, and what is left alone.</summary>
+public sealed class SingletonRequestDataAnalyzerTests
+{
+    private const References Web = References.AspNetCore;
+
+    private static AnalyzerTest Test(string source, References references = Web)
+        => AnalyzerTest.Create<SingletonRequestDataAnalyzer>().WithReferences(references).WithSource(source);
+
+    private static DiagnosticResult Expected(string field, string lifetime, string type, string what)
+        => DiagnosticResult.Create("SSA005").WithLocation(0).WithMessage(
+            $"'{field}' of {lifetime} '{type}' holds {what}: every request shares it, so one request's data is served to the next and concurrent requests overwrite each other");
+
+    // ---------------------------------------------------------------- flagged: fields of request-scoped types
+
+    [Fact]
+    public async Task Middleware_StoresTheContext()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class TimingMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private HttpContext? {|#0:_context|};
+
+                public TimingMiddleware(RequestDelegate next) => _next = next;
+
+                public async Task InvokeAsync(HttpContext context)
+                {
+                    _context = context;
+                    await _next(context);
+                    _context.Response.Headers["X-Done"] = "1";
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("_context", "middleware", "TimingMiddleware", "a request-scoped HttpContext"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_CapturesTheContextInItsConstructor()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class TenantResolver
+            {
+                private readonly HttpContext? {|#0:_context|};
+
+                public TenantResolver(IHttpContextAccessor accessor) => _context = accessor.HttpContext;
+
+                public string? Tenant => _context?.Request.Host.Host;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<TenantResolver>();
+            }
+            """)
+            .ExpectDiagnostic(Expected("_context", "singleton", "TenantResolver", "a request-scoped HttpContext"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_HoldsTheUser()
+    {
+        await Test("""
+            using System.Security.Claims;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IAuditLog { void Write(string what); }
+
+            public sealed class AuditLog : IAuditLog
+            {
+                private ClaimsPrincipal? [|_user|];
+
+                public void SetUser(ClaimsPrincipal user) => _user = user;
+
+                public void Write(string what) => System.Console.WriteLine(_user?.Identity?.Name + ": " + what);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<IAuditLog, AuditLog>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_HoldsADbContext()
+    {
+        await Test("""
+            using Microsoft.EntityFrameworkCore;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class ShopDb : DbContext
+            {
+                public ShopDb(DbContextOptions<ShopDb> options) : base(options) { }
+            }
+
+            public sealed class PriceService
+            {
+                private readonly ShopDb {|#0:_db|};
+
+                public PriceService(ShopDb db) => _db = db;
+
+                public bool HasChanges() => _db.ChangeTracker.HasChanges();
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton(typeof(PriceService));
+            }
+            """, References.EntityFrameworkCore | References.DependencyInjection)
+            .ExpectDiagnostic(Expected("_db", "singleton", "PriceService", "a request-scoped ShopDb"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HandRolledSingleton_HoldsTheSession()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class CartStore
+            {
+                public static readonly CartStore Instance = new();
+
+                private CartStore() { }
+
+                public ISession? {|#0:Session|} { get; set; }
+            }
+            """)
+            .ExpectDiagnostic(Expected("Session", "hand-rolled singleton", "CartStore", "a request-scoped ISession"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedService_HoldsARequest()
+    {
+        await Test("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Reporter : BackgroundService
+            {
+                public HttpRequest? [|LastRequest|] { get; set; }
+
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConfiguredType_OnASingleton()
+    {
+        await AnalyzerTest.Create<SingletonRequestDataAnalyzer>()
+            .WithReferences(References.DependencyInjection)
+            .WithEditorConfig("""
+                root = true
+
+                [*.cs]
+                shared_state.request_scoped_types = Shop.TenantContext
+                """)
+            .WithSource("""
+                using Microsoft.Extensions.DependencyInjection;
+
+                namespace Shop;
+
+                public sealed class TenantContext { public string Name { get; set; } = ""; }
+
+                public sealed class Greeter
+                {
+                    private TenantContext? [|_tenant|];
+
+                    public void Use(TenantContext tenant) => _tenant = tenant;
+
+                    public string Greet() => "Hello " + _tenant?.Name;
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services) => services.AddSingleton<Greeter>();
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- flagged: fields set from request data
+
+    [Fact]
+    public async Task Middleware_WritesAHeaderIntoAField()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class CarrierMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private string? {|#0:_carrier|};
+
+                public CarrierMiddleware(RequestDelegate next) => _next = next;
+
+                public async Task InvokeAsync(HttpContext context)
+                {
+                    _carrier = context.Request.Headers["X-Carrier"];
+                    await _next(context);
+                    context.Response.Headers["X-Carrier"] = _carrier;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("_carrier", "middleware", "CarrierMiddleware", "per-request data written in 'InvokeAsync'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Middleware_PrivateHelperWritesTheField()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class LocaleMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private string [|_locale|] = "en";
+
+                public LocaleMiddleware(RequestDelegate next) => _next = next;
+
+                public Task Invoke(HttpContext context)
+                {
+                    Remember(context.Request.Query["lang"].ToString());
+                    context.Items["locale"] = _locale;
+                    return _next(context);
+                }
+
+                private void Remember(string locale) => _locale = locale;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_PublicMethodWritesItsParameter()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class QuoteService
+            {
+                private string? {|#0:_carrier|};
+
+                public decimal Quote(string carrier, decimal weight)
+                {
+                    _carrier = carrier;
+                    return Rate() * weight;
+                }
+
+                private decimal Rate() => _carrier == "DHL" ? 2m : 1m;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<QuoteService>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expected("_carrier", "singleton", "QuoteService", "per-request data written in 'Quote'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_StoresTheResultOfACallMadeWithItsParameter()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.DependencyInjection.Extensions;
+
+            public interface IRateClient { Task<decimal> GetRateAsync(string carrier); }
+
+            public sealed class RateService
+            {
+                private readonly IRateClient _client;
+                private decimal [|_rate|];
+
+                public RateService(IRateClient client) => _client = client;
+
+                public async Task<decimal> PriceAsync(string carrier, decimal weight)
+                {
+                    _rate = await _client.GetRateAsync(carrier);
+                    return _rate * weight;
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.TryAddSingleton<RateService>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_StoresAValueReadFromTheRequestThroughALocal()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ICorrelation { string? Current { get; } void Begin(HttpRequest request); }
+
+            public sealed class Correlation : ICorrelation
+            {
+                public string? [|Current|] { get; private set; }
+
+                public void Begin(HttpRequest request)
+                {
+                    var id = request.Headers["X-Correlation-Id"].ToString();
+                    Current = id;
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<ICorrelation, Correlation>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedService_PublicMethodCalledByRequests()
+    {
+        await Test("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class MailQueue : BackgroundService
+            {
+                private string? [|_lastRecipient|];
+
+                public void Enqueue(string recipient) => _lastRecipient = recipient;
+
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OneDiagnosticPerField_WrittenInSeveralMethods()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Tracker
+            {
+                private string? {|#0:_page|};
+
+                public void Enter(string page) => _page = page;
+
+                public void Leave(string page)
+                {
+                    _page = page + "/left";
+                }
+
+                public string? Page => _page;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Tracker>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expected("_page", "singleton", "Tracker", "per-request data written in 'Enter'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TwoFields_TwoDiagnostics()
+    {
+        await Test("""
+            using System.Security.Claims;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class UserMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private ClaimsPrincipal? [|_user|];
+                private string? [|_name|];
+
+                public UserMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    _user = context.User;
+                    _name = context.User.Identity?.Name;
+                    return _next(context);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_WritesInALambdaAndAnExplicitInterfaceMember()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotifier { void Notify(string user); }
+
+            public sealed class Notifier : INotifier
+            {
+                private string? [|_pending|];
+                private string? [|_last|];
+
+                public Task QueueAsync(string user) => Task.Run(() => { _pending = user; });
+
+                void INotifier.Notify(string user) => _last = user;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<INotifier, Notifier>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ComputedPropertyOfARequestType_HoldsNothing()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class CurrentRequest
+            {
+                private readonly IHttpContextAccessor _accessor;
+
+                public CurrentRequest(IHttpContextAccessor accessor) => _accessor = accessor;
+
+                public HttpContext? Context => _accessor.HttpContext;
+
+                public HttpRequest? Request { get => _accessor.HttpContext?.Request; }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<CurrentRequest>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task OptionsAndLoggerInASingleton()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Logging;
+            using Microsoft.Extensions.Options;
+
+            public sealed class MailSettings { public string Host { get; set; } = ""; }
+
+            public sealed class Mailer
+            {
+                private readonly IOptionsMonitor<MailSettings> _settings;
+                private readonly ILogger<Mailer> _logger;
+                private ILogger? _scopedLogger;
+
+                public Mailer(IOptionsMonitor<MailSettings> settings, ILogger<Mailer> logger)
+                {
+                    _settings = settings;
+                    _logger = logger;
+                }
+
+                public void UseLogger(ILogger logger) => _scopedLogger = logger;
+
+                public void Send(string to) => _logger.LogInformation("Sending to {To} via {Host}", to, _settings.CurrentValue.Host);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Mailer>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MemoryCacheUser()
+    {
+        await Test("""
+            using System;
+            using Microsoft.Extensions.Caching.Memory;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class CarrierNames
+            {
+                private readonly IMemoryCache _cache;
+
+                public CarrierNames(IMemoryCache cache) => _cache = cache;
+
+                public string Get(string code) => _cache.GetOrCreate(code, entry =>
+                {
+                    entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);
+                    return code.ToUpperInvariant();
+                })!;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<CarrierNames>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConcurrentDictionaryCache()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class SlugCache
+            {
+                private ConcurrentDictionary<string, string> _slugs = new();
+
+                public string Slug(string title) => _slugs.GetOrAdd(title, t => t.ToLowerInvariant().Replace(' ', '-'));
+
+                public void Reset(ConcurrentDictionary<string, string> seed) => _slugs = seed;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<SlugCache>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HttpContextAccessorAndScopeFactoryFields()
+    {
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class CurrentUser
+            {
+                private readonly IHttpContextAccessor _accessor;
+                private readonly IServiceScopeFactory _scopes;
+                private readonly IServiceProvider _services;
+
+                public CurrentUser(IHttpContextAccessor accessor, IServiceScopeFactory scopes, IServiceProvider services)
+                {
+                    _accessor = accessor;
+                    _scopes = scopes;
+                    _services = services;
+                }
+
+                public string? Name => _accessor.HttpContext?.User.Identity?.Name;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<CurrentUser>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedService_TimerAndLoopState()
+    {
+        await Test("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Heartbeat : IHostedService, IDisposable
+            {
+                private Timer? _timer;
+                private object? _lastState;
+                private CancellationToken _stopping;
+
+                public Task StartAsync(CancellationToken cancellationToken)
+                {
+                    _stopping = cancellationToken;
+                    _timer = new Timer(Beat, cancellationToken, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+                    return Task.CompletedTask;
+                }
+
+                private void Beat(object? state) => _lastState = state;
+
+                public Task StopAsync(CancellationToken cancellationToken)
+                {
+                    _timer?.Change(Timeout.Infinite, 0);
+                    return Task.CompletedTask;
+                }
+
+                public void Dispose() => _timer?.Dispose();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InterlockedAndVolatileCounters()
+    {
+        await Test("""
+            using System.Threading;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Stats
+            {
+                private long _requests;
+                private volatile string? _lastPath;
+
+                public void Count(string path)
+                {
+                    Interlocked.Increment(ref _requests);
+                    _lastPath = path;
+                    Volatile.Write(ref _requests, 0);
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Stats>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazyInitialization()
+    {
+        await Test("""
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Downloader
+            {
+                private HttpClient? _client;
+                private string? _baseAddress;
+
+                public HttpClient Client(string baseAddress)
+                {
+                    if (_baseAddress == null)
+                    {
+                        _baseAddress = baseAddress;
+                    }
+
+                    return _client ??= new HttpClient { BaseAddress = new System.Uri(baseAddress) };
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Downloader>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConstructorOnlyWrites()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Options;
+
+            public sealed class Branding { public string Name { get; set; } = ""; }
+
+            public sealed class Footer
+            {
+                private string _name;
+                private int _year;
+
+                public Footer(IOptions<Branding> options)
+                {
+                    _name = options.Value.Name;
+                    _year = 2025;
+                }
+
+                public string Render() => _name + " " + _year;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Footer>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ScopedServiceHoldingTheContext()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class RequestInfo
+            {
+                private HttpContext? _context;
+                private string? _path;
+
+                public void Begin(HttpContext context)
+                {
+                    _context = context;
+                    _path = context.Request.Path;
+                }
+
+                public string? Path => _path ?? _context?.Request.Path;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddScoped<RequestInfo>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MiddlewareWhoseFieldsAreAllReadOnly()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.Logging;
+
+            public sealed class LoggingMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private readonly ILogger<LoggingMiddleware> _logger;
+                private readonly string _header = "X-Trace";
+
+                public LoggingMiddleware(RequestDelegate next, ILogger<LoggingMiddleware> logger)
+                {
+                    _next = next;
+                    _logger = logger;
+                }
+
+                public async Task InvokeAsync(HttpContext context)
+                {
+                    var trace = context.Request.Headers[_header].ToString();
+                    _logger.LogInformation("Request {Trace}", trace);
+                    await _next(context);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WriteUnderALock_SharedOnPurpose()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Settings { public string Theme { get; set; } = ""; }
+
+            public sealed class SettingsStore
+            {
+                private readonly object _gate = new();
+                private Settings _current = new();
+
+                public void Replace(Settings settings)
+                {
+                    lock (_gate)
+                    {
+                        _current = settings;
+                    }
+                }
+
+                public Settings Current { get { lock (_gate) { return _current; } } }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<SettingsStore>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CollectionContentChanges_AndStaticFields()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Registry
+            {
+                private readonly List<string> _names = new();
+                private readonly Dictionary<string, int> _counts = new();
+                private static string? s_last;
+
+                public void Register(string name)
+                {
+                    _names.Add(name);
+                    _counts[name] = 1;
+                    s_last = name;
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Registry>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ValuesNotFromTheRequest_ClockTokensAndResets()
+    {
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ITokenSource { Task<string> FetchAsync(); }
+
+            public sealed class TokenCache
+            {
+                private readonly ITokenSource _source;
+                private string? _token;
+                private DateTime _fetchedAt;
+
+                public TokenCache(ITokenSource source) => _source = source;
+
+                public async Task<string> GetAsync()
+                {
+                    if (DateTime.UtcNow - _fetchedAt > TimeSpan.FromMinutes(5))
+                    {
+                        _token = await _source.FetchAsync();
+                        _fetchedAt = DateTime.UtcNow;
+                    }
+
+                    return _token!;
+                }
+
+                public void Clear() => _token = null;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<TokenCache>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PropertySetterAndCodeCreatedPrincipal()
+    {
+        await Test("""
+            using System.Security.Claims;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class BackgroundIdentity
+            {
+                private readonly ClaimsPrincipal _system = new(new ClaimsIdentity("system"));
+                private string _mode = "fast";
+
+                public string Mode { get => _mode; set => _mode = value; }
+
+                public ClaimsPrincipal System => _system;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<BackgroundIdentity>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ScopedOnlyByRegistration_IsSsa006s()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class UserSession { public string? Name { get; set; } }
+
+            public sealed class Greeter
+            {
+                private readonly UserSession _session;
+
+                public Greeter(UserSession session) => _session = session;
+
+                public string Greet() => "Hello " + _session.Name;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddScoped<UserSession>();
+                    services.AddSingleton<Greeter>();
+                }
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TypeNotProcessLifetime_AndNoWebOrDiReferences()
+    {
+        await Test("""
+            public sealed class Counter
+            {
+                public static readonly Counter Instance = new();
+
+                private string? _last;
+
+                private Counter() { }
+
+                public void Record(string name) => _last = name;
+
+                public string? Last => _last;
+            }
+
+            public sealed class PlainService
+            {
+                private string? _last;
+
+                public void Record(string name) => _last = name;
+            }
+            """, References.Net)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TestFixture_NestedMiddleware()
+    {
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            [AttributeUsage(AttributeTargets.Method)]
+            public sealed class FactAttribute : Attribute { }
+
+            public sealed class PipelineTests
+            {
+                [Fact]
+                public void Runs() { }
+
+                private sealed class RecordingMiddleware
+                {
+                    private readonly RequestDelegate _next;
+                    private HttpContext? _seen;
+
+                    public RecordingMiddleware(RequestDelegate next) => _next = next;
+
+                    public Task InvokeAsync(HttpContext context)
+                    {
+                        _seen = context;
+                        return _next(context);
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HalfTypedCode_DoesNotThrow()
+    {
+        await Test("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class BrokenMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private Missing _thing;
+
+                public BrokenMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    _thing = context.Request.;
+                    return _next(context);
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+}
