@@ -11,6 +11,8 @@ public static class RuleIdentifiers
 
     public const string InstanceMutatesStatic = "SSA003";
 
+    public const string CaptiveDependency = "SSA006";
+
     public const string StaticRequestData = "SSA007";
 
     public const string ThreadAffineState = "SSA008";

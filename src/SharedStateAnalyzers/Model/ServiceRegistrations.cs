@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -22,14 +24,19 @@ internal sealed class ServiceRegistrations
     private static readonly ImmutableHashSet<string> s_scopedRegistrations = ImmutableHashSet.Create(
         StringComparer.Ordinal, "AddScoped", "TryAddScoped", "AddKeyedScoped", "TryAddKeyedScoped", "AddDbContext", "AddDbContextPool");
 
+    private static readonly ImmutableHashSet<string> s_transientRegistrations = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient");
+
     private readonly Compilation _compilation;
     private readonly Lazy<(ImmutableHashSet<INamedTypeSymbol> Singletons, ImmutableHashSet<INamedTypeSymbol> Scoped)> _scan;
+    private readonly Lazy<RegistrationIndex> _registrations;
 
     private ServiceRegistrations(Compilation compilation)
     {
         _compilation = compilation;
         IsAvailable = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null;
         _scan = new Lazy<(ImmutableHashSet<INamedTypeSymbol>, ImmutableHashSet<INamedTypeSymbol>)>(Scan, LazyThreadSafetyMode.ExecutionAndPublication);
+        _registrations = new Lazy<RegistrationIndex>(() => new RegistrationIndex(ScanAll()), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The compilation references <c>Microsoft.Extensions.DependencyInjection</c>: registrations are possible.</summary>
@@ -48,6 +55,40 @@ internal sealed class ServiceRegistrations
     /// and <c>AddDbContext&lt;TContext&gt;</c>/<c>AddDbContextPool&lt;TContext&gt;</c>.
     /// </summary>
     public ImmutableHashSet<INamedTypeSymbol> Scoped => IsAvailable ? _scan.Value.Scoped : ImmutableHashSet<INamedTypeSymbol>.Empty;
+
+    /// <summary>
+    /// Every registration the compilation makes in source, with its lifetime, service and implementation types and
+    /// form (see <see cref="ServiceRegistration"/>), in file order. Gathered by the same text-checked walk as
+    /// <see cref="Singletons"/> and <see cref="Scoped"/>; registrations inside the program's own
+    /// <c>IServiceCollection</c> extension methods are found too. Registrations made in referenced assemblies
+    /// (<c>AddControllers</c>, <c>AddOptions</c>, …) and through <c>ServiceDescriptor</c> are not.
+    /// </summary>
+    public ImmutableArray<ServiceRegistration> Registrations => IsAvailable ? _registrations.Value.All : ImmutableArray<ServiceRegistration>.Empty;
+
+    /// <summary>The registration made by <paramref name="invocation"/>, or null.</summary>
+    public ServiceRegistration? GetRegistration(InvocationExpressionSyntax invocation)
+        => IsAvailable && _registrations.Value.ByInvocation.TryGetValue(invocation, out var registration) ? registration : null;
+
+    /// <summary>
+    /// The registrations of <paramref name="serviceType"/> (unkeyed or keyed, as asked): those of that exact type, and
+    /// those of its open generic definition when the type is a construction of one that no closed registration serves.
+    /// </summary>
+    public ImmutableArray<ServiceRegistration> GetRegistrationsOf(INamedTypeSymbol serviceType, bool keyed = false)
+    {
+        if (!IsAvailable)
+        {
+            return ImmutableArray<ServiceRegistration>.Empty;
+        }
+
+        var index = _registrations.Value;
+        var closed = index.Get(serviceType, keyed, openGeneric: false);
+        if (!closed.IsEmpty || !serviceType.IsGenericType || serviceType.IsUnboundGenericType)
+        {
+            return closed;
+        }
+
+        return index.Get(serviceType.OriginalDefinition, keyed, openGeneric: true);
+    }
 
     public static ServiceRegistrations For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new ServiceRegistrations(c));
 
@@ -137,6 +178,263 @@ internal sealed class ServiceRegistrations
             || text.IndexOf("Scoped", StringComparison.Ordinal) >= 0
             || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0
             || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0;
+    }
+
+    private static bool MayRegisterAny(SyntaxTree tree)
+    {
+        if (MayRegister(tree))
+        {
+            return true;
+        }
+
+        var text = tree.GetText().ToString();
+        return text.IndexOf("Transient", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddHttpClient", StringComparison.Ordinal) >= 0;
+    }
+
+    private ImmutableArray<ServiceRegistration> ScanAll()
+    {
+        var registrations = ImmutableArray.CreateBuilder<ServiceRegistration>();
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            if (!MayRegisterAny(tree))
+            {
+                continue;
+            }
+
+            SemanticModel? model = null;
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is not InvocationExpressionSyntax invocation || GetName(invocation.Expression) is not { } name)
+                {
+                    continue;
+                }
+
+                var methodName = name.Identifier.ValueText;
+                ServiceLifetimeKind lifetime;
+                if (s_singletonRegistrations.Contains(methodName))
+                {
+                    lifetime = ServiceLifetimeKind.Singleton;
+                }
+                else if (s_scopedRegistrations.Contains(methodName))
+                {
+                    lifetime = ServiceLifetimeKind.Scoped;
+                }
+                else if (s_transientRegistrations.Contains(methodName))
+                {
+                    lifetime = ServiceLifetimeKind.Transient;
+                }
+                else
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
+                model ??= _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                if (Describe(model, invocation, methodName, lifetime) is { } registration)
+                {
+                    registrations.Add(registration);
+                }
+            }
+        }
+
+        return registrations.ToImmutable();
+    }
+
+    /// <summary>What one registration call registers, read from its bound arguments; null for a call that is not the container's or cannot be read.</summary>
+    private static ServiceRegistration? Describe(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime)
+    {
+        if (model.GetOperation(invocation) is not IInvocationOperation operation
+            || operation.TargetMethod.ContainingNamespace?.ToDisplayString() is not { } ns
+            || !ns.StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var method = operation.TargetMethod;
+        INamedTypeSymbol? service = null;
+        INamedTypeSymbol? implementation = null;
+        var form = RegistrationForm.Type;
+        AnonymousFunctionExpressionSyntax? factory = null;
+        var keyed = false;
+        object? key = null;
+        var typed = false;
+        foreach (var argument in operation.Arguments)
+        {
+            var parameter = argument.Parameter;
+            if (parameter is null)
+            {
+                continue;
+            }
+
+            var value = Unwrap(argument.Value);
+            switch (parameter.Name)
+            {
+                case "serviceType" or "service" when value is ITypeOfOperation typeOf:
+                    service = typeOf.TypeOperand as INamedTypeSymbol;
+                    typed = true;
+                    break;
+                case "serviceType" or "service":
+                    return null;
+                case "implementationType" when value is ITypeOfOperation typeOf:
+                    implementation = typeOf.TypeOperand as INamedTypeSymbol;
+                    break;
+                case "implementationType":
+                    return null;
+                case "implementationFactory":
+                    form = RegistrationForm.Factory;
+                    if (value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+                    {
+                        factory = lambda.Syntax as AnonymousFunctionExpressionSyntax;
+                    }
+
+                    break;
+                case "implementationInstance" or "instance":
+                    form = RegistrationForm.Instance;
+                    implementation = value.Type as INamedTypeSymbol;
+                    break;
+                case "serviceKey":
+                    keyed = true;
+                    key = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
+                    break;
+                case "contextLifetime":
+                    if (!argument.Value.ConstantValue.HasValue || argument.Value.ConstantValue.Value is not int contextLifetime || contextLifetime is < 0 or > 2)
+                    {
+                        return null;
+                    }
+
+                    lifetime = (ServiceLifetimeKind)contextLifetime;
+                    break;
+                default:
+                    // A typed client's factory gets the HttpClient (and the provider): the container still builds it.
+                    if (methodName == "AddHttpClient" && value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation clientFactory })
+                    {
+                        form = RegistrationForm.Factory;
+                        factory = clientFactory.Syntax as AnonymousFunctionExpressionSyntax;
+                    }
+
+                    break;
+            }
+        }
+
+        if (!typed)
+        {
+            var typeArguments = method.TypeArguments;
+            if (typeArguments.Length == 0 || typeArguments.Length > 2)
+            {
+                return null;
+            }
+
+            service = typeArguments[0] as INamedTypeSymbol;
+            implementation ??= typeArguments[typeArguments.Length - 1] as INamedTypeSymbol;
+            if (typeArguments.Length == 1 && form != RegistrationForm.Type)
+            {
+                // AddSingleton<IFoo>(sp => …) and AddSingleton<IFoo>(instance): the type argument names the service only.
+                implementation = form == RegistrationForm.Instance ? implementation : null;
+            }
+        }
+        else if (form == RegistrationForm.Type)
+        {
+            implementation ??= service;
+        }
+
+        if (form == RegistrationForm.Factory && implementation is null && factory is not null)
+        {
+            implementation = CreatedType(model, factory);
+        }
+
+        if (service is null || service.TypeKind == TypeKind.Error)
+        {
+            return null;
+        }
+
+        var openGeneric = service.IsUnboundGenericType;
+        if (openGeneric)
+        {
+            service = service.OriginalDefinition;
+            implementation = implementation?.OriginalDefinition;
+        }
+
+        if (implementation is { TypeKind: TypeKind.Error })
+        {
+            implementation = null;
+        }
+
+        var requests = factory is null ? ImmutableArray<ServiceRequest>.Empty : ServiceRequests.InFactory(model, factory);
+        return new ServiceRegistration(methodName, lifetime, service, implementation, form, factory, keyed, key, openGeneric, invocation, requests);
+    }
+
+    private static IOperation Unwrap(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value;
+    }
+
+    /// <summary>The type a factory lambda creates when its whole body is <c>new T(…)</c>.</summary>
+    private static INamedTypeSymbol? CreatedType(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
+    {
+        var body = factory.ExpressionBody;
+        if (body is null && factory.Block is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned })
+        {
+            body = returned;
+        }
+
+        return body is BaseObjectCreationExpressionSyntax creation ? model.GetTypeInfo(creation).Type as INamedTypeSymbol : null;
+    }
+
+    /// <summary>The registrations, by invocation and by service type.</summary>
+    private sealed class RegistrationIndex
+    {
+        private readonly Dictionary<(INamedTypeSymbol Service, bool Keyed, bool OpenGeneric), ImmutableArray<ServiceRegistration>> _byService;
+
+        public RegistrationIndex(ImmutableArray<ServiceRegistration> all)
+        {
+            All = all;
+            var byInvocation = new Dictionary<InvocationExpressionSyntax, ServiceRegistration>();
+            var byService = new Dictionary<(INamedTypeSymbol, bool, bool), ImmutableArray<ServiceRegistration>.Builder>(ServiceKeyComparer.Instance);
+            foreach (var registration in all)
+            {
+                byInvocation[registration.Invocation] = registration;
+                var key = (registration.ServiceType!, registration.IsKeyed, registration.IsOpenGeneric);
+                if (!byService.TryGetValue(key, out var list))
+                {
+                    list = ImmutableArray.CreateBuilder<ServiceRegistration>();
+                    byService.Add(key, list);
+                }
+
+                list.Add(registration);
+            }
+
+            ByInvocation = byInvocation;
+            _byService = new Dictionary<(INamedTypeSymbol, bool, bool), ImmutableArray<ServiceRegistration>>(ServiceKeyComparer.Instance);
+            foreach (var pair in byService)
+            {
+                _byService.Add(pair.Key, pair.Value.ToImmutable());
+            }
+        }
+
+        public ImmutableArray<ServiceRegistration> All { get; }
+
+        public Dictionary<InvocationExpressionSyntax, ServiceRegistration> ByInvocation { get; }
+
+        public ImmutableArray<ServiceRegistration> Get(INamedTypeSymbol service, bool keyed, bool openGeneric)
+            => _byService.TryGetValue((service, keyed, openGeneric), out var list) ? list : ImmutableArray<ServiceRegistration>.Empty;
+    }
+
+    private sealed class ServiceKeyComparer : IEqualityComparer<(INamedTypeSymbol Service, bool Keyed, bool OpenGeneric)>
+    {
+        public static readonly ServiceKeyComparer Instance = new();
+
+        public bool Equals((INamedTypeSymbol Service, bool Keyed, bool OpenGeneric) x, (INamedTypeSymbol Service, bool Keyed, bool OpenGeneric) y)
+            => x.Keyed == y.Keyed && x.OpenGeneric == y.OpenGeneric && SymbolEqualityComparer.Default.Equals(x.Service, y.Service);
+
+        public int GetHashCode((INamedTypeSymbol Service, bool Keyed, bool OpenGeneric) obj)
+            => SymbolEqualityComparer.Default.GetHashCode(obj.Service) ^ (obj.Keyed ? 1 : 0) ^ (obj.OpenGeneric ? 2 : 0);
     }
 
     private static SimpleNameSyntax? GetName(ExpressionSyntax expression) => expression switch
