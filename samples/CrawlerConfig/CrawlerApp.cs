@@ -12,6 +12,8 @@ public static class CrawlerApp
 
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddDbContext<ConfigDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddScoped<CarrierConfigStore>();
+        builder.Services.AddSingleton(sp => new CarrierStatusReport(sp.GetRequiredService<CarrierConfigStore>()));
 
         var app = builder.Build();
 
