@@ -306,11 +306,11 @@ internal sealed class ServiceRegistrations
 
                     lifetime = (ServiceLifetimeKind)contextLifetime;
                     break;
-                default:
-                    // A typed client's factory gets the HttpClient (and the provider): the container still builds it.
-                    if (methodName == "AddHttpClient" && value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation clientFactory })
+                case "factory" when methodName == "AddHttpClient":
+                    // A typed client's factory gets the HttpClient (and the provider) and builds the client.
+                    form = RegistrationForm.Factory;
+                    if (value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation clientFactory })
                     {
-                        form = RegistrationForm.Factory;
                         factory = clientFactory.Syntax as AnonymousFunctionExpressionSyntax;
                     }
 
