@@ -717,4 +717,211 @@ public sealed class CaptiveDependencyFixerTests
             .ShouldNotOfferFix()
             .ValidateAsync();
     }
+
+    [Fact]
+    public async Task ScopeFactory_HostedService_IsOfferedWhereScopedIsNot()
+    {
+        // A hosted service must stay a singleton: the scope factory is its only fix, and the first one offered.
+        await Test()
+            .WithSource("""
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Hosting;
+
+                public sealed class OutboxStore
+                {
+                    public Task SendPendingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                }
+
+                public sealed class OutboxWorker : BackgroundService
+                {
+                    private readonly OutboxStore _outbox;
+
+                    public OutboxWorker(OutboxStore outbox)
+                    {
+                        _outbox = outbox;
+                    }
+
+                    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                    {
+                        while (!stoppingToken.IsCancellationRequested)
+                        {
+                            await _outbox.SendPendingAsync(stoppingToken);
+                            await Task.Delay(1000, stoppingToken);
+                        }
+                    }
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<OutboxStore>();
+                        services.[|AddHostedService<OutboxWorker>()|];
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Hosting;
+
+                public sealed class OutboxStore
+                {
+                    public Task SendPendingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                }
+
+                public sealed class OutboxWorker : BackgroundService
+                {
+                    private readonly IServiceScopeFactory _scopeFactory;
+
+                    public OutboxWorker(IServiceScopeFactory scopeFactory)
+                    {
+                        _scopeFactory = scopeFactory;
+                    }
+
+                    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                    {
+                        using var scope = _scopeFactory.CreateScope();
+                        var outbox = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+                        while (!stoppingToken.IsCancellationRequested)
+                        {
+                            await outbox.SendPendingAsync(stoppingToken);
+                            await Task.Delay(1000, stoppingToken);
+                        }
+                    }
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<OutboxStore>();
+                        services.AddHostedService<OutboxWorker>();
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ScopeFactory_ThroughTransient_ResolvesTheTransientInTheScope()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(CaptiveDependencyFixer.InjectScopeFactoryKey)
+            .WithSource("""
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class UserSession { }
+                public sealed class PermissionChecker
+                {
+                    public PermissionChecker(UserSession session) { }
+                    public bool CanEdit() => true;
+                }
+                public sealed class MenuBuilder
+                {
+                    private readonly PermissionChecker _permissions;
+
+                    public MenuBuilder(PermissionChecker permissions)
+                    {
+                        _permissions = permissions;
+                    }
+
+                    public string Build()
+                    {
+                        return _permissions.CanEdit() ? "edit" : "view";
+                    }
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<UserSession>();
+                        services.AddTransient<PermissionChecker>();
+                        services.[|AddSingleton<MenuBuilder>()|];
+                    }
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class UserSession { }
+                public sealed class PermissionChecker
+                {
+                    public PermissionChecker(UserSession session) { }
+                    public bool CanEdit() => true;
+                }
+                public sealed class MenuBuilder
+                {
+                    private readonly IServiceScopeFactory _scopeFactory;
+
+                    public MenuBuilder(IServiceScopeFactory scopeFactory)
+                    {
+                        _scopeFactory = scopeFactory;
+                    }
+
+                    public string Build()
+                    {
+                        using var scope = _scopeFactory.CreateScope();
+                        var permissions = scope.ServiceProvider.GetRequiredService<PermissionChecker>();
+                        return permissions.CanEdit() ? "edit" : "view";
+                    }
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<UserSession>();
+                        services.AddTransient<PermissionChecker>();
+                        services.AddSingleton<MenuBuilder>();
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Scoped_NotOffered_WhenAMiddlewareTakesTheConsumer()
+    {
+        await Test(References.AspNetCore)
+            .WithCodeFixEquivalenceKey(CaptiveDependencyFixer.RegisterAsScopedKey)
+            .WithSource("""
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class Tenant { }
+                public sealed class TenantBanner
+                {
+                    public TenantBanner(Tenant tenant) { }
+                }
+
+                public sealed class BannerMiddleware
+                {
+                    private readonly RequestDelegate _next;
+
+                    public BannerMiddleware(RequestDelegate next, TenantBanner banner)
+                    {
+                        _next = next;
+                    }
+
+                    public Task InvokeAsync(HttpContext context) => _next(context);
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<Tenant>();
+                        services.[|AddSingleton<TenantBanner>()|];
+                    }
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
 }
