@@ -28,15 +28,13 @@ internal sealed class ServiceRegistrations
         StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient");
 
     private readonly Compilation _compilation;
-    private readonly Lazy<(ImmutableHashSet<INamedTypeSymbol> Singletons, ImmutableHashSet<INamedTypeSymbol> Scoped)> _scan;
-    private readonly Lazy<RegistrationIndex> _registrations;
+    private readonly Lazy<ScanResult> _scan;
 
     private ServiceRegistrations(Compilation compilation)
     {
         _compilation = compilation;
         IsAvailable = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null;
-        _scan = new Lazy<(ImmutableHashSet<INamedTypeSymbol>, ImmutableHashSet<INamedTypeSymbol>)>(Scan, LazyThreadSafetyMode.ExecutionAndPublication);
-        _registrations = new Lazy<RegistrationIndex>(() => new RegistrationIndex(ScanAll()), LazyThreadSafetyMode.ExecutionAndPublication);
+        _scan = new Lazy<ScanResult>(Scan, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The compilation references <c>Microsoft.Extensions.DependencyInjection</c>: registrations are possible.</summary>
@@ -58,16 +56,16 @@ internal sealed class ServiceRegistrations
 
     /// <summary>
     /// Every registration the compilation makes in source, with its lifetime, service and implementation types and
-    /// form (see <see cref="ServiceRegistration"/>), in file order. Gathered by the same text-checked walk as
+    /// form (see <see cref="ServiceRegistration"/>), in file order. Gathered by the same walk as
     /// <see cref="Singletons"/> and <see cref="Scoped"/>; registrations inside the program's own
     /// <c>IServiceCollection</c> extension methods are found too. Registrations made in referenced assemblies
     /// (<c>AddControllers</c>, <c>AddOptions</c>, …) and through <c>ServiceDescriptor</c> are not.
     /// </summary>
-    public ImmutableArray<ServiceRegistration> Registrations => IsAvailable ? _registrations.Value.All : ImmutableArray<ServiceRegistration>.Empty;
+    public ImmutableArray<ServiceRegistration> Registrations => IsAvailable ? _scan.Value.Index.All : ImmutableArray<ServiceRegistration>.Empty;
 
     /// <summary>The registration made by <paramref name="invocation"/>, or null.</summary>
     public ServiceRegistration? GetRegistration(InvocationExpressionSyntax invocation)
-        => IsAvailable && _registrations.Value.ByInvocation.TryGetValue(invocation, out var registration) ? registration : null;
+        => IsAvailable && _scan.Value.Index.ByInvocation.TryGetValue(invocation, out var registration) ? registration : null;
 
     /// <summary>
     /// The registrations of <paramref name="serviceType"/> (unkeyed or keyed, as asked): those of that exact type, and
@@ -80,7 +78,7 @@ internal sealed class ServiceRegistrations
             return ImmutableArray<ServiceRegistration>.Empty;
         }
 
-        var index = _registrations.Value;
+        var index = _scan.Value.Index;
         var closed = index.Get(serviceType, keyed, openGeneric: false);
         if (!closed.IsEmpty || !serviceType.IsGenericType || serviceType.IsUnboundGenericType)
         {
@@ -92,112 +90,16 @@ internal sealed class ServiceRegistrations
 
     public static ServiceRegistrations For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new ServiceRegistrations(c));
 
-    private (ImmutableHashSet<INamedTypeSymbol>, ImmutableHashSet<INamedTypeSymbol>) Scan()
+    private ScanResult Scan()
     {
         var singletons = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var scoped = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var registrations = ImmutableArray.CreateBuilder<ServiceRegistration>();
         foreach (var tree in _compilation.SyntaxTrees)
         {
             // A text search first: walking every node of every file builds the whole red tree; most files register
             // nothing.
             if (!MayRegister(tree))
-            {
-                continue;
-            }
-
-            SemanticModel? model = null;
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                if (node is not InvocationExpressionSyntax invocation || GetName(invocation.Expression) is not { } name)
-                {
-                    continue;
-                }
-
-                var isSingleton = s_singletonRegistrations.Contains(name.Identifier.ValueText);
-                if (!isSingleton && !s_scopedRegistrations.Contains(name.Identifier.ValueText))
-                {
-                    continue;
-                }
-
-#pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
-                model ??= _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
-                {
-                    continue;
-                }
-
-                var types = ImmutableArray.CreateBuilder<ITypeSymbol?>();
-                if (name is GenericNameSyntax)
-                {
-                    foreach (var typeArgument in method.TypeArguments)
-                    {
-                        types.Add(typeArgument);
-                    }
-                }
-                else
-                {
-                    foreach (var argument in invocation.ArgumentList.Arguments)
-                    {
-                        if (argument.Expression is TypeOfExpressionSyntax typeOf)
-                        {
-                            types.Add(model.GetTypeInfo(typeOf.Type).Type);
-                        }
-                    }
-                }
-
-                if (isSingleton)
-                {
-                    // The last type names the implementation: the object that lives as long as the process.
-                    if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { TypeKind: TypeKind.Class } implementation)
-                    {
-                        singletons.Add(implementation.OriginalDefinition);
-                    }
-                }
-                else
-                {
-                    // A scoped service is request-scoped under its service type and its implementation type alike.
-                    foreach (var type in types)
-                    {
-                        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
-                        {
-                            scoped.Add(named.OriginalDefinition);
-                        }
-                    }
-                }
-            }
-        }
-
-        return (singletons.ToImmutable(), scoped.ToImmutable());
-    }
-
-    private static bool MayRegister(SyntaxTree tree)
-    {
-        var text = tree.GetText().ToString();
-        return text.IndexOf("Singleton", StringComparison.Ordinal) >= 0
-            || text.IndexOf("Scoped", StringComparison.Ordinal) >= 0
-            || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0
-            || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0;
-    }
-
-    private static bool MayRegisterAny(SyntaxTree tree)
-    {
-        if (MayRegister(tree))
-        {
-            return true;
-        }
-
-        var text = tree.GetText().ToString();
-        return text.IndexOf("Transient", StringComparison.Ordinal) >= 0
-            || text.IndexOf("AddHttpClient", StringComparison.Ordinal) >= 0;
-    }
-
-    private ImmutableArray<ServiceRegistration> ScanAll()
-    {
-        var registrations = ImmutableArray.CreateBuilder<ServiceRegistration>();
-        foreach (var tree in _compilation.SyntaxTrees)
-        {
-            if (!MayRegisterAny(tree))
             {
                 continue;
             }
@@ -232,6 +134,11 @@ internal sealed class ServiceRegistrations
 #pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
                 model ??= _compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
+                if (lifetime != ServiceLifetimeKind.Transient)
+                {
+                    AddImplementationTypes(model, invocation, name, lifetime == ServiceLifetimeKind.Singleton, singletons, scoped);
+                }
+
                 if (Describe(model, invocation, methodName, lifetime) is { } registration)
                 {
                     registrations.Add(registration);
@@ -239,7 +146,72 @@ internal sealed class ServiceRegistrations
             }
         }
 
-        return registrations.ToImmutable();
+        return new ScanResult(singletons.ToImmutable(), scoped.ToImmutable(), new RegistrationIndex(registrations.ToImmutable()));
+    }
+
+    /// <summary>The types <see cref="Singletons"/> and <see cref="Scoped"/> take from one singleton or scoped registration call.</summary>
+    private static void AddImplementationTypes(
+        SemanticModel model,
+        InvocationExpressionSyntax invocation,
+        SimpleNameSyntax name,
+        bool isSingleton,
+        ImmutableHashSet<INamedTypeSymbol>.Builder singletons,
+        ImmutableHashSet<INamedTypeSymbol>.Builder scoped)
+    {
+        if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
+        {
+            return;
+        }
+
+        var types = ImmutableArray.CreateBuilder<ITypeSymbol?>();
+        if (name is GenericNameSyntax)
+        {
+            foreach (var typeArgument in method.TypeArguments)
+            {
+                types.Add(typeArgument);
+            }
+        }
+        else
+        {
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.Expression is TypeOfExpressionSyntax typeOf)
+                {
+                    types.Add(model.GetTypeInfo(typeOf.Type).Type);
+                }
+            }
+        }
+
+        if (isSingleton)
+        {
+            // The last type names the implementation: the object that lives as long as the process.
+            if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { TypeKind: TypeKind.Class } implementation)
+            {
+                singletons.Add(implementation.OriginalDefinition);
+            }
+        }
+        else
+        {
+            // A scoped service is request-scoped under its service type and its implementation type alike.
+            foreach (var type in types)
+            {
+                if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
+                {
+                    scoped.Add(named.OriginalDefinition);
+                }
+            }
+        }
+    }
+
+    private static bool MayRegister(SyntaxTree tree)
+    {
+        var text = tree.GetText().ToString();
+        return text.IndexOf("Singleton", StringComparison.Ordinal) >= 0
+            || text.IndexOf("Scoped", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0
+            || text.IndexOf("Transient", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddHttpClient", StringComparison.Ordinal) >= 0;
     }
 
     /// <summary>What one registration call registers, read from its bound arguments; null for a call that is not the container's or cannot be read.</summary>
@@ -385,6 +357,22 @@ internal sealed class ServiceRegistrations
         }
 
         return body is BaseObjectCreationExpressionSyntax creation ? model.GetTypeInfo(creation).Type as INamedTypeSymbol : null;
+    }
+
+    private sealed class ScanResult
+    {
+        public ScanResult(ImmutableHashSet<INamedTypeSymbol> singletons, ImmutableHashSet<INamedTypeSymbol> scoped, RegistrationIndex index)
+        {
+            Singletons = singletons;
+            Scoped = scoped;
+            Index = index;
+        }
+
+        public ImmutableHashSet<INamedTypeSymbol> Singletons { get; }
+
+        public ImmutableHashSet<INamedTypeSymbol> Scoped { get; }
+
+        public RegistrationIndex Index { get; }
     }
 
     /// <summary>The registrations, by invocation and by service type.</summary>
