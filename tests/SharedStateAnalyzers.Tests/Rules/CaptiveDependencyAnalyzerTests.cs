@@ -823,4 +823,65 @@ public sealed class CaptiveDependencyAnalyzerTests
             .AllowUnexpectedDiagnostics()
             .ValidateAsync();
     }
+
+    [Fact]
+    public async Task TypedHttpClient_WithInterface_AndConfigureLambda()
+    {
+        await Test("""
+            using System;
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IRatesClient { }
+            public sealed class RatesClient : IRatesClient
+            {
+                public RatesClient(HttpClient http) { }
+            }
+            public sealed class RatesCache
+            {
+                public RatesCache(IRatesClient client) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#1:AddHttpClient<IRatesClient, RatesClient>(c => c.BaseAddress = new Uri("https://rates.example"))|};
+                    services.{|#0:AddSingleton<RatesCache>()|};
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA006").WithLocation(0).WithAdditionalLocation(1)
+                .WithMessage($"Singleton 'RatesCache' depends on transient typed HttpClient 'IRatesClient': {HttpClientConsequence}"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Clean_DbContextRegisteredWithSingletonLifetime()
+    {
+        await Test("""
+            using Microsoft.EntityFrameworkCore;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class LookupContext : DbContext
+            {
+                public LookupContext(DbContextOptions<LookupContext> options) : base(options) { }
+            }
+
+            public sealed class Lookups
+            {
+                public Lookups(LookupContext db) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddDbContext<LookupContext>(o => { }, ServiceLifetime.Singleton);
+                    services.AddSingleton<Lookups>();
+                }
+            }
+            """, References.EntityFrameworkCore)
+            .ValidateAsync();
+    }
 }
