@@ -13,6 +13,8 @@ public static class CrawlerApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration["ConnectionStrings:CrawlerConfig"] = connectionString;
         builder.Services.AddDbContext<ConfigDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddScoped<CarrierConfigStore>();
+        builder.Services.AddSingleton(sp => new CarrierStatusReport(sp.GetRequiredService<CarrierConfigStore>()));
 
         var app = builder.Build();
 

@@ -55,6 +55,13 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A DI singleton, a conventional middleware, a hosted service or a hand-rolled singleton is built once and serves every request of the process. An instance field of such an object that holds a request object (HttpContext, the user, the session, a DbContext) or that request-handling code sets from the request is seen by the next request, and concurrent requests overwrite each other's values. Register the service as scoped, keep the value in a local, or read the current request through IHttpContextAccessor.");
 
+    public static readonly DiagnosticDescriptor CaptiveDependency = Create(
+        RuleIdentifiers.CaptiveDependency,
+        "Singleton captures a shorter-lived dependency",
+        "Singleton '{0}' depends on {1} '{2}'{3}: {4}",
+        DiagnosticSeverity.Warning,
+        "A singleton is built once, and every service it takes is kept for as long as the process runs. A scoped service taken by a singleton (a DbContext, a per-request repository) is one scope's instance serving every request, concurrently, with its stale state; a disposable transient is never disposed until the process ends; a typed HttpClient never gets a fresh handler. ValidateScopes finds some of this only at run time, only in Development, and misses factories. Register the consumer with the shorter lifetime, or inject IServiceScopeFactory and create a scope around each use.");
+
     private const string StaticRequestDataTitle = "Static field holds per-request or per-user data";
     private const string StaticRequestDataMessage = "Static '{0}' holds {1}: one user's data answers another user's request";
     private const string StaticRequestDataDescription = "A static field lives as long as the process and is shared by every request and every user it serves. A request object (HttpContext, the user, a DbContext) or a value read from one (a claim, a header, the session) kept there is seen by the next request, and concurrent requests overwrite each other. Read request data through IHttpContextAccessor or a scoped service, or keep ambient per-flow state in AsyncLocal<T>.";

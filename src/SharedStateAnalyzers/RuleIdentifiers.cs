@@ -15,6 +15,8 @@ public static class RuleIdentifiers
 
     public const string SingletonRequestData = "SSA005";
 
+    public const string CaptiveDependency = "SSA006";
+
     public const string StaticRequestData = "SSA007";
 
     public const string ThreadAffineState = "SSA008";

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -22,14 +24,17 @@ internal sealed class ServiceRegistrations
     private static readonly ImmutableHashSet<string> s_scopedRegistrations = ImmutableHashSet.Create(
         StringComparer.Ordinal, "AddScoped", "TryAddScoped", "AddKeyedScoped", "TryAddKeyedScoped", "AddDbContext", "AddDbContextPool");
 
+    private static readonly ImmutableHashSet<string> s_transientRegistrations = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient");
+
     private readonly Compilation _compilation;
-    private readonly Lazy<(ImmutableHashSet<INamedTypeSymbol> Singletons, ImmutableHashSet<INamedTypeSymbol> Scoped)> _scan;
+    private readonly Lazy<ScanResult> _scan;
 
     private ServiceRegistrations(Compilation compilation)
     {
         _compilation = compilation;
         IsAvailable = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null;
-        _scan = new Lazy<(ImmutableHashSet<INamedTypeSymbol>, ImmutableHashSet<INamedTypeSymbol>)>(Scan, LazyThreadSafetyMode.ExecutionAndPublication);
+        _scan = new Lazy<ScanResult>(Scan, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The compilation references <c>Microsoft.Extensions.DependencyInjection</c>: registrations are possible.</summary>
@@ -49,12 +54,47 @@ internal sealed class ServiceRegistrations
     /// </summary>
     public ImmutableHashSet<INamedTypeSymbol> Scoped => IsAvailable ? _scan.Value.Scoped : ImmutableHashSet<INamedTypeSymbol>.Empty;
 
+    /// <summary>
+    /// Every registration the compilation makes in source, with its lifetime, service and implementation types and
+    /// form (see <see cref="ServiceRegistration"/>), in file order. Gathered by the same walk as
+    /// <see cref="Singletons"/> and <see cref="Scoped"/>; registrations inside the program's own
+    /// <c>IServiceCollection</c> extension methods are found too. Registrations made in referenced assemblies
+    /// (<c>AddControllers</c>, <c>AddOptions</c>, …) and through <c>ServiceDescriptor</c> are not.
+    /// </summary>
+    public ImmutableArray<ServiceRegistration> Registrations => IsAvailable ? _scan.Value.Index.All : ImmutableArray<ServiceRegistration>.Empty;
+
+    /// <summary>The registration made by <paramref name="invocation"/>, or null.</summary>
+    public ServiceRegistration? GetRegistration(InvocationExpressionSyntax invocation)
+        => IsAvailable && _scan.Value.Index.ByInvocation.TryGetValue(invocation, out var registration) ? registration : null;
+
+    /// <summary>
+    /// The registrations of <paramref name="serviceType"/> (unkeyed or keyed, as asked): those of that exact type, and
+    /// those of its open generic definition when the type is a construction of one that no closed registration serves.
+    /// </summary>
+    public ImmutableArray<ServiceRegistration> GetRegistrationsOf(INamedTypeSymbol serviceType, bool keyed = false)
+    {
+        if (!IsAvailable)
+        {
+            return ImmutableArray<ServiceRegistration>.Empty;
+        }
+
+        var index = _scan.Value.Index;
+        var closed = index.Get(serviceType, keyed, openGeneric: false);
+        if (!closed.IsEmpty || !serviceType.IsGenericType || serviceType.IsUnboundGenericType)
+        {
+            return closed;
+        }
+
+        return index.Get(serviceType.OriginalDefinition, keyed, openGeneric: true);
+    }
+
     public static ServiceRegistrations For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new ServiceRegistrations(c));
 
-    private (ImmutableHashSet<INamedTypeSymbol>, ImmutableHashSet<INamedTypeSymbol>) Scan()
+    private ScanResult Scan()
     {
         var singletons = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var scoped = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var registrations = ImmutableArray.CreateBuilder<ServiceRegistration>();
         foreach (var tree in _compilation.SyntaxTrees)
         {
             // A text search first: walking every node of every file builds the whole red tree; most files register
@@ -72,8 +112,21 @@ internal sealed class ServiceRegistrations
                     continue;
                 }
 
-                var isSingleton = s_singletonRegistrations.Contains(name.Identifier.ValueText);
-                if (!isSingleton && !s_scopedRegistrations.Contains(name.Identifier.ValueText))
+                var methodName = name.Identifier.ValueText;
+                ServiceLifetimeKind lifetime;
+                if (s_singletonRegistrations.Contains(methodName))
+                {
+                    lifetime = ServiceLifetimeKind.Singleton;
+                }
+                else if (s_scopedRegistrations.Contains(methodName))
+                {
+                    lifetime = ServiceLifetimeKind.Scoped;
+                }
+                else if (s_transientRegistrations.Contains(methodName))
+                {
+                    lifetime = ServiceLifetimeKind.Transient;
+                }
+                else
                 {
                     continue;
                 }
@@ -81,53 +134,73 @@ internal sealed class ServiceRegistrations
 #pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
                 model ??= _compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
+                if (lifetime != ServiceLifetimeKind.Transient)
                 {
-                    continue;
+                    AddImplementationTypes(model, invocation, name, lifetime == ServiceLifetimeKind.Singleton, singletons, scoped);
                 }
 
-                var types = ImmutableArray.CreateBuilder<ITypeSymbol?>();
-                if (name is GenericNameSyntax)
+                if (Describe(model, invocation, methodName, lifetime) is { } registration)
                 {
-                    foreach (var typeArgument in method.TypeArguments)
-                    {
-                        types.Add(typeArgument);
-                    }
-                }
-                else
-                {
-                    foreach (var argument in invocation.ArgumentList.Arguments)
-                    {
-                        if (argument.Expression is TypeOfExpressionSyntax typeOf)
-                        {
-                            types.Add(model.GetTypeInfo(typeOf.Type).Type);
-                        }
-                    }
-                }
-
-                if (isSingleton)
-                {
-                    // The last type names the implementation: the object that lives as long as the process.
-                    if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { TypeKind: TypeKind.Class } implementation)
-                    {
-                        singletons.Add(implementation.OriginalDefinition);
-                    }
-                }
-                else
-                {
-                    // A scoped service is request-scoped under its service type and its implementation type alike.
-                    foreach (var type in types)
-                    {
-                        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
-                        {
-                            scoped.Add(named.OriginalDefinition);
-                        }
-                    }
+                    registrations.Add(registration);
                 }
             }
         }
 
-        return (singletons.ToImmutable(), scoped.ToImmutable());
+        return new ScanResult(singletons.ToImmutable(), scoped.ToImmutable(), new RegistrationIndex(registrations.ToImmutable()));
+    }
+
+    /// <summary>The types <see cref="Singletons"/> and <see cref="Scoped"/> take from one singleton or scoped registration call.</summary>
+    private static void AddImplementationTypes(
+        SemanticModel model,
+        InvocationExpressionSyntax invocation,
+        SimpleNameSyntax name,
+        bool isSingleton,
+        ImmutableHashSet<INamedTypeSymbol>.Builder singletons,
+        ImmutableHashSet<INamedTypeSymbol>.Builder scoped)
+    {
+        if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
+        {
+            return;
+        }
+
+        var types = ImmutableArray.CreateBuilder<ITypeSymbol?>();
+        if (name is GenericNameSyntax)
+        {
+            foreach (var typeArgument in method.TypeArguments)
+            {
+                types.Add(typeArgument);
+            }
+        }
+        else
+        {
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.Expression is TypeOfExpressionSyntax typeOf)
+                {
+                    types.Add(model.GetTypeInfo(typeOf.Type).Type);
+                }
+            }
+        }
+
+        if (isSingleton)
+        {
+            // The last type names the implementation: the object that lives as long as the process.
+            if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { TypeKind: TypeKind.Class } implementation)
+            {
+                singletons.Add(implementation.OriginalDefinition);
+            }
+        }
+        else
+        {
+            // A scoped service is request-scoped under its service type and its implementation type alike.
+            foreach (var type in types)
+            {
+                if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
+                {
+                    scoped.Add(named.OriginalDefinition);
+                }
+            }
+        }
     }
 
     private static bool MayRegister(SyntaxTree tree)
@@ -136,7 +209,220 @@ internal sealed class ServiceRegistrations
         return text.IndexOf("Singleton", StringComparison.Ordinal) >= 0
             || text.IndexOf("Scoped", StringComparison.Ordinal) >= 0
             || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0
-            || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0;
+            || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0
+            || text.IndexOf("Transient", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddHttpClient", StringComparison.Ordinal) >= 0;
+    }
+
+    /// <summary>What one registration call registers, read from its bound arguments; null for a call that is not the container's or cannot be read.</summary>
+    private static ServiceRegistration? Describe(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime)
+    {
+        if (model.GetOperation(invocation) is not IInvocationOperation operation
+            || operation.TargetMethod.ContainingNamespace?.ToDisplayString() is not { } ns
+            || !ns.StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var method = operation.TargetMethod;
+        INamedTypeSymbol? service = null;
+        INamedTypeSymbol? implementation = null;
+        var form = RegistrationForm.Type;
+        AnonymousFunctionExpressionSyntax? factory = null;
+        var keyed = false;
+        object? key = null;
+        var typed = false;
+        foreach (var argument in operation.Arguments)
+        {
+            var parameter = argument.Parameter;
+            if (parameter is null)
+            {
+                continue;
+            }
+
+            var value = Unwrap(argument.Value);
+            switch (parameter.Name)
+            {
+                case "serviceType" or "service" when value is ITypeOfOperation typeOf:
+                    service = typeOf.TypeOperand as INamedTypeSymbol;
+                    typed = true;
+                    break;
+                case "serviceType" or "service":
+                    return null;
+                case "implementationType" when value is ITypeOfOperation typeOf:
+                    implementation = typeOf.TypeOperand as INamedTypeSymbol;
+                    break;
+                case "implementationType":
+                    return null;
+                case "implementationFactory":
+                    form = RegistrationForm.Factory;
+                    if (value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+                    {
+                        factory = lambda.Syntax as AnonymousFunctionExpressionSyntax;
+                    }
+
+                    break;
+                case "implementationInstance" or "instance":
+                    form = RegistrationForm.Instance;
+                    implementation = value.Type as INamedTypeSymbol;
+                    break;
+                case "serviceKey":
+                    keyed = true;
+                    key = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
+                    break;
+                case "contextLifetime":
+                    if (!argument.Value.ConstantValue.HasValue || argument.Value.ConstantValue.Value is not int contextLifetime || contextLifetime is < 0 or > 2)
+                    {
+                        return null;
+                    }
+
+                    lifetime = (ServiceLifetimeKind)contextLifetime;
+                    break;
+                case "factory" when methodName == "AddHttpClient":
+                    // A typed client's factory gets the HttpClient (and the provider) and builds the client.
+                    form = RegistrationForm.Factory;
+                    if (value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation clientFactory })
+                    {
+                        factory = clientFactory.Syntax as AnonymousFunctionExpressionSyntax;
+                    }
+
+                    break;
+            }
+        }
+
+        if (!typed)
+        {
+            var typeArguments = method.TypeArguments;
+            if (typeArguments.Length == 0 || typeArguments.Length > 2)
+            {
+                return null;
+            }
+
+            service = typeArguments[0] as INamedTypeSymbol;
+            implementation ??= typeArguments[typeArguments.Length - 1] as INamedTypeSymbol;
+            if (typeArguments.Length == 1 && form != RegistrationForm.Type)
+            {
+                // AddSingleton<IFoo>(sp => …) and AddSingleton<IFoo>(instance): the type argument names the service only.
+                implementation = form == RegistrationForm.Instance ? implementation : null;
+            }
+        }
+        else if (form == RegistrationForm.Type)
+        {
+            implementation ??= service;
+        }
+
+        if (form == RegistrationForm.Factory && implementation is null && factory is not null)
+        {
+            implementation = CreatedType(model, factory);
+        }
+
+        if (service is null || service.TypeKind == TypeKind.Error)
+        {
+            return null;
+        }
+
+        var openGeneric = service.IsUnboundGenericType;
+        if (openGeneric)
+        {
+            service = service.OriginalDefinition;
+            implementation = implementation?.OriginalDefinition;
+        }
+
+        if (implementation is { TypeKind: TypeKind.Error })
+        {
+            implementation = null;
+        }
+
+        var requests = factory is null ? ImmutableArray<ServiceRequest>.Empty : ServiceRequests.InFactory(model, factory);
+        return new ServiceRegistration(methodName, lifetime, service, implementation, form, factory, keyed, key, openGeneric, invocation, requests);
+    }
+
+    private static IOperation Unwrap(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value;
+    }
+
+    /// <summary>The type a factory lambda creates when its whole body is <c>new T(…)</c>.</summary>
+    private static INamedTypeSymbol? CreatedType(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
+    {
+        var body = factory.ExpressionBody;
+        if (body is null && factory.Block is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned })
+        {
+            body = returned;
+        }
+
+        return body is BaseObjectCreationExpressionSyntax creation ? model.GetTypeInfo(creation).Type as INamedTypeSymbol : null;
+    }
+
+    private sealed class ScanResult
+    {
+        public ScanResult(ImmutableHashSet<INamedTypeSymbol> singletons, ImmutableHashSet<INamedTypeSymbol> scoped, RegistrationIndex index)
+        {
+            Singletons = singletons;
+            Scoped = scoped;
+            Index = index;
+        }
+
+        public ImmutableHashSet<INamedTypeSymbol> Singletons { get; }
+
+        public ImmutableHashSet<INamedTypeSymbol> Scoped { get; }
+
+        public RegistrationIndex Index { get; }
+    }
+
+    /// <summary>The registrations, by invocation and by service type.</summary>
+    private sealed class RegistrationIndex
+    {
+        private readonly Dictionary<(INamedTypeSymbol Service, bool Keyed, bool OpenGeneric), ImmutableArray<ServiceRegistration>> _byService;
+
+        public RegistrationIndex(ImmutableArray<ServiceRegistration> all)
+        {
+            All = all;
+            var byInvocation = new Dictionary<InvocationExpressionSyntax, ServiceRegistration>();
+            var byService = new Dictionary<(INamedTypeSymbol, bool, bool), ImmutableArray<ServiceRegistration>.Builder>(ServiceKeyComparer.Instance);
+            foreach (var registration in all)
+            {
+                byInvocation[registration.Invocation] = registration;
+                var key = (registration.ServiceType!, registration.IsKeyed, registration.IsOpenGeneric);
+                if (!byService.TryGetValue(key, out var list))
+                {
+                    list = ImmutableArray.CreateBuilder<ServiceRegistration>();
+                    byService.Add(key, list);
+                }
+
+                list.Add(registration);
+            }
+
+            ByInvocation = byInvocation;
+            _byService = new Dictionary<(INamedTypeSymbol, bool, bool), ImmutableArray<ServiceRegistration>>(ServiceKeyComparer.Instance);
+            foreach (var pair in byService)
+            {
+                _byService.Add(pair.Key, pair.Value.ToImmutable());
+            }
+        }
+
+        public ImmutableArray<ServiceRegistration> All { get; }
+
+        public Dictionary<InvocationExpressionSyntax, ServiceRegistration> ByInvocation { get; }
+
+        public ImmutableArray<ServiceRegistration> Get(INamedTypeSymbol service, bool keyed, bool openGeneric)
+            => _byService.TryGetValue((service, keyed, openGeneric), out var list) ? list : ImmutableArray<ServiceRegistration>.Empty;
+    }
+
+    private sealed class ServiceKeyComparer : IEqualityComparer<(INamedTypeSymbol Service, bool Keyed, bool OpenGeneric)>
+    {
+        public static readonly ServiceKeyComparer Instance = new();
+
+        public bool Equals((INamedTypeSymbol Service, bool Keyed, bool OpenGeneric) x, (INamedTypeSymbol Service, bool Keyed, bool OpenGeneric) y)
+            => x.Keyed == y.Keyed && x.OpenGeneric == y.OpenGeneric && SymbolEqualityComparer.Default.Equals(x.Service, y.Service);
+
+        public int GetHashCode((INamedTypeSymbol Service, bool Keyed, bool OpenGeneric) obj)
+            => SymbolEqualityComparer.Default.GetHashCode(obj.Service) ^ (obj.Keyed ? 1 : 0) ^ (obj.OpenGeneric ? 2 : 0);
     }
 
     private static SimpleNameSyntax? GetName(ExpressionSyntax expression) => expression switch
