@@ -37,6 +37,7 @@ public static class CrawlerApp
             row.Enabled = enabled;
             row.UpdatedAt = DateTime.UtcNow;
             await db.SaveChangesAsync();
+            await CarrierWebhook.NotifyAsync(app.Configuration["Crawlers:Webhook"], row.ScacCode);
             return Results.Ok(row);
         });
 
