@@ -76,19 +76,22 @@ internal sealed class Duplicates
                 return Duplicate.Always;
             }
 
-            container |= SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);
+            container |= IsContainer(type);
         }
 
         return container ? Duplicate.WhenUsedAsStateOrHandedOut : Duplicate.WhenUsedAsState;
     }
 
     /// <summary>
-    /// The storage whose value a non-private member hands out: it returns the field, or the lazy assignment or
-    /// <c>??</c> over it.
+    /// The storage whose value a non-private member hands out as a collection callers can change: it returns the
+    /// field, or the lazy assignment or <c>??</c> over it, typed as a mutable collection or <c>StringBuilder</c> (not
+    /// as <c>IReadOnlyDictionary</c> or <c>IEnumerable</c>).
     /// </summary>
-    public static ISymbol? GetHandedOut(IOperation operation, ISymbol owningSymbol)
+    public ISymbol? GetHandedOut(IOperation operation, ISymbol owningSymbol)
     {
-        if (operation is not IReturnOperation { ReturnedValue: { } returned } || owningSymbol.DeclaredAccessibility == Accessibility.Private)
+        if (operation is not IReturnOperation { ReturnedValue: { } returned }
+            || owningSymbol is not IMethodSymbol { DeclaredAccessibility: not Accessibility.Private } method
+            || !IsContainer(method.ReturnType))
         {
             return null;
         }
@@ -125,6 +128,9 @@ internal sealed class Duplicates
                 return null;
         }
     }
+
+    private bool IsContainer(ITypeSymbol type)
+        => SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);
 
     private static IOperation Unwrap(IOperation operation)
     {

@@ -260,7 +260,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    if (Duplicates.GetHandedOut(operation, context.OwningSymbol) is { } handedOut && _candidates.Contains(handedOut))
+                    if (_duplicates.GetHandedOut(operation, context.OwningSymbol) is { } handedOut && _candidates.Contains(handedOut))
                     {
                         lock (_gate)
                         {

@@ -857,7 +857,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     public async Task ValuesWhoseSecondCopyIsHarmless()
     {
         // Built twice, the last one stored wins and nothing is lost: options and patterns no one changes, a table only
-        // read, a read-only wrapper, a struct, an object that already exists (a shared constant instance).
+        // read, a read-only wrapper, a table handed out as IReadOnlyDictionary, a struct, an object that already exists
+        // (a shared constant instance).
         await Test("""
             using System;
             using System.Collections.Generic;
@@ -881,6 +882,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 private static Limits? s_limits;
                 private static Uri? s_endpoint;
                 private static Level? s_level;
+                private static Dictionary<string, string>? s_map;
 
                 public static JsonSerializerOptions Options => s_options ??= new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
@@ -902,6 +904,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 {
                     if (s_level is null) s_level = Level.Info;
                 }
+
+                public static IReadOnlyDictionary<string, string> Map => s_map ??= new Dictionary<string, string> { ["a"] = "A" };
 
                 private static Dictionary<string, int> BuildLookup() => new() { ["a"] = 1, ["b"] = 2 };
             }
