@@ -5,6 +5,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using SharedStateAnalyzers.Model;
 
 namespace SharedStateAnalyzers.Benchmarks;
 
@@ -62,6 +63,7 @@ internal sealed class Runner
             if (measured)
             {
                 report.Add(compileMilliseconds, baselineMilliseconds, analyzedMilliseconds, telemetry);
+                report.AddDependencyInjectionModel(MeasureDependencyInjectionModel(out var registrations), registrations);
             }
             else
             {
@@ -82,6 +84,19 @@ internal sealed class Runner
                 nullableContextOptions: NullableContextOptions.Enable,
                 allowUnsafe: true,
                 concurrentBuild: false));
+
+    /// <summary>
+    /// The DI lifetime model on its own (the registrations every rule asks about, gathered once per compilation): on a
+    /// fresh compilation whose diagnostics the compiler has already computed, as in a build, the time to gather them.
+    /// </summary>
+    private double MeasureDependencyInjectionModel(out int registrations)
+    {
+        var compilation = CreateCompilation();
+        compilation.GetDiagnostics();
+        var timer = Stopwatch.StartNew();
+        registrations = ServiceRegistrations.For(compilation).Registrations.Length;
+        return timer.Elapsed.TotalMilliseconds;
+    }
 
     private double CompileAlone(out ImmutableArray<Diagnostic> diagnostics)
     {
