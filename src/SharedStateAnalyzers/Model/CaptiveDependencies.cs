@@ -146,7 +146,7 @@ internal static class ServiceRequests
             }
         }
 
-        return requests.MoveToImmutable();
+        return requests.ToImmutable();
     }
 
     /// <summary>The <c>GetService</c>-family calls on the factory's own <c>IServiceProvider</c> parameter.</summary>

@@ -56,6 +56,32 @@ public sealed class CaptiveDependencyAnalyzerTests
     }
 
     [Fact]
+    public async Task ConstructorWithAnUnresolvedParameterType_StillReportsTheScopedOne()
+    {
+        // Half-typed code (a package not restored yet): the parameter whose type does not resolve is skipped.
+        await Test(Usings + """
+            public interface IOrderRepository { }
+            public sealed class OrderRepository : IOrderRepository { }
+            public sealed class OrderNotifier
+            {
+                public OrderNotifier(IMissingClock clock, IOrderRepository orders, [FromKeyedServices("a")] IMissingBus bus) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#1:AddScoped<IOrderRepository, OrderRepository>()|};
+                    services.{|#0:AddSingleton<OrderNotifier>()|};
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .ExpectDiagnostic(Scoped("OrderNotifier", "IOrderRepository"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Singleton_TakesDbContext_FromAddDbContext()
     {
         await Test("""
