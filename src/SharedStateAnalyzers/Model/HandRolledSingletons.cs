@@ -171,8 +171,8 @@ internal static class HandRolledSingletons
 
     /// <summary>
     /// State of its own, seen from its fields: a writable instance field, an instance field holding a mutable collection
-    /// or array, or (besides the instance's storage) a writable static field or a static mutable collection. Fields of
-    /// base classes declared in source count too.
+    /// or array, or (besides the instance's storage) a writable static field. A static readonly collection is a table
+    /// of the type, not state of the instance. Fields of base classes declared in source count too.
     /// </summary>
     public static ISymbol? FindMutableField(HandRolledSingletonShape shape)
     {
@@ -192,7 +192,9 @@ internal static class HandRolledSingletons
                     continue;
                 }
 
-                if (!field.IsReadOnly || IsMutableCollection(field.Type))
+                // A static readonly table (the types a converter handles) belongs to the type, not to the one
+                // instance: it is shared the same whether or not the container owns the instance.
+                if (!field.IsReadOnly || (!field.IsStatic && IsMutableCollection(field.Type)))
                 {
                     return field.AssociatedSymbol ?? field;
                 }

@@ -491,6 +491,31 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task StatelessConverter_WithAStaticReadonlyTableOfHandledTypes()
+    {
+        // The table belongs to the type and is only read: the converter itself holds nothing.
+        await Test("""
+            using System;
+
+            public sealed class ScriptValueConverter
+            {
+                public static readonly Type[] HandledTypes = [typeof(Guid), typeof(DateTime), typeof(Uri)];
+
+                public static readonly ScriptValueConverter Instance = new ScriptValueConverter();
+
+                private ScriptValueConverter() { }
+
+                public bool TryConvert(object value, out string? result)
+                {
+                    result = Array.IndexOf(HandledTypes, value.GetType()) >= 0 ? value.ToString() : null;
+                    return result is not null;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StringComparerLikeComparer()
     {
         await Test("""
