@@ -332,6 +332,43 @@ public sealed class CaptiveDependencyFixerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task Scoped_NotOffered_WhenAHostedServiceTakesTheConsumerLazily()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(CaptiveDependencyFixer.RegisterAsScopedKey)
+            .WithSource("""
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Hosting;
+
+                public sealed class Cart { }
+                public sealed class CartTotals
+                {
+                    public CartTotals(Cart cart) { }
+                }
+                public sealed class Warmer : BackgroundService
+                {
+                    public Warmer(Lazy<CartTotals> totals) { }
+                    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<Cart>();
+                        services.[|AddSingleton<CartTotals>()|];
+                        services.AddHostedService<Warmer>();
+                    }
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- Inject IServiceScopeFactory
 
     private const string Registration = """
