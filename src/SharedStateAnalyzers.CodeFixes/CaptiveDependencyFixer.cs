@@ -47,7 +47,7 @@ public sealed class CaptiveDependencyFixer : CodeFixProvider
 
             // Offered in this order: dotnet format applies the first fix a diagnostic offers.
             var consumer = GetConsumerName(diagnostic);
-            var scoped = await CaptiveDependencyRewrite.RegisterAsScopedAsync(context.Document, invocation, context.CancellationToken).ConfigureAwait(false);
+            var scoped = await ScopedRegistrationRewrite.RegisterAsync(context.Document, invocation, context.CancellationToken).ConfigureAwait(false);
             if (scoped is not null)
             {
                 context.RegisterCodeFix(CodeAction.Create($"Register '{consumer}' as scoped", _ => Task.FromResult(scoped), RegisterAsScopedKey), diagnostic);
@@ -192,7 +192,7 @@ internal sealed class CaptiveDependencyFixAllProvider : FixAllProvider
             }
 
             var changed = parameter is null
-                ? await CaptiveDependencyRewrite.RegisterAsScopedAsync(document, invocation, cancellationToken).ConfigureAwait(false)
+                ? await ScopedRegistrationRewrite.RegisterAsync(document, invocation, cancellationToken).ConfigureAwait(false)
                 : await CaptiveDependencyRewrite.InjectScopeFactoryAsync(document, invocation, parameter, cancellationToken).ConfigureAwait(false);
             solution = changed ?? solution;
         }

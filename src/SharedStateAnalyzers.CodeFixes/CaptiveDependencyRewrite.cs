@@ -6,26 +6,21 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.FindSymbols;
 using SharedStateAnalyzers.Model;
 
 namespace SharedStateAnalyzers.CodeFixes;
 
-/// <summary>The two rewrites of SSA006: register the consumer as scoped; take an <c>IServiceScopeFactory</c> instead of the dependency.</summary>
+/// <summary>
+/// The rewrites of SSA006 that are its own: find the registration a diagnostic sits on; take an
+/// <c>IServiceScopeFactory</c> instead of the dependency. Registering the consumer as scoped is
+/// <see cref="ScopedRegistrationRewrite"/>'s, shared with SSA005.
+/// </summary>
 internal static class CaptiveDependencyRewrite
 {
     private const string DependencyInjectionNamespace = "Microsoft.Extensions.DependencyInjection";
     private const string ScopeFactoryField = "_scopeFactory";
     private const string ScopeFactoryParameter = "scopeFactory";
     private const string ScopeLocal = "scope";
-
-    private static readonly Dictionary<string, string> s_scopedNames = new(StringComparer.Ordinal)
-    {
-        ["AddSingleton"] = "AddScoped",
-        ["TryAddSingleton"] = "TryAddScoped",
-        ["AddKeyedSingleton"] = "AddKeyedScoped",
-        ["TryAddKeyedSingleton"] = "TryAddKeyedScoped",
-    };
 
     /// <summary>The registration call a diagnostic sits on (its span runs from the method's name to the end of the call).</summary>
     public static InvocationExpressionSyntax? FindInvocation(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
@@ -46,7 +41,7 @@ internal static class CaptiveDependencyRewrite
         return null;
     }
 
-    private static async Task<(ServiceRegistration Registration, CaptiveDependencies Captives, Compilation Compilation)?> GetRegistrationAsync(
+    private static async Task<(ServiceRegistration Registration, Compilation Compilation)?> GetRegistrationAsync(
         Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
     {
         var compilation = await document.Project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
@@ -55,111 +50,9 @@ internal static class CaptiveDependencyRewrite
             return null;
         }
 
-        var captives = new CaptiveDependencies(compilation);
-        return captives.Registrations.GetRegistration(invocation) is { Lifetime: ServiceLifetimeKind.Singleton } registration
-            ? (registration, captives, compilation)
+        return ServiceRegistrations.For(compilation).GetRegistration(invocation) is { Lifetime: ServiceLifetimeKind.Singleton } registration
+            ? (registration, compilation)
             : null;
-    }
-
-    // ---------------------------------------------------------------- Register as scoped
-
-    /// <summary>
-    /// <c>AddSingleton</c> → <c>AddScoped</c> (and the <c>TryAdd</c> and keyed forms) on the consumer's registration.
-    /// Null where that would break something: the consumer is a hosted service or an instance registration; another
-    /// singleton (or a conventional middleware's constructor) takes it, which would make a new captive; or code
-    /// resolves it from a provider that is not a scope's (<c>app.Services.GetRequiredService&lt;T&gt;()</c>), which
-    /// scope validation rejects for a scoped service.
-    /// </summary>
-    public static async Task<Solution?> RegisterAsScopedAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
-    {
-        if (await GetRegistrationAsync(document, invocation, cancellationToken).ConfigureAwait(false) is not var (registration, captives, compilation)
-            || registration.Form == RegistrationForm.Instance || registration.IsHostedService || registration.ServiceType is null
-            || !s_scopedNames.TryGetValue(registration.MethodName, out var scopedName)
-            || (invocation.Expression switch { MemberAccessExpressionSyntax access => access.Name, SimpleNameSyntax simple => simple, _ => null }) is not { } name)
-        {
-            return null;
-        }
-
-        var hostedService = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
-        if (hostedService is not null && registration.ImplementationType is { } implementation && SymbolFacts.Implements(implementation, hostedService))
-        {
-            return null;
-        }
-
-        if (captives.IsUsedBySingleton(registration, cancellationToken)
-            || await IsUsedOutsideScopesAsync(document.Project.Solution, compilation, registration.ServiceType, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return null;
-        }
-
-        var renamed = name.WithIdentifier(SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, scopedName, name.Identifier.TrailingTrivia));
-        var changed = document.WithSyntaxRoot(root.ReplaceNode(name, renamed));
-        return await CompileCheck.AddsNoErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? changed.Project.Solution : null;
-    }
-
-    /// <summary>
-    /// A conventional middleware takes the service in its constructor (it is built once, like a singleton), or code
-    /// asks a provider other than a scope's (<c>scope.ServiceProvider</c>, <c>HttpContext.RequestServices</c>, a
-    /// factory's own provider) for it.
-    /// </summary>
-    private static async Task<bool> IsUsedOutsideScopesAsync(Solution solution, Compilation compilation, INamedTypeSymbol service, CancellationToken cancellationToken)
-    {
-        var lifetimes = new ProcessLifetimeModel(compilation);
-        var references = await SymbolFinder.FindReferencesAsync(service, solution, cancellationToken).ConfigureAwait(false);
-        foreach (var reference in references)
-        {
-            foreach (var location in reference.Locations)
-            {
-                var root = await location.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                var model = await location.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-                if (root is null || model is null)
-                {
-                    return true;
-                }
-
-                var node = root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (node.FirstAncestorOrSelf<ParameterSyntax>() is { Parent.Parent: ConstructorDeclarationSyntax constructor }
-                    && model.GetDeclaredSymbol(constructor, cancellationToken)?.ContainingType is { } owner
-                    && lifetimes.Classify(owner) is ProcessLifetimeKind.Middleware or ProcessLifetimeKind.HandRolledSingleton)
-                {
-                    return true;
-                }
-
-                var call = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
-                if (call?.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetService" or "GetRequiredService" or "GetServices" } access
-                    && !IsScopeProvider(model, access.Expression, cancellationToken))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsScopeProvider(SemanticModel model, ExpressionSyntax provider, CancellationToken cancellationToken)
-    {
-        if (provider is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ServiceProvider" or "RequestServices" })
-        {
-            return true;
-        }
-
-        // A registration factory's own provider: scoped and transient factories run in the scope that asks.
-        if (model.GetSymbolInfo(provider, cancellationToken).Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda }
-            && lambda.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken).Parent?.Parent is ArgumentListSyntax { Parent: InvocationExpressionSyntax registration }
-            && model.Compilation is { } compilation
-            && ServiceRegistrations.For(compilation).GetRegistration(registration) is { Lifetime: not ServiceLifetimeKind.Singleton })
-        {
-            return true;
-        }
-
-        return false;
     }
 
     // ---------------------------------------------------------------- Inject IServiceScopeFactory
@@ -167,7 +60,7 @@ internal static class CaptiveDependencyRewrite
     /// <summary>The name of the consumer's constructor parameter that takes the dependency, for a diagnostic's parameter ordinal.</summary>
     public static async Task<string?> GetParameterNameAsync(Document document, InvocationExpressionSyntax invocation, int ordinal, CancellationToken cancellationToken)
     {
-        if (await GetRegistrationAsync(document, invocation, cancellationToken).ConfigureAwait(false) is not var (registration, _, _)
+        if (await GetRegistrationAsync(document, invocation, cancellationToken).ConfigureAwait(false) is not var (registration, _)
             || registration.Form != RegistrationForm.Type
             || ContainerActivation.GetConstructor(registration.ImplementationType) is not { } constructor
             || ordinal < 0 || ordinal >= constructor.Parameters.Length)
@@ -194,7 +87,7 @@ internal static class CaptiveDependencyRewrite
     /// </summary>
     public static async Task<Solution?> InjectScopeFactoryAsync(Document document, InvocationExpressionSyntax invocation, string parameterName, CancellationToken cancellationToken)
     {
-        if (await GetRegistrationAsync(document, invocation, cancellationToken).ConfigureAwait(false) is not var (registration, _, compilation)
+        if (await GetRegistrationAsync(document, invocation, cancellationToken).ConfigureAwait(false) is not var (registration, compilation)
             || registration.Form != RegistrationForm.Type
             || compilation.GetTypeByMetadataName(DependencyInjectionNamespace + ".IServiceScopeFactory") is not { } scopeFactoryType
             || registration.ImplementationType is not { DeclaringSyntaxReferences.Length: 1 } consumer

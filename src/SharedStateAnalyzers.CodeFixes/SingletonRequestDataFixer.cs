@@ -44,7 +44,7 @@ public sealed class SingletonRequestDataFixer : CodeFixProvider
                 continue;
             }
 
-            var solution = await ScopedRegistrationRewrite.TryApplyAsync(context.Document.Project, type, context.CancellationToken).ConfigureAwait(false);
+            var solution = await ScopedRegistrationRewrite.RegisterTypeAsync(context.Document.Project, type, context.CancellationToken).ConfigureAwait(false);
             if (solution is not null)
             {
                 context.RegisterCodeFix(CodeAction.Create(RegisterScopedTitle, _ => Task.FromResult(solution), RegisterScopedKey), diagnostic);
@@ -198,7 +198,7 @@ public sealed class SingletonRequestDataFixer : CodeFixProvider
                     var project = solution.GetProject(item.Project);
                     var compilation = project is null ? null : await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
                     var type = compilation?.GetTypeByMetadataName(item.MetadataName);
-                    var changed = type is null ? null : await ScopedRegistrationRewrite.TryApplyAsync(project!, type, cancellationToken).ConfigureAwait(false);
+                    var changed = type is null ? null : await ScopedRegistrationRewrite.RegisterTypeAsync(project!, type, cancellationToken).ConfigureAwait(false);
                     if (changed is not null)
                     {
                         solution = changed;

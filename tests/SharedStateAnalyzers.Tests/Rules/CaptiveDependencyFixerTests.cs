@@ -300,8 +300,9 @@ public sealed class CaptiveDependencyFixerTests
     }
 
     [Fact]
-    public async Task Scoped_Offered_WhenResolvedOnlyFromScopes()
+    public async Task Scoped_NotOffered_WhenResolvedByHand_EvenFromAScope()
     {
+        // The fix shares SSA005's check: which provider a GetService call gets is not known, so any such call refuses.
         await Test()
             .WithCodeFixEquivalenceKey(CaptiveDependencyFixer.RegisterAsScopedKey)
             .WithSource("""
@@ -327,29 +328,44 @@ public sealed class CaptiveDependencyFixerTests
                     }
                 }
                 """)
-            .ShouldFixCodeWith("""
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Scoped_NotOffered_WhenAHostedServiceTakesTheConsumerLazily()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(CaptiveDependencyFixer.RegisterAsScopedKey)
+            .WithSource("""
                 using System;
+                using System.Threading;
+                using System.Threading.Tasks;
                 using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Hosting;
 
                 public sealed class Cart { }
                 public sealed class CartTotals
                 {
                     public CartTotals(Cart cart) { }
                 }
+                public sealed class Warmer : BackgroundService
+                {
+                    public Warmer(Lazy<CartTotals> totals) { }
+                    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+                }
 
                 public static class Startup
                 {
-                    public static void Run()
+                    public static void Configure(IServiceCollection services)
                     {
-                        var services = new ServiceCollection();
                         services.AddScoped<Cart>();
-                        services.AddScoped<CartTotals>();
-                        using var provider = services.BuildServiceProvider();
-                        using var scope = provider.CreateScope();
-                        scope.ServiceProvider.GetRequiredService<CartTotals>();
+                        services.[|AddSingleton<CartTotals>()|];
+                        services.AddHostedService<Warmer>();
                     }
                 }
                 """)
+            .ShouldNotOfferFix()
             .ValidateAsync();
     }
 

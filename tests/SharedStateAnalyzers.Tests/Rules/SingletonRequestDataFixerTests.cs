@@ -729,6 +729,40 @@ public sealed class SingletonRequestDataFixerTests
     }
 
     [Fact]
+    public async Task Scoped_NotOffered_WhenASingletonTakesTheServiceThroughATransient()
+    {
+        // The check SSA006's fix makes too: the singleton would capture the scoped service through the transient.
+        await Test()
+            .WithCodeFixEquivalenceKey(SingletonRequestDataFixer.RegisterScopedKey)
+            .WithSource("AuditLog.cs", AuditLogSource)
+            .WithSource("Startup.cs", """
+                using Microsoft.Extensions.DependencyInjection;
+
+                public sealed class AuditWriter
+                {
+                    public AuditWriter(IAuditLog log) { }
+                }
+
+                public sealed class Reporter
+                {
+                    public Reporter(AuditWriter writer) { }
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddSingleton<IAuditLog, AuditLog>();
+                        services.AddTransient<AuditWriter>();
+                        services.AddSingleton<Reporter>();
+                    }
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Scoped_NotOffered_ForAFactoryRegistration_OrAServiceResolvedByHand()
     {
         await Test(References.DependencyInjection)
