@@ -261,8 +261,8 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// A value read from the request, or from the writing method's parameters (the caller's, that is the request's,
-        /// values), directly, through locals, or as an argument of the call that computes it.
+        /// A value read from the request, or (in a middleware's methods and in async methods) from the writing method's
+        /// parameters, directly, through locals, or as an argument of the call that computes it.
         /// </summary>
         private bool IsPerRequestValue(IOperation value, IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
         {
@@ -272,8 +272,13 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
                 root = root.Parent;
             }
 
+            // What a middleware method or an async method is handed is its request's. A synchronous public method of a
+            // singleton that stores its argument is as often wiring that start-up calls (`AddParts(providers)`,
+            // `SetAvailableEncoders(list)`): there only values read from the request count.
+            var parametersAreRequestData = _lifetime == ProcessLifetimeKind.Middleware || method.IsAsync;
             bool IsMethodParameter(IParameterSymbol parameter)
-                => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
+                => parametersAreRequestData
+                    && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
                     && parameter.Type.Name != "CancellationToken";
 
             if (_types.FindRequestRead(value, root, IsMethodParameter, cancellationToken) is not null)

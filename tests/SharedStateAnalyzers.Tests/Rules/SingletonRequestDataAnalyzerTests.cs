@@ -262,9 +262,10 @@ public sealed class SingletonRequestDataAnalyzerTests
             {
                 private string? {|#0:_carrier|};
 
-                public decimal Quote(string carrier, decimal weight)
+                public async System.Threading.Tasks.Task<decimal> QuoteAsync(string carrier, decimal weight)
                 {
                     _carrier = carrier;
+                    await System.Threading.Tasks.Task.Yield();
                     return Rate() * weight;
                 }
 
@@ -276,7 +277,7 @@ public sealed class SingletonRequestDataAnalyzerTests
                 public static void Configure(IServiceCollection services) => services.AddSingleton<QuoteService>();
             }
             """, References.DependencyInjection)
-            .ExpectDiagnostic(Expected("_carrier", "singleton", "QuoteService", "per-request data written in 'Quote'"))
+            .ExpectDiagnostic(Expected("_carrier", "singleton", "QuoteService", "per-request data written in 'QuoteAsync'"))
             .ValidateAsync();
     }
 
@@ -352,7 +353,11 @@ public sealed class SingletonRequestDataAnalyzerTests
             {
                 private string? [|_lastRecipient|];
 
-                public void Enqueue(string recipient) => _lastRecipient = recipient;
+                public async Task EnqueueAsync(string recipient)
+                {
+                    _lastRecipient = recipient;
+                    await Task.Yield();
+                }
 
                 protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
             }
@@ -370,7 +375,7 @@ public sealed class SingletonRequestDataAnalyzerTests
             {
                 private string? {|#0:_page|};
 
-                public void Enter(string page) => _page = page;
+                public async System.Threading.Tasks.Task EnterAsync(string page) { _page = page; await System.Threading.Tasks.Task.Yield(); }
 
                 public void Leave(string page)
                 {
@@ -385,7 +390,7 @@ public sealed class SingletonRequestDataAnalyzerTests
                 public static void Configure(IServiceCollection services) => services.AddSingleton<Tracker>();
             }
             """, References.DependencyInjection)
-            .ExpectDiagnostic(Expected("_page", "singleton", "Tracker", "per-request data written in 'Enter'"))
+            .ExpectDiagnostic(Expected("_page", "singleton", "Tracker", "per-request data written in 'EnterAsync'"))
             .ValidateAsync();
     }
 
@@ -423,21 +428,61 @@ public sealed class SingletonRequestDataAnalyzerTests
             using System.Threading.Tasks;
             using Microsoft.Extensions.DependencyInjection;
 
-            public interface INotifier { void Notify(string user); }
+            public interface INotifier { Task NotifyAsync(string user); }
 
             public sealed class Notifier : INotifier
             {
                 private string? [|_pending|];
                 private string? [|_last|];
 
-                public Task QueueAsync(string user) => Task.Run(() => { _pending = user; });
+                public async Task QueueAsync(string user) => await Task.Run(() => { _pending = user; });
 
-                void INotifier.Notify(string user) => _last = user;
+                async Task INotifier.NotifyAsync(string user)
+                {
+                    _last = user;
+                    await Task.Yield();
+                }
             }
 
             public static class Startup
             {
                 public static void Configure(IServiceCollection services) => services.AddSingleton<INotifier, Notifier>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_SynchronousWiringMethods_StoreTheirArguments()
+    {
+        // Start-up hands a singleton its parts: synchronous methods that store what they are given are wiring, not
+        // request handling (a synchronous method merely callable from request code is not request code by itself).
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IImageProvider { }
+
+            public sealed class ProviderManager
+            {
+                private IImageProvider[] _imageProviders = Array.Empty<IImageProvider>();
+                private IReadOnlyList<string> _encoders = Array.Empty<string>();
+                private Version? _ffmpegVersion;
+
+                public void AddParts(IEnumerable<IImageProvider> imageProviders) => _imageProviders = imageProviders.ToArray();
+
+                public void SetAvailableEncoders(IEnumerable<string> list) => _encoders = list.ToList();
+
+                public void SetMediaEncoderVersion(Version version) => _ffmpegVersion = version;
+
+                public int Count => _imageProviders.Length + _encoders.Count + (_ffmpegVersion is null ? 0 : 1);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<ProviderManager>();
             }
             """, References.DependencyInjection)
             .ValidateAsync();

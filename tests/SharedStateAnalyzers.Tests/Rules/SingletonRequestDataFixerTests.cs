@@ -273,9 +273,10 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private string? [|_carrier|];
 
-                    public decimal Quote(string carrier, decimal weight)
+                    public async System.Threading.Tasks.Task<decimal> QuoteAsync(string carrier, decimal weight)
                     {
                         _carrier = carrier;
+                        await System.Threading.Tasks.Task.Yield();
                         return Rate() * weight;
                     }
 
@@ -631,7 +632,7 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private string? [|_page|];
 
-                    public void Enter(string page) => _page = page;
+                    public async System.Threading.Tasks.Task EnterAsync(string page) { _page = page; await System.Threading.Tasks.Task.Yield(); }
 
                     public string? Page => _page;
                 }
@@ -640,7 +641,7 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private string? [|_owner|];
 
-                    public void Open(string owner) => _owner = owner;
+                    public async System.Threading.Tasks.Task OpenAsync(string owner) { _owner = owner; await System.Threading.Tasks.Task.Yield(); }
 
                     public string? Owner => _owner;
                 }
@@ -667,7 +668,7 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private string? _page;
 
-                    public void Enter(string page) => _page = page;
+                    public async System.Threading.Tasks.Task EnterAsync(string page) { _page = page; await System.Threading.Tasks.Task.Yield(); }
 
                     public string? Page => _page;
                 }
@@ -676,7 +677,7 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private string? _owner;
 
-                    public void Open(string owner) => _owner = owner;
+                    public async System.Threading.Tasks.Task OpenAsync(string owner) { _owner = owner; await System.Threading.Tasks.Task.Yield(); }
 
                     public string? Owner => _owner;
                 }
@@ -775,14 +776,14 @@ public sealed class SingletonRequestDataFixerTests
                 {
                     private string? [|_page|];
 
-                    public void Enter(string page) => _page = page;
+                    public async System.Threading.Tasks.Task EnterAsync(string page) { _page = page; await System.Threading.Tasks.Task.Yield(); }
                 }
 
                 public sealed class Basket
                 {
                     private string? [|_owner|];
 
-                    public void Open(string owner) => _owner = owner;
+                    public async System.Threading.Tasks.Task OpenAsync(string owner) { _owner = owner; await System.Threading.Tasks.Task.Yield(); }
                 }
 
                 public static class Startup
@@ -794,7 +795,7 @@ public sealed class SingletonRequestDataFixerTests
                         services.AddSingleton(sp => new Basket());
                     }
 
-                    public static void Warm(IServiceProvider services) => services.GetRequiredService<Tracker>().Enter("/");
+                    public static void Warm(IServiceProvider services) => services.GetRequiredService<Tracker>().EnterAsync("/");
                 }
                 """)
             .ShouldNotOfferFix()
