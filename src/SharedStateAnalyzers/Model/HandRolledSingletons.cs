@@ -49,7 +49,7 @@ internal static class HandRolledSingletons
 {
     /// <summary>
     /// The singleton shape of <paramref name="type"/>, or null: a non-static, non-abstract class (not a record) whose
-    /// instance constructors are all non-public, with exactly one static field or auto-property holding an instance
+    /// instance constructors are all private, with exactly one static field or auto-property holding an instance
     /// of its own type (directly or in a <c>Lazy&lt;T&gt;</c>; several make an enum-like set of values), at least one
     /// non-private static member handing it out, and no other non-private static factory (a static method returning
     /// the type that takes arguments and is not a set-up method).
@@ -57,17 +57,9 @@ internal static class HandRolledSingletons
     public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, INamedTypeSymbol? lazyType, CancellationToken cancellationToken)
     {
         if (type is not { TypeKind: TypeKind.Class, IsStatic: false, IsAbstract: false, IsRecord: false, IsImplicitlyDeclared: false }
-            || type.InstanceConstructors.IsEmpty)
+            || !HasOnlyPrivateConstructors(type))
         {
             return null;
-        }
-
-        foreach (var constructor in type.InstanceConstructors)
-        {
-            if (constructor.DeclaredAccessibility == Accessibility.Public || constructor.IsImplicitlyDeclared)
-            {
-                return null;
-            }
         }
 
         ISymbol? storage = null;
@@ -230,6 +222,29 @@ internal static class HandRolledSingletons
         }
 
         return !(type.Name.StartsWith("ReadOnly", StringComparison.Ordinal) && ns == "System.Collections.ObjectModel");
+    }
+
+    /// <summary>
+    /// Every instance constructor is declared and private: no code outside the type can make another instance. An
+    /// internal or protected constructor is how the rest of the assembly, or derived classes, make more of them (a
+    /// <c>static readonly Empty</c> sentinel of a type with many instances is not a singleton).
+    /// </summary>
+    public static bool HasOnlyPrivateConstructors(INamedTypeSymbol type)
+    {
+        if (type.InstanceConstructors.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared || constructor.DeclaredAccessibility != Accessibility.Private)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static bool IsOwnType(ITypeSymbol? candidate, INamedTypeSymbol type)

@@ -6,11 +6,17 @@ namespace SharedStateAnalyzers.Model;
 internal static class Lifetimes
 {
     /// <summary>
-    /// A type that keeps its own single instance: a static field or auto-property of its own type. Its instance
+    /// A type that keeps its own single instance: a static field or auto-property of its own type, in a class that is
+    /// not abstract and whose constructors are all private (no other code can make another instance). Its instance
     /// fields live as long as the process, so moving static state onto the instance changes nothing.
     /// </summary>
     public static bool IsHandRolledSingleton(INamedTypeSymbol type)
     {
+        if (type.IsAbstract || !HandRolledSingletons.HasOnlyPrivateConstructors(type))
+        {
+            return false;
+        }
+
         foreach (var member in type.GetMembers())
         {
             var storageType = member switch

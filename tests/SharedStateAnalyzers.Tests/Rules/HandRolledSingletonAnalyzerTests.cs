@@ -282,12 +282,12 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
-    public async Task InternalConstructor_SettableProperty()
+    public async Task PrivateConstructor_SettableProperty()
     {
         await Test("""
             public sealed class CurrentTenant
             {
-                internal CurrentTenant() { }
+                private CurrentTenant() { }
 
                 public static CurrentTenant {|#0:Current|} { get; } = new CurrentTenant();
 
@@ -295,6 +295,51 @@ public sealed class HandRolledSingletonAnalyzerTests
             }
             """)
             .ExpectDiagnostic(At(0, "Current", "CurrentTenant"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InternalOrProtectedConstructor_SentinelOfATypeWithManyInstances()
+    {
+        // The rest of the assembly (an internal constructor) or derived classes (a protected one) make the other
+        // instances: Empty and Instance are sentinels, not the one instance.
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class TemplateParameters
+            {
+                internal static readonly TemplateParameters Empty = new TemplateParameters(new List<string>());
+
+                private readonly IList<string> _names;
+
+                internal TemplateParameters(IList<string> names) => _names = names;
+
+                public int Count => _names.Count;
+            }
+
+            public static class Parser
+            {
+                public static TemplateParameters Parse(string text) => new TemplateParameters(new List<string>(text.Split(',')));
+            }
+
+            public class MemberMap
+            {
+                private protected string? _sourceName;
+
+                protected MemberMap(string? destination) => Destination = destination;
+
+                internal static readonly MemberMap Instance = new(null);
+
+                public string? Destination { get; protected set; }
+
+                public void SetSource(string name) => _sourceName = name;
+            }
+
+            public sealed class PropertyMap : MemberMap
+            {
+                public PropertyMap(string destination) : base(destination) { }
+            }
+            """)
             .ValidateAsync();
     }
 

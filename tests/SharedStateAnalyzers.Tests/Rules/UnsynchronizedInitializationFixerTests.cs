@@ -360,6 +360,8 @@ public sealed class UnsynchronizedInitializationFixerTests
                     private static readonly Router s_default = new();
                     private HashSet<string>? _seen;
 
+                    private Router() { }
+
                     public static Router Default => s_default;
 
                     public bool IsFirstVisit(string path)
@@ -378,6 +380,8 @@ public sealed class UnsynchronizedInitializationFixerTests
                 {
                     private static readonly Router s_default = new();
                     private readonly Lazy<HashSet<string>> _seen = new(() => new HashSet<string>());
+
+                    private Router() { }
 
                     public static Router Default => s_default;
 
