@@ -119,107 +119,6 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
-    public async Task LazyInitializationOfASharedFactory_FromAnInstanceMember()
-    {
-        // A session factory built on first use and meant for every instance: shared on purpose. Whether two threads
-        // can build two is SSA009's business, and making it per-instance would be wrong.
-        await Test("""
-            public sealed class SessionFactory
-            {
-                public Session Open() => new Session();
-            }
-
-            public sealed class Session { }
-
-            public sealed class SessionBuilder
-            {
-                private static SessionFactory? s_factory;
-                private static SessionFactory? s_fallback;
-
-                public Session GetSession()
-                {
-                    if (s_factory == null)
-                    {
-                        s_factory = new SessionFactory();
-                    }
-
-                    return (s_fallback ??= new SessionFactory()).Open();
-                }
-            }
-            """)
-            .ValidateAsync();
-    }
-
-    [Fact]
-    public async Task MachineSpecificationsContext_IsATestFixture()
-    {
-        // MSpec keeps a context's state in static fields that its Establish/Because/It delegates set and read.
-        await Test("""
-            namespace Machine.Specifications
-            {
-                public delegate void Establish();
-                public delegate void Because();
-                public delegate void It();
-            }
-
-            namespace Specs
-            {
-                using Machine.Specifications;
-
-                public sealed class Handler
-                {
-                    public string Handle(string path) => path.ToUpperInvariant();
-                }
-
-                public class When_handling_a_path
-                {
-                    private static Handler? _handler;
-                    private static string? _result;
-
-                    private Establish context = () => _handler = new Handler();
-
-                    private Because of = () => _result = _handler!.Handle("/home");
-
-                    private It returns_the_upper_case_path = () => System.Diagnostics.Debug.Assert(_result == "/HOME");
-                }
-            }
-            """)
-            .ValidateAsync();
-    }
-
-    [Fact]
-    public async Task RegisteredSingleton_WritesItsStaticCache()
-    {
-        // One instance for the process: no other instance sees the change. The static cache is SSA001's business.
-        await Test("""
-            using System.Collections.Generic;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class ConfigGetter
-            {
-                private static readonly Dictionary<string, string> s_cache = new();
-
-                public string Get(string key)
-                {
-                    if (!s_cache.TryGetValue(key, out var value))
-                    {
-                        value = key.ToUpperInvariant();
-                        s_cache[key] = value;
-                    }
-
-                    return value;
-                }
-            }
-
-            public static class Setup
-            {
-                public static void Register(IServiceCollection services) => services.AddSingleton<ConfigGetter>();
-            }
-            """, References.DependencyInjection)
-            .ValidateAsync();
-    }
-
-    [Fact]
     public async Task PropertySetter_AndAStaticAutoProperty()
     {
         await Test("""
@@ -559,6 +458,107 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task LazyInitializationOfASharedFactory_FromAnInstanceMember()
+    {
+        // A session factory built on first use and meant for every instance: shared on purpose. Whether two threads
+        // can build two is SSA009's business, and making it per-instance would be wrong.
+        await Test("""
+            public sealed class SessionFactory
+            {
+                public Session Open() => new Session();
+            }
+
+            public sealed class Session { }
+
+            public sealed class SessionBuilder
+            {
+                private static SessionFactory? s_factory;
+                private static SessionFactory? s_fallback;
+
+                public Session GetSession()
+                {
+                    if (s_factory == null)
+                    {
+                        s_factory = new SessionFactory();
+                    }
+
+                    return (s_fallback ??= new SessionFactory()).Open();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MachineSpecificationsContext_IsATestFixture()
+    {
+        // MSpec keeps a context's state in static fields that its Establish/Because/It delegates set and read.
+        await Test("""
+            namespace Machine.Specifications
+            {
+                public delegate void Establish();
+                public delegate void Because();
+                public delegate void It();
+            }
+
+            namespace Specs
+            {
+                using Machine.Specifications;
+
+                public sealed class Handler
+                {
+                    public string Handle(string path) => path.ToUpperInvariant();
+                }
+
+                public class When_handling_a_path
+                {
+                    private static Handler? _handler;
+                    private static string? _result;
+
+                    private Establish context = () => _handler = new Handler();
+
+                    private Because of = () => _result = _handler!.Handle("/home");
+
+                    private It returns_the_upper_case_path = () => System.Diagnostics.Debug.Assert(_result == "/HOME");
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RegisteredSingleton_WritesItsStaticCache()
+    {
+        // One instance for the process: no other instance sees the change. The static cache is SSA001's business.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class ConfigGetter
+            {
+                private static readonly Dictionary<string, string> s_cache = new();
+
+                public string Get(string key)
+                {
+                    if (!s_cache.TryGetValue(key, out var value))
+                    {
+                        value = key.ToUpperInvariant();
+                        s_cache[key] = value;
+                    }
+
+                    return value;
+                }
+            }
+
+            public static class Setup
+            {
+                public static void Register(IServiceCollection services) => services.AddSingleton<ConfigGetter>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task TestClasses_ShareStaticStateBetweenTestsOnPurpose()
