@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -6,17 +7,21 @@ namespace SharedStateAnalyzers.Model;
 internal static class Lifetimes
 {
     /// <summary>
-    /// A type that keeps its own single instance: a static field or auto-property of its own type, in a class that is
-    /// not abstract and whose constructors are all private (no other code can make another instance). Its instance
-    /// fields live as long as the process, so moving static state onto the instance changes nothing.
+    /// A type that keeps its own single instance in a static field or auto-property of its own type (directly or in a
+    /// <c>Lazy&lt;T&gt;</c>), and either no other code can make another instance (a non-abstract class whose constructors
+    /// are all private) or each instance registers itself as the one (<c>Instance = this;</c> in a constructor: a
+    /// plugin the host creates once). Its instance fields live as long as the process, so moving static state onto the
+    /// instance changes nothing. A <c>static readonly Empty</c> sentinel of a type that internal, protected or public
+    /// constructors make more of is not one.
     /// </summary>
     public static bool IsHandRolledSingleton(INamedTypeSymbol type)
     {
-        if (type.IsAbstract || !HandRolledSingletons.HasOnlyPrivateConstructors(type))
+        if (type.IsAbstract || type.TypeKind != TypeKind.Class)
         {
             return false;
         }
 
+        var onlyPrivateConstructors = HandRolledSingletons.HasOnlyPrivateConstructors(type);
         foreach (var member in type.GetMembers())
         {
             var storageType = member switch
@@ -33,15 +38,47 @@ internal static class Lifetimes
 
             if (SymbolEqualityComparer.Default.Equals(storageType.OriginalDefinition, type.OriginalDefinition))
             {
-                return true;
+                if (onlyPrivateConstructors || AssignsThisInAConstructor(type, member))
+                {
+                    return true;
+                }
+
+                continue;
             }
 
             // static readonly Lazy<T> s_instance = new(() => new T());
             if (storageType is INamedTypeSymbol { Name: "Lazy", TypeArguments.Length: 1 } lazy
                 && lazy.ContainingNamespace?.ToDisplayString() == "System"
-                && SymbolEqualityComparer.Default.Equals(lazy.TypeArguments[0].OriginalDefinition, type.OriginalDefinition))
+                && SymbolEqualityComparer.Default.Equals(lazy.TypeArguments[0].OriginalDefinition, type.OriginalDefinition)
+                && onlyPrivateConstructors)
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A constructor of <paramref name="type"/> stores <c>this</c> in <paramref name="storage"/> (<c>Instance = this;</c>).</summary>
+    private static bool AssignsThisInAConstructor(INamedTypeSymbol type, ISymbol storage)
+    {
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    if (node is AssignmentExpressionSyntax { Right: ThisExpressionSyntax } assignment
+                        && assignment.Left switch
+                        {
+                            IdentifierNameSyntax name => name.Identifier.ValueText == storage.Name,
+                            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == storage.Name,
+                            _ => false,
+                        })
+                    {
+                        return true;
+                    }
+                }
             }
         }
 

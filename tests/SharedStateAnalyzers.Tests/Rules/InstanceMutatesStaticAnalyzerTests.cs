@@ -460,6 +460,32 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task SelfRegisteringPlugin_InstanceIsThis()
+    {
+        // The host creates the plugin once, and its constructor makes that instance the one: a singleton with a public
+        // constructor (the host needs it).
+        await Test("""
+            public abstract class BasePlugin
+            {
+                public abstract string Name { get; }
+            }
+
+            public sealed class Plugin : BasePlugin
+            {
+                public Plugin()
+                {
+                    Instance = this;
+                }
+
+                public static Plugin? Instance { get; private set; }
+
+                public override string Name => "TheAudioDB";
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task LazyInitializationOfASharedFactory_FromAnInstanceMember()
     {
         // A session factory built on first use and meant for every instance: shared on purpose. Whether two threads
