@@ -56,8 +56,11 @@ internal static class HandRolledSingletons
     /// </summary>
     public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, INamedTypeSymbol? lazyType, CancellationToken cancellationToken)
     {
+        // An EventSource must be a single instance per process: the static Log field is the runtime's idiom, not a
+        // lifetime the container should own.
         if (type is not { TypeKind: TypeKind.Class, IsStatic: false, IsAbstract: false, IsRecord: false, IsImplicitlyDeclared: false }
-            || !HasOnlyPrivateConstructors(type))
+            || !HasOnlyPrivateConstructors(type)
+            || SymbolFacts.IsEventSource(type))
         {
             return null;
         }

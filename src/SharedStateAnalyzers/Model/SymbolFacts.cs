@@ -47,4 +47,22 @@ internal static class SymbolFacts
 
         return false;
     }
+
+    /// <summary>
+    /// A subclass of <c>System.Diagnostics.Tracing.EventSource</c>. The runtime requires one instance per event source
+    /// name for the life of the process (the <c>public static readonly Log</c> idiom), and calls its
+    /// <c>OnEventCommand</c> under the listeners' lock.
+    /// </summary>
+    public static bool IsEventSource(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "EventSource" && current.ContainingNamespace?.ToDisplayString() == "System.Diagnostics.Tracing")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -233,6 +233,13 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
         {
+            // The runtime calls an EventSource's OnEventCommand under its listeners' lock: counters created there on
+            // first Enable are synchronized.
+            if (context.OwningSymbol is IMethodSymbol { Name: "OnEventCommand", IsOverride: true } && SymbolFacts.IsEventSource(_type))
+            {
+                return;
+            }
+
             HashSet<ISymbol>? reported = null;
             foreach (var block in context.OperationBlocks)
             {

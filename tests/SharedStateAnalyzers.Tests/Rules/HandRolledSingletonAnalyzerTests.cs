@@ -561,6 +561,43 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task EventSource_LogInstance()
+    {
+        // The runtime requires one EventSource instance per name for the process: the static Log field is its idiom.
+        await Test("""
+            using System;
+            using System.Diagnostics.Tracing;
+
+            [EventSource(Name = "Shop-Orders")]
+            public sealed class OrdersEventSource : EventSource
+            {
+                public static readonly OrdersEventSource Log = new();
+
+                private IncrementingEventCounter? _placedPerSecond;
+                private EventCounter? _placeDuration;
+
+                private OrdersEventSource() { }
+
+                protected override void OnEventCommand(EventCommandEventArgs args)
+                {
+                    if (args.Command == EventCommand.Enable)
+                    {
+                        _placedPerSecond ??= new IncrementingEventCounter("orders-placed-per-second", this) { DisplayRateTimeScale = TimeSpan.FromSeconds(1) };
+                        _placeDuration ??= new EventCounter("order-place-duration", this) { DisplayUnits = "ms" };
+                    }
+                }
+
+                public void Placed(double milliseconds)
+                {
+                    _placedPerSecond?.Increment();
+                    _placeDuration?.WriteMetric(milliseconds);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StringComparerLikeComparer()
     {
         await Test("""

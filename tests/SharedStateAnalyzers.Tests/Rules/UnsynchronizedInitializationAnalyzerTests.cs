@@ -914,6 +914,43 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task EventSource_CountersCreatedInOnEventCommand()
+    {
+        // The runtime calls OnEventCommand under its listeners' lock: counters created there on Enable are synchronized.
+        await Test("""
+            using System;
+            using System.Diagnostics.Tracing;
+
+            [EventSource(Name = "Shop-Orders")]
+            public sealed class OrdersEventSource : EventSource
+            {
+                public static readonly OrdersEventSource Log = new();
+
+                private IncrementingEventCounter? _placedPerSecond;
+                private EventCounter? _placeDuration;
+
+                private OrdersEventSource() { }
+
+                protected override void OnEventCommand(EventCommandEventArgs args)
+                {
+                    if (args.Command == EventCommand.Enable)
+                    {
+                        _placedPerSecond ??= new IncrementingEventCounter("orders-placed-per-second", this) { DisplayRateTimeScale = TimeSpan.FromSeconds(1) };
+                        _placeDuration ??= new EventCounter("order-place-duration", this) { DisplayUnits = "ms" };
+                    }
+                }
+
+                public void Placed(double milliseconds)
+                {
+                    _placedPerSecond?.Increment();
+                    _placeDuration?.WriteMetric(milliseconds);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task LocalVariables()
     {
         await Test("""
