@@ -14,6 +14,28 @@ internal static class TestCode
 {
     private const int MaxBaseTypes = 8;
 
+    private static readonly ImmutableHashSet<string> s_testFrameworkAssemblies = ImmutableHashSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "xunit.core", "xunit.v3.core", "nunit.framework", "Microsoft.VisualStudio.TestPlatform.TestFramework", "MSTest.TestFramework", "TUnit.Core");
+
+    /// <summary>
+    /// A test project: the compilation references xUnit, NUnit, MSTest or TUnit. Its fakes, hosts and fixtures
+    /// (an in-memory queue, a database test host) share state between tests on purpose, and no request of the app
+    /// reaches them; the rules leave the whole project alone.
+    /// </summary>
+    public static bool IsTestProject(Compilation compilation)
+    {
+        foreach (var assembly in compilation.ReferencedAssemblyNames)
+        {
+            if (s_testFrameworkAssemblies.Contains(assembly.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static readonly ImmutableHashSet<string> s_testMethodAttributes = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "Fact", "Theory", "SkippableFact", "SkippableTheory", "Test", "TestCase", "TestCaseSource", "TestMethod", "DataTestMethod",

@@ -36,6 +36,11 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             if (!ServiceRegistrations.For(start.Compilation).IsAvailable)
             {
                 return;

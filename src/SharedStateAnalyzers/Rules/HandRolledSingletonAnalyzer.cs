@@ -27,6 +27,11 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var compilation = start.Compilation;
             var lazyType = compilation.GetTypeByMetadataName("System.Lazy`1");
             var descriptor = ServiceRegistrations.For(compilation).IsAvailable

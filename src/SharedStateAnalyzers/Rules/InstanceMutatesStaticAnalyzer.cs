@@ -27,6 +27,11 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var shared = new SharedModels(
                 new MutableCollections(start.Compilation),

@@ -63,6 +63,11 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             // No ASP.NET Core, EF Core, DI or configured type: nothing can be request-scoped, and no object serves requests.
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var types = RequestScopedTypes.Create(start.Compilation, settings.RequestScopedTypes);

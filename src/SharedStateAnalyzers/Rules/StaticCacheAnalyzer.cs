@@ -26,6 +26,11 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var collections = KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes);
             if (collections is null)

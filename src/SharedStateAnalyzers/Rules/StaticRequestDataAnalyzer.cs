@@ -40,6 +40,11 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var types = RequestScopedTypes.Create(start.Compilation, settings.RequestScopedTypes);
             if (types is null)

@@ -26,6 +26,11 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var threadLocal = start.Compilation.GetTypeByMetadataName("System.Threading.ThreadLocal`1");
             if (threadStatic is null && threadLocal is null)

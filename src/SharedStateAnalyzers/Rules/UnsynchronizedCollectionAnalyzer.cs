@@ -24,6 +24,11 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var collections = ThreadUnsafeCollections.Create(start.Compilation);
             if (collections is null)
             {

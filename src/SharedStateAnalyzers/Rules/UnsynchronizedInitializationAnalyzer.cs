@@ -36,6 +36,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
+            if (TestCode.IsTestProject(start.Compilation))
+            {
+                return;
+            }
+
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
             var duplicates = new Duplicates(start.Compilation);

@@ -23,6 +23,9 @@ public enum References
 
     /// <summary>EF Core, with the <c>Microsoft.Extensions</c> assemblies it depends on.</summary>
     EntityFrameworkCore = 16,
+
+    /// <summary>xUnit (<c>xunit.core</c>): the compilation is a test project.</summary>
+    TestFramework = 32,
 }
 
 /// <summary>Resolves <see cref="References"/> to metadata references from the installed .NET SDK's targeting packs.</summary>
@@ -97,6 +100,11 @@ public static class ReferenceAssemblies
             var efCore = typeof(DbContext).Assembly.Location;
             Add(efCore);
             Add(Path.Combine(Path.GetDirectoryName(efCore)!, "Microsoft.EntityFrameworkCore.Abstractions.dll"));
+        }
+
+        if (references.HasFlag(References.TestFramework))
+        {
+            Add(typeof(Xunit.FactAttribute).Assembly.Location);
         }
 
         return files.Values
