@@ -154,7 +154,7 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         private void Analyze(OperationAnalysisContext context, ISymbol field, IOperation use)
         {
             var member = context.ContainingSymbol;
-            if (member is null || !SymbolEqualityComparer.Default.Equals(member.ContainingType, _type))
+            if (member is null || !SymbolEqualityComparer.Default.Equals(member.ContainingType, _type) || IsLentToASynchronousCall(use))
             {
                 return;
             }
@@ -199,6 +199,16 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
+
+        /// <summary>
+        /// Passed by <c>ref</c>/<c>in</c>/<c>out</c> to a synchronous method (<c>Interlocked.Increment(ref t_count)</c>,
+        /// <c>cache.TryParse(text, ref t_state)</c>): the method takes and returns the per-thread value within one
+        /// synchronous call, as a synchronous helper that uses the field itself would.
+        /// </summary>
+        private static bool IsLentToASynchronousCall(IOperation use)
+            => use.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.In or RefKind.Out, Parent: IInvocationOperation invocation }
+                && invocation.Parent is not IAwaitOperation
+                && invocation.TargetMethod.ReturnType.Name is not ("Task" or "ValueTask" or "IAsyncEnumerable");
 
         /// <summary>Why the function holding a use is async or request-handling code, in message words; null when it is neither.</summary>
         private string? Describe(IOperation? function, IMethodSymbol? member, IOperation body)

@@ -319,7 +319,8 @@ public sealed class ThreadAffineStateFixerTests
                     public static async Task TickAsync()
                     {
                         await Task.Yield();
-                        Interlocked.Increment(ref [|s_count|]);
+                        Interlocked.Increment(ref s_count);
+                        Console.WriteLine([|s_count|]);
                     }
                 }
                 """)
