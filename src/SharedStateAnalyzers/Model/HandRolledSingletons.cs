@@ -169,7 +169,7 @@ internal static class HandRolledSingletons
     /// or array, or (besides the instance's storage) a writable static field. A static readonly collection is a table
     /// of the type, not state of the instance. Fields of base classes declared in source count too.
     /// </summary>
-    public static ISymbol? FindMutableField(HandRolledSingletonShape shape)
+    public static ISymbol? FindMutableField(HandRolledSingletonShape shape, MutableCollections collections)
     {
         var depth = 0;
         for (var current = shape.Type; current is not null && depth < 8 && !SymbolFacts.IsFrameworkAssembly(current.ContainingAssembly); current = current.BaseType, depth++)
@@ -189,7 +189,7 @@ internal static class HandRolledSingletons
 
                 // A static readonly table (the types a converter handles) belongs to the type, not to the one
                 // instance: it is shared the same whether or not the container owns the instance.
-                if (!field.IsReadOnly || (!field.IsStatic && IsMutableCollection(field.Type)))
+                if (!field.IsReadOnly || (!field.IsStatic && collections.TryGetShape(field.Type, out _)))
                 {
                     return field.AssociatedSymbol ?? field;
                 }
@@ -197,34 +197,6 @@ internal static class HandRolledSingletons
         }
 
         return null;
-    }
-
-    /// <summary>A collection whose contents can change: arrays, and any collection outside the immutable, frozen and read-only types.</summary>
-    public static bool IsMutableCollection(ITypeSymbol type)
-    {
-        if (type is IArrayTypeSymbol)
-        {
-            return true;
-        }
-
-        if (!SymbolFacts.IsCollection(type))
-        {
-            return false;
-        }
-
-        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-        if (ns.StartsWith("System.Collections.Immutable", StringComparison.Ordinal) || ns.StartsWith("System.Collections.Frozen", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        if (type.TypeKind == TypeKind.Interface
-            && (type.Name.StartsWith("IReadOnly", StringComparison.Ordinal) || type.Name is "IEnumerable" or "IImmutableList" or "IImmutableDictionary" or "IImmutableSet"))
-        {
-            return false;
-        }
-
-        return !(type.Name.StartsWith("ReadOnly", StringComparison.Ordinal) && ns == "System.Collections.ObjectModel");
     }
 
     /// <summary>

@@ -41,11 +41,12 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             var external = new System.Lazy<ExternalDataModel>(
                 () => new ExternalDataModel(compilation, AnalyzerSettings.Read(options, compilation).ExternalDataTypes),
                 System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lazyType, external, descriptor), SymbolKind.NamedType);
+            var collections = new MutableCollections(compilation);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lazyType, collections, external, descriptor), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, INamedTypeSymbol? lazyType, System.Lazy<ExternalDataModel> external, DiagnosticDescriptor descriptor)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, INamedTypeSymbol? lazyType, MutableCollections collections, System.Lazy<ExternalDataModel> external, DiagnosticDescriptor descriptor)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var shape = HandRolledSingletons.FindShape(type, lazyType, context.CancellationToken);
@@ -54,7 +55,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(shape, HandRolledSingletons.FindMutableField(shape) is not null, external);
+        var state = new TypeState(shape, HandRolledSingletons.FindMutableField(shape, collections) is not null, external);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(end => state.Report(end, descriptor));
     }
