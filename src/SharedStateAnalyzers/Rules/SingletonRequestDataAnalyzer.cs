@@ -30,7 +30,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
     internal const string TypeReason = "Type";
     internal const string WriteReason = "Write";
 
-    /// <summary>Services meant to be held by singletons: they hand out the current request's objects, or none.</summary>
+    /// <summary>Services meant to be held by singletons: they hand out the current request's objects, or none. Resolved once per compilation.</summary>
     private static readonly HashSet<string> s_sharedServiceTypes = new(System.StringComparer.Ordinal)
     {
         "Microsoft.AspNetCore.Http.IHttpContextAccessor",
@@ -77,11 +77,21 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             }
 
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes), SymbolKind.NamedType);
+            var sharedServices = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var name in s_sharedServiceTypes)
+            {
+                if (start.Compilation.GetTypeByMetadataName(name) is { } service)
+                {
+                    sharedServices.Add(service);
+                }
+            }
+
+            var shared = sharedServices.ToImmutable();
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, RequestScopedTypes types, ProcessLifetimeModel lifetimes)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, RequestScopedTypes types, ProcessLifetimeModel lifetimes, ImmutableHashSet<INamedTypeSymbol> sharedServices)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || type.IsStatic)
@@ -110,7 +120,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (IsWritable(member) && !IsSharedByDesign(declaredType) && IsStorage(member))
+            if (IsWritable(member) && !IsSharedByDesign(declaredType, sharedServices) && IsStorage(member))
             {
                 (writable ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(member);
             }
@@ -147,7 +157,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>Loggers, options, accessors, caches, per-flow holders and delegates (subscriptions): meant to be held by a shared object.</summary>
-    private static bool IsSharedByDesign(ITypeSymbol type)
+    private static bool IsSharedByDesign(ITypeSymbol type, ImmutableHashSet<INamedTypeSymbol> sharedServices)
     {
         if (type.TypeKind == TypeKind.Delegate)
         {
@@ -155,10 +165,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         }
 
         var definition = type.OriginalDefinition;
-        var name = definition.ContainingNamespace is { IsGlobalNamespace: false } ns
-            ? ns.ToDisplayString() + "." + definition.MetadataName
-            : definition.MetadataName;
-        if (s_sharedServiceTypes.Contains(name))
+        if (definition is INamedTypeSymbol named && sharedServices.Contains(named))
         {
             return true;
         }
