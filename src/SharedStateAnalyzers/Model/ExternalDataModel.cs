@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Configuration;
 
@@ -141,6 +142,7 @@ internal sealed class ExternalDataModel
     private readonly INamedTypeSymbol? _valueTaskOfT;
     private readonly ConcurrentDictionary<INamedTypeSymbol, ExternalSourceKind?> _typeKinds = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodFacts> _methodFacts = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _hasBody = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _sourceTypes;
 
@@ -295,18 +297,23 @@ internal sealed class ExternalDataModel
                     continue;
             }
 
-            var direct = ClassifyMember(member);
-            if (direct is not null)
-            {
-                return direct;
-            }
-
             var method = member switch
             {
                 IMethodSymbol m => m,
                 IPropertySymbol p => p.GetMethod,
                 _ => null,
             };
+
+            // A source member with a body is judged by that body (followed below), not by the types its class
+            // derives from: a null-object reader's own helpers read no database. Members without one (a DbSet
+            // auto-property of a DbContext subclass), and members of a type listed as external data, are what their
+            // type is.
+            var followBody = method is not null && HasSourceBody(method) && !(member.ContainingType is { } owner && _knownTypes.ContainsKey(owner.OriginalDefinition));
+            var direct = followBody ? null : ClassifyMember(member);
+            if (direct is not null)
+            {
+                return direct;
+            }
 
             if (method is not null)
             {
@@ -335,6 +342,35 @@ internal sealed class ExternalDataModel
             // A library's abstraction: decided in ComputeFacts. Framework interfaces are never followed.
             callees.Add(method);
         }
+    }
+
+    private bool HasSourceBody(IMethodSymbol method)
+    {
+        method = method.PartialImplementationPart ?? method.OriginalDefinition;
+        if (!IsInSource(method))
+        {
+            return false;
+        }
+
+        if (_hasBody.TryGetValue(method, out var cached))
+        {
+            return cached;
+        }
+
+        var hasBody = false;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            hasBody |= reference.GetSyntax() switch
+            {
+                BaseMethodDeclarationSyntax declaration => declaration.Body is not null || declaration.ExpressionBody is not null,
+                AccessorDeclarationSyntax accessor => accessor.Body is not null || accessor.ExpressionBody is not null,
+                ArrowExpressionClauseSyntax => true,
+                LocalFunctionStatementSyntax local => local.Body is not null || local.ExpressionBody is not null,
+                _ => false,
+            };
+        }
+
+        return _hasBody.GetOrAdd(method, hasBody);
     }
 
     private bool IsInSource(IMethodSymbol method)
@@ -529,7 +565,9 @@ internal sealed class ExternalDataModel
                 return kind;
             }
 
-            var ns = NamespaceKind(current.ContainingNamespace);
+            // A namespace names a library's data access (Npgsql, Dapper, MongoDB.Driver). The library analyzed in its
+            // own source is judged by what its code does: its methods are followed like any other source method.
+            var ns = IsDeclaredHere(current) ? null : NamespaceKind(current.ContainingNamespace);
             if (ns is not null)
             {
                 return ns;
@@ -546,6 +584,9 @@ internal sealed class ExternalDataModel
 
         return null;
     }
+
+    private bool IsDeclaredHere(INamedTypeSymbol type)
+        => SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _compilation.Assembly);
 
     private static ExternalSourceKind? NamespaceKind(INamespaceSymbol? ns)
     {

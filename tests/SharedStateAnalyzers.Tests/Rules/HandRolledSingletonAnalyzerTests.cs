@@ -513,6 +513,60 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task NullObjectReader_DerivingFromADatabaseReader()
+    {
+        // A reader that stands for "already disposed": it derives from DbDataReader, but its own helpers only throw.
+        // Its members are judged by their bodies, not by the base class.
+        await Test("""
+            using System;
+            using System.Collections;
+            using System.Data.Common;
+
+            internal sealed class DisposedReader : DbDataReader
+            {
+                internal static readonly DisposedReader Instance = new();
+
+                private DisposedReader() { }
+
+                private static T ThrowDisposed<T>() => throw new ObjectDisposedException(nameof(DbDataReader));
+
+                public override int Depth => 0;
+                public override int FieldCount => 0;
+                public override bool HasRows => false;
+                public override bool IsClosed => true;
+                public override int RecordsAffected => -1;
+                public override object this[int ordinal] => ThrowDisposed<object>();
+                public override object this[string name] => ThrowDisposed<object>();
+                public override bool GetBoolean(int ordinal) => ThrowDisposed<bool>();
+                public override byte GetByte(int ordinal) => ThrowDisposed<byte>();
+                public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => ThrowDisposed<long>();
+                public override char GetChar(int ordinal) => ThrowDisposed<char>();
+                public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length) => ThrowDisposed<long>();
+                public override string GetDataTypeName(int ordinal) => ThrowDisposed<string>();
+                public override DateTime GetDateTime(int ordinal) => ThrowDisposed<DateTime>();
+                public override decimal GetDecimal(int ordinal) => ThrowDisposed<decimal>();
+                public override double GetDouble(int ordinal) => ThrowDisposed<double>();
+                public override IEnumerator GetEnumerator() => ThrowDisposed<IEnumerator>();
+                public override Type GetFieldType(int ordinal) => ThrowDisposed<Type>();
+                public override float GetFloat(int ordinal) => ThrowDisposed<float>();
+                public override Guid GetGuid(int ordinal) => ThrowDisposed<Guid>();
+                public override short GetInt16(int ordinal) => ThrowDisposed<short>();
+                public override int GetInt32(int ordinal) => ThrowDisposed<int>();
+                public override long GetInt64(int ordinal) => ThrowDisposed<long>();
+                public override string GetName(int ordinal) => ThrowDisposed<string>();
+                public override int GetOrdinal(string name) => ThrowDisposed<int>();
+                public override string GetString(int ordinal) => ThrowDisposed<string>();
+                public override object GetValue(int ordinal) => ThrowDisposed<object>();
+                public override int GetValues(object[] values) => ThrowDisposed<int>();
+                public override bool IsDBNull(int ordinal) => ThrowDisposed<bool>();
+                public override bool NextResult() => ThrowDisposed<bool>();
+                public override bool Read() => ThrowDisposed<bool>();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NullLogger_FromMicrosoftExtensionsLogging()
     {
         await Test("""

@@ -1018,6 +1018,72 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task DataAccessLibrarysOwnCacheOfGeneratedCode()
+    {
+        // A micro-ORM analyzed in its own source: its namespace is a data-access library's, but the cached value is a
+        // delegate its own code emits from the query's shape. Its methods are followed, not judged by the namespace.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Data;
+            using System.Reflection.Emit;
+
+            namespace Dapper
+            {
+                public sealed class Identity : IEquatable<Identity>
+                {
+                    public Identity(string sql, Type type) { Sql = sql; Type = type; }
+                    public string Sql { get; }
+                    public Type Type { get; }
+                    public bool Equals(Identity? other) => other is not null && other.Sql == Sql && other.Type == Type;
+                    public override bool Equals(object? obj) => Equals(obj as Identity);
+                    public override int GetHashCode() => HashCode.Combine(Sql, Type);
+                }
+
+                public sealed class Parameters
+                {
+                    private static readonly Dictionary<Identity, Action<IDbCommand, object>> s_appenders = new();
+
+                    public void AddTo(IDbCommand command, Identity identity, object template)
+                    {
+                        Action<IDbCommand, object> appender;
+                        lock (s_appenders)
+                        {
+                            if (!s_appenders.TryGetValue(identity, out appender!))
+                            {
+                                appender = Mapper.CreateAppender(identity);
+                                s_appenders[identity] = appender;
+                            }
+                        }
+
+                        appender(command, template);
+                    }
+                }
+
+                public static class Mapper
+                {
+                    public static Action<IDbCommand, object> CreateAppender(Identity identity)
+                    {
+                        var method = new DynamicMethod("Add" + identity.Type.Name, null, new[] { typeof(IDbCommand), typeof(object) });
+                        var il = method.GetILGenerator();
+                        foreach (var property in identity.Type.GetProperties())
+                        {
+                            il.Emit(OpCodes.Ldarg_0);
+                            il.Emit(OpCodes.Ldstr, property.Name);
+                            il.Emit(OpCodes.Pop);
+                            il.Emit(OpCodes.Pop);
+                        }
+
+                        il.Emit(OpCodes.Ret);
+                        return (Action<IDbCommand, object>)method.CreateDelegate(typeof(Action<IDbCommand, object>));
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ImplementedInterfaceThatOnlyComputes()
     {
         await Test("""
