@@ -11,6 +11,7 @@ internal sealed class BenchmarkOptions
           --iterations <n>      measured runs after one warm-up run; medians are reported (default 5);
                                 0 runs only the warm-up, to list diagnostics
           --no-implicit-usings  with --source: do not add the ASP.NET Core SDK's implicit global usings
+          --references <dir>    with --source: also compile against every .dll under <dir> (a code base's NuGet packages)
           --no-sdk-analyzers    measure on top of a no-op analyzer instead of the SDK's default analyzers
           --show-diagnostics    print every diagnostic the rules report (file:line: id: message)
         """;
@@ -22,6 +23,8 @@ internal sealed class BenchmarkOptions
     public int Iterations { get; private set; } = 5;
 
     public bool ImplicitUsings { get; private set; } = true;
+
+    public string? ReferenceDirectory { get; private set; }
 
     public bool ShowDiagnostics { get; private set; }
 
@@ -50,6 +53,15 @@ internal sealed class BenchmarkOptions
                 case "--iterations" when i + 1 < args.Length && int.TryParse(args[i + 1], out var iterations) && iterations >= 0:
                     options.Iterations = iterations;
                     i++;
+                    break;
+                case "--references" when i + 1 < args.Length:
+                    options.ReferenceDirectory = args[++i];
+                    if (!Directory.Exists(options.ReferenceDirectory))
+                    {
+                        Console.Error.WriteLine($"No such directory: {options.ReferenceDirectory}");
+                        return null;
+                    }
+
                     break;
                 case "--no-implicit-usings":
                     options.ImplicitUsings = false;

@@ -13,7 +13,7 @@ if (options is null)
 
 var loadTimer = Stopwatch.StartNew();
 var sources = options.SourceDirectory is { } directory
-    ? SourceSet.FromDirectory(directory, options.ImplicitUsings)
+    ? SourceSet.FromDirectory(directory, options.ImplicitUsings, options.ReferenceDirectory)
     : SourceSet.Generate(options.GeneratedFiles);
 Console.WriteLine($"Source set: {sources.Description}");
 Console.WriteLine($"  {sources.Trees.Length} files, {sources.LineCount:N0} lines, parsed in {loadTimer.ElapsedMilliseconds:N0} ms");

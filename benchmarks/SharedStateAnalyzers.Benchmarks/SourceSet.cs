@@ -21,12 +21,12 @@ internal sealed class SourceSet
         LanguageVersion.Latest,
         preprocessorSymbols: ["NET", "NETCOREAPP", "NET10_0", "NET10_0_OR_GREATER", "NET9_0_OR_GREATER", "NET8_0_OR_GREATER", "NET7_0_OR_GREATER", "NET6_0_OR_GREATER", "NET5_0_OR_GREATER", "NETCOREAPP3_1_OR_GREATER", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP2_1_OR_GREATER", "RELEASE"]);
 
-    private SourceSet(string description, ImmutableArray<SyntaxTree> trees)
+    private SourceSet(string description, ImmutableArray<SyntaxTree> trees, string? referenceDirectory = null)
     {
         Description = description;
         Trees = trees;
         LineCount = trees.Sum(tree => tree.GetText().Lines.Count);
-        References = LoadReferences();
+        References = LoadReferences(referenceDirectory);
     }
 
     public string Description { get; }
@@ -37,8 +37,11 @@ internal sealed class SourceSet
 
     public ImmutableArray<MetadataReference> References { get; }
 
-    /// <summary>Every <c>.cs</c> file under a folder, outside <c>bin/</c> and <c>obj/</c>, compiled as one project.</summary>
-    public static SourceSet FromDirectory(string directory, bool implicitUsings)
+    /// <summary>
+    /// Every <c>.cs</c> file under a folder, outside <c>bin/</c> and <c>obj/</c>, compiled as one project; with
+    /// <paramref name="referenceDirectory"/>, also against every assembly under it (the code base's packages).
+    /// </summary>
+    public static SourceSet FromDirectory(string directory, bool implicitUsings, string? referenceDirectory = null)
     {
         var root = Path.GetFullPath(directory);
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
@@ -55,7 +58,10 @@ internal sealed class SourceSet
             trees.Add(CSharpSyntaxTree.ParseText(text, ParseOptions, Path.Combine(root, "obj", "GlobalUsings.g.cs")));
         }
 
-        return new SourceSet($"{root}{(implicitUsings ? " (with the Web SDK's implicit usings)" : "")}", trees.ToImmutableArray());
+        var description = root
+            + (implicitUsings ? " (with the Web SDK's implicit usings)" : "")
+            + (referenceDirectory is null ? "" : $" (with the assemblies under {Path.GetFullPath(referenceDirectory)})");
+        return new SourceSet(description, trees.ToImmutableArray(), referenceDirectory);
     }
 
     /// <summary>Generated web-application code: controllers, services, middleware, caches, lookup tables and DTOs.</summary>
@@ -81,10 +87,14 @@ internal sealed class SourceSet
         return false;
     }
 
-    /// <summary>The .NET and ASP.NET Core reference assemblies of the installed SDK.</summary>
-    private static ImmutableArray<MetadataReference> LoadReferences()
+    /// <summary>
+    /// The .NET and ASP.NET Core reference assemblies of the installed SDK, then the assemblies under
+    /// <paramref name="referenceDirectory"/>; where two share a file name, the SDK's wins.
+    /// </summary>
+    private static ImmutableArray<MetadataReference> LoadReferences(string? referenceDirectory)
         => new[] { "Microsoft.NETCore.App.Ref", "Microsoft.AspNetCore.App.Ref" }
             .SelectMany(pack => Directory.EnumerateFiles(TargetingPacks.Find(pack), "*.dll"))
+            .Concat(referenceDirectory is null ? [] : Directory.EnumerateFiles(referenceDirectory, "*.dll", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
             .Select(group => (MetadataReference)MetadataReference.CreateFromFile(group.First()))
             .ToImmutableArray();
