@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Model;
@@ -203,12 +204,32 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         /// <summary>
         /// Passed by <c>ref</c>/<c>in</c>/<c>out</c> to a synchronous method (<c>Interlocked.Increment(ref t_count)</c>,
         /// <c>cache.TryParse(text, ref t_state)</c>): the method takes and returns the per-thread value within one
-        /// synchronous call, as a synchronous helper that uses the field itself would.
+        /// synchronous call, as a synchronous helper that uses the field itself would. A call that does not bind (a
+        /// type not yet written, a package not restored) is read from syntax: a by-reference argument cannot outlive
+        /// the call's synchronous part whatever the callee is, since async methods take no by-reference parameters.
         /// </summary>
         private static bool IsLentToASynchronousCall(IOperation use)
-            => use.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.In or RefKind.Out, Parent: IInvocationOperation invocation }
-                && invocation.Parent is not IAwaitOperation
-                && invocation.TargetMethod.ReturnType.Name is not ("Task" or "ValueTask" or "IAsyncEnumerable");
+        {
+            if (use.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.In or RefKind.Out, Parent: IInvocationOperation invocation })
+            {
+                return invocation.Parent is not IAwaitOperation
+                    && invocation.TargetMethod.ReturnType.Name is not ("Task" or "ValueTask" or "IAsyncEnumerable");
+            }
+
+            if (use.Parent is not IInvalidOperation
+                || use.Syntax.Parent is not ArgumentSyntax { RefKindKeyword.RawKind: not 0, Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } })
+            {
+                return false;
+            }
+
+            SyntaxNode outer = call;
+            while (outer.Parent is ParenthesizedExpressionSyntax parenthesized)
+            {
+                outer = parenthesized;
+            }
+
+            return outer.Parent is not AwaitExpressionSyntax;
+        }
 
         /// <summary>Why the function holding a use is async or request-handling code, in message words; null when it is neither.</summary>
         private string? Describe(IOperation? function, IMethodSymbol? member, IOperation body)

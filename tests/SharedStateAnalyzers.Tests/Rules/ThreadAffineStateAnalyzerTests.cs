@@ -459,6 +459,60 @@ public sealed class ThreadAffineStateAnalyzerTests
     }
 
     [Fact]
+    public async Task ThreadStaticLentByRefToACallThatDoesNotBindYet()
+    {
+        // Half-typed code (or a package not restored): the check's type is unknown, but a by-reference argument is
+        // taken and returned within the call's synchronous part whatever the callee turns out to be.
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class VersionService
+            {
+                [ThreadStatic] private static object? t_parseState;
+                private readonly UnknownPermissions _permissions = new();
+
+                public async Task<string[]> ListAsync(string user)
+                {
+                    if (!_permissions.CanDo("list", user, ref t_parseState))
+                    {
+                        return Array.Empty<string>();
+                    }
+
+                    await Task.Delay(1);
+                    return new[] { "1.0" };
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ThreadStaticPassedByRefToAnAwaitedCallThatDoesNotBind()
+    {
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class VersionService
+            {
+                [ThreadStatic] private static object? t_parseState;
+                private readonly UnknownPermissions _permissions = new();
+
+                public async Task<bool> ListAsync(string user)
+                {
+                    await Task.Delay(1);
+                    return await _permissions.CanDoAsync("list", user, ref {|#0:t_parseState|});
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .ExpectDiagnostic(Expected("t_parseState", "the async method 'ListAsync'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ThreadLocalMadeOnlyByItsFactory_InAsyncCode()
     {
         // A per-thread instance cache: a client per thread, made by the factory and never replaced. Nothing a request
