@@ -80,10 +80,7 @@ internal static class CacheStorage
     /// <summary>The field or property an operation reads, through conversions; null for anything else.</summary>
     public static ISymbol? GetReferencedStorage(IOperation? operation)
     {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = operation?.WithoutConversions();
 
         return operation switch
         {

@@ -182,10 +182,7 @@ internal static class ServiceRequests
 
             var method = operation.TargetMethod;
             var receiver = operation.Instance ?? (method.IsExtensionMethod && operation.Arguments.Length > 0 ? operation.Arguments[0].Value : null);
-            while (receiver is IConversionOperation conversion)
-            {
-                receiver = conversion.Operand;
-            }
+            receiver = receiver?.WithoutConversions();
 
             if (receiver is not IParameterReferenceOperation reference || !Contains(providers, reference.Parameter))
             {
@@ -203,10 +200,7 @@ internal static class ServiceRequests
                 else if (argument.Parameter?.Name == "serviceKey")
                 {
                     var value = argument.Value;
-                    while (value is IConversionOperation keyConversion)
-                    {
-                        value = keyConversion.Operand;
-                    }
+                    value = value.WithoutConversions();
 
                     key = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
                 }

@@ -52,10 +52,7 @@ internal sealed class Duplicates
     /// </summary>
     public Duplicate? Classify(IOperation value, ISymbol storage, INamedTypeSymbol owner)
     {
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
+        value = value.WithoutConversions();
 
         if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false })
         {
@@ -96,11 +93,11 @@ internal sealed class Duplicates
             return null;
         }
 
-        returned = Unwrap(returned);
+        returned = returned.WithoutConversions();
         return returned switch
         {
-            IAssignmentOperation assignment => CacheStorage.GetReferencedStorage(Unwrap(assignment.Target)),
-            ICoalesceOperation coalesce => CacheStorage.GetReferencedStorage(Unwrap(coalesce.Value)),
+            IAssignmentOperation assignment => CacheStorage.GetReferencedStorage(assignment.Target.WithoutConversions()),
+            ICoalesceOperation coalesce => CacheStorage.GetReferencedStorage(coalesce.Value.WithoutConversions()),
             _ => CacheStorage.GetReferencedStorage(returned),
         };
     }
@@ -114,16 +111,16 @@ internal sealed class Duplicates
         switch (operation)
         {
             case ILockOperation @lock:
-                return CacheStorage.GetReferencedStorage(Unwrap(@lock.LockedValue));
+                return CacheStorage.GetReferencedStorage(@lock.LockedValue.WithoutConversions());
             case IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", ContainingType.Name: "Monitor" }, Arguments.Length: > 0 } enter:
-                return CacheStorage.GetReferencedStorage(Unwrap(enter.Arguments[0].Value));
+                return CacheStorage.GetReferencedStorage(enter.Arguments[0].Value.WithoutConversions());
             case IInvocationOperation { Instance: { } instance } invocation
                 when MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name) || s_builderMethods.Contains(invocation.TargetMethod.Name):
-                return CacheStorage.GetReferencedStorage(Unwrap(instance));
+                return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
             case IAssignmentOperation { Target: IPropertyReferenceOperation { Instance: { } instance } }:
-                return CacheStorage.GetReferencedStorage(Unwrap(instance));
+                return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
             case IAssignmentOperation { Target: IFieldReferenceOperation { Instance: { } instance } }:
-                return CacheStorage.GetReferencedStorage(Unwrap(instance));
+                return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
             default:
                 return null;
         }
@@ -131,16 +128,6 @@ internal sealed class Duplicates
 
     private bool IsContainer(ITypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 
     private bool IsDisposable(ITypeSymbol type)
     {

@@ -103,10 +103,7 @@ internal static class LazyInitialization
     /// <summary>The operation reads <paramref name="storage"/> (of this instance, for an instance field), through conversions.</summary>
     public static bool Refers(IOperation? operation, ISymbol storage)
     {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = operation?.WithoutConversions();
 
         var referenced = CacheStorage.GetReferencedStorage(operation);
         if (referenced is null || !SymbolEqualityComparer.Default.Equals(referenced, storage))
@@ -132,10 +129,7 @@ internal static class LazyInitialization
     /// </summary>
     public static bool IsHarmlessToBuildTwice(IOperation value)
     {
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
+        value = value.WithoutConversions();
 
         // A delegate built twice from the same lambda or method behaves the same.
         if (value.ConstantValue.HasValue || value is IParameterReferenceOperation or IDelegateCreationOperation or IAnonymousFunctionOperation
@@ -222,10 +216,7 @@ internal static class LazyInitialization
 
     private static bool IsNullOrDefault(IOperation operation)
     {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = operation.WithoutConversions();
 
         return operation is IDefaultValueOperation || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null);
     }

@@ -339,10 +339,7 @@ internal sealed class ServiceRegistrations
 
     private static IOperation Unwrap(IOperation value)
     {
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
+        value = value.WithoutConversions();
 
         return value;
     }

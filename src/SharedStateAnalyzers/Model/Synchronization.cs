@@ -164,10 +164,7 @@ internal static class Synchronization
 
     private static ISymbol? GetLocal(IOperation? operation)
     {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = operation?.WithoutConversions();
 
         return operation switch
         {

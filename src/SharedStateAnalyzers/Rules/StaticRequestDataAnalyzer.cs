@@ -346,10 +346,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
         private static bool IsCreation(IOperation value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = value.WithoutConversions();
 
             return value is IObjectCreationOperation or IArrayCreationOperation or ICollectionExpressionOperation or IAnonymousObjectCreationOperation;
         }

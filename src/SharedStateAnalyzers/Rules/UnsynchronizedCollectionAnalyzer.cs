@@ -187,10 +187,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = value.WithoutConversions();
 
             if (_collections.IsThreadUnsafe(value.Type))
             {
