@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -52,7 +54,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         }
 
         // Cheap check first: only types that (or whose source base types) declare static state that can be changed.
-        var candidates = FindCandidates(type, shared);
+        var candidates = FindCandidates(type, shared, context.CancellationToken);
         // A type with one instance for the process (a hand-rolled singleton, a DI singleton, a middleware, a hosted
         // service): there are no other instances to see the change.
         if (candidates is null || shared.Lifetimes.Classify(type) is not null || TestCode.IsInTestFixture(type))
@@ -83,7 +85,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
     /// member could change: writable ones, and read-only ones that hold a mutable collection. Not <c>[ThreadStatic]</c>
     /// ones (SSA008's concern), nor those of a hand-rolled singleton.
     /// </summary>
-    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, SharedModels shared)
+    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, SharedModels shared, CancellationToken cancellationToken)
     {
         Dictionary<ISymbol, CollectionShape?>? candidates = null;
         for (var current = type; current is not null && current.DeclaringSyntaxReferences.Length > 0; current = current.BaseType)
@@ -114,7 +116,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 }
 
                 CollectionShape? shape = shared.Collections.TryGetShape(storageType, out var found) ? found : null;
-                if (isReadOnly && shape is null)
+                if ((isReadOnly && shape is null) || IsLatch(storage, storageType, current, type, cancellationToken))
                 {
                     continue;
                 }
@@ -126,6 +128,63 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         return candidates;
     }
+
+    /// <summary>
+    /// A static <c>bool</c> only ever set to one constant (<c>if (s_migrated) return; s_migrated = true; Migrate();</c>):
+    /// a once-per-process latch, shared on purpose. No instance's data flows into it, and per-instance it would run the
+    /// guarded work once for every instance. Read from the syntax of the declaring type (and of the analyzed type):
+    /// any other write (another constant, a computed value, <c>out</c>/<c>ref</c>) makes it ordinary state.
+    /// </summary>
+    private static bool IsLatch(ISymbol storage, ITypeSymbol storageType, INamedTypeSymbol declaringType, INamedTypeSymbol analyzedType, CancellationToken cancellationToken)
+    {
+        if (storageType.SpecialType != SpecialType.System_Boolean)
+        {
+            return false;
+        }
+
+        var name = storage.Name;
+        bool? written = null;
+        var types = SymbolEqualityComparer.Default.Equals(declaringType, analyzedType) ? new[] { declaringType } : new[] { declaringType, analyzedType };
+        foreach (var type in types)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    switch (node)
+                    {
+                        case AssignmentExpressionSyntax assignment when Names(assignment.Left, name):
+                            if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                                || assignment.Right is not LiteralExpressionSyntax literal
+                                || !(literal.IsKind(SyntaxKind.TrueLiteralExpression) || literal.IsKind(SyntaxKind.FalseLiteralExpression)))
+                            {
+                                return false;
+                            }
+
+                            var value = literal.IsKind(SyntaxKind.TrueLiteralExpression);
+                            if (written is { } earlier && earlier != value)
+                            {
+                                return false;
+                            }
+
+                            written = value;
+                            break;
+                        case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && Names(argument.Expression, name):
+                            return false;
+                    }
+                }
+            }
+        }
+
+        return written is not null;
+    }
+
+    private static bool Names(ExpressionSyntax expression, string name) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
+        _ => false,
+    };
 
     private sealed class SharedModels
     {
@@ -299,9 +358,10 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             }
 
             // A concurrent collection is shared on purpose; it is this rule's business only when it keeps external
-            // data that each instance appears to read for itself.
+            // data that each instance appears to read for itself. Request data kept in a static collection (a hub's
+            // connection registry) is SSA007's.
             if (shape.IsThreadSafe
-                && (value is null || _shared.External.FindSource(value, GetRoot(value), context.CancellationToken) is null))
+                && (value is null || _shared.External.FindSource(value, GetRoot(value), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
             {
                 return;
             }
@@ -354,10 +414,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         /// <summary><c>this</c>, or an instance field or property of it.</summary>
         private static bool IsInstanceLock(IOperation operation)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = operation.WithoutConversions();
 
             return operation is IInstanceReferenceOperation
                 || CacheStorage.GetReferencedStorage(operation) is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false };

@@ -74,6 +74,34 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task FlagSetByOneInstance_AndClearedByAnother()
+    {
+        // Set and cleared by instances: not a one-way latch, so one instance's Reset undoes another's setup.
+        await Test("""
+            public sealed class Exporter
+            {
+                private static bool s_headerWritten;
+
+                public string Write(string row)
+                {
+                    if (s_headerWritten)
+                    {
+                        return row;
+                    }
+
+                    {|#0:s_headerWritten|} = true;
+                    return "id,name\n" + row;
+                }
+
+                public void Reset() => {|#1:s_headerWritten|} = false;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Write", "s_headerWritten", "Exporter"))
+            .ExpectDiagnostic(Expect(1, "Reset", "s_headerWritten", "Exporter"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task IncrementInAConstructor_DecrementInDispose()
     {
         await Test("""
@@ -1080,6 +1108,79 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                 public void Return() => s_pool.Add(this);
             }
             """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task OncePerProcessLatch_InAConstructor()
+    {
+        // Every write sets the same constant: the flag only says "done once for the process", which is what every
+        // instance should see.
+        await Test("""
+            public abstract class Context
+            {
+                protected void Migrate() { }
+            }
+
+            public sealed class ShopContext : Context
+            {
+                private static bool _created;
+
+                public ShopContext()
+                {
+                    if (_created)
+                    {
+                        return;
+                    }
+
+                    _created = true;
+                    Migrate();
+                }
+            }
+
+            public sealed class Warmup
+            {
+                private static bool Done { get; set; }
+
+                public void Run()
+                {
+                    if (!Done)
+                    {
+                        Done = true;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HubConnectionRegistry_OfRequestData_IsSsa007s()
+    {
+        // A concurrent registry of who is connected, keyed by connection: shared on purpose. That it keeps request
+        // data in a static is SSA007's concern, not a second diagnostic here.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class PresenceHub
+            {
+                public static readonly ConcurrentDictionary<string, string> Online = new();
+
+                public Task ConnectedAsync(HttpContext context)
+                {
+                    Online.TryAdd(context.Connection.Id, context.User.Identity?.Name ?? "");
+                    return Task.CompletedTask;
+                }
+
+                public Task DisconnectedAsync(HttpContext context)
+                {
+                    Online.TryRemove(context.Connection.Id, out _);
+                    return Task.CompletedTask;
+                }
+            }
+            """, References.AspNetCore)
             .ValidateAsync();
     }
 }
