@@ -255,12 +255,14 @@ internal sealed class CaptiveDependencies
 {
     private const int MaxDepth = 4;
 
+    private readonly Compilation _compilation;
     private readonly ServiceRegistrations _registrations;
     private readonly INamedTypeSymbol? _disposable;
     private readonly INamedTypeSymbol? _asyncDisposable;
 
     public CaptiveDependencies(Compilation compilation)
     {
+        _compilation = compilation;
         _registrations = ServiceRegistrations.For(compilation);
         _disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
         _asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
@@ -340,11 +342,24 @@ internal sealed class CaptiveDependencies
                 return ImmutableArray<ServiceRegistration>.Empty;
             }
 
+            // `TryAddScoped<IHttpContextAccessor, …>()` does nothing when the framework or a library has registered the
+            // service first (AddIdentity registers the accessor as a singleton): for a service type declared outside
+            // the compilation, the lifetime a TryAdd names is not known to be the one that wins.
+            if (IsUndecidedTryAdd(candidate) && !request.IsEnumerable)
+            {
+                return ImmutableArray<ServiceRegistration>.Empty;
+            }
+
             matching.Add(candidate);
         }
 
         return matching.ToImmutable();
     }
+
+    private bool IsUndecidedTryAdd(ServiceRegistration registration)
+        => registration.MethodName.StartsWith("TryAdd", StringComparison.Ordinal)
+            && registration.ServiceType is { } service
+            && !SymbolEqualityComparer.Default.Equals(service.ContainingAssembly, _compilation.Assembly);
 
     private bool FindIn(ServiceRequest request, ImmutableArray<ServiceRegistration> via, HashSet<ServiceRegistration> visited, out ServiceRegistration? dependency, out ImmutableArray<ServiceRegistration> path, out CaptiveReason reason)
     {

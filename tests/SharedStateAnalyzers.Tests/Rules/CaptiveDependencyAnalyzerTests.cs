@@ -503,6 +503,34 @@ public sealed class CaptiveDependencyAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task TryAddScoped_OfAFrameworkService_TheFrameworkMayHaveRegisteredFirst()
+    {
+        // AddHttpContextAccessor (also called by AddIdentity) registers the accessor as a singleton first; the
+        // TryAddScoped after it does nothing at run time.
+        await Test(Usings + """
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class AppType
+            {
+                private readonly IHttpContextAccessor _accessor;
+                public AppType(IHttpContextAccessor accessor) { _accessor = accessor; }
+                public string? Path => _accessor.HttpContext?.Request.Path;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddHttpContextAccessor();
+                    services.TryAddScoped<IHttpContextAccessor, HttpContextAccessor>();
+                    services.AddSingleton<AppType>();
+                }
+            }
+            """, References.DependencyInjection | References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Clean_OptionsLoggersScopeFactoryAndProvider()
     {
         await Test(Usings + """
