@@ -270,7 +270,11 @@ internal sealed class CaptiveDependencies
 
     public ServiceRegistrations Registrations => _registrations;
 
-    /// <summary>For each request of the singleton that reaches a shorter-lived service, the first such service, in request order.</summary>
+    /// <summary>
+    /// For each request of the singleton that reaches a shorter-lived service, the first such service, in request
+    /// order; each service once, by its shortest path (a unit of work taking a DbContext and three repositories
+    /// that take it too captures one DbContext).
+    /// </summary>
     public ImmutableArray<CaptiveDependency> Find(ServiceRegistration singleton, CancellationToken cancellationToken)
     {
         if (singleton.Lifetime != ServiceLifetimeKind.Singleton)
@@ -278,18 +282,29 @@ internal sealed class CaptiveDependencies
             return ImmutableArray<CaptiveDependency>.Empty;
         }
 
-        var result = ImmutableArray.CreateBuilder<CaptiveDependency>();
+        var result = new List<CaptiveDependency>();
         foreach (var request in ServiceRequests.Of(singleton))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var visited = new HashSet<ServiceRegistration> { singleton };
-            if (FindIn(request, ImmutableArray<ServiceRegistration>.Empty, visited, out var dependency, out var via, out var reason))
+            if (!FindIn(request, ImmutableArray<ServiceRegistration>.Empty, visited, out var dependency, out var via, out var reason))
             {
-                result.Add(new CaptiveDependency(singleton, request, dependency!, via, reason));
+                continue;
+            }
+
+            var found = new CaptiveDependency(singleton, request, dependency!, via, reason);
+            var same = result.FindIndex(existing => ReferenceEquals(existing.Dependency, found.Dependency));
+            if (same < 0)
+            {
+                result.Add(found);
+            }
+            else if (found.Via.Length < result[same].Via.Length)
+            {
+                result[same] = found;
             }
         }
 
-        return result.ToImmutable();
+        return result.ToImmutableArray();
     }
 
     /// <summary>

@@ -269,6 +269,37 @@ public sealed class CaptiveDependencyAnalyzerTests
     }
 
     [Fact]
+    public async Task OneDependencyReachedSeveralWays_OneDiagnosticAtTheShortestPath()
+    {
+        // The unit of work takes the context through two transient repositories first, then directly: one context is
+        // captured, so one diagnostic, naming the direct dependency.
+        await Test(Usings + """
+            public sealed class ShopContext { }
+            public sealed class Repository<T>
+            {
+                public Repository(ShopContext context) { }
+            }
+            public sealed class UnitOfWork
+            {
+                public UnitOfWork(Repository<string> users, Repository<int> orders, ShopContext context) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#1:AddScoped<ShopContext>()|};
+                    services.AddTransient<Repository<string>>();
+                    services.AddTransient<Repository<int>>();
+                    services.{|#0:AddSingleton<UnitOfWork>()|};
+                }
+            }
+            """)
+            .ExpectDiagnostic(Scoped("UnitOfWork", "ShopContext"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task DisposableTransient()
     {
         await Test(Usings + """

@@ -93,7 +93,7 @@ public sealed class CaptiveDependencyFixerTests
                         services.[|TryAddSingleton<IPricing, Pricing>()|];
                         services.[|AddKeyedSingleton<Invoicing>("eu")|];
                         services.[|AddSingleton<IPricing>(sp => new Pricing(sp.GetRequiredService<Tenant>()))|];
-                        services.{|SSA006:{|SSA006:TryAddKeyedSingleton<Billing>("eu")|}|};
+                        services.[|TryAddKeyedSingleton<Billing>("eu")|];
                     }
                 }
                 """)
