@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -40,7 +38,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes),
                 new ExternalDataModel(start.Compilation, settings.ExternalDataTypes),
                 new ProcessLifetimeModel(start.Compilation),
-                start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"));
+                start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"),
+                start.Compilation.GetSpecialType(SpecialType.System_IDisposable));
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
         });
     }
@@ -54,13 +53,15 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         }
 
         // Cheap check first: only types that (or whose source base types) declare static state that can be changed.
-        var candidates = FindCandidates(type, shared, context.CancellationToken);
+        var candidates = FindCandidates(type, shared);
         // A type with one instance for the process (a hand-rolled singleton, a DI singleton, a middleware, a hosted
         // service): there are no other instances to see the change.
-        if (candidates is null || shared.Lifetimes.Classify(type) is not null || TestCode.IsInTestFixture(type))
+        if (candidates is null || shared.Lifetimes.Classify(type) is not null || TestCode.IsInTestFixture(type) || DeclaresMain(type))
         {
             return;
         }
+
+        var sameValues = new SameValueWrites(type, shared.Disposable);
 
         context.RegisterOperationBlockStartAction(blockStart =>
         {
@@ -71,7 +72,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var member = new MemberWrites(owner, candidates, shared);
+            var member = new MemberWrites(owner, candidates, shared, sameValues);
             blockStart.RegisterOperationAction(member.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeDeconstruction, OperationKind.DeconstructionAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeIncrement, OperationKind.Increment, OperationKind.Decrement);
@@ -81,11 +82,28 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// The program's own class (<c>static void Main</c> doing <c>new Program().Run(args)</c>): it has the one instance the
+    /// entry point makes.
+    /// </summary>
+    private static bool DeclaresMain(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers("Main"))
+        {
+            if (member is IMethodSymbol { IsStatic: true, MethodKind: MethodKind.Ordinary })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The static fields and auto-properties of <paramref name="type"/> and its source base types that an instance
     /// member could change: writable ones, and read-only ones that hold a mutable collection. Not <c>[ThreadStatic]</c>
     /// ones (SSA008's concern), nor those of a hand-rolled singleton.
     /// </summary>
-    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, SharedModels shared, CancellationToken cancellationToken)
+    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, SharedModels shared)
     {
         Dictionary<ISymbol, CollectionShape?>? candidates = null;
         for (var current = type; current is not null && current.DeclaringSyntaxReferences.Length > 0; current = current.BaseType)
@@ -116,7 +134,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 }
 
                 CollectionShape? shape = shared.Collections.TryGetShape(storageType, out var found) ? found : null;
-                if ((isReadOnly && shape is null) || IsLatch(storage, storageType, current, type, cancellationToken))
+                if (isReadOnly && shape is null)
                 {
                     continue;
                 }
@@ -129,67 +147,11 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         return candidates;
     }
 
-    /// <summary>
-    /// A static <c>bool</c> only ever set to one constant (<c>if (s_migrated) return; s_migrated = true; Migrate();</c>):
-    /// a once-per-process latch, shared on purpose. No instance's data flows into it, and per-instance it would run the
-    /// guarded work once for every instance. Read from the syntax of the declaring type (and of the analyzed type):
-    /// any other write (another constant, a computed value, <c>out</c>/<c>ref</c>) makes it ordinary state.
-    /// </summary>
-    private static bool IsLatch(ISymbol storage, ITypeSymbol storageType, INamedTypeSymbol declaringType, INamedTypeSymbol analyzedType, CancellationToken cancellationToken)
-    {
-        if (storageType.SpecialType != SpecialType.System_Boolean)
-        {
-            return false;
-        }
-
-        var name = storage.Name;
-        bool? written = null;
-        var types = SymbolEqualityComparer.Default.Equals(declaringType, analyzedType) ? new[] { declaringType } : new[] { declaringType, analyzedType };
-        foreach (var type in types)
-        {
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
-                {
-                    switch (node)
-                    {
-                        case AssignmentExpressionSyntax assignment when Names(assignment.Left, name):
-                            if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-                                || assignment.Right is not LiteralExpressionSyntax literal
-                                || !(literal.IsKind(SyntaxKind.TrueLiteralExpression) || literal.IsKind(SyntaxKind.FalseLiteralExpression)))
-                            {
-                                return false;
-                            }
-
-                            var value = literal.IsKind(SyntaxKind.TrueLiteralExpression);
-                            if (written is { } earlier && earlier != value)
-                            {
-                                return false;
-                            }
-
-                            written = value;
-                            break;
-                        case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && Names(argument.Expression, name):
-                            return false;
-                    }
-                }
-            }
-        }
-
-        return written is not null;
-    }
-
-    private static bool Names(ExpressionSyntax expression, string name) => expression switch
-    {
-        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
-        _ => false,
-    };
-
     private sealed class SharedModels
     {
-        public SharedModels(MutableCollections collections, KeyedCollections? keyed, ExternalDataModel external, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic)
+        public SharedModels(MutableCollections collections, KeyedCollections? keyed, ExternalDataModel external, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic, INamedTypeSymbol? disposable)
         {
+            Disposable = disposable;
             Collections = collections;
             Keyed = keyed;
             External = external;
@@ -206,6 +168,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public ProcessLifetimeModel Lifetimes { get; }
 
         public INamedTypeSymbol? ThreadStatic { get; }
+
+        public INamedTypeSymbol? Disposable { get; }
     }
 
     /// <summary>The writes one member makes, reported at the end of its body: the first write of each field.</summary>
@@ -214,14 +178,16 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         private readonly ISymbol _owner;
         private readonly Dictionary<ISymbol, CollectionShape?> _candidates;
         private readonly SharedModels _shared;
+        private readonly SameValueWrites _sameValues;
         private readonly Dictionary<ISymbol, Location> _first = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
-        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared)
+        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared, SameValueWrites sameValues)
         {
             _owner = owner;
             _candidates = candidates;
             _shared = shared;
+            _sameValues = sameValues;
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
@@ -231,6 +197,14 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // Lazy initialization of a shared value (`s_factory ??= Build()`, `if (s_factory == null) s_factory = …`)
             // is meant to be shared: whether it is synchronized is SSA009's business.
             if (assignment is ICoalesceAssignmentOperation || (assignment is ISimpleAssignmentOperation && IsLazyInitialization(assignment)))
+            {
+                return;
+            }
+
+            // Every write of the field stores one value built from constants (a one-way latch, sample data set up in a
+            // constructor): whichever instance writes, the field holds the same.
+            if (CacheStorage.GetReferencedStorage(assignment.Target) is { IsStatic: true } field && _candidates.ContainsKey(field)
+                && _sameValues.IsSameValueWrite(field, assignment, context.CancellationToken))
             {
                 return;
             }

@@ -102,6 +102,39 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task ConstantBuiltValues_ThatAreChangedLater_OrAreResources_OrDiffer()
+    {
+        // The same constant-built list, but instances add to it; a new token source per instance (a resource: the
+        // previous one is lost to whoever held it); a timestamp (the same code, another value each time).
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Recorder
+            {
+                private static List<string> s_lines = new();
+                private static CancellationTokenSource s_stop = new();
+                private static DateTime s_started;
+
+                public Recorder()
+                {
+                    {|#0:s_lines|} = new List<string> { "header" };
+                    {|#1:s_stop|} = new CancellationTokenSource();
+                    {|#2:s_started|} = DateTime.UtcNow;
+                }
+
+                public void Record(string line) => {|#3:s_lines.Add|}(line);
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Recorder", "s_lines", "Recorder"))
+            .ExpectDiagnostic(Expect(1, "Recorder", "s_stop", "Recorder"))
+            .ExpectDiagnostic(Expect(2, "Recorder", "s_started", "Recorder"))
+            .ExpectDiagnostic(Expect(3, "Record", "s_lines", "Recorder"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task IncrementInAConstructor_DecrementInDispose()
     {
         await Test("""
@@ -1148,6 +1181,66 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                     {
                         Done = true;
                     }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SampleDataSetUpInAConstructor_FromConstantsOnly()
+    {
+        // Each instance writes the same constant-built sample, and nothing changes it afterwards: a misplaced static
+        // initializer, not state an instance owns.
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Movie
+            {
+                public string Title { get; set; } = "";
+                public int Year { get; set; }
+                public List<string> Tags { get; set; } = new();
+            }
+
+            public sealed class FileNameSample
+            {
+                private static Movie _movie = null!;
+                private static List<string> _formats = null!;
+
+                public FileNameSample()
+                {
+                    var tags = new List<string> { "remastered" };
+                    _movie = new Movie { Title = "The Movie: Title", Year = 2010, Tags = tags };
+                    _formats = new List<string> { "Surround Sound", "x264" };
+                }
+
+                public string Sample() => $"{_movie.Title} ({_movie.Year}) {string.Join(" ", _formats)}";
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TheProgramsOwnInstance_MadeByMain()
+    {
+        await Test("""
+            using System;
+            using System.IO;
+
+            public class Program
+            {
+                private static TextWriter? logger;
+
+                public static void Main(string[] args)
+                {
+                    AppDomain.CurrentDomain.UnhandledException += (_, e) => logger?.WriteLine(e.ExceptionObject);
+                    new Program().Run(args);
+                }
+
+                private void Run(string[] args)
+                {
+                    logger = Console.Out;
+                    logger.WriteLine("started " + args.Length);
                 }
             }
             """)

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Static fields that every write in their type sets to one and the same value built from constants alone
+/// (<c>s_migrated = true</c>, <c>_sample = new Movie { Title = "The Movie", Year = 2010 }</c>), and whose contents
+/// nothing changes: whichever instance writes, the field holds what one instance would have put there. A one-way
+/// latch (<c>if (s_migrated) return; s_migrated = true; Migrate();</c>) and sample data set up in a constructor are
+/// such fields. The writes are compared by syntax within the field's type (and the analyzed type, for a base type's
+/// field); a same-named local or parameter written elsewhere only makes the answer "no". One instance per analyzed
+/// type; safe for concurrent use.
+/// </summary>
+internal sealed class SameValueWrites
+{
+    private const int MaxLocalDepth = 2;
+
+    private readonly INamedTypeSymbol _analyzedType;
+    private readonly INamedTypeSymbol? _disposable;
+    private readonly ConcurrentDictionary<ISymbol, bool> _fields = new(SymbolEqualityComparer.Default);
+
+    public SameValueWrites(INamedTypeSymbol analyzedType, INamedTypeSymbol? disposable)
+    {
+        _analyzedType = analyzedType;
+        _disposable = disposable;
+    }
+
+    /// <summary>The assignment stores in <paramref name="field"/> the one constant-built value every write of it stores.</summary>
+    public bool IsSameValueWrite(ISymbol field, IAssignmentOperation assignment, CancellationToken cancellationToken)
+    {
+        if (assignment is not ISimpleAssignmentOperation || assignment.Syntax is not AssignmentExpressionSyntax syntax
+            || !IsBuiltFromConstants(assignment.Value, Root(assignment), 0))
+        {
+            return false;
+        }
+
+        return _fields.GetOrAdd(field, _ => AllWritesAre(field, syntax.Right, cancellationToken));
+    }
+
+    /// <summary>
+    /// Literals, <c>typeof</c>, static fields, the program's own static properties, and objects built from those with
+    /// <c>new</c> and collection initializers (not disposable ones: each is a resource of its own), also through locals
+    /// so built. Not: <c>this</c>,
+    /// parameters, calls (<c>Guid.NewGuid()</c>), the framework's static properties (<c>DateTime.Now</c>), lambdas.
+    /// </summary>
+    private bool IsBuiltFromConstants(IOperation value, IOperation root, int depth)
+    {
+        foreach (var node in value.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
+                    // A collection initializer's Add on the object being built.
+                    break;
+                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                case IParameterReferenceOperation:
+                case IInvocationOperation:
+                case IAnonymousFunctionOperation:
+                case IDelegateCreationOperation:
+                case IAwaitOperation:
+                case IInvalidOperation:
+                    return false;
+                case IPropertyReferenceOperation { Property: { IsStatic: true } property } when SymbolFacts.IsFrameworkAssembly(property.ContainingAssembly):
+                    return false;
+                case IObjectCreationOperation creation when creation.Type is { } created && IsDisposable(created):
+                    return false;
+                case ILocalReferenceOperation local:
+                    if (depth >= MaxLocalDepth || !LocalIsBuiltFromConstants(local.Local, root, depth))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private bool LocalIsBuiltFromConstants(ILocalSymbol local, IOperation root, int depth)
+    {
+        var found = false;
+        foreach (var node in root.Descendants())
+        {
+            IOperation? definition = node switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
+                IAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                _ => null,
+            };
+
+            if (definition is null)
+            {
+                continue;
+            }
+
+            if (!IsBuiltFromConstants(definition, root, depth + 1))
+            {
+                return false;
+            }
+
+            found = true;
+        }
+
+        return found;
+    }
+
+    private bool IsDisposable(ITypeSymbol type)
+    {
+        if (_disposable is null)
+        {
+            return false;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(@interface, _disposable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Every assignment of the field's name is <c>= <paramref name="value"/></c>, and nothing changes what it holds.</summary>
+    private bool AllWritesAre(ISymbol field, ExpressionSyntax value, CancellationToken cancellationToken)
+    {
+        var name = field.Name;
+        var types = new List<INamedTypeSymbol>(2);
+        if (field.ContainingType is { } declaring)
+        {
+            types.Add(declaring);
+        }
+
+        if (types.Count == 0 || !SymbolEqualityComparer.Default.Equals(types[0], _analyzedType))
+        {
+            types.Add(_analyzedType);
+        }
+
+        foreach (var type in types)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    switch (node)
+                    {
+                        case AssignmentExpressionSyntax assignment when Names(assignment.Left, name):
+                            if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !assignment.Right.IsEquivalentTo(value, topLevel: false))
+                            {
+                                return false;
+                            }
+
+                            break;
+                        case AssignmentExpressionSyntax assignment when RootNames(assignment.Left, name):
+                            // `s_sample.Title = …`, `s_cache[key] = …`: the contents change.
+                            return false;
+                        case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+                            when MutableCollections.MutatingMethods.Contains(access.Name.Identifier.ValueText) && Names(access.Expression, name):
+                            return false;
+                        case PrefixUnaryExpressionSyntax prefix when prefix.Operand is var operand && RootNames(operand, name)
+                            && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression)):
+                            return false;
+                        case PostfixUnaryExpressionSyntax postfix when RootNames(postfix.Operand, name):
+                            return false;
+                        case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && RootNames(argument.Expression, name):
+                            return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Names(ExpressionSyntax expression, string name) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
+        _ => false,
+    };
+
+    /// <summary>The expression is the name, or a member or element of something the name holds.</summary>
+    private static bool RootNames(ExpressionSyntax expression, string name)
+    {
+        for (var current = expression; ;)
+        {
+            if (Names(current, name))
+            {
+                return true;
+            }
+
+            switch (current)
+            {
+                case MemberAccessExpressionSyntax access:
+                    current = access.Expression;
+                    break;
+                case ElementAccessExpressionSyntax element:
+                    current = element.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    current = parenthesized.Expression;
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+}
