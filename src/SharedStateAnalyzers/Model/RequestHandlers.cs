@@ -182,6 +182,10 @@ internal sealed class RequestHandlers
         return null;
     }
 
+    /// <summary>A controller, Razor page model or SignalR hub: the framework makes an instance per request (or per hub call).</summary>
+    public bool IsMadePerRequest(INamedTypeSymbol type)
+        => IsAvailable && (IsController(type) || (_pageModel is not null && DerivesFrom(type, _pageModel)) || (_hub is not null && DerivesFrom(type, _hub)));
+
     private static bool IsPublicInstance(IMethodSymbol method)
         => method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic && !method.IsAbstract;
 

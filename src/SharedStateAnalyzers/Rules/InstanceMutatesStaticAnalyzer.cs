@@ -39,7 +39,10 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 new ExternalDataModel(start.Compilation, settings.ExternalDataTypes),
                 new ProcessLifetimeModel(start.Compilation),
                 start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"),
-                start.Compilation.GetSpecialType(SpecialType.System_IDisposable));
+                start.Compilation.GetSpecialType(SpecialType.System_IDisposable),
+                Instantiations.For(start.Compilation),
+                new RequestHandlers(start.Compilation),
+                ServiceRegistrations.For(start.Compilation));
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
         });
     }
@@ -63,6 +66,13 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         var sameValues = new SameValueWrites(type, shared.Disposable);
 
+        // Asked only when a write is about to be reported: whether the compilation shows several instances. A service
+        // built by a container the compilation does not show the registrations of (assembly scanning, another
+        // container's conventions) may have one instance for the process.
+        var mayHaveSeveral = new System.Lazy<bool>(
+            () => shared.Instantiations.MayHaveSeveral(type, shared.Registrations, shared.Handlers),
+            System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+
         context.RegisterOperationBlockStartAction(blockStart =>
         {
             var owner = blockStart.OwningSymbol;
@@ -72,7 +82,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var member = new MemberWrites(owner, candidates, shared, sameValues);
+            var member = new MemberWrites(owner, candidates, shared, sameValues, mayHaveSeveral);
             blockStart.RegisterOperationAction(member.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeDeconstruction, OperationKind.DeconstructionAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeIncrement, OperationKind.Increment, OperationKind.Decrement);
@@ -149,9 +159,21 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
     private sealed class SharedModels
     {
-        public SharedModels(MutableCollections collections, KeyedCollections? keyed, ExternalDataModel external, ProcessLifetimeModel lifetimes, INamedTypeSymbol? threadStatic, INamedTypeSymbol? disposable)
+        public SharedModels(
+            MutableCollections collections,
+            KeyedCollections? keyed,
+            ExternalDataModel external,
+            ProcessLifetimeModel lifetimes,
+            INamedTypeSymbol? threadStatic,
+            INamedTypeSymbol? disposable,
+            Instantiations instantiations,
+            RequestHandlers handlers,
+            ServiceRegistrations registrations)
         {
             Disposable = disposable;
+            Instantiations = instantiations;
+            Handlers = handlers;
+            Registrations = registrations;
             Collections = collections;
             Keyed = keyed;
             External = external;
@@ -170,6 +192,12 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public INamedTypeSymbol? ThreadStatic { get; }
 
         public INamedTypeSymbol? Disposable { get; }
+
+        public Instantiations Instantiations { get; }
+
+        public RequestHandlers Handlers { get; }
+
+        public ServiceRegistrations Registrations { get; }
     }
 
     /// <summary>The writes one member makes, reported at the end of its body: the first write of each field.</summary>
@@ -179,11 +207,13 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<ISymbol, CollectionShape?> _candidates;
         private readonly SharedModels _shared;
         private readonly SameValueWrites _sameValues;
+        private readonly System.Lazy<bool> _mayHaveSeveral;
         private readonly Dictionary<ISymbol, Location> _first = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
-        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared, SameValueWrites sameValues)
+        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared, SameValueWrites sameValues, System.Lazy<bool> mayHaveSeveral)
         {
+            _mayHaveSeveral = mayHaveSeveral;
             _owner = owner;
             _candidates = candidates;
             _shared = shared;
@@ -420,6 +450,11 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 {
                     writes.Add((pair.Key, pair.Value));
                 }
+            }
+
+            if (!_mayHaveSeveral.Value)
+            {
+                return;
             }
 
             writes.Sort(static (a, b) => a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start));

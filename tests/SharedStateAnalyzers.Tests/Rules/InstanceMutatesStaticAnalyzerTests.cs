@@ -135,6 +135,55 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task ServicesTheCompilationCreates_RegistersPerScope_OrTheFrameworkMakesPerRequest()
+    {
+        // The same constructor shape as a container-built service, but the compilation shows several instances: one
+        // is created with `new`, one registered as scoped, one is a controller.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IStore { string Load(string key); }
+
+            public sealed class Remixer
+            {
+                private static string? s_lastKey;
+                private readonly IStore _store;
+                public Remixer(IStore store) => _store = store;
+                public string Remix(string key) { {|#0:s_lastKey|} = key; return _store.Load(key); }
+                public static Remixer For(IStore store) => new Remixer(store);
+            }
+
+            public sealed class Translations
+            {
+                private static string? s_culture;
+                private readonly IStore _store;
+                public Translations(IStore store) => _store = store;
+                public void Use(string culture) => {|#1:s_culture|} = culture;
+            }
+
+            public sealed class SettingsController : ControllerBase
+            {
+                private static string? s_lastUser;
+                private readonly IStore _store;
+                public SettingsController(IStore store) => _store = store;
+                [HttpGet("/settings")]
+                public string Get(string user) { {|#2:s_lastUser|} = user; return _store.Load(user); }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddScoped<Translations>();
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Expect(0, "Remix", "s_lastKey", "Remixer"))
+            .ExpectDiagnostic(Expect(1, "Use", "s_culture", "Translations"))
+            .ExpectDiagnostic(Expect(2, "Get", "s_lastUser", "SettingsController"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task IncrementInAConstructor_DecrementInDispose()
     {
         await Test("""
@@ -1241,6 +1290,72 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                 {
                     logger = Console.Out;
                     logger.WriteLine("started " + args.Length);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ServiceBuiltByAContainerTheCompilationDoesNotShow()
+    {
+        // Registered by assembly scanning (here: every class of the assembly as a singleton for its interfaces); the
+        // compilation never creates the service itself, so how many instances there are is not known.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public interface IConfigRepository { IEnumerable<KeyValuePair<string, string>> All(); }
+            public interface IConfigService { string Get(string key); }
+            public interface IScheduler { void Start(); }
+
+            public sealed class ConfigService : IConfigService
+            {
+                private static Dictionary<string, string> _cache = new();
+                private readonly IConfigRepository _repository;
+
+                public ConfigService(IConfigRepository repository)
+                {
+                    _repository = repository;
+                    _cache = new Dictionary<string, string>();
+                }
+
+                public string Get(string key)
+                {
+                    if (_cache.Count == 0)
+                    {
+                        foreach (var pair in _repository.All())
+                        {
+                            _cache[pair.Key] = pair.Value;
+                        }
+                    }
+
+                    return _cache.TryGetValue(key, out var value) ? value : "";
+                }
+            }
+
+            public sealed class Scheduler : IScheduler
+            {
+                private static CancellationTokenSource? _stop;
+                private readonly IConfigService _config;
+
+                public Scheduler(IConfigService config) => _config = config;
+
+                public void Start() => _stop = new CancellationTokenSource();
+            }
+
+            public static class Composition
+            {
+                public static void RegisterAll(Action<Type, Type> registerSingleton)
+                {
+                    foreach (var type in typeof(Composition).Assembly.GetTypes())
+                    {
+                        foreach (var service in type.GetInterfaces())
+                        {
+                            registerSingleton(service, type);
+                        }
+                    }
                 }
             }
             """)
