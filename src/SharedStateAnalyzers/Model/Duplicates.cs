@@ -131,6 +131,12 @@ internal sealed class Duplicates
 
     private bool IsDisposable(ITypeSymbol type)
     {
+        // A Task is IDisposable only for its wait handle, which a completed task never allocates; nobody disposes one.
+        if (IsTask(type))
+        {
+            return false;
+        }
+
         foreach (var candidate in new[] { _disposable, _asyncDisposable })
         {
             if (candidate is null)
@@ -140,6 +146,19 @@ internal sealed class Duplicates
 
             if (SymbolEqualityComparer.Default.Equals(type, candidate)
                 || (type is INamedTypeSymbol named && SymbolFacts.Implements(named, candidate)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTask(ITypeSymbol type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "Task" && current.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
             {
                 return true;
             }

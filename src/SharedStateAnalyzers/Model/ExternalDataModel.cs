@@ -539,9 +539,19 @@ internal sealed class ExternalDataModel
                 : null;
         }
 
+        // Where a file is, not what it holds: a FileInfo's or DirectoryInfo's path members read no file.
+        if (member.Name is "FullName" or "Name" or "Extension" or "Parent" or "DirectoryName" or "Directory" or "Root" or "ToString"
+            && IsFileSystemInfo(type))
+        {
+            return null;
+        }
+
         var kind = ClassifyType(type);
         return kind is null ? null : new ExternalSource(kind.Value, member);
     }
+
+    private static bool IsFileSystemInfo(INamedTypeSymbol type)
+        => type.Name is "FileInfo" or "DirectoryInfo" or "FileSystemInfo" && type.ContainingNamespace?.ToDisplayString() == "System.IO";
 
     private ExternalSourceKind? ClassifyType(INamedTypeSymbol type)
     {
@@ -558,6 +568,11 @@ internal sealed class ExternalDataModel
 
     private ExternalSourceKind? ComputeTypeKind(INamedTypeSymbol type)
     {
+        if (SymbolFacts.IsProcessIdentity(type))
+        {
+            return null;
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
         {
             if (_knownTypes.TryGetValue(current.OriginalDefinition, out var kind))

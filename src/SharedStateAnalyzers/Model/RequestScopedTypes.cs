@@ -280,6 +280,11 @@ internal sealed class RequestScopedTypes
 
     private RequestScopedKind? Compute(INamedTypeSymbol type)
     {
+        if (SymbolFacts.IsProcessIdentity(type))
+        {
+            return null;
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
         {
             if (_knownTypes.TryGetValue(current.OriginalDefinition, out var kind))
@@ -315,7 +320,7 @@ internal sealed class RequestScopedTypes
     /// <summary>Values of this type, when read (not created), are request data.</summary>
     private bool IsRequestDataType(ITypeSymbol? type)
     {
-        if (type is not INamedTypeSymbol named)
+        if (type is not INamedTypeSymbol named || SymbolFacts.IsProcessIdentity(named))
         {
             return false;
         }
@@ -328,7 +333,7 @@ internal sealed class RequestScopedTypes
         return InSet(named, _requestParts);
     }
 
-    private bool IsUserDataType(ITypeSymbol? type) => type is INamedTypeSymbol named && InSet(named, _userData);
+    private bool IsUserDataType(ITypeSymbol? type) => type is INamedTypeSymbol named && !SymbolFacts.IsProcessIdentity(named) && InSet(named, _userData);
 
     private static bool InSet(INamedTypeSymbol type, ImmutableHashSet<INamedTypeSymbol> set)
     {

@@ -15,6 +15,13 @@ internal static class SymbolFacts
             || name.StartsWith("Microsoft", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>WindowsIdentity</c>/<c>WindowsPrincipal</c>: what <c>WindowsIdentity.GetCurrent()</c> gives is the process's own
+    /// account, not a request's user (a request's Windows user is read through <c>HttpContext.User</c>).
+    /// </summary>
+    public static bool IsProcessIdentity(INamedTypeSymbol type)
+        => type.Name is "WindowsIdentity" or "WindowsPrincipal" && type.ContainingNamespace?.ToDisplayString() == "System.Security.Principal";
+
     /// <summary><paramref name="type"/> implements <paramref name="interface"/> (any construction of it).</summary>
     public static bool Implements(INamedTypeSymbol type, INamedTypeSymbol @interface)
     {

@@ -567,6 +567,49 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task PathComparer_NormalisingThroughFileInfoPaths()
+    {
+        // FileInfo/DirectoryInfo path members (FullName, Name, Parent) say where a file is, not what it holds: the
+        // comparer reads no file and keeps nothing.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class PathExtensions
+            {
+                public static string Clean(this string path)
+                {
+                    var directory = new DirectoryInfo(path);
+                    while (directory != null)
+                    {
+                        if (directory.Name.Trim() != directory.Name)
+                        {
+                            throw new ArgumentException("Invalid path", nameof(path));
+                        }
+
+                        directory = directory.Parent;
+                    }
+
+                    return new FileInfo(path.Trim()).FullName.TrimEnd('/');
+                }
+            }
+
+            public sealed class PathComparer : IEqualityComparer<string>
+            {
+                public static readonly PathComparer Instance = new PathComparer();
+
+                private PathComparer() { }
+
+                public bool Equals(string? x, string? y) => string.Equals(x?.Clean(), y?.Clean(), StringComparison.Ordinal);
+
+                public int GetHashCode(string obj) => obj.Clean().GetHashCode();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NullLogger_FromMicrosoftExtensionsLogging()
     {
         await Test("""

@@ -478,6 +478,24 @@ public sealed class StaticRequestDataAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task TheProcesssOwnWindowsAccount()
+    {
+        // WindowsIdentity.GetCurrent() is the account the process runs as, the same for every request.
+        await Test("""
+            using System.Security.Principal;
+
+            public static class SystemIo
+            {
+                private static readonly SecurityIdentifier? CurrentUserSid = WindowsIdentity.GetCurrent().User;
+                private static WindowsIdentity? s_identity = WindowsIdentity.GetCurrent();
+
+                public static bool IsCurrentUser(SecurityIdentifier sid) => sid == CurrentUserSid || s_identity?.User == sid;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ComputedStaticProperty_ReadingThroughTheAccessor_AndTheAccessorField()
     {
         await Test("""

@@ -585,6 +585,23 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task CompletedTaskBuiltTwice()
+    {
+        // A Task is IDisposable only for a wait handle a completed task never makes: a second copy costs nothing.
+        await Test("""
+            using System.Threading.Tasks;
+
+            public static class Results
+            {
+                private static Task<bool>? s_true;
+
+                public static Task<bool> True => s_true ??= Task.FromResult(true);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CheckedAndAssigned_InsideALock()
     {
         await Test("""
