@@ -378,12 +378,23 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
+        /// A hosted service's own start and stop (<c>StartAsync</c>, <c>StopAsync</c>, and the
+        /// <c>IHostedLifecycleService</c> steps) changing its instance state: the host calls each once, in turn, before
+        /// the app serves requests and after it stops. <c>ExecuteAsync</c> is not: it runs alongside the requests.
+        /// </summary>
+        private bool IsHostedServiceLifecycle(ISymbol containingSymbol, ISymbol storage)
+            => !storage.IsStatic
+                && containingSymbol is IMethodSymbol { IsStatic: false, Name: "StartAsync" or "StopAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" }
+                && _lifetimes.Classify(_type) == ProcessLifetimeKind.HostedService;
+
+        /// <summary>
         /// Code that runs while the storage's owner is set up: a static constructor or initializer (a constructor or
-        /// instance initializer, for instance storage), or a private method of the type used only from such code.
+        /// instance initializer, for instance storage), a hosted service's start or stop, or a private method of the
+        /// type used only from such code.
         /// </summary>
         private bool IsInitialization(ISymbol containingSymbol, ISymbol storage, HashSet<IMethodSymbol>? visiting)
         {
-            if (Initialization.IsInitialization(containingSymbol, storage))
+            if (Initialization.IsInitialization(containingSymbol, storage) || IsHostedServiceLifecycle(containingSymbol, storage))
             {
                 return true;
             }

@@ -681,6 +681,44 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task HostedService_FillsItsListOnStartAndClearsItOnStop()
+    {
+        // The host calls StartAsync and StopAsync once each, in turn; a private helper called only from them counts too.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class SchedulerHost : IHostedService
+            {
+                private readonly List<string> _schedulers = new();
+
+                public IReadOnlyList<string> Schedulers => _schedulers;
+
+                public Task StartAsync(CancellationToken cancellationToken)
+                {
+                    CreateSchedulers();
+                    return Task.CompletedTask;
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken)
+                {
+                    _schedulers.Clear();
+                    return Task.CompletedTask;
+                }
+
+                private void CreateSchedulers()
+                {
+                    _schedulers.Add("default");
+                    _schedulers.Add("reports");
+                }
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Loader_FillsTheTableInOnePass_CalledOnceByItsHost()
     {
         // A singleton's table filled by one method its host calls at startup (LoadAll), then only read: like a
