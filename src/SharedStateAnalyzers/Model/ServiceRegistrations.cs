@@ -160,6 +160,12 @@ internal sealed class ServiceRegistrations
     {
         if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
         {
+            // An AddDbContext<T> whose options lambda does not bind yet still registers T as scoped.
+            if (!isSingleton && name.Identifier.ValueText is "AddDbContext" or "AddDbContextPool" && ContextTypeArgument(model, invocation) is { } context)
+            {
+                scoped.Add(context.OriginalDefinition);
+            }
+
             return;
         }
 
@@ -217,8 +223,12 @@ internal sealed class ServiceRegistrations
     /// <summary>What one registration call registers, read from its bound arguments; null for a call that is not the container's or cannot be read.</summary>
     private static ServiceRegistration? Describe(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime)
     {
-        if (model.GetOperation(invocation) is not IInvocationOperation operation
-            || operation.TargetMethod.ContainingNamespace?.ToDisplayString() is not { } ns
+        if (model.GetOperation(invocation) is not IInvocationOperation operation)
+        {
+            return DescribeUnboundContext(model, invocation, methodName, lifetime);
+        }
+
+        if (operation.TargetMethod.ContainingNamespace?.ToDisplayString() is not { } ns
             || !ns.StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal))
         {
             return null;
@@ -335,6 +345,58 @@ internal sealed class ServiceRegistrations
 
         var requests = factory is null ? ImmutableArray<ServiceRequest>.Empty : ServiceRequests.InFactory(model, factory);
         return new ServiceRegistration(methodName, lifetime, service, implementation, form, factory, keyed, key, openGeneric, invocation, requests);
+    }
+
+    /// <summary>
+    /// <c>AddDbContext&lt;TContext&gt;(options => …)</c> whose options lambda does not bind yet (half-typed, or a provider
+    /// package not restored): no overload is chosen, but every candidate is the container's and the context is named
+    /// by the type argument. The lambda only configures options, so the registration is the context's all the same.
+    /// Only the one-lambda form: a lifetime argument could say otherwise.
+    /// </summary>
+    private static ServiceRegistration? DescribeUnboundContext(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime)
+    {
+        if (methodName is not ("AddDbContext" or "AddDbContextPool")
+            || ContextTypeArgument(model, invocation) is not { } context
+            || invocation.ArgumentList.Arguments.Count > 1
+            || (invocation.ArgumentList.Arguments.Count == 1 && invocation.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax))
+        {
+            return null;
+        }
+
+        return new ServiceRegistration(methodName, lifetime, context, context, RegistrationForm.Type, null, false, null, false, invocation, ImmutableArray<ServiceRequest>.Empty);
+    }
+
+    /// <summary>The class named by the type argument of an <c>AddDbContext&lt;T&gt;</c> call all of whose candidate methods are the container's.</summary>
+    private static INamedTypeSymbol? ContextTypeArgument(SemanticModel model, InvocationExpressionSyntax invocation)
+    {
+        var name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name,
+            SimpleNameSyntax simple => simple,
+            _ => null,
+        };
+
+        if (name is not GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic)
+        {
+            return null;
+        }
+
+        var candidates = model.GetSymbolInfo(invocation).CandidateSymbols;
+        if (candidates.IsEmpty)
+        {
+            return null;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (candidate.ContainingNamespace?.ToDisplayString() is not { } ns
+                || !ns.StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return model.GetTypeInfo(generic.TypeArgumentList.Arguments[0]).Type as INamedTypeSymbol is { TypeKind: TypeKind.Class } context ? context : null;
     }
 
     private static IOperation Unwrap(IOperation value)

@@ -82,6 +82,47 @@ public sealed class CaptiveDependencyAnalyzerTests
     }
 
     [Fact]
+    public async Task HostedService_TakesDbContext_WhoseOptionsLambdaDoesNotBindYet()
+    {
+        // While the options are being typed (or a provider package is not restored), the lambda has errors and the
+        // call binds to no single overload; the context is registered as scoped all the same.
+        await Test("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class ShopContext : DbContext
+            {
+                public ShopContext(DbContextOptions<ShopContext> options) : base(options) { }
+            }
+
+            public sealed class Cleanup : BackgroundService
+            {
+                private readonly ShopContext _db;
+                public Cleanup(ShopContext db) => _db = db;
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => _db.Database.EnsureCreatedAsync(stoppingToken);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services, bool inMemory)
+                {
+                    services.{|#1:AddDbContext<ShopContext>(builder =>
+                    {
+                        _ = inMemory switch { true => builder.UseInMemoryDatabase("shop"), _ => builder.UseSqlite("Data Source=shop.db") };
+                    })|};
+                    services.{|#0:AddHostedService<Cleanup>()|};
+                }
+            }
+            """, References.EntityFrameworkCore | References.DependencyInjection)
+            .AllowCompilerErrors()
+            .ExpectDiagnostic(Scoped("Cleanup", "ShopContext"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Singleton_TakesDbContext_FromAddDbContext()
     {
         await Test("""
