@@ -231,6 +231,15 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // `Instance = this` into a static of the type's own type: the instance registers itself as the current one
+            // (a runtime patch the static hooks reach, a plugin); the last registered is meant to win.
+            if (assignment.Value.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+                && CacheStorage.GetReferencedStorage(assignment.Target) is { IsStatic: true } self
+                && HandRolledSingletons.IsOwnType(CacheStorage.GetDeclaredType(self), _owner.ContainingType))
+            {
+                return;
+            }
+
             // Every write of the field stores one value built from constants (a one-way latch, sample data set up in a
             // constructor): whichever instance writes, the field holds the same.
             if (CacheStorage.GetReferencedStorage(assignment.Target) is { IsStatic: true } field && _candidates.ContainsKey(field)

@@ -1363,6 +1363,30 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task InstanceRegistersItselfAsTheCurrentOne_OutsideItsConstructor()
+    {
+        // A runtime patch stores itself when applied, so the static hooks the patching library calls can reach it.
+        await Test("""
+            public abstract class RuntimePatch
+            {
+                public void Apply() => Patch();
+
+                protected abstract void Patch();
+            }
+
+            public sealed class TlsPatch : RuntimePatch
+            {
+                private static TlsPatch? Instance;
+
+                protected override void Patch() => Instance = this;
+
+                public static bool Prefix() => Instance is not null;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HubConnectionRegistry_OfRequestData_IsSsa007s()
     {
         // A concurrent registry of who is connected, keyed by connection: shared on purpose. That it keeps request
