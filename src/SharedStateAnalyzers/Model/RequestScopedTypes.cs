@@ -550,6 +550,14 @@ internal sealed class RequestScopedTypes
 
         private RequestRead? FromMember(IOperation reference, ISymbol member, IOperation? instance, int depth)
         {
+            // A hub connection's id names the connection: a static set of them is who is connected (SignalR's presence
+            // idiom, added on connect and removed on disconnect), not one user's data answering another's request.
+            if (member is IPropertySymbol { Name: "ConnectionId", ContainingType: { Name: "HubCallerContext" } hubContext }
+                && hubContext.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.SignalR")
+            {
+                return null;
+            }
+
             var inner = Find(instance, depth);
             if (inner is not null)
             {

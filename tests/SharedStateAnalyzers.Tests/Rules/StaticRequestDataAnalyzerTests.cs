@@ -445,6 +445,29 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task HubRegistry_OfUserNamesPerConnection()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.SignalR;
+
+            public sealed class PresenceHub : Hub
+            {
+                private static readonly ConcurrentDictionary<string, string> {|#0:s_users|} = new();
+
+                public override Task OnConnectedAsync()
+                {
+                    s_users.TryAdd(Context.ConnectionId, Context.User?.Identity?.Name ?? "");
+                    return base.OnConnectedAsync();
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA007").WithLocation(0))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HubCallerContext_AndAHostHeaderCachedOnFirstUse()
     {
         await Test("""
@@ -476,6 +499,42 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task HubPresenceSet_OfConnectionIds()
+    {
+        // Who is connected: connection ids added on connect and removed on disconnect. A user's own data stored per
+        // connection is still reported (see HubRegistry_OfUserNamesPerConnection).
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.SignalR;
+
+            public sealed class MessageHub : Hub
+            {
+                private static readonly HashSet<string> _connections = new();
+
+                public static bool IsConnected
+                {
+                    get { lock (_connections) { return _connections.Count != 0; } }
+                }
+
+                public override async Task OnConnectedAsync()
+                {
+                    lock (_connections) { _connections.Add(Context.ConnectionId); }
+                    await base.OnConnectedAsync();
+                }
+
+                public override async Task OnDisconnectedAsync(Exception? exception)
+                {
+                    lock (_connections) { _connections.Remove(Context.ConnectionId); }
+                    await base.OnDisconnectedAsync(exception);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task TheProcesssOwnWindowsAccount()
