@@ -242,7 +242,7 @@ internal sealed class ExternalDataModel
                 continue;
             }
 
-            foreach (var definition in FindLocalDefinitions(methodRoot, local))
+            foreach (var definition in methodRoot.LocalDefinitions(local))
             {
                 var found = ScanValue(definition, methodRoot, visitedLocals, pending, depth + 1, cancellationToken);
                 if (found is not null)
@@ -253,22 +253,6 @@ internal sealed class ExternalDataModel
         }
 
         return null;
-    }
-
-    private static IEnumerable<IOperation> FindLocalDefinitions(IOperation methodRoot, ILocalSymbol local)
-    {
-        foreach (var node in methodRoot.Descendants())
-        {
-            switch (node)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) && declarator.Initializer is { } initializer:
-                    yield return initializer.Value;
-                    break;
-                case IAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local):
-                    yield return assignment.Value;
-                    break;
-            }
-        }
     }
 
     /// <summary>Direct external reads in <paramref name="root"/>; the source methods it calls go to <paramref name="callees"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -12,6 +13,34 @@ internal static class OperationFacts
         while (operation is IConversionOperation conversion)
         {
             operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The values <paramref name="local"/> is given within <paramref name="root"/>: its initializer and the assignments to it.</summary>
+    public static IEnumerable<IOperation> LocalDefinitions(this IOperation root, ILocalSymbol local)
+    {
+        foreach (var node in root.Descendants())
+        {
+            switch (node)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) && declarator.Initializer is { } initializer:
+                    yield return initializer.Value;
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    yield return assignment.Value;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The outermost operation above <paramref name="operation"/>: the body, initializer or attribute it belongs to.</summary>
+    public static IOperation Root(this IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
         }
 
         return operation;

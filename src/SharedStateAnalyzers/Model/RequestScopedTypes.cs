@@ -584,16 +584,9 @@ internal sealed class RequestScopedTypes
                 return null;
             }
 
-            foreach (var node in _methodRoot.Descendants())
+            foreach (var definition in _methodRoot.LocalDefinitions(local))
             {
-                IOperation? definition = node switch
-                {
-                    IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
-                    IAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
-                    _ => null,
-                };
-
-                if (definition is not null && Find(definition, depth + 1) is { } found)
+                if (Find(definition, depth + 1) is { } found)
                 {
                     return found;
                 }

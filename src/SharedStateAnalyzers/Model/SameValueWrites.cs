@@ -35,7 +35,7 @@ internal sealed class SameValueWrites
     public bool IsSameValueWrite(ISymbol field, IAssignmentOperation assignment, CancellationToken cancellationToken)
     {
         if (assignment is not ISimpleAssignmentOperation || assignment.Syntax is not AssignmentExpressionSyntax syntax
-            || !IsBuiltFromConstants(assignment.Value, Root(assignment), 0))
+            || !IsBuiltFromConstants(assignment.Value, assignment.Root(), 0))
         {
             return false;
         }
@@ -86,20 +86,8 @@ internal sealed class SameValueWrites
     private bool LocalIsBuiltFromConstants(ILocalSymbol local, IOperation root, int depth)
     {
         var found = false;
-        foreach (var node in root.Descendants())
+        foreach (var definition in root.LocalDefinitions(local))
         {
-            IOperation? definition = node switch
-            {
-                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
-                IAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
-                _ => null,
-            };
-
-            if (definition is null)
-            {
-                continue;
-            }
-
             if (!IsBuiltFromConstants(definition, root, depth + 1))
             {
                 return false;
@@ -127,16 +115,6 @@ internal sealed class SameValueWrites
         }
 
         return false;
-    }
-
-    private static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
     }
 
     /// <summary>Every assignment of the field's name is <c>= <paramref name="value"/></c>, and nothing changes what it holds.</summary>

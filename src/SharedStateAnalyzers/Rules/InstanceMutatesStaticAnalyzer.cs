@@ -374,7 +374,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // data that each instance appears to read for itself. Request data kept in a static collection (a hub's
             // connection registry) is SSA007's.
             if (shape.IsThreadSafe
-                && (value is null || _shared.External.FindSource(value, GetRoot(value), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
+                && (value is null || _shared.External.FindSource(value, value.Root(), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
             {
                 return;
             }
@@ -483,16 +483,5 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             IMethodSymbol { AssociatedSymbol: { } associated } => associated.Name,
             _ => member.Name,
         };
-
-        private static IOperation GetRoot(IOperation operation)
-        {
-            var current = operation;
-            while (current.Parent is not null)
-            {
-                current = current.Parent;
-            }
-
-            return current;
-        }
     }
 }

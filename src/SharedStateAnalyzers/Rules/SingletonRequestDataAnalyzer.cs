@@ -278,11 +278,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private bool IsPerRequestValue(IOperation value, IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
         {
-            var root = value;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = value.Root();
 
             // What a middleware method or an async method is handed is its request's. A synchronous public method of a
             // singleton that stores its argument is as often wiring that start-up calls (`AddParts(providers)`,

@@ -183,7 +183,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             ExternalSource? source = null;
             if (value is not null)
             {
-                source = _external.FindSource(value, GetRoot(value), context.CancellationToken);
+                source = _external.FindSource(value, value.Root(), context.CancellationToken);
                 if (source is null)
                 {
                     // A code-derived value: nothing stale to report for this insertion.
@@ -236,17 +236,6 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             {
                 context.ReportDiagnostic(diagnostic);
             }
-        }
-
-        private static IOperation GetRoot(IOperation operation)
-        {
-            var current = operation;
-            while (current.Parent is not null)
-            {
-                current = current.Parent;
-            }
-
-            return current;
         }
     }
 

@@ -353,11 +353,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
         private RequestRead? Find(OperationAnalysisContext context, IOperation value)
         {
-            var root = value;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = value.Root();
 
             var handlers = _shared.Handlers;
             return _shared.Types.FindRequestRead(value, root, parameter => IsBoundParameter(handlers, parameter, value), context.CancellationToken);
