@@ -154,6 +154,10 @@ internal sealed class SameValueWrites
                         case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
                             when MutableCollections.MutatingMethods.Contains(access.Name.Identifier.ValueText) && Names(access.Expression, name):
                             return false;
+                        case ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } } conditional
+                            when MutableCollections.MutatingMethods.Contains(binding.Name.Identifier.ValueText) && Names(conditional.Expression, name):
+                            // `s_queue?.Clear()`, `s_queue?.Enqueue(…)`
+                            return false;
                         case PrefixUnaryExpressionSyntax prefix when prefix.Operand is var operand && RootNames(operand, name)
                             && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression)):
                             return false;

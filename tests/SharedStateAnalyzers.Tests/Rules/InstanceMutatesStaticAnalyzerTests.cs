@@ -105,7 +105,8 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     public async Task ConstantBuiltValues_ThatAreChangedLater_OrAreResources_OrDiffer()
     {
         // The same constant-built list, but instances add to it; a new token source per instance (a resource: the
-        // previous one is lost to whoever held it); a timestamp (the same code, another value each time).
+        // previous one is lost to whoever held it); a timestamp (the same code, another value each time); a queue
+        // dropped after a conditional Clear, whose contents instances change.
         await Test("""
             using System;
             using System.Collections.Generic;
@@ -126,11 +127,23 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
                 public void Record(string line) => {|#3:s_lines.Add|}(line);
             }
+
+            public sealed class StartupLog
+            {
+                internal static System.Collections.Concurrent.ConcurrentQueue<string>? Queue { get; set; } = new();
+
+                public void Close()
+                {
+                    Queue?.Clear();
+                    {|#4:Queue|} = null;
+                }
+            }
             """)
             .ExpectDiagnostic(Expect(0, "Recorder", "s_lines", "Recorder"))
             .ExpectDiagnostic(Expect(1, "Recorder", "s_stop", "Recorder"))
             .ExpectDiagnostic(Expect(2, "Recorder", "s_started", "Recorder"))
             .ExpectDiagnostic(Expect(3, "Record", "s_lines", "Recorder"))
+            .ExpectDiagnostic(Expect(4, "Close", "Queue", "StartupLog"))
             .ValidateAsync();
     }
 
