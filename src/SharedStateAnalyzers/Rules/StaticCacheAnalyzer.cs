@@ -183,7 +183,12 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             ExternalSource? source = null;
             if (value is not null)
             {
-                source = _external.FindSource(value, value.Root(), context.CancellationToken);
+                // A delegate that is stored (not a GetOrAdd factory, which runs to make the value) is code, whatever it
+                // will touch when called: a cache of generated readers or appenders holds no data read from outside.
+                var stored = value.WithoutConversions();
+                source = stored.Type is { TypeKind: TypeKind.Delegate } && stored is not (IDelegateCreationOperation or IAnonymousFunctionOperation)
+                    ? null
+                    : _external.FindSource(value, value.Root(), context.CancellationToken);
                 if (source is null)
                 {
                     // A code-derived value: nothing stale to report for this insertion.

@@ -1084,6 +1084,69 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task CacheOfDelegates_ThatCallTheDatabaseWhenInvoked()
+    {
+        // The cached value is code: building it touches no database, calling it later does, on the caller's command.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Data;
+
+            public sealed class ParameterBinder
+            {
+                private static readonly Dictionary<Type, Action<IDbCommand, object>> s_binders = new();
+
+                public void Bind(IDbCommand command, object parameters)
+                {
+                    var type = parameters.GetType();
+                    Action<IDbCommand, object> binder;
+                    lock (s_binders)
+                    {
+                        if (!s_binders.TryGetValue(type, out binder!))
+                        {
+                            binder = CreateBinder(type.GetProperties());
+                            s_binders[type] = binder;
+                        }
+                    }
+
+                    binder(command, parameters);
+                }
+
+                private static Action<IDbCommand, object> CreateBinder(System.Reflection.PropertyInfo[] properties)
+                    => (command, value) =>
+                    {
+                        foreach (var property in properties)
+                        {
+                            var parameter = command.CreateParameter();
+                            parameter.ParameterName = property.Name;
+                            parameter.Value = property.GetValue(value);
+                            command.Parameters.Add(parameter);
+                        }
+                    };
+            }
+
+            public sealed class SqlTextBinder
+            {
+                private static readonly Dictionary<string, Action<IDbCommand>> s_byText = new();
+
+                public void Bind(IDbCommand command, string sql)
+                {
+                    if (!s_byText.TryGetValue(sql, out var binder))
+                    {
+                        binder = Compile(sql);
+                        s_byText[sql] = binder;
+                    }
+
+                    binder(command);
+                }
+
+                private static Action<IDbCommand> Compile(string sql) => command => command.CommandText = sql;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ImplementedInterfaceThatOnlyComputes()
     {
         await Test("""
