@@ -253,7 +253,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     if (operation is IInvocationOperation { TargetMethod: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target } invocation
                         && SymbolEqualityComparer.Default.Equals(target.ContainingType, context.OwningSymbol.ContainingType))
                     {
-                        var unguarded = !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
+                        // The runtime runs a static constructor (and static initializers) once, under the type's
+                        // initialization lock: a private helper called only from there is synchronized by it.
+                        var unguarded = !IsTypeInitializer(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
                         lock (_gate)
                         {
                             _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
@@ -376,6 +378,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         => processLifetime?.Value is { } kind
             && !(kind == ProcessLifetimeKind.HostedService
                 && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
+
+    private static bool IsTypeInitializer(ISymbol owner)
+        => owner is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (owner is IFieldSymbol or IPropertySymbol && owner.IsStatic);
 
     private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic)
     {

@@ -585,6 +585,43 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task PrivateHelperCalledOnlyFromTheStaticConstructor()
+    {
+        // The runtime runs the static constructor once, under the type's initialization lock.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class RomanNumerals
+            {
+                private static HashSet<int> _mapping = null!;
+                private static Dictionary<int, string> _simple = null!;
+
+                static RomanNumerals() => Populate();
+
+                private static void Populate()
+                {
+                    if (_simple != null || _mapping != null)
+                    {
+                        return;
+                    }
+
+                    _mapping = new HashSet<int>();
+                    _simple = new Dictionary<int, string>();
+                    foreach (var i in Enumerable.Range(1, 20))
+                    {
+                        _mapping.Add(i);
+                        _simple.Add(i, i.ToString());
+                    }
+                }
+
+                public static string? Get(int i) => _simple.TryGetValue(i, out var s) ? s : null;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CompletedTaskBuiltTwice()
     {
         // A Task is IDisposable only for a wait handle a completed task never makes: a second copy costs nothing.
