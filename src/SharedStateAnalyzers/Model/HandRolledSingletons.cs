@@ -54,7 +54,7 @@ internal static class HandRolledSingletons
     /// non-private static member handing it out, and no other non-private static factory (a static method returning
     /// the type that takes arguments and is not a set-up method).
     /// </summary>
-    public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, INamedTypeSymbol? lazyType, CancellationToken cancellationToken)
+    public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         // An EventSource must be a single instance per process: the static Log field is the runtime's idiom, not a
         // lifetime the container should own.
@@ -88,17 +88,9 @@ internal static class HandRolledSingletons
                     continue;
             }
 
-            var lazy = false;
-            if (!IsOwnType(held, type))
+            if (!HoldsOwnInstance(held, type, out var lazy))
             {
-                if (lazyType is null || held is not INamedTypeSymbol { TypeArguments.Length: 1 } named
-                    || !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, lazyType)
-                    || !IsOwnType(named.TypeArguments[0], type))
-                {
-                    continue;
-                }
-
-                lazy = true;
+                continue;
             }
 
             if (storage is not null)
@@ -222,6 +214,18 @@ internal static class HandRolledSingletons
         return true;
     }
 
+    /// <summary>
+    /// Storage of <paramref name="held"/>'s type keeps <paramref name="type"/>'s own instance: it is of the type itself,
+    /// or a <c>System.Lazy&lt;T&gt;</c> of it (<paramref name="isLazy"/>).
+    /// </summary>
+    public static bool HoldsOwnInstance(ITypeSymbol? held, INamedTypeSymbol type, out bool isLazy)
+    {
+        isLazy = held is INamedTypeSymbol { Name: "Lazy", TypeArguments.Length: 1 } lazy
+            && lazy.ContainingNamespace?.ToDisplayString() == "System"
+            && IsOwnType(lazy.TypeArguments[0], type);
+        return isLazy || IsOwnType(held, type);
+    }
+
     public static bool IsOwnType(ITypeSymbol? candidate, INamedTypeSymbol type)
         => candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, type.OriginalDefinition);
 
@@ -247,13 +251,7 @@ internal static class HandRolledSingletons
         {
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
-                if (node is AssignmentExpressionSyntax assignment
-                    && assignment.Left switch
-                    {
-                        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
-                        _ => false,
-                    })
+                if (node is AssignmentExpressionSyntax assignment && SyntaxNames.Names(assignment.Left, name))
                 {
                     return true;
                 }

@@ -36,21 +36,9 @@ internal static class Lifetimes
                 continue;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(storageType.OriginalDefinition, type.OriginalDefinition))
-            {
-                if (onlyPrivateConstructors || AssignsThisInAConstructor(type, member))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            // static readonly Lazy<T> s_instance = new(() => new T());
-            if (storageType is INamedTypeSymbol { Name: "Lazy", TypeArguments.Length: 1 } lazy
-                && lazy.ContainingNamespace?.ToDisplayString() == "System"
-                && SymbolEqualityComparer.Default.Equals(lazy.TypeArguments[0].OriginalDefinition, type.OriginalDefinition)
-                && onlyPrivateConstructors)
+            // A Lazy<T> of the type is filled by its factory, never by `Instance = this`.
+            if (HandRolledSingletons.HoldsOwnInstance(storageType, type, out var isLazy)
+                && (onlyPrivateConstructors || (!isLazy && AssignsThisInAConstructor(type, member))))
             {
                 return true;
             }
@@ -68,13 +56,7 @@ internal static class Lifetimes
             {
                 foreach (var node in reference.GetSyntax().DescendantNodes())
                 {
-                    if (node is AssignmentExpressionSyntax { Right: ThisExpressionSyntax } assignment
-                        && assignment.Left switch
-                        {
-                            IdentifierNameSyntax name => name.Identifier.ValueText == storage.Name,
-                            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == storage.Name,
-                            _ => false,
-                        })
+                    if (node is AssignmentExpressionSyntax { Right: ThisExpressionSyntax } assignment && SyntaxNames.Names(assignment.Left, storage.Name))
                     {
                         return true;
                     }

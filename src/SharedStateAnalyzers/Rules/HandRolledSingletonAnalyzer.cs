@@ -33,7 +33,6 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             }
 
             var compilation = start.Compilation;
-            var lazyType = compilation.GetTypeByMetadataName("System.Lazy`1");
             var descriptor = ServiceRegistrations.For(compilation).IsAvailable
                 ? Descriptors.HandRolledSingletonWithDependencyInjection
                 : Descriptors.HandRolledSingleton;
@@ -42,14 +41,14 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
                 () => new ExternalDataModel(compilation, AnalyzerSettings.Read(options, compilation).ExternalDataTypes),
                 System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             var collections = new MutableCollections(compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lazyType, collections, external, descriptor), SymbolKind.NamedType);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, collections, external, descriptor), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, INamedTypeSymbol? lazyType, MutableCollections collections, System.Lazy<ExternalDataModel> external, DiagnosticDescriptor descriptor)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, MutableCollections collections, System.Lazy<ExternalDataModel> external, DiagnosticDescriptor descriptor)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        var shape = HandRolledSingletons.FindShape(type, lazyType, context.CancellationToken);
+        var shape = HandRolledSingletons.FindShape(type, context.CancellationToken);
         if (shape is null || TestCode.IsInTestFixture(type))
         {
             return;

@@ -1,0 +1,45 @@
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Name matches read from syntax alone, where binding would cost more than the question is worth: a name spelled like a
+/// member may be a same-named local, which only makes the callers' answers more cautious.
+/// </summary>
+internal static class SyntaxNames
+{
+    /// <summary><c>name</c> or <c>x.name</c>.</summary>
+    public static bool Names(ExpressionSyntax expression, string name) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
+        _ => false,
+    };
+
+    /// <summary>The expression is the name, or a member or element of something the name holds.</summary>
+    public static bool RootNames(ExpressionSyntax expression, string name)
+    {
+        for (var current = expression; ;)
+        {
+            if (Names(current, name))
+            {
+                return true;
+            }
+
+            switch (current)
+            {
+                case MemberAccessExpressionSyntax access:
+                    current = access.Expression;
+                    break;
+                case ElementAccessExpressionSyntax element:
+                    current = element.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    current = parenthesized.Expression;
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+}
