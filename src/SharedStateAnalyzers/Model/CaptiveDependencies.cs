@@ -257,15 +257,13 @@ internal sealed class CaptiveDependencies
 
     private readonly Compilation _compilation;
     private readonly ServiceRegistrations _registrations;
-    private readonly INamedTypeSymbol? _disposable;
-    private readonly INamedTypeSymbol? _asyncDisposable;
+    private readonly DisposableTypes _disposables;
 
     public CaptiveDependencies(Compilation compilation)
     {
         _compilation = compilation;
         _registrations = ServiceRegistrations.For(compilation);
-        _disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
-        _asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
+        _disposables = new DisposableTypes(compilation);
     }
 
     public ServiceRegistrations Registrations => _registrations;
@@ -392,7 +390,7 @@ internal sealed class CaptiveDependencies
                     path = via;
                     reason = CaptiveReason.TypedHttpClient;
                     return true;
-                case ServiceLifetimeKind.Transient when IsDisposable(candidate.ImplementationType ?? candidate.ServiceType):
+                case ServiceLifetimeKind.Transient when _disposables.IsDisposable(candidate.ImplementationType ?? candidate.ServiceType):
                     dependency = candidate;
                     path = via;
                     reason = CaptiveReason.DisposableTransient;
@@ -438,18 +436,5 @@ internal sealed class CaptiveDependencies
         }
 
         return false;
-    }
-
-    private bool IsDisposable(INamedTypeSymbol? type)
-    {
-        if (type is null)
-        {
-            return false;
-        }
-
-        return Is(type, _disposable) || Is(type, _asyncDisposable);
-
-        static bool Is(INamedTypeSymbol type, INamedTypeSymbol? @interface)
-            => @interface is not null && (SymbolEqualityComparer.Default.Equals(type, @interface) || SymbolFacts.Implements(type, @interface));
     }
 }

@@ -33,15 +33,13 @@ internal sealed class Duplicates
     private static readonly ImmutableHashSet<string> s_builderMethods = ImmutableHashSet.Create(
         StringComparer.Ordinal, "Append", "AppendLine", "AppendFormat", "AppendJoin", "Replace");
 
-    private readonly INamedTypeSymbol? _disposable;
-    private readonly INamedTypeSymbol? _asyncDisposable;
+    private readonly DisposableTypes _disposables;
     private readonly INamedTypeSymbol? _stringBuilder;
     private readonly MutableCollections _collections;
 
     public Duplicates(Compilation compilation)
     {
-        _disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
-        _asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
+        _disposables = new DisposableTypes(compilation);
         _stringBuilder = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
         _collections = new MutableCollections(compilation);
     }
@@ -129,30 +127,8 @@ internal sealed class Duplicates
     private bool IsContainer(ITypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);
 
-    private bool IsDisposable(ITypeSymbol type)
-    {
-        // A Task is IDisposable only for its wait handle, which a completed task never allocates; nobody disposes one.
-        if (IsTask(type))
-        {
-            return false;
-        }
-
-        foreach (var candidate in new[] { _disposable, _asyncDisposable })
-        {
-            if (candidate is null)
-            {
-                continue;
-            }
-
-            if (SymbolEqualityComparer.Default.Equals(type, candidate)
-                || (type is INamedTypeSymbol named && SymbolFacts.Implements(named, candidate)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>A Task is IDisposable only for its wait handle, which a completed task never allocates; nobody disposes one.</summary>
+    private bool IsDisposable(ITypeSymbol type) => !IsTask(type) && _disposables.IsDisposable(type);
 
     private static bool IsTask(ITypeSymbol type)
     {

@@ -22,13 +22,13 @@ internal sealed class SameValueWrites
     private const int MaxLocalDepth = 2;
 
     private readonly INamedTypeSymbol _analyzedType;
-    private readonly INamedTypeSymbol? _disposable;
+    private readonly DisposableTypes _disposables;
     private readonly ConcurrentDictionary<ISymbol, bool> _fields = new(SymbolEqualityComparer.Default);
 
-    public SameValueWrites(INamedTypeSymbol analyzedType, INamedTypeSymbol? disposable)
+    public SameValueWrites(INamedTypeSymbol analyzedType, DisposableTypes disposables)
     {
         _analyzedType = analyzedType;
-        _disposable = disposable;
+        _disposables = disposables;
     }
 
     /// <summary>The assignment stores in <paramref name="field"/> the one constant-built value every write of it stores.</summary>
@@ -68,7 +68,7 @@ internal sealed class SameValueWrites
                     return false;
                 case IPropertyReferenceOperation { Property: { IsStatic: true } property } when SymbolFacts.IsFrameworkAssembly(property.ContainingAssembly):
                     return false;
-                case IObjectCreationOperation creation when creation.Type is { } created && IsDisposable(created):
+                case IObjectCreationOperation creation when _disposables.IsDisposable(creation.Type):
                     return false;
                 case ILocalReferenceOperation local:
                     if (depth >= MaxLocalDepth || !LocalIsBuiltFromConstants(local.Local, root, depth))
@@ -99,24 +99,6 @@ internal sealed class SameValueWrites
         return found;
     }
 
-    private bool IsDisposable(ITypeSymbol type)
-    {
-        if (_disposable is null)
-        {
-            return false;
-        }
-
-        foreach (var @interface in type.AllInterfaces)
-        {
-            if (SymbolEqualityComparer.Default.Equals(@interface, _disposable))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Every assignment of the field's name is <c>= <paramref name="value"/></c>, and nothing changes what it holds.</summary>
     private bool AllWritesAre(ISymbol field, ExpressionSyntax value, CancellationToken cancellationToken)
     {
@@ -141,29 +123,29 @@ internal sealed class SameValueWrites
                     cancellationToken.ThrowIfCancellationRequested();
                     switch (node)
                     {
-                        case AssignmentExpressionSyntax assignment when Names(assignment.Left, name):
+                        case AssignmentExpressionSyntax assignment when SyntaxNames.Names(assignment.Left, name):
                             if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !assignment.Right.IsEquivalentTo(value, topLevel: false))
                             {
                                 return false;
                             }
 
                             break;
-                        case AssignmentExpressionSyntax assignment when RootNames(assignment.Left, name):
+                        case AssignmentExpressionSyntax assignment when SyntaxNames.RootNames(assignment.Left, name):
                             // `s_sample.Title = …`, `s_cache[key] = …`: the contents change.
                             return false;
                         case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-                            when MutableCollections.MutatingMethods.Contains(access.Name.Identifier.ValueText) && Names(access.Expression, name):
+                            when MutableCollections.MutatingMethods.Contains(access.Name.Identifier.ValueText) && SyntaxNames.Names(access.Expression, name):
                             return false;
                         case ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } } conditional
-                            when MutableCollections.MutatingMethods.Contains(binding.Name.Identifier.ValueText) && Names(conditional.Expression, name):
+                            when MutableCollections.MutatingMethods.Contains(binding.Name.Identifier.ValueText) && SyntaxNames.Names(conditional.Expression, name):
                             // `s_queue?.Clear()`, `s_queue?.Enqueue(…)`
                             return false;
-                        case PrefixUnaryExpressionSyntax prefix when prefix.Operand is var operand && RootNames(operand, name)
+                        case PrefixUnaryExpressionSyntax prefix when prefix.Operand is var operand && SyntaxNames.RootNames(operand, name)
                             && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression)):
                             return false;
-                        case PostfixUnaryExpressionSyntax postfix when RootNames(postfix.Operand, name):
+                        case PostfixUnaryExpressionSyntax postfix when SyntaxNames.RootNames(postfix.Operand, name):
                             return false;
-                        case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && RootNames(argument.Expression, name):
+                        case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && SyntaxNames.RootNames(argument.Expression, name):
                             return false;
                     }
                 }
@@ -171,39 +153,5 @@ internal sealed class SameValueWrites
         }
 
         return true;
-    }
-
-    private static bool Names(ExpressionSyntax expression, string name) => expression switch
-    {
-        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
-        _ => false,
-    };
-
-    /// <summary>The expression is the name, or a member or element of something the name holds.</summary>
-    private static bool RootNames(ExpressionSyntax expression, string name)
-    {
-        for (var current = expression; ;)
-        {
-            if (Names(current, name))
-            {
-                return true;
-            }
-
-            switch (current)
-            {
-                case MemberAccessExpressionSyntax access:
-                    current = access.Expression;
-                    break;
-                case ElementAccessExpressionSyntax element:
-                    current = element.Expression;
-                    break;
-                case ParenthesizedExpressionSyntax parenthesized:
-                    current = parenthesized.Expression;
-                    break;
-                default:
-                    return false;
-            }
-        }
     }
 }

@@ -39,7 +39,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 new ExternalDataModel(start.Compilation, settings.ExternalDataTypes),
                 new ProcessLifetimeModel(start.Compilation),
                 start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"),
-                start.Compilation.GetSpecialType(SpecialType.System_IDisposable),
+                new DisposableTypes(start.Compilation),
                 Instantiations.For(start.Compilation),
                 new RequestHandlers(start.Compilation),
                 ServiceRegistrations.For(start.Compilation));
@@ -64,7 +64,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var sameValues = new SameValueWrites(type, shared.Disposable);
+        var sameValues = new SameValueWrites(type, shared.Disposables);
 
         // Asked only when a write is about to be reported: whether the compilation shows several instances. A service
         // built by a container the compilation does not show the registrations of (assembly scanning, another
@@ -165,12 +165,12 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             ExternalDataModel external,
             ProcessLifetimeModel lifetimes,
             INamedTypeSymbol? threadStatic,
-            INamedTypeSymbol? disposable,
+            DisposableTypes disposables,
             Instantiations instantiations,
             RequestHandlers handlers,
             ServiceRegistrations registrations)
         {
-            Disposable = disposable;
+            Disposables = disposables;
             Instantiations = instantiations;
             Handlers = handlers;
             Registrations = registrations;
@@ -191,7 +191,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         public INamedTypeSymbol? ThreadStatic { get; }
 
-        public INamedTypeSymbol? Disposable { get; }
+        public DisposableTypes Disposables { get; }
 
         public Instantiations Instantiations { get; }
 
