@@ -34,13 +34,8 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             if (!ServiceRegistrations.For(start.Compilation).IsAvailable)
             {
                 return;

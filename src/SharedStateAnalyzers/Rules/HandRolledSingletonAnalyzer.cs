@@ -25,13 +25,8 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             var compilation = start.Compilation;
             var descriptor = ServiceRegistrations.For(compilation).IsAvailable
                 ? Descriptors.HandRolledSingletonWithDependencyInjection

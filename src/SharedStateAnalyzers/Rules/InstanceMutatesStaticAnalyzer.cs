@@ -25,13 +25,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var shared = new SharedModels(
                 new MutableCollections(start.Compilation),

@@ -61,13 +61,8 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             // No ASP.NET Core, EF Core, DI or configured type: nothing can be request-scoped, and no object serves requests.
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var types = RequestScopedTypes.Create(start.Compilation, settings.RequestScopedTypes);

@@ -24,13 +24,8 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var collections = KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes);
             if (collections is null)

@@ -38,13 +38,8 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             var settings = AnalyzerSettings.Read(start.Options, start.Compilation);
             var types = RequestScopedTypes.Create(start.Compilation, settings.RequestScopedTypes);
             if (types is null)

@@ -25,13 +25,8 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var threadLocal = start.Compilation.GetTypeByMetadataName("System.Threading.ThreadLocal`1");
             if (threadStatic is null && threadLocal is null)

@@ -34,13 +34,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (TestCode.IsTestProject(start.Compilation))
-            {
-                return;
-            }
-
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
             var duplicates = new Duplicates(start.Compilation);
