@@ -107,8 +107,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly ThreadUnsafeCollections _collections;
         private readonly ProcessLifetimeModel _lifetimes;
 
-        /// <summary>Who uses each private method of the type: the members that call it or take it as a delegate.</summary>
-        private readonly Dictionary<IMethodSymbol, List<ISymbol>> _privateMethodUses = new(SymbolEqualityComparer.Default);
+        /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
+        private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
         /// <summary>The methods of the type that its own members call or take as a delegate.</summary>
         private readonly HashSet<IMethodSymbol> _usedWithinType = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
@@ -216,14 +216,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             lock (_gate)
             {
                 _usedWithinType.Add(method);
-                if (method.DeclaredAccessibility != Accessibility.Private)
+                if (!_methodUses.TryGetValue(method, out var callers))
                 {
-                    return;
-                }
-
-                if (!_privateMethodUses.TryGetValue(method, out var callers))
-                {
-                    _privateMethodUses[method] = callers = new List<ISymbol>();
+                    _methodUses[method] = callers = new List<ISymbol>();
                 }
 
                 callers.Add(context.ContainingSymbol);
@@ -238,7 +233,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 foreach (var pair in _fields)
                 {
                     var collectionType = pair.Value.CollectionType ?? pair.Value.AssignedType;
-                    if (collectionType is null || !IsUnsynchronized(pair.Key, pair.Value))
+                    if (collectionType is null || !IsUnsynchronized(pair.Key, pair.Value) || IsExtensionPointRegistry(pair.Key, pair.Value))
                     {
                         continue;
                     }
@@ -319,6 +314,133 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
+        /// A registry of built-in entries that the type extends through its configuration API: the type fills the
+        /// static collection while it is initialized (its static constructor or initializer, or a method only they and
+        /// the API call), and after that only static configuration members change it — <c>Register</c>, <c>Add…</c>,
+        /// <c>Set…</c>, <c>Configure…</c>, <c>Remove…</c>, <c>Reset</c>, a static property's setter — that no other member
+        /// of the type calls. That is a library's extension point (a dashboard's renderers and colors, a serializer's
+        /// headers), which its users configure at start-up; what the API is called from is the caller's business. A
+        /// collection that starts empty, or that a lookup or an instance member changes, is still reported.
+        /// </summary>
+        private bool IsExtensionPointRegistry(ISymbol storage, FieldState field)
+        {
+            if (!storage.IsStatic)
+            {
+                return false;
+            }
+
+            var filledWhileInitialized = false;
+            foreach (var mutation in field.Mutations)
+            {
+                var member = mutation.ContainingSymbol;
+                if (IsInitialization(member, storage, visiting: null))
+                {
+                    filledWhileInitialized = true;
+                    continue;
+                }
+
+                // A method the static constructor runs may run again later: then it has to be part of the API too.
+                filledWhileInitialized |= IsCalledWhileInitialized(member, visiting: null);
+                if (!IsConfigurationMember(member, visiting: null))
+                {
+                    return false;
+                }
+            }
+
+            return filledWhileInitialized;
+        }
+
+        /// <summary>A static method the static constructor or a static initializer calls, directly or through other methods.</summary>
+        private bool IsCalledWhileInitialized(ISymbol member, HashSet<IMethodSymbol>? visiting)
+        {
+            if (member is not IMethodSymbol { IsStatic: true } method || !_methodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            {
+                return false;
+            }
+
+            visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (!visiting.Add(method.OriginalDefinition))
+            {
+                return false;
+            }
+
+            foreach (var caller in callers)
+            {
+                if (IsStaticInitialization(caller) || IsCalledWhileInitialized(caller, visiting))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsStaticInitialization(ISymbol member)
+            => member is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (member is IFieldSymbol or IPropertySymbol && member.IsStatic);
+
+        /// <summary>
+        /// A static member of the type's configuration API: a setter of a static property, or a static method named
+        /// for configuring (<c>Register</c>, <c>AddRenderer</c>, <c>ConfigureHeaders</c>, <c>Reset</c>), that the
+        /// type's other members call only while it is initialized or from the API itself; or a private method only
+        /// the API uses.
+        /// </summary>
+        private bool IsConfigurationMember(ISymbol member, HashSet<IMethodSymbol>? visiting)
+        {
+            if (member is not IMethodSymbol { IsStatic: true } method)
+            {
+                return false;
+            }
+
+            var isApi = method.MethodKind == MethodKind.PropertySet
+                || (method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility != Accessibility.Private && HasConfigurationName(method.Name));
+            if (!isApi && method.DeclaredAccessibility != Accessibility.Private)
+            {
+                return false;
+            }
+
+            if (!_methodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            {
+                // An API member nothing in the type calls; a private method nothing calls changes nothing.
+                return true;
+            }
+
+            visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (!visiting.Add(method.OriginalDefinition))
+            {
+                return true;
+            }
+
+            foreach (var caller in callers)
+            {
+                if (!IsStaticInitialization(caller) && !IsConfigurationMember(caller, visiting))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool HasConfigurationName(string name)
+        {
+            foreach (var verb in s_configurationVerbs)
+            {
+                if (name.StartsWith(verb, System.StringComparison.Ordinal)
+                    && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] s_configurationVerbs =
+        [
+            "Register", "Unregister", "Add", "Remove", "Set", "Configure", "Reset", "Clear", "Replace", "Use", "Map", "Override",
+        ];
+
+        /// <summary>
         /// A loader: the one method, outside initialization, that changes the collection, where every change adds
         /// entries inside a loop, the method never reads the collection, and no member of the type calls it. That is
         /// a table filled in one pass by a method its owner's host calls once (<c>LoadAll()</c> at startup), as a
@@ -394,8 +516,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return true;
             }
 
-            if (containingSymbol is not IMethodSymbol method
-                || !_privateMethodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            if (containingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private } method
+                || !_methodUses.TryGetValue(method.OriginalDefinition, out var callers))
             {
                 return false;
             }

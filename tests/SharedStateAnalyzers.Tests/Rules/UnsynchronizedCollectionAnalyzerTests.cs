@@ -521,7 +521,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         await Test("""
             using System.Collections.Generic;
 
-            public static class MimeTypes
+            public sealed class MimeTypes
             {
                 private static readonly Dictionary<string, string> {|#0:s_map|} = new();
 
@@ -530,7 +530,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                     Register(".html", "text/html");
                 }
 
-                public static void AddCustom(string extension, string type) => Register(extension, type);
+                public void AddCustom(string extension, string type) => Register(extension, type);
 
                 private static void Register(string extension, string type) => s_map[extension] = type;
             }
@@ -675,6 +675,65 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             }
             """, References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_prices", "Dictionary<string, decimal>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RegistryOfBuiltInEntries_ChangedByALookupOrAnInstanceMember_OrStartingEmpty()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class StateColors
+            {
+                private static readonly Dictionary<string, string> {|#0:s_colors|} = new();
+
+                static StateColors()
+                {
+                    s_colors.Add("Succeeded", "#5cb85c");
+                }
+
+                public static void AddColor(string state, string color) => s_colors.Add(state, color);
+
+                // A lookup that fills on a miss runs with the requests, whatever the type filled first.
+                public static string GetColor(string state)
+                {
+                    if (!s_colors.TryGetValue(state, out var color))
+                    {
+                        s_colors[state] = color = "#777";
+                    }
+
+                    return color;
+                }
+            }
+
+            public sealed class Renderers
+            {
+                private static readonly Dictionary<string, string> {|#1:s_renderers|} = new() { ["Failed"] = "red" };
+
+                public static void Register(string state, string renderer) => s_renderers[state] = renderer;
+
+                // The type calls its own registration while it serves a request.
+                public string Render(string state)
+                {
+                    Register(state, "plain");
+                    return s_renderers[state];
+                }
+            }
+
+            public static class Headers
+            {
+                // Starts empty: nothing built in, so the configuration API is the only writer and its callers are unknown.
+                private static readonly List<string> {|#2:s_headers|} = new();
+
+                public static void AddHeader(string header) => s_headers.Add(header);
+
+                public static int Count => s_headers.Count;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_colors", "Dictionary<string, string>"))
+            .ExpectDiagnostic(Flagged(1, "s_renderers", "Dictionary<string, string>"))
+            .ExpectDiagnostic(Flagged(2, "s_headers", "List<string>"))
             .ValidateAsync();
     }
 
@@ -1348,6 +1407,92 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                     {
                         slot.Value = 0;
                     }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task RegistryOfBuiltInEntries_ExtendedThroughTheTypesConfigurationApi()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            // A dashboard's renderers and colors: built-in entries registered while the type is initialized, and a
+            // public API for users to add theirs at start-up.
+            public static class JobHistoryRenderer
+            {
+                private static readonly Dictionary<string, Func<string, string>> s_renderers = new();
+                private static readonly Dictionary<string, string> s_colors = new();
+
+                static JobHistoryRenderer()
+                {
+                    Register("Succeeded", s => "<b>" + s + "</b>");
+                    s_colors.Add("Succeeded", "#5cb85c");
+                }
+
+                public static void Register(string state, Func<string, string> renderer) => s_renderers[state] = renderer;
+
+                public static void AddColor(string state, string color) => s_colors.Add(state, color);
+
+                public static void RemoveColor(string state) => s_colors.Remove(state);
+
+                public static string Render(string state, string text)
+                    => s_renderers.TryGetValue(state, out var render) ? render(text) : text;
+
+                public static string Color(string state) => s_colors.TryGetValue(state, out var color) ? color : "#777";
+            }
+
+            // A serializer's headers: a reset the static constructor runs fills them, and configuring renames them.
+            public sealed class CsvWriter<T>
+            {
+                internal static List<string> Headers = new();
+                private static Dictionary<string, int> s_positions = new();
+
+                static CsvWriter() => Reset();
+
+                internal static void Reset()
+                {
+                    Headers = new List<string>();
+                    s_positions = new Dictionary<string, int>();
+                    foreach (var property in typeof(T).GetProperties())
+                    {
+                        Fill(property.Name);
+                    }
+                }
+
+                private static void Fill(string name)
+                {
+                    s_positions[name] = Headers.Count;
+                    Headers.Add(name);
+                }
+
+                internal static void ConfigureCustomHeaders(Dictionary<string, string> renames)
+                {
+                    Reset();
+                    for (var i = Headers.Count - 1; i >= 0; i--)
+                    {
+                        if (renames.TryGetValue(Headers[i], out var renamed))
+                        {
+                            Headers[i] = renamed;
+                        }
+                        else
+                        {
+                            Headers.RemoveAt(i);
+                        }
+                    }
+                }
+
+                public static IReadOnlyList<string> Names => Headers;
+            }
+
+            public static class CsvConfig<T>
+            {
+                public static Dictionary<string, string> CustomHeaders
+                {
+                    set => CsvWriter<T>.ConfigureCustomHeaders(value);
                 }
             }
             """)

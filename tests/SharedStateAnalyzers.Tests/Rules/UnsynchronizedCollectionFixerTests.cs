@@ -787,7 +787,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                         s_names.Add("b");
                     }
 
-                    public static void Add(string name) => s_names.Add(name);
+                    public static void Record(string name) => s_names.Add(name);
 
                     public static string[] Snapshot() => s_names.ToArray();
 
@@ -812,7 +812,7 @@ public sealed class UnsynchronizedCollectionFixerTests
                         s_names.Add("b");
                     }
 
-                    public static void Add(string name)
+                    public static void Record(string name)
                     {
                         lock (s_namesLock2)
                         {
