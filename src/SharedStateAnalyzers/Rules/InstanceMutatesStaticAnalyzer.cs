@@ -243,8 +243,88 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // A plain value (a number, flag, string, enum) that the instance did not choose: read from a service, the
+            // configuration or the machine, or computed. Every instance writes what the process has; an instance-chosen
+            // value (a parameter of its own, a plain field of its own) is still reported, as is any object.
+            if (assignment is ISimpleAssignmentOperation && CacheStorage.GetReferencedStorage(assignment.Target) is { IsStatic: true } plain
+                && _candidates.TryGetValue(plain, out var plainShape) && plainShape is null
+                && IsPlainValue(assignment.Value.WithoutConversions().Type ?? assignment.Target.Type)
+                && !assignment.Value.ConstantValue.HasValue
+                && !CarriesInstanceChosenValue(assignment.Value, assignment.Root(), depth: 0))
+            {
+                return;
+            }
+
             AnalyzeTarget(context, assignment.Target, assignment.Value);
         }
+
+        private static bool IsPlainValue(ITypeSymbol? type)
+            => type is not null && type.TypeKind != TypeKind.Error && (type.SpecialType == SpecialType.System_String
+                || (type.IsValueType && type.TypeKind != TypeKind.TypeParameter && !IsMutableStruct(type)));
+
+        /// <summary>A struct with a settable field: a value with parts, whose sharing is not a plain value's.</summary>
+        private static bool IsMutableStruct(ITypeSymbol type)
+        {
+            if (type.SpecialType != SpecialType.None || type.TypeKind == TypeKind.Enum || type is not INamedTypeSymbol named || named.IsReadOnly)
+            {
+                return false;
+            }
+
+            if (named.IsGenericType && named.ConstructedFrom.SpecialType == SpecialType.System_Nullable_T)
+            {
+                return IsMutableStruct(named.TypeArguments[0]);
+            }
+
+            return named.ContainingNamespace?.ToDisplayString() is not { } ns || !ns.StartsWith("System", System.StringComparison.Ordinal);
+        }
+
+        /// <summary>
+        /// The value depends on this instance: a plain-typed parameter (<c>s_connectionString = connectionString</c>), a
+        /// plain field or property of the instance itself, a framework value that differs at each read (the clock,
+        /// <c>Guid.NewGuid()</c>, a random number), or a local defined from those. A parameter that is a service
+        /// (<c>config.ApiKey</c>) gives what the process has, not what this instance chose.
+        /// </summary>
+        private static bool CarriesInstanceChosenValue(IOperation value, IOperation root, int depth)
+        {
+            foreach (var node in value.DescendantsAndSelf())
+            {
+                switch (node)
+                {
+                    case IParameterReferenceOperation parameter when IsPlainValue(parameter.Parameter.Type):
+                        return true;
+                    case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
+                        when IsPlainValue(member.Type):
+                        return true;
+                    case IPropertyReferenceOperation { Property.IsStatic: true } property when IsFramework(property.Property):
+                        return true;
+                    case IInvocationOperation { TargetMethod.IsStatic: true } call when IsFramework(call.TargetMethod)
+                        && call.TargetMethod.Name is "NewGuid" or "GetTimestamp" or "StartNew" or "GetInt32" or "GetRandomFileName" or "GetTempFileName":
+                        return true;
+                    case IInvocationOperation { Instance: { } receiver } call when IsFramework(call.TargetMethod) && receiver.Type?.Name == "Random":
+                        return true;
+                    case ILocalReferenceOperation local:
+                        if (depth >= 3)
+                        {
+                            return true;
+                        }
+
+                        foreach (var definition in root.LocalDefinitions(local.Local))
+                        {
+                            if (CarriesInstanceChosenValue(definition, root, depth + 1))
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A member declared outside the compilation's source.</summary>
+        private static bool IsFramework(ISymbol member) => member.DeclaringSyntaxReferences.Length == 0;
 
         private static bool IsLazyInitialization(IAssignmentOperation assignment)
         {

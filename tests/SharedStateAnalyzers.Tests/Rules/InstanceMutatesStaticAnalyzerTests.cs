@@ -580,6 +580,42 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task PlainValuesThisInstanceChose_FromItsParameters_ItsOwnFields_OrTheClock()
+    {
+        // Numbers and strings that differ per instance: each instance's own connection string, its own name, the
+        // moment it was made, a value computed from its parameter through a local.
+        await Test("""
+            using System;
+
+            public sealed class Repository
+            {
+                private static string s_connectionString = "";
+                private static string s_name = "";
+                private static DateTime s_openedAt;
+                private static int s_port;
+                private readonly string _name;
+
+                public Repository(string connectionString, string name, string endpoint)
+                {
+                    _name = name;
+                    {|#0:s_connectionString|} = connectionString;
+                    {|#1:s_name|} = _name.ToUpperInvariant();
+                    {|#2:s_openedAt|} = DateTime.UtcNow;
+                    var port = int.Parse(endpoint.Split(':')[1]);
+                    {|#3:s_port|} = port;
+                }
+
+                public string Describe() => s_name + "@" + s_connectionString + ":" + s_port + " since " + s_openedAt;
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Repository", "s_connectionString", "Repository"))
+            .ExpectDiagnostic(Expect(1, "Repository", "s_name", "Repository"))
+            .ExpectDiagnostic(Expect(2, "Repository", "s_openedAt", "Repository"))
+            .ExpectDiagnostic(Expect(3, "Repository", "s_port", "Repository"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -1394,6 +1430,71 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                 protected override void Patch() => Instance = this;
 
                 public static bool Prefix() => Instance is not null;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PlainValuesTheProcessHas_FromServicesConfigurationOrTheMachine()
+    {
+        // Strings, flags and numbers read from a service every instance is given the same of, or probed from the
+        // machine: whichever instance writes, the field holds what the process has.
+        await Test("""
+            using System.Net.NetworkInformation;
+
+            public interface IConfigFileProvider
+            {
+                string ApiKey { get; }
+                string UrlBase { get; }
+            }
+
+            public interface IServerConfig
+            {
+                string GetProxyUrl();
+            }
+
+            public sealed class InitializeJsonController
+            {
+                private static string s_apiKey = "";
+                private static string s_urlBase = "";
+
+                public InitializeJsonController(IConfigFileProvider configFileProvider)
+                {
+                    s_apiKey = configFileProvider.ApiKey;
+                    s_urlBase = configFileProvider.UrlBase.Trim('/');
+                }
+
+                public string Content() => "{ \"apiKey\": \"" + s_apiKey + "\", \"urlBase\": \"" + s_urlBase + "\" }";
+            }
+
+            public sealed class WebClient
+            {
+                private static string? s_proxyUrl;
+                private static bool s_useIPv6 = true;
+                private readonly IServerConfig _serverConfig;
+
+                public WebClient(IServerConfig serverConfig) => _serverConfig = serverConfig;
+
+                public void InitProxy() => s_proxyUrl = _serverConfig.GetProxyUrl();
+
+                public void OnConnectFailed()
+                {
+                    var routableIPv4 = HasRoutableIPv4Address();
+                    s_useIPv6 = !routableIPv4;
+                }
+
+                public bool UseIPv6 => s_useIPv6 && s_proxyUrl is null;
+
+                private static bool HasRoutableIPv4Address()
+                    => NetworkInterface.GetIsNetworkAvailable();
+            }
+
+            // Several instances, made by the code itself.
+            public static class Clients
+            {
+                public static object[] Make(IConfigFileProvider config, IServerConfig server)
+                    => new object[] { new InitializeJsonController(config), new WebClient(server), new WebClient(server) };
             }
             """)
             .ValidateAsync();
