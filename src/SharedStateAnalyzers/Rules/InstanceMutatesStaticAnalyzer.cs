@@ -323,6 +323,26 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
+        /// <summary>
+        /// A collection whose elements (a dictionary's values) are disposable, or are collections of disposables:
+        /// <c>List&lt;FileSystemWatcher&gt;</c>, <c>Dictionary&lt;string, IList&lt;FileSystemWatcher&gt;&gt;</c>.
+        /// </summary>
+        private bool HoldsResources(ITypeSymbol? collectionType)
+        {
+            for (var depth = 0; depth < 2 && collectionType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named; depth++)
+            {
+                var element = named.TypeArguments[named.TypeArguments.Length - 1];
+                if (_shared.Disposables.IsDisposable(element))
+                {
+                    return true;
+                }
+
+                collectionType = element;
+            }
+
+            return false;
+        }
+
         /// <summary>A member declared outside the compilation's source.</summary>
         private static bool IsFramework(ISymbol member) => member.DeclaringSyntaxReferences.Length == 0;
 
@@ -441,6 +461,15 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             }
 
             if (IsGuardedOnPurpose(context))
+            {
+                return;
+            }
+
+            // A registry of live resources (file watchers, timers, connections, subscriptions) kept for the process so
+            // that any instance can stop them, and so that they are not collected: shared on purpose, and a
+            // per-instance copy would lose the resources the other instances started. Whether it is changed safely is
+            // SSA002's business.
+            if (HoldsResources(CacheStorage.GetDeclaredType(field)))
             {
                 return;
             }

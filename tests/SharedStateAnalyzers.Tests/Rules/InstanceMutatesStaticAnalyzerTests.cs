@@ -1501,6 +1501,60 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task RegistryOfLiveResources_KeptForTheProcess()
+    {
+        // Watchers kept in static collections so that any instance (a scoped service) can stop and restart them, and
+        // so that they are not collected. Per-instance copies would lose the watchers other scopes started.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class LibraryWatcher
+            {
+                private static readonly Dictionary<string, IList<FileSystemWatcher>> WatcherDictionary = new();
+                private static readonly List<FileSystemWatcher> FileWatchers = new();
+
+                public void StartWatching(IEnumerable<string> folders)
+                {
+                    StopWatching();
+                    foreach (var folder in folders)
+                    {
+                        var watcher = new FileSystemWatcher(folder) { EnableRaisingEvents = true };
+                        FileWatchers.Add(watcher);
+                        if (!WatcherDictionary.ContainsKey(folder))
+                        {
+                            WatcherDictionary.Add(folder, new List<FileSystemWatcher>());
+                        }
+
+                        WatcherDictionary[folder].Add(watcher);
+                    }
+                }
+
+                public void StopWatching()
+                {
+                    foreach (var watcher in FileWatchers)
+                    {
+                        watcher.Dispose();
+                    }
+
+                    FileWatchers.Clear();
+                    WatcherDictionary.Clear();
+                }
+            }
+
+            public static class Scopes
+            {
+                public static void Restart(string[] folders)
+                {
+                    new LibraryWatcher().StartWatching(folders);
+                    new LibraryWatcher().StopWatching();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HubConnectionRegistry_OfRequestData_IsSsa007s()
     {
         // A concurrent registry of who is connected, keyed by connection: shared on purpose. That it keeps request
