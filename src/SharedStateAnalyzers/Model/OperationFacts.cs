@@ -35,6 +35,20 @@ internal static class OperationFacts
         }
     }
 
+    /// <summary>Inside a lambda or local function: code that runs later, outside what encloses it.</summary>
+    public static bool IsInsideLambda(this IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The outermost operation above <paramref name="operation"/>: the body, initializer or attribute it belongs to.</summary>
     public static IOperation Root(this IOperation operation)
     {

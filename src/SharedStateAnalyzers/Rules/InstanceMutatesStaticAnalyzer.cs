@@ -37,7 +37,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 new DisposableTypes(start.Compilation),
                 Instantiations.For(start.Compilation),
                 new RequestHandlers(start.Compilation),
-                ServiceRegistrations.For(start.Compilation));
+                ServiceRegistrations.For(start.Compilation),
+                new CallerLocks(start.Compilation));
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
         });
     }
@@ -163,8 +164,10 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             DisposableTypes disposables,
             Instantiations instantiations,
             RequestHandlers handlers,
-            ServiceRegistrations registrations)
+            ServiceRegistrations registrations,
+            CallerLocks callerLocks)
         {
+            CallerLocks = callerLocks;
             Disposables = disposables;
             Instantiations = instantiations;
             Handlers = handlers;
@@ -193,6 +196,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public RequestHandlers Handlers { get; }
 
         public ServiceRegistrations Registrations { get; }
+
+        public CallerLocks CallerLocks { get; }
     }
 
     /// <summary>The writes one member makes, reported at the end of its body: the first write of each field.</summary>
@@ -496,7 +501,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             var guard = Synchronization.GetGuard(context.Operation, _owner);
             if (!guard.IsGuarded)
             {
-                return false;
+                // A helper whose every caller holds a lock (`lock (cache) { CleanCache(); … }`).
+                return !context.Operation.IsInsideLambda() && _shared.CallerLocks.IsCalledOnlyUnderLock(_owner, context.CancellationToken);
             }
 
             // Nested lock statements: one on a shared object is enough.

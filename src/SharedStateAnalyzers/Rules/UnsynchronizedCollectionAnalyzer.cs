@@ -33,8 +33,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
             var compositionTime = CompositionTime.Create(start.Compilation);
+            var callerLocks = new CallerLocks(start.Compilation);
             start.RegisterSymbolStartAction(
-                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic),
+                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic, callerLocks),
                 SymbolKind.NamedType);
         });
     }
@@ -44,7 +45,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         ThreadUnsafeCollections collections,
         ProcessLifetimeModel lifetimes,
         CompositionTime? compositionTime,
-        INamedTypeSymbol? threadStatic)
+        INamedTypeSymbol? threadStatic,
+        CallerLocks callerLocks)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -92,7 +94,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, candidates, collections, lifetimes);
+        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks);
         context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
         context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
@@ -106,6 +108,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<ISymbol, FieldState> _fields;
         private readonly ThreadUnsafeCollections _collections;
         private readonly ProcessLifetimeModel _lifetimes;
+        private readonly CallerLocks _callerLocks;
 
         /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
@@ -113,8 +116,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<IMethodSymbol> _usedWithinType = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
-        public TypeState(INamedTypeSymbol type, Dictionary<ISymbol, FieldState> fields, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes)
+        public TypeState(INamedTypeSymbol type, Dictionary<ISymbol, FieldState> fields, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes, CallerLocks callerLocks)
         {
+            _callerLocks = callerLocks;
             _type = type;
             _fields = fields;
             _collections = collections;
@@ -149,6 +153,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
+            if (!guard.IsGuarded && !reference.IsInsideLambda() && _callerLocks.IsCalledOnlyUnderLock(context.ContainingSymbol, context.CancellationToken))
+            {
+                // A helper whose every caller holds a lock: guarded by an object this type cannot name.
+                guard = new Guard(true, null);
+            }
+
             var loads = ThreadUnsafeCollections.IsInsertion(reference) && IsInLoop(reference);
             lock (_gate)
             {

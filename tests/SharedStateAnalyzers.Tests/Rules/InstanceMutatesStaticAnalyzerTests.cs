@@ -616,6 +616,33 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task HelperCalledOnceWithoutTheLock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public class Indexer
+            {
+                protected static readonly List<string> cache = new();
+
+                protected void CleanCache() => {|#0:cache.Clear|}();
+
+                public void Search()
+                {
+                    lock (cache)
+                    {
+                        CleanCache();
+                    }
+                }
+
+                public void Refresh() => CleanCache();
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "CleanCache", "cache", "Indexer"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -1548,6 +1575,53 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                 {
                     new LibraryWatcher().StartWatching(folders);
                     new LibraryWatcher().StopWatching();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelperWhoseEveryCallerHoldsTheLock()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record CachedQueryResult(string Query, DateTime Created);
+
+            public abstract class CachingIndexer
+            {
+                protected static readonly List<CachedQueryResult> cache = new();
+
+                // Removes expired entries; every caller holds the lock on the shared cache.
+                protected void CleanCache()
+                {
+                    foreach (var expired in cache.Where(i => DateTime.Now - i.Created > TimeSpan.FromMinutes(5)).ToList())
+                    {
+                        cache.Remove(expired);
+                    }
+                }
+            }
+
+            public sealed class AnimeIndexer : CachingIndexer
+            {
+                public CachedQueryResult? Search(string query)
+                {
+                    lock (cache)
+                    {
+                        CleanCache();
+                        return cache.FirstOrDefault(i => i.Query == query);
+                    }
+                }
+
+                public void Store(string query)
+                {
+                    lock (cache)
+                    {
+                        cache.Add(new CachedQueryResult(query, DateTime.Now));
+                    }
                 }
             }
             """)

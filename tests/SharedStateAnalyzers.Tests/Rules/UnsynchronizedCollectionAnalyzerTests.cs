@@ -737,6 +737,34 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task HelperCalledOnceWithoutTheLock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Indexer
+            {
+                private static readonly List<string> {|#0:s_cache|} = new();
+
+                private static void CleanCache() => s_cache.Clear();
+
+                public static void Search()
+                {
+                    lock (s_cache)
+                    {
+                        CleanCache();
+                        s_cache.Add("x");
+                    }
+                }
+
+                public static void Refresh() => CleanCache();
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_cache", "List<string>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -1493,6 +1521,53 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                 public static Dictionary<string, string> CustomHeaders
                 {
                     set => CsvWriter<T>.ConfigureCustomHeaders(value);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelperWhoseEveryCallerHoldsTheLock()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record CachedQueryResult(string Query, DateTime Created);
+
+            public abstract class CachingIndexer
+            {
+                protected static readonly List<CachedQueryResult> cache = new();
+
+                // Removes expired entries; every caller holds the lock on the shared cache.
+                protected void CleanCache()
+                {
+                    foreach (var expired in cache.Where(i => DateTime.Now - i.Created > TimeSpan.FromMinutes(5)).ToList())
+                    {
+                        cache.Remove(expired);
+                    }
+                }
+            }
+
+            public sealed class AnimeIndexer : CachingIndexer
+            {
+                public CachedQueryResult? Search(string query)
+                {
+                    lock (cache)
+                    {
+                        CleanCache();
+                        return cache.FirstOrDefault(i => i.Query == query);
+                    }
+                }
+
+                public void Store(string query)
+                {
+                    lock (cache)
+                    {
+                        cache.Add(new CachedQueryResult(query, DateTime.Now));
+                    }
                 }
             }
             """)

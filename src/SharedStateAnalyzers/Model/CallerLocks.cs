@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Helpers whose callers hold the lock: a private or protected method (<c>CleanCache()</c>) that every call in the
+/// compilation makes inside a <c>lock</c> statement on something other than <c>this</c> (<c>lock (cache) { CleanCache();
+/// … }</c>). The helper's own writes are then synchronized by its callers. Read from syntax: calls are matched by name
+/// (a same-named method elsewhere only adds call sites, which makes the answer more cautious); a method used as a
+/// delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
+/// about to be reported; answers are kept per method. One instance per compilation; safe for concurrent use.
+/// </summary>
+internal sealed class CallerLocks
+{
+    private readonly Compilation _compilation;
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+
+    public CallerLocks(Compilation compilation)
+    {
+        _compilation = compilation;
+    }
+
+    /// <summary>True when <paramref name="member"/> is a private or protected method that is only ever called under a lock.</summary>
+    public bool IsCalledOnlyUnderLock(ISymbol? member, CancellationToken cancellationToken)
+    {
+        if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsOverride: false } method
+            || method.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            || method.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        return _answers.GetOrAdd(method.OriginalDefinition, m => Compute(m, cancellationToken));
+    }
+
+    private bool Compute(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var name = method.Name;
+        var calls = 0;
+        foreach (var tree in SearchedTrees(method))
+        {
+            var root = tree.GetRoot(cancellationToken);
+            foreach (var token in root.DescendantTokens())
+            {
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is not IdentifierNameSyntax identifier)
+                {
+                    continue;
+                }
+
+                ExpressionSyntax callee = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
+                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                {
+                    // The method taken as a delegate, or a same-named declaration's use: not a plain call.
+                    if (IsSameMethodReference(identifier))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (!IsInsideLock(invocation))
+                {
+                    return false;
+                }
+
+                calls++;
+            }
+        }
+
+        return calls > 0;
+    }
+
+    /// <summary>A use of the name that is not a declaration, a parameter name or a named argument.</summary>
+    private static bool IsSameMethodReference(IdentifierNameSyntax identifier)
+        => identifier.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax);
+
+    private IEnumerable<SyntaxTree> SearchedTrees(IMethodSymbol method)
+    {
+        if (method.DeclaredAccessibility == Accessibility.Private)
+        {
+            var seen = new HashSet<SyntaxTree>();
+            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+            {
+                if (seen.Add(reference.SyntaxTree))
+                {
+                    yield return reference.SyntaxTree;
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            yield return tree;
+        }
+    }
+
+    /// <summary>Inside a <c>lock</c> statement's body, on something other than <c>this</c>, within the same member.</summary>
+    private static bool IsInsideLock(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case LockStatementSyntax @lock when @lock.Statement.Span.Contains(node.Span):
+                    if (@lock.Expression is not ThisExpressionSyntax)
+                    {
+                        return true;
+                    }
+
+                    break;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+}
