@@ -209,6 +209,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         private readonly SameValueWrites _sameValues;
         private readonly System.Lazy<bool> _mayHaveSeveral;
         private readonly Dictionary<ISymbol, Location> _first = new(SymbolEqualityComparer.Default);
+        /// <summary>False once a write is seen in a lambda or under the member's own (instance) lock.</summary>
+        private bool _callersLocksMayCover = true;
         private readonly object _gate = new();
 
         public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared, SameValueWrites sameValues, System.Lazy<bool> mayHaveSeveral)
@@ -501,8 +503,21 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             var guard = Synchronization.GetGuard(context.Operation, _owner);
             if (!guard.IsGuarded)
             {
-                // A helper whose every caller holds a lock (`lock (cache) { CleanCache(); … }`).
-                return !context.Operation.IsInsideLambda() && _shared.CallerLocks.IsCalledOnlyUnderLock(_owner, context.CancellationToken);
+                // Its callers may hold a lock (`lock (cache) { CleanCache(); … }`): asked before reporting.
+                if (context.Operation.IsInsideLambda())
+                {
+                    lock (_gate)
+                    {
+                        _callersLocksMayCover = false;
+                    }
+                }
+
+                return false;
+            }
+
+            lock (_gate)
+            {
+                _callersLocksMayCover = false;
             }
 
             // Nested lock statements: one on a shared object is enough.
@@ -572,6 +587,18 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             }
 
             if (!_mayHaveSeveral.Value)
+            {
+                return;
+            }
+
+            // A helper whose every caller holds a lock.
+            bool coverable;
+            lock (_gate)
+            {
+                coverable = _callersLocksMayCover;
+            }
+
+            if (coverable && _shared.CallerLocks.IsCalledOnlyUnderLock(_owner, context.CancellationToken))
             {
                 return;
             }

@@ -153,16 +153,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
-            if (!guard.IsGuarded && !reference.IsInsideLambda() && _callerLocks.IsCalledOnlyUnderLock(context.ContainingSymbol, context.CancellationToken))
-            {
-                // A helper whose every caller holds a lock: guarded by an object this type cannot name.
-                guard = new Guard(true, null);
-            }
+            var helperBody = !guard.IsGuarded && !reference.IsInsideLambda();
 
             var loads = ThreadUnsafeCollections.IsInsertion(reference) && IsInLoop(reference);
             lock (_gate)
             {
-                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard, loads));
+                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard, loads, helperBody));
             }
         }
 
@@ -243,7 +239,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 foreach (var pair in _fields)
                 {
                     var collectionType = pair.Value.CollectionType ?? pair.Value.AssignedType;
-                    if (collectionType is null || !IsUnsynchronized(pair.Key, pair.Value) || IsExtensionPointRegistry(pair.Key, pair.Value))
+                    if (collectionType is null || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken) || IsExtensionPointRegistry(pair.Key, pair.Value))
                     {
                         continue;
                     }
@@ -280,7 +276,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// different named objects, or a static collection is guarded by a lock that each instance of an ordinary
         /// class has its own of.
         /// </summary>
-        private bool IsUnsynchronized(ISymbol storage, FieldState field)
+        private bool IsUnsynchronized(ISymbol storage, FieldState field, System.Threading.CancellationToken cancellationToken)
         {
             var loader = FindLoader(storage, field);
             ISymbol? lockObject = null;
@@ -294,6 +290,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
                 if (!mutation.Guard.IsGuarded)
                 {
+                    // A helper whose every caller holds a lock is guarded by an object this type cannot name.
+                    if (mutation.InHelperBody && _callerLocks.IsCalledOnlyUnderLock(mutation.ContainingSymbol, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     return true;
                 }
 
@@ -575,8 +577,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
     private readonly struct Mutation
     {
-        public Mutation(ISymbol containingSymbol, Guard guard, bool loadsInLoop)
+        public Mutation(ISymbol containingSymbol, Guard guard, bool loadsInLoop, bool inHelperBody)
         {
+            InHelperBody = inHelperBody;
             ContainingSymbol = containingSymbol;
             Guard = guard;
             LoadsInLoop = loadsInLoop;
@@ -588,5 +591,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The change adds entries (<c>Add</c>, an indexer write, …) from inside a loop.</summary>
         public bool LoadsInLoop { get; }
+
+        /// <summary>An unguarded change in the member's own body (not in a lambda): its callers' locks may guard it.</summary>
+        public bool InHelperBody { get; }
     }
 }
