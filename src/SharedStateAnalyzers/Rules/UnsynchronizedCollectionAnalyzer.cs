@@ -470,7 +470,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 }
 
                 if (!mutation.LoadsInLoop
-                    || mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                    || mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method
                     || (loader is not null && !SymbolEqualityComparer.Default.Equals(loader, method)))
                 {
                     return null;

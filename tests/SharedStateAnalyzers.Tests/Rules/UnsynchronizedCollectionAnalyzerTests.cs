@@ -806,6 +806,46 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task Loader_AnExplicitlyImplementedInterfaceMethod()
+    {
+        // A singleton session facade whose Initialize (called once through the interface) builds its handler tables.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IToolHandler { string Name { get; } }
+
+            public interface ISessionFacade
+            {
+                void Initialize(IEnumerable<IToolHandler> handlers);
+                IReadOnlyDictionary<string, IToolHandler> Tools { get; }
+            }
+
+            public sealed class SessionFacade : ISessionFacade
+            {
+                private Dictionary<string, IToolHandler>? _tools;
+
+                void ISessionFacade.Initialize(IEnumerable<IToolHandler> handlers)
+                {
+                    _tools = new Dictionary<string, IToolHandler>();
+                    foreach (var handler in handlers)
+                    {
+                        _tools[handler.Name] = handler;
+                    }
+                }
+
+                IReadOnlyDictionary<string, IToolHandler> ISessionFacade.Tools => _tools!;
+            }
+
+            public static class Registration
+            {
+                public static void AddSessions(IServiceCollection services) => services.AddSingleton<SessionFacade>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Loader_FillsTheTableInOnePass_CalledOnceByItsHost()
     {
         // A singleton's table filled by one method its host calls at startup (LoadAll), then only read: like a
