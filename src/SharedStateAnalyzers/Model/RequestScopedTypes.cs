@@ -519,6 +519,14 @@ internal sealed class RequestScopedTypes
         private RequestRead? FindInInvocation(IInvocationOperation invocation, int depth)
         {
             var method = invocation.TargetMethod;
+
+            // The WebSocket a request upgrades to is a connection the server keeps serving (the request lasts as long as
+            // it does): a static table of open sockets, or of sessions holding them, is the server's connection table.
+            if (method.Name == "AcceptWebSocketAsync" && method.ContainingType is { Name: "WebSocketManager" } manager
+                && manager.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Http")
+            {
+                return null;
+            }
             if (s_serviceLookups.Contains(method.Name))
             {
                 // A service resolved from the request's container: its own lifetime decides.

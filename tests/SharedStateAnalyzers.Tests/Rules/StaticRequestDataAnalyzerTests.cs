@@ -537,6 +537,40 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task WebSocketConnectionTable()
+    {
+        // A gateway keeps the sessions of its open WebSockets, each serving one connection for as long as it lasts.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Net.WebSockets;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class GatewaySession
+            {
+                public GatewaySession(string id, WebSocket socket) { Id = id; Socket = socket; }
+                public string Id { get; }
+                public WebSocket Socket { get; }
+            }
+
+            public static class Gateway
+            {
+                private static readonly ConcurrentDictionary<string, GatewaySession> s_sessions = new();
+                private static readonly ConcurrentDictionary<string, WebSocket> s_sockets = new();
+
+                public static async Task HandleAsync(HttpContext httpContext, string sessionId)
+                {
+                    var socket = await httpContext.WebSockets.AcceptWebSocketAsync();
+                    s_sockets[sessionId] = socket;
+                    var session = new GatewaySession(sessionId, socket);
+                    s_sessions.TryAdd(session.Id, session);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task TheProcesssOwnWindowsAccount()
     {
         // WindowsIdentity.GetCurrent() is the account the process runs as, the same for every request.
