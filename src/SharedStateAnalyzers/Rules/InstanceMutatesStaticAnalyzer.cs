@@ -287,7 +287,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         /// <summary>
         /// The value depends on this instance: a plain-typed parameter (<c>s_connectionString = connectionString</c>), a
-        /// plain field or property of the instance itself, a framework value that differs at each read (the clock,
+        /// plain field or property of the instance itself, a call of its own methods, a framework value that differs at each read (the clock,
         /// <c>Guid.NewGuid()</c>, a random number), or a local defined from those. A parameter that is a service
         /// (<c>config.ApiKey</c>) gives what the process has, not what this instance chose.
         /// </summary>
@@ -301,6 +301,9 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                         return true;
                     case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
                         when IsPlainValue(member.Type):
+                        return true;
+                    case IInvocationOperation { Instance: IInstanceReferenceOperation }:
+                        // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) may read its state.
                         return true;
                     case IPropertyReferenceOperation { Property.IsStatic: true } property when IsFramework(property.Property):
                         return true;

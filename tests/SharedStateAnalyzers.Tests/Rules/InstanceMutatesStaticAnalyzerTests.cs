@@ -594,6 +594,7 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                 private static string s_name = "";
                 private static DateTime s_openedAt;
                 private static int s_port;
+                private static int s_checksum;
                 private readonly string _name;
 
                 public Repository(string connectionString, string name, string endpoint)
@@ -604,7 +605,10 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                     {|#2:s_openedAt|} = DateTime.UtcNow;
                     var port = int.Parse(endpoint.Split(':')[1]);
                     {|#3:s_port|} = port;
+                    {|#4:s_checksum|} = Checksum();
                 }
+
+                private int Checksum() => _name.Length * 31;
 
                 public string Describe() => s_name + "@" + s_connectionString + ":" + s_port + " since " + s_openedAt;
             }
@@ -613,6 +617,7 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ExpectDiagnostic(Expect(1, "Repository", "s_name", "Repository"))
             .ExpectDiagnostic(Expect(2, "Repository", "s_openedAt", "Repository"))
             .ExpectDiagnostic(Expect(3, "Repository", "s_port", "Repository"))
+            .ExpectDiagnostic(Expect(4, "Repository", "s_checksum", "Repository"))
             .ValidateAsync();
     }
 
