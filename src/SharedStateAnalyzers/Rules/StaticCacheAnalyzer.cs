@@ -118,6 +118,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // A cache validated on every hit (`TryGetValue(key, out var cached) && cached.LastModified ==
+            // file.LastModified`) notices a changed source itself: its owner manages staleness.
+            if (IsValidatedOnHit(invocation))
+            {
+                Record(context, field, CollectionAccess.Evict, null);
+                return;
+            }
+
             IOperation? value = null;
             if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert)
             {
@@ -132,6 +140,74 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
 
             Record(context, field, access, value);
+        }
+
+        /// <summary>
+        /// A <c>TryGetValue</c> whose found entry the member compares, in part, with a fresh value: a length, a
+        /// timestamp, a version or an ETag (<c>cached.Length == file.Length</c>, <c>!cached.Version.Equals(version)</c>).
+        /// </summary>
+        private static bool IsValidatedOnHit(IInvocationOperation invocation)
+        {
+            if (invocation.TargetMethod.Name != "TryGetValue")
+            {
+                return false;
+            }
+
+            ILocalSymbol? entry = null;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { RefKind: RefKind.Out } && argument.Value.WithoutConversions() is ILocalReferenceOperation local)
+                {
+                    entry = local.Local;
+                }
+                else if (argument.Parameter is { RefKind: RefKind.Out } && argument.Value is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
+                {
+                    entry = declared.Local;
+                }
+            }
+
+            if (entry is null)
+            {
+                return false;
+            }
+
+            foreach (var node in invocation.Root().Descendants())
+            {
+                var (left, right) = node switch
+                {
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary => (binary.LeftOperand, binary.RightOperand),
+                    IInvocationOperation { TargetMethod.Name: "Equals", Instance: { } instance, Arguments.Length: 1 } equals => (instance, equals.Arguments[0].Value),
+                    _ => (null, null),
+                };
+
+                if (left is not null && right is not null
+                    && (IsPartOf(left, entry) && !Mentions(right, entry) || IsPartOf(right, entry) && !Mentions(left, entry))
+                    && !right.WithoutConversions().ConstantValue.HasValue && !left.WithoutConversions().ConstantValue.HasValue)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>cached.Length</c>, <c>cached.Item1</c>: a member read on the entry.</summary>
+        private static bool IsPartOf(IOperation operand, ILocalSymbol entry)
+            => operand.WithoutConversions() is IMemberReferenceOperation { Instance: { } instance }
+                && instance.WithoutConversions() is ILocalReferenceOperation local
+                && SymbolEqualityComparer.Default.Equals(local.Local, entry);
+
+        private static bool Mentions(IOperation operand, ILocalSymbol entry)
+        {
+            foreach (var node in operand.DescendantsAndSelf())
+            {
+                if (node is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, entry))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public void AnalyzeIndexer(OperationAnalysisContext context)

@@ -550,7 +550,90 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task EntryComparedWithAConstant_IsNoValidation()
+    {
+        // Checking the entry against a constant (`Count == 0`) says nothing about whether the file changed.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class Templates
+            {
+                private static readonly Dictionary<string, string[]> {|#0:s_lines|} = new();
+
+                public static string[] Get(string path)
+                {
+                    if (s_lines.TryGetValue(path, out var cached) && cached.Length != 0)
+                    {
+                        return cached;
+                    }
+
+                    var lines = File.ReadAllLines(path);
+                    s_lines[path] = lines;
+                    return lines;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_lines", "data read from files")))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task CacheValidatedOnEveryHit_ByLengthAndTimestamp()
+    {
+        // Each hit is checked against the file as it is now: a changed file is read again.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class ETags
+            {
+                private static readonly ConcurrentDictionary<string, (long Length, DateTime LastWrite, string ETag)> s_tags = new();
+
+                public static string Get(FileInfo file)
+                {
+                    if (s_tags.TryGetValue(file.FullName, out var cached)
+                        && cached.Length == file.Length
+                        && cached.LastWrite == file.LastWriteTimeUtc)
+                    {
+                        return cached.ETag;
+                    }
+
+                    var tag = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file.FullName)));
+                    s_tags[file.FullName] = (file.Length, file.LastWriteTimeUtc, tag);
+                    return tag;
+                }
+            }
+
+            public sealed class Versioned
+            {
+                public sealed record Entry(int Version, string Text);
+
+                private static readonly Dictionary<string, Entry> s_texts = new();
+
+                public static string Read(string path, int version)
+                {
+                    if (s_texts.TryGetValue(path, out Entry? entry))
+                    {
+                        if (entry.Version.Equals(version))
+                        {
+                            return entry.Text;
+                        }
+                    }
+
+                    var text = File.ReadAllText(path);
+                    s_texts[path] = new Entry(version, text);
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task EmbeddedResources_ReadThroughAStreamReader()
