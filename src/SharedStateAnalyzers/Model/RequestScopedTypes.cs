@@ -78,6 +78,18 @@ internal readonly struct RequestRead
 /// </summary>
 internal sealed class RequestScopedTypes
 {
+    /// <summary>
+    /// A SignalR hub's <c>Context.ConnectionId</c>: it names one connection. A static map keyed by it (the hub's
+    /// connection mapping, filled on connect and emptied on disconnect) gives each connection its own entry.
+    /// </summary>
+    public static bool IsHubConnectionId(ISymbol? member)
+        => member is IPropertySymbol { Name: "ConnectionId", ContainingType: { Name: "HubCallerContext" } hubContext }
+            && hubContext.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.SignalR";
+
+    /// <summary>A key that is a hub's connection id (<see cref="IsHubConnectionId(ISymbol?)"/>).</summary>
+    public static bool IsHubConnectionKey(IOperation? key)
+        => key?.WithoutConversions() is IPropertyReferenceOperation property && IsHubConnectionId(property.Property);
+
     private const int MaxLocalDepth = 3;
 
     private static readonly string[] s_requestTypeNames =
@@ -560,8 +572,7 @@ internal sealed class RequestScopedTypes
         {
             // A hub connection's id names the connection: a static set of them is who is connected (SignalR's presence
             // idiom, added on connect and removed on disconnect), not one user's data answering another's request.
-            if (member is IPropertySymbol { Name: "ConnectionId", ContainingType: { Name: "HubCallerContext" } hubContext }
-                && hubContext.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.SignalR")
+            if (IsHubConnectionId(member))
             {
                 return null;
             }

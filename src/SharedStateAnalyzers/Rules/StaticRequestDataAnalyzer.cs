@@ -199,8 +199,9 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             {
                 // s_lastSeen[User.Identity.Name] = DateTime.UtcNow; s_byId[id] = context.User;
                 var collection = _shared.GetSourceStatic(indexer.Instance);
-                if (collection is null)
+                if (collection is null || (indexer.Arguments.Length == 1 && RequestScopedTypes.IsHubConnectionKey(indexer.Arguments[0].Value)))
                 {
+                    // A hub's connection mapping: each connection's entry is its own.
                     return;
                 }
 
@@ -276,6 +277,15 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             if (collection is null || !SymbolFacts.IsCollection(receiver!.Type))
             {
                 return;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { Name: "key" } && RequestScopedTypes.IsHubConnectionKey(argument.Value))
+                {
+                    // A hub's connection mapping: each connection's entry is its own.
+                    return;
+                }
             }
 
             RequestRead? read = null;

@@ -445,8 +445,9 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     [Fact]
-    public async Task HubRegistry_OfUserNamesPerConnection()
+    public async Task HubUserMap_KeyedByTheUser()
     {
+        // Keyed by who the user is, not by the connection: entries outlive connections and answer for the user.
         await Test("""
             using System.Collections.Concurrent;
             using System.Threading.Tasks;
@@ -458,7 +459,7 @@ public sealed class StaticRequestDataAnalyzerTests
 
                 public override Task OnConnectedAsync()
                 {
-                    s_users.TryAdd(Context.ConnectionId, Context.User?.Identity?.Name ?? "");
+                    s_users.TryAdd(Context.UserIdentifier ?? "", Context.User?.Identity?.Name ?? "");
                     return base.OnConnectedAsync();
                 }
             }
@@ -504,7 +505,7 @@ public sealed class StaticRequestDataAnalyzerTests
     public async Task HubPresenceSet_OfConnectionIds()
     {
         // Who is connected: connection ids added on connect and removed on disconnect. A user's own data stored per
-        // connection is still reported (see HubRegistry_OfUserNamesPerConnection).
+        // connection is left alone too (see HubConnectionMapping_UserDataPerConnection).
         await Test("""
             using System;
             using System.Collections.Generic;
@@ -564,6 +565,55 @@ public sealed class StaticRequestDataAnalyzerTests
                     s_sockets[sessionId] = socket;
                     var session = new GatewaySession(sessionId, socket);
                     s_sessions.TryAdd(session.Id, session);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HubConnectionMapping_UserDataPerConnection()
+    {
+        // SignalR's connection mapping: each connection's entry (who it is, their roles) is added on connect and
+        // removed on disconnect, keyed by the connection's id.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.SignalR;
+
+            public sealed class HubUser
+            {
+                public string UserId { get; set; } = "";
+                public IList<string> Roles { get; set; } = new List<string>();
+            }
+
+            public sealed class NotificationHub : Hub
+            {
+                public static readonly ConcurrentDictionary<string, HubUser> UsersOnline = new();
+                private static readonly Dictionary<string, string> s_names = new();
+
+                public override Task OnConnectedAsync()
+                {
+                    UsersOnline.TryAdd(Context.ConnectionId, new HubUser { UserId = Context.UserIdentifier ?? "" });
+                    lock (s_names)
+                    {
+                        s_names[Context.ConnectionId] = Context.User?.Identity?.Name ?? "";
+                    }
+
+                    return base.OnConnectedAsync();
+                }
+
+                public override Task OnDisconnectedAsync(Exception? exception)
+                {
+                    UsersOnline.TryRemove(Context.ConnectionId, out _);
+                    lock (s_names)
+                    {
+                        s_names.Remove(Context.ConnectionId);
+                    }
+
+                    return base.OnDisconnectedAsync(exception);
                 }
             }
             """)
