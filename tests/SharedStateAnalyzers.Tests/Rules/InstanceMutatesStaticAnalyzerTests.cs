@@ -1589,47 +1589,7 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     [Fact]
     public async Task HelperWhoseEveryCallerHoldsTheLock()
     {
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Linq;
-
-            public sealed record CachedQueryResult(string Query, DateTime Created);
-
-            public abstract class CachingIndexer
-            {
-                protected static readonly List<CachedQueryResult> cache = new();
-
-                // Removes expired entries; every caller holds the lock on the shared cache.
-                protected void CleanCache()
-                {
-                    foreach (var expired in cache.Where(i => DateTime.Now - i.Created > TimeSpan.FromMinutes(5)).ToList())
-                    {
-                        cache.Remove(expired);
-                    }
-                }
-            }
-
-            public sealed class AnimeIndexer : CachingIndexer
-            {
-                public CachedQueryResult? Search(string query)
-                {
-                    lock (cache)
-                    {
-                        CleanCache();
-                        return cache.FirstOrDefault(i => i.Query == query);
-                    }
-                }
-
-                public void Store(string query)
-                {
-                    lock (cache)
-                    {
-                        cache.Add(new CachedQueryResult(query, DateTime.Now));
-                    }
-                }
-            }
-            """)
+        await Test(SharedShapes.HelperWhoseEveryCallerHoldsTheLock)
             .ValidateAsync();
     }
 

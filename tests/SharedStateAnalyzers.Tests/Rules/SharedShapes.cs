@@ -1,0 +1,51 @@
+namespace SharedStateAnalyzers.Tests.Rules;
+
+/// <summary>Real-world shapes that more than one rule must leave alone.</summary>
+internal static class SharedShapes
+{
+    /// <summary>
+    /// A protected helper that removes expired entries from a static cache, called only inside <c>lock (cache)</c>
+    /// by a derived indexer: guarded by its callers (SSA002 and SSA003 both leave it alone).
+    /// </summary>
+    public const string HelperWhoseEveryCallerHoldsTheLock = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public sealed record CachedQueryResult(string Query, DateTime Created);
+
+        public abstract class CachingIndexer
+        {
+            protected static readonly List<CachedQueryResult> cache = new();
+
+            // Removes expired entries; every caller holds the lock on the shared cache.
+            protected void CleanCache()
+            {
+                foreach (var expired in cache.Where(i => DateTime.Now - i.Created > TimeSpan.FromMinutes(5)).ToList())
+                {
+                    cache.Remove(expired);
+                }
+            }
+        }
+
+        public sealed class AnimeIndexer : CachingIndexer
+        {
+            public CachedQueryResult? Search(string query)
+            {
+                lock (cache)
+                {
+                    CleanCache();
+                    return cache.FirstOrDefault(i => i.Query == query);
+                }
+            }
+
+            public void Store(string query)
+            {
+                lock (cache)
+                {
+                    cache.Add(new CachedQueryResult(query, DateTime.Now));
+                }
+            }
+        }
+        """;
+}
