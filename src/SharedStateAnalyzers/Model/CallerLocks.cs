@@ -10,9 +10,10 @@ namespace SharedStateAnalyzers.Model;
 /// <summary>
 /// Helpers whose callers hold the lock: a private or protected method (<c>CleanCache()</c>) that every call in the
 /// compilation makes inside a <c>lock</c> statement on something other than <c>this</c> (<c>lock (cache) { CleanCache();
-/// … }</c>). The helper's own writes are then synchronized by its callers. Read from syntax: calls are matched by name
-/// (a same-named method elsewhere only adds call sites, which makes the answer more cautious); a method used as a
-/// delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
+/// … }</c>). The helper's own writes are then synchronized by its callers. Calls are looked for where the helper can be
+/// called from — its type's declarations, and for a protected helper those of the source types derived from it — and
+/// matched there by name (a same-named method only adds call sites, which makes the answer more cautious); a method
+/// used as a delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
 /// about to be reported; answers are kept per method. One instance per compilation; safe for concurrent use.
 /// </summary>
 internal sealed class CallerLocks
@@ -42,10 +43,9 @@ internal sealed class CallerLocks
     {
         var name = method.Name;
         var calls = 0;
-        foreach (var tree in SearchedTrees(method))
+        foreach (var declaration in SearchedDeclarations(method, cancellationToken))
         {
-            var root = tree.GetRoot(cancellationToken);
-            foreach (var token in root.DescendantTokens())
+            foreach (var token in declaration.DescendantTokens())
             {
                 if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is not IdentifierNameSyntax identifier)
                 {
@@ -80,26 +80,46 @@ internal sealed class CallerLocks
     private static bool IsSameMethodReference(IdentifierNameSyntax identifier)
         => identifier.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax);
 
-    private IEnumerable<SyntaxTree> SearchedTrees(IMethodSymbol method)
+    /// <summary>
+    /// Where the helper can be called from: the declarations of its type, and for a protected helper those of the
+    /// source types derived from it.
+    /// </summary>
+    private IEnumerable<SyntaxNode> SearchedDeclarations(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        if (method.DeclaredAccessibility == Accessibility.Private)
+        var owner = method.ContainingType;
+        foreach (var reference in owner.DeclaringSyntaxReferences)
         {
-            var seen = new HashSet<SyntaxTree>();
-            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
-            {
-                if (seen.Add(reference.SyntaxTree))
-                {
-                    yield return reference.SyntaxTree;
-                }
-            }
+            yield return reference.GetSyntax(cancellationToken);
+        }
 
+        if (method.DeclaredAccessibility == Accessibility.Private || owner.IsSealed)
+        {
             yield break;
         }
 
-        foreach (var tree in _compilation.SyntaxTrees)
+        foreach (var symbol in _compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
         {
-            yield return tree;
+            if (symbol is INamedTypeSymbol type && DerivesFrom(type, owner))
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    yield return reference.GetSyntax(cancellationToken);
+                }
+            }
         }
+    }
+
+    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, owner.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Inside a <c>lock</c> statement's body, on something other than <c>this</c>, within the same member.</summary>

@@ -5,7 +5,8 @@ internal static class SharedShapes
 {
     /// <summary>
     /// A protected helper that removes expired entries from a static cache, called only inside <c>lock (cache)</c>
-    /// by a derived indexer: guarded by its callers (SSA002 and SSA003 both leave it alone).
+    /// by a derived indexer: guarded by its callers (SSA002 and SSA003 both leave it alone). An unrelated service's
+    /// same-named method, called elsewhere without a lock, is not one of its calls.
     /// </summary>
     public const string HelperWhoseEveryCallerHoldsTheLock = """
         using System;
@@ -46,6 +47,20 @@ internal static class SharedShapes
                     cache.Add(new CachedQueryResult(query, DateTime.Now));
                 }
             }
+        }
+
+        public interface ICacheService
+        {
+            void CleanCache();
+        }
+
+        public sealed class ServerConfigurationController
+        {
+            private readonly ICacheService cacheService;
+
+            public ServerConfigurationController(ICacheService cacheService) => this.cacheService = cacheService;
+
+            public void Save() => cacheService.CleanCache();
         }
         """;
 }
