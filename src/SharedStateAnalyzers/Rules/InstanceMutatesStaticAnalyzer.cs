@@ -302,8 +302,9 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                     case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
                         when IsPlainValue(member.Type):
                         return true;
-                    case IInvocationOperation { Instance: IInstanceReferenceOperation }:
-                        // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) may read its state.
+                    case IInvocationOperation { Instance: IInstanceReferenceOperation } call
+                        when depth >= 3 || ComputesFromInstanceState(call, depth):
+                        // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) reading its state.
                         return true;
                     case IPropertyReferenceOperation { Property.IsStatic: true } property when IsFramework(property.Property):
                         return true;
@@ -348,6 +349,65 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 }
 
                 collectionType = element;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether an instance method of the type computes its result from the instance: its body (in the same file,
+        /// where it can be read) refers to the instance other than to make a call whose result is dropped (logging
+        /// through <c>_logger.Debug(…)</c>), or calls another such method. A body that cannot be read counts as reading
+        /// the instance.
+        /// </summary>
+        private static bool ComputesFromInstanceState(IInvocationOperation call, int depth)
+        {
+            var method = call.TargetMethod;
+            var model = call.SemanticModel;
+            if (model is null || method.DeclaringSyntaxReferences.Length != 1
+                || method.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree
+                || method.DeclaringSyntaxReferences[0].GetSyntax() is not BaseMethodDeclarationSyntax declaration
+                || (declaration.Body ?? (SyntaxNode?)declaration.ExpressionBody) is not { } bodySyntax
+                || model.GetOperation(bodySyntax) is not { } body)
+            {
+                return true;
+            }
+
+            foreach (var node in body.DescendantsAndSelf())
+            {
+                if (node is IInstanceReferenceOperation && !IsInDroppedCall(node))
+                {
+                    if (node.Parent is IInvocationOperation inner && inner.Instance == node)
+                    {
+                        if (depth >= 2 || ComputesFromInstanceState(inner, depth + 1))
+                        {
+                            return true;
+                        }
+
+                        continue;
+                    }
+
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Inside a statement that is a call whose result is not used (<c>_logger.Debug(…);</c>).</summary>
+        private static bool IsInDroppedCall(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IExpressionStatementOperation { Operation: IInvocationOperation })
+                {
+                    return true;
+                }
+
+                if (current is IBlockOperation)
+                {
+                    return false;
+                }
             }
 
             return false;

@@ -1484,6 +1484,7 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             public interface IServerConfig
             {
                 string GetProxyUrl();
+                void Log(string message);
             }
 
             public sealed class InitializeJsonController
@@ -1518,8 +1519,19 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
                 public bool UseIPv6 => s_useIPv6 && s_proxyUrl is null;
 
-                private static bool HasRoutableIPv4Address()
-                    => NetworkInterface.GetIsNetworkAvailable();
+                // An instance method that reads the machine, and uses the instance only to log.
+                private bool HasRoutableIPv4Address()
+                {
+                    try
+                    {
+                        return NetworkInterface.GetIsNetworkAvailable();
+                    }
+                    catch (NetworkInformationException e)
+                    {
+                        _serverConfig.Log(e.Message);
+                        return true;
+                    }
+                }
             }
 
             // Several instances, made by the code itself.
