@@ -17,6 +17,26 @@ internal sealed class DisposableTypes
     public bool IsDisposable(ITypeSymbol? type)
         => type is not null && (Is(type, _disposable) || Is(type, _asyncDisposable));
 
+    /// <summary>
+    /// A collection whose elements (a dictionary's values) are disposable, or are collections of disposables:
+    /// <c>List&lt;FileSystemWatcher&gt;</c>, <c>Dictionary&lt;string, IList&lt;FileSystemWatcher&gt;&gt;</c>.
+    /// </summary>
+    public bool HoldsDisposables(ITypeSymbol? collectionType)
+    {
+        for (var depth = 0; depth < 2 && collectionType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named; depth++)
+        {
+            var element = named.TypeArguments[named.TypeArguments.Length - 1];
+            if (IsDisposable(element))
+            {
+                return true;
+            }
+
+            collectionType = element;
+        }
+
+        return false;
+    }
+
     private static bool Is(ITypeSymbol type, INamedTypeSymbol? @interface)
         => @interface is not null
             && (SymbolEqualityComparer.Default.Equals(type, @interface) || (type is INamedTypeSymbol named && SymbolFacts.Implements(named, @interface)));

@@ -11,6 +11,10 @@ internal static class Initialization
     /// </summary>
     public static bool IsInitialization(ISymbol? containingSymbol, ISymbol storage)
         => storage.IsStatic
-            ? containingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && containingSymbol.IsStatic)
+            ? IsTypeInitialization(containingSymbol)
             : containingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && !containingSymbol.IsStatic);
+
+    /// <summary>The static constructor or a static field or property initializer: code that runs once, while the type is initialized.</summary>
+    public static bool IsTypeInitialization(ISymbol? containingSymbol)
+        => containingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (containingSymbol is IFieldSymbol or IPropertySymbol && containingSymbol.IsStatic);
 }

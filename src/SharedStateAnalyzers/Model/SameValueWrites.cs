@@ -15,7 +15,8 @@ namespace SharedStateAnalyzers.Model;
 /// latch (<c>if (s_migrated) return; s_migrated = true; Migrate();</c>) and sample data set up in a constructor are
 /// such fields. The writes are compared by syntax within the field's type (and the analyzed type, for a base type's
 /// field); a same-named local or parameter written elsewhere only makes the answer "no". One instance per analyzed
-/// type; safe for concurrent use.
+/// type; safe for concurrent use. Also answers, for one write, whether a plain value is what the process has rather
+/// than what the instance chose (<see cref="IsPlainValueTheProcessHas"/>).
 /// </summary>
 internal sealed class SameValueWrites
 {
@@ -153,5 +154,125 @@ internal sealed class SameValueWrites
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A plain value (<see cref="SymbolFacts.IsSimpleValueType"/>) that the writing instance did not choose: read from a
+    /// service, the configuration or the machine, or computed by the program (<c>s_apiKey = config.ApiKey</c>,
+    /// <c>s_useIPv6 = !HasRoutableIPv4Address()</c>). Whichever instance writes, the field holds what the process has.
+    /// Constants are <see cref="IsSameValueWrite"/>'s question: one that differs between writes is a flag set and reset.
+    /// </summary>
+    public static bool IsPlainValueTheProcessHas(IAssignmentOperation assignment)
+        => assignment is ISimpleAssignmentOperation
+            && (assignment.Value.WithoutConversions().Type ?? assignment.Target.Type) is { } type && SymbolFacts.IsSimpleValueType(type)
+            && !assignment.Value.ConstantValue.HasValue
+            && !CarriesInstanceChosenValue(assignment.Value, assignment.Root(), depth: 0);
+
+    /// <summary>
+    /// The value depends on this instance: a plain-typed parameter (<c>s_connectionString = connectionString</c>), a
+    /// plain field or property of the instance itself, a call of its own methods, a framework value that differs at each read (the clock,
+    /// <c>Guid.NewGuid()</c>, a random number), or a local defined from those. A parameter that is a service
+    /// (<c>config.ApiKey</c>) gives what the process has, not what this instance chose.
+    /// </summary>
+    private static bool CarriesInstanceChosenValue(IOperation value, IOperation root, int depth)
+    {
+        foreach (var node in value.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IParameterReferenceOperation parameter when SymbolFacts.IsSimpleValueType(parameter.Parameter.Type):
+                    return true;
+                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
+                    when member.Type is { } memberType && SymbolFacts.IsSimpleValueType(memberType):
+                    return true;
+                case IInvocationOperation { Instance: IInstanceReferenceOperation } call
+                    when depth >= 3 || ComputesFromInstanceState(call, depth):
+                    // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) reading its state.
+                    return true;
+                case IPropertyReferenceOperation { Property.IsStatic: true } property when SymbolFacts.IsFrameworkAssembly(property.Property.ContainingAssembly):
+                    return true;
+                case IInvocationOperation { TargetMethod.IsStatic: true } call when SymbolFacts.IsFrameworkAssembly(call.TargetMethod.ContainingAssembly)
+                    && call.TargetMethod.Name is "NewGuid" or "GetTimestamp" or "StartNew" or "GetInt32" or "GetRandomFileName" or "GetTempFileName":
+                    return true;
+                case IInvocationOperation { Instance: { } receiver } call when SymbolFacts.IsFrameworkAssembly(call.TargetMethod.ContainingAssembly) && receiver.Type?.Name == "Random":
+                    return true;
+                case ILocalReferenceOperation local:
+                    if (depth >= 3)
+                    {
+                        return true;
+                    }
+
+                    foreach (var definition in root.LocalDefinitions(local.Local))
+                    {
+                        if (CarriesInstanceChosenValue(definition, root, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether an instance method of the type computes its result from the instance: its body (in the same file,
+    /// where it can be read) refers to the instance other than to make a call whose result is dropped (logging
+    /// through <c>_logger.Debug(…)</c>), or calls another such method. A body that cannot be read counts as reading
+    /// the instance.
+    /// </summary>
+    private static bool ComputesFromInstanceState(IInvocationOperation call, int depth)
+    {
+        var method = call.TargetMethod;
+        var model = call.SemanticModel;
+        if (model is null || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not BaseMethodDeclarationSyntax declaration
+            || (declaration.Body ?? (SyntaxNode?)declaration.ExpressionBody) is not { } bodySyntax
+            || model.GetOperation(bodySyntax) is not { } body)
+        {
+            return true;
+        }
+
+        foreach (var node in body.DescendantsAndSelf())
+        {
+            if (node is IInstanceReferenceOperation && !IsInDroppedCall(node))
+            {
+                if (node.Parent is IInvocationOperation inner && inner.Instance == node)
+                {
+                    if (depth >= 2 || ComputesFromInstanceState(inner, depth + 1))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Inside a statement that is a call whose result is not used (<c>_logger.Debug(…);</c>).</summary>
+    private static bool IsInDroppedCall(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IExpressionStatementOperation { Operation: IInvocationOperation })
+            {
+                return true;
+            }
+
+            if (current is IBlockOperation)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 }

@@ -15,6 +15,44 @@ internal static class SymbolFacts
             || name.StartsWith("Microsoft", StringComparison.Ordinal);
     }
 
+    /// <summary>A string, a primitive, an enum, or a nullable one of those: a value, not an instance with an identity.</summary>
+    public static bool IsSimpleValueType(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments.Length: 1 } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return true;
+        }
+
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+            case SpecialType.System_Boolean:
+            case SpecialType.System_Char:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+            case SpecialType.System_Decimal:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+            case SpecialType.System_IntPtr:
+            case SpecialType.System_UIntPtr:
+            case SpecialType.System_DateTime:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>
     /// <c>WindowsIdentity</c>/<c>WindowsPrincipal</c>: what <c>WindowsIdentity.GetCurrent()</c> gives is the process's own
     /// account, not a request's user (a request's Windows user is read through <c>HttpContext.User</c>).

@@ -255,166 +255,13 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // value (a parameter of its own, a plain field of its own) is still reported, as is any object.
             if (assignment is ISimpleAssignmentOperation && CacheStorage.GetReferencedStorage(assignment.Target) is { IsStatic: true } plain
                 && _candidates.TryGetValue(plain, out var plainShape) && plainShape is null
-                && IsPlainValue(assignment.Value.WithoutConversions().Type ?? assignment.Target.Type)
-                && !assignment.Value.ConstantValue.HasValue
-                && !CarriesInstanceChosenValue(assignment.Value, assignment.Root(), depth: 0))
+                && SameValueWrites.IsPlainValueTheProcessHas(assignment))
             {
                 return;
             }
 
             AnalyzeTarget(context, assignment.Target, assignment.Value);
         }
-
-        private static bool IsPlainValue(ITypeSymbol? type)
-            => type is not null && type.TypeKind != TypeKind.Error && (type.SpecialType == SpecialType.System_String
-                || (type.IsValueType && type.TypeKind != TypeKind.TypeParameter && !IsMutableStruct(type)));
-
-        /// <summary>A struct with a settable field: a value with parts, whose sharing is not a plain value's.</summary>
-        private static bool IsMutableStruct(ITypeSymbol type)
-        {
-            if (type.SpecialType != SpecialType.None || type.TypeKind == TypeKind.Enum || type is not INamedTypeSymbol named || named.IsReadOnly)
-            {
-                return false;
-            }
-
-            if (named.IsGenericType && named.ConstructedFrom.SpecialType == SpecialType.System_Nullable_T)
-            {
-                return IsMutableStruct(named.TypeArguments[0]);
-            }
-
-            return named.ContainingNamespace?.ToDisplayString() is not { } ns || !ns.StartsWith("System", System.StringComparison.Ordinal);
-        }
-
-        /// <summary>
-        /// The value depends on this instance: a plain-typed parameter (<c>s_connectionString = connectionString</c>), a
-        /// plain field or property of the instance itself, a call of its own methods, a framework value that differs at each read (the clock,
-        /// <c>Guid.NewGuid()</c>, a random number), or a local defined from those. A parameter that is a service
-        /// (<c>config.ApiKey</c>) gives what the process has, not what this instance chose.
-        /// </summary>
-        private static bool CarriesInstanceChosenValue(IOperation value, IOperation root, int depth)
-        {
-            foreach (var node in value.DescendantsAndSelf())
-            {
-                switch (node)
-                {
-                    case IParameterReferenceOperation parameter when IsPlainValue(parameter.Parameter.Type):
-                        return true;
-                    case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
-                        when IsPlainValue(member.Type):
-                        return true;
-                    case IInvocationOperation { Instance: IInstanceReferenceOperation } call
-                        when depth >= 3 || ComputesFromInstanceState(call, depth):
-                        // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) reading its state.
-                        return true;
-                    case IPropertyReferenceOperation { Property.IsStatic: true } property when IsFramework(property.Property):
-                        return true;
-                    case IInvocationOperation { TargetMethod.IsStatic: true } call when IsFramework(call.TargetMethod)
-                        && call.TargetMethod.Name is "NewGuid" or "GetTimestamp" or "StartNew" or "GetInt32" or "GetRandomFileName" or "GetTempFileName":
-                        return true;
-                    case IInvocationOperation { Instance: { } receiver } call when IsFramework(call.TargetMethod) && receiver.Type?.Name == "Random":
-                        return true;
-                    case ILocalReferenceOperation local:
-                        if (depth >= 3)
-                        {
-                            return true;
-                        }
-
-                        foreach (var definition in root.LocalDefinitions(local.Local))
-                        {
-                            if (CarriesInstanceChosenValue(definition, root, depth + 1))
-                            {
-                                return true;
-                            }
-                        }
-
-                        break;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// A collection whose elements (a dictionary's values) are disposable, or are collections of disposables:
-        /// <c>List&lt;FileSystemWatcher&gt;</c>, <c>Dictionary&lt;string, IList&lt;FileSystemWatcher&gt;&gt;</c>.
-        /// </summary>
-        private bool HoldsResources(ITypeSymbol? collectionType)
-        {
-            for (var depth = 0; depth < 2 && collectionType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named; depth++)
-            {
-                var element = named.TypeArguments[named.TypeArguments.Length - 1];
-                if (_shared.Disposables.IsDisposable(element))
-                {
-                    return true;
-                }
-
-                collectionType = element;
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// Whether an instance method of the type computes its result from the instance: its body (in the same file,
-        /// where it can be read) refers to the instance other than to make a call whose result is dropped (logging
-        /// through <c>_logger.Debug(…)</c>), or calls another such method. A body that cannot be read counts as reading
-        /// the instance.
-        /// </summary>
-        private static bool ComputesFromInstanceState(IInvocationOperation call, int depth)
-        {
-            var method = call.TargetMethod;
-            var model = call.SemanticModel;
-            if (model is null || method.DeclaringSyntaxReferences.Length != 1
-                || method.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree
-                || method.DeclaringSyntaxReferences[0].GetSyntax() is not BaseMethodDeclarationSyntax declaration
-                || (declaration.Body ?? (SyntaxNode?)declaration.ExpressionBody) is not { } bodySyntax
-                || model.GetOperation(bodySyntax) is not { } body)
-            {
-                return true;
-            }
-
-            foreach (var node in body.DescendantsAndSelf())
-            {
-                if (node is IInstanceReferenceOperation && !IsInDroppedCall(node))
-                {
-                    if (node.Parent is IInvocationOperation inner && inner.Instance == node)
-                    {
-                        if (depth >= 2 || ComputesFromInstanceState(inner, depth + 1))
-                        {
-                            return true;
-                        }
-
-                        continue;
-                    }
-
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Inside a statement that is a call whose result is not used (<c>_logger.Debug(…);</c>).</summary>
-        private static bool IsInDroppedCall(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is IExpressionStatementOperation { Operation: IInvocationOperation })
-                {
-                    return true;
-                }
-
-                if (current is IBlockOperation)
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>A member declared outside the compilation's source.</summary>
-        private static bool IsFramework(ISymbol member) => member.DeclaringSyntaxReferences.Length == 0;
 
         private static bool IsLazyInitialization(IAssignmentOperation assignment)
         {
@@ -539,7 +386,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // that any instance can stop them, and so that they are not collected: shared on purpose, and a
             // per-instance copy would lose the resources the other instances started. Whether it is changed safely is
             // SSA002's business.
-            if (HoldsResources(CacheStorage.GetDeclaredType(field)))
+            if (_shared.Disposables.HoldsDisposables(CacheStorage.GetDeclaredType(field)))
             {
                 return;
             }

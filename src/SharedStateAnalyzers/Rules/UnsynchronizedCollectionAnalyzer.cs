@@ -378,7 +378,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             foreach (var caller in callers)
             {
-                if (IsStaticInitialization(caller) || IsCalledWhileInitialized(caller, visiting))
+                if (Initialization.IsTypeInitialization(caller) || IsCalledWhileInitialized(caller, visiting))
                 {
                     return true;
                 }
@@ -386,9 +386,6 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             return false;
         }
-
-        private static bool IsStaticInitialization(ISymbol member)
-            => member is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (member is IFieldSymbol or IPropertySymbol && member.IsStatic);
 
         /// <summary>
         /// A static member of the type's configuration API: a setter of a static property, or a static method named
@@ -424,7 +421,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             foreach (var caller in callers)
             {
-                if (!IsStaticInitialization(caller) && !IsConfigurationMember(caller, visiting))
+                if (!Initialization.IsTypeInitialization(caller) && !IsConfigurationMember(caller, visiting))
                 {
                     return false;
                 }

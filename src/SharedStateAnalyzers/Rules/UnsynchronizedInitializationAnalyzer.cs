@@ -194,7 +194,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 return false;
         }
 
-        if (type.TypeKind == TypeKind.Error || LazyInitialization.IsSimpleValueType(type))
+        if (type.TypeKind == TypeKind.Error || SymbolFacts.IsSimpleValueType(type))
         {
             return false;
         }
@@ -250,7 +250,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     {
                         // The runtime runs a static constructor (and static initializers) once, under the type's
                         // initialization lock: a private helper called only from there is synchronized by it.
-                        var unguarded = !IsTypeInitializer(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
+                        var unguarded = !Initialization.IsTypeInitialization(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
                         lock (_gate)
                         {
                             _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
@@ -373,9 +373,6 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         => processLifetime?.Value is { } kind
             && !(kind == ProcessLifetimeKind.HostedService
                 && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
-
-    private static bool IsTypeInitializer(ISymbol owner)
-        => owner is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } || (owner is IFieldSymbol or IPropertySymbol && owner.IsStatic);
 
     private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic)
     {
