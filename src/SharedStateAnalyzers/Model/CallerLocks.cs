@@ -14,17 +14,22 @@ namespace SharedStateAnalyzers.Model;
 /// called from — its type's declarations, and for a protected helper those of the source types derived from it — and
 /// matched there by name (a same-named method only adds call sites, which makes the answer more cautious); a method
 /// used as a delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
-/// about to be reported; answers are kept per method. One instance per compilation; safe for concurrent use.
+/// about to be reported; answers are kept per method. One instance per compilation (<see cref="For"/>); safe for concurrent use.
 /// </summary>
 internal sealed class CallerLocks
 {
     private readonly Compilation _compilation;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
 
-    public CallerLocks(Compilation compilation)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, CallerLocks> s_byCompilation = new();
+
+    private CallerLocks(Compilation compilation)
     {
         _compilation = compilation;
     }
+
+    /// <summary>The one instance for a compilation, shared by the rules that ask (SSA002, SSA003).</summary>
+    public static CallerLocks For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new CallerLocks(c));
 
     /// <summary>True when <paramref name="member"/> is a private or protected method that is only ever called under a lock.</summary>
     public bool IsCalledOnlyUnderLock(ISymbol? member, CancellationToken cancellationToken)

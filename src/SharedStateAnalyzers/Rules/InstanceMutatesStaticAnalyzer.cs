@@ -38,7 +38,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 Instantiations.For(start.Compilation),
                 new RequestHandlers(start.Compilation),
                 ServiceRegistrations.For(start.Compilation),
-                new CallerLocks(start.Compilation));
+                CallerLocks.For(start.Compilation));
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
         });
     }

@@ -33,7 +33,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
             var compositionTime = CompositionTime.Create(start.Compilation);
-            var callerLocks = new CallerLocks(start.Compilation);
+            var callerLocks = CallerLocks.For(start.Compilation);
             start.RegisterSymbolStartAction(
                 symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic, callerLocks),
                 SymbolKind.NamedType);
