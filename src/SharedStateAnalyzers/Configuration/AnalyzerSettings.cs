@@ -31,7 +31,8 @@ internal readonly struct OptionProblem : IEquatable<OptionProblem>
 }
 
 /// <summary>
-/// The <c>.editorconfig</c> options the rules read: type lists that extend the built-in tables. Values are
+/// The <c>.editorconfig</c> options the rules read: type lists that extend the built-in tables, and switches
+/// (<c>true</c>/<c>false</c>) that turn on reports a rule leaves out by default. Type lists are
 /// comma-separated metadata names (<c>MyApp.Tenancy.TenantContext</c>, <c>MyApp.Data.Repository`1</c>). Lists apply
 /// to the whole project: when sections give different files different lists, the lists are merged. A malformed
 /// value is ignored (the default applies) and reported by SSA000.
@@ -42,16 +43,25 @@ internal sealed class AnalyzerSettings
     public const string ExternalDataTypesKey = "shared_state.external_data_types";
     public const string CodeDerivedKeyTypesKey = "shared_state.code_derived_key_types";
 
+    public const string ReportDoubleCheckedLockingKey = "shared_state.report_double_checked_locking";
+
     public static readonly ImmutableArray<string> TypeListKeys = ImmutableArray.Create(
         RequestScopedTypesKey, ExternalDataTypesKey, CodeDerivedKeyTypesKey);
 
-    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty);
+    public static readonly ImmutableArray<string> SwitchKeys = ImmutableArray.Create(ReportDoubleCheckedLockingKey);
 
-    private AnalyzerSettings(ImmutableArray<string> requestScopedTypes, ImmutableArray<string> externalDataTypes, ImmutableArray<string> codeDerivedKeyTypes)
+    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, false);
+
+    private AnalyzerSettings(
+        ImmutableArray<string> requestScopedTypes,
+        ImmutableArray<string> externalDataTypes,
+        ImmutableArray<string> codeDerivedKeyTypes,
+        bool reportDoubleCheckedLocking)
     {
         RequestScopedTypes = requestScopedTypes;
         ExternalDataTypes = externalDataTypes;
         CodeDerivedKeyTypes = codeDerivedKeyTypes;
+        ReportDoubleCheckedLocking = reportDoubleCheckedLocking;
     }
 
     /// <summary>Types whose instances hold one request's or one user's data, besides the built-in ones.</summary>
@@ -63,12 +73,25 @@ internal sealed class AnalyzerSettings
     /// <summary>Key types that mark a cache of code-derived data, besides <c>Type</c>, members and enums.</summary>
     public ImmutableArray<string> CodeDerivedKeyTypes { get; }
 
+    /// <summary>
+    /// SSA009 also reports double-checked locking over a non-volatile field (off by default: the pattern is correct
+    /// on the .NET runtime's memory model). On when any section that applies to the project turns it on.
+    /// </summary>
+    public bool ReportDoubleCheckedLocking { get; }
+
     /// <summary>Reads the settings that apply to <paramref name="compilation"/>; cheap when no option is set.</summary>
     public static AnalyzerSettings Read(AnalyzerOptions options, Compilation compilation)
     {
         var lists = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var reportDoubleCheckedLocking = false;
         foreach (var (key, value) in ReadRaw(options, compilation))
         {
+            if (IsSwitch(key))
+            {
+                reportDoubleCheckedLocking |= TryParseSwitch(value, out var on, out _) && on;
+                continue;
+            }
+
             if (!TryParseTypeList(value, out var names, out _))
             {
                 continue;
@@ -82,13 +105,13 @@ internal sealed class AnalyzerSettings
             set.UnionWith(names);
         }
 
-        if (lists.Count == 0)
+        if (lists.Count == 0 && !reportDoubleCheckedLocking)
         {
             return Default;
         }
 
         ImmutableArray<string> Get(string key) => lists.TryGetValue(key, out var set) ? ImmutableArray.CreateRange(set) : ImmutableArray<string>.Empty;
-        return new AnalyzerSettings(Get(RequestScopedTypesKey), Get(ExternalDataTypesKey), Get(CodeDerivedKeyTypesKey));
+        return new AnalyzerSettings(Get(RequestScopedTypesKey), Get(ExternalDataTypesKey), Get(CodeDerivedKeyTypesKey), reportDoubleCheckedLocking);
     }
 
     /// <summary>Every malformed option value that applies to <paramref name="compilation"/>, each once.</summary>
@@ -98,7 +121,8 @@ internal sealed class AnalyzerSettings
         var seen = new HashSet<OptionProblem>();
         foreach (var (key, value) in ReadRaw(options, compilation))
         {
-            if (!TryParseTypeList(value, out _, out var reason))
+            var wellFormed = IsSwitch(key) ? TryParseSwitch(value, out _, out var reason) : TryParseTypeList(value, out _, out reason);
+            if (!wellFormed)
             {
                 var problem = new OptionProblem(key, value, reason!);
                 if (seen.Add(problem))
@@ -111,7 +135,7 @@ internal sealed class AnalyzerSettings
         return problems.ToImmutable();
     }
 
-    /// <summary>The distinct raw values of the type-list options, over the global options and every source file.</summary>
+    /// <summary>The distinct raw values of the options, over the global options and every source file.</summary>
     private static IEnumerable<(string Key, string Value)> ReadRaw(AnalyzerOptions options, Compilation compilation)
     {
         var provider = options.AnalyzerConfigOptionsProvider;
@@ -119,6 +143,14 @@ internal sealed class AnalyzerSettings
         foreach (var configOptions in Sources(provider, compilation))
         {
             foreach (var key in TypeListKeys)
+            {
+                if (configOptions.TryGetValue(key, out var value) && seen.Add((key, value)))
+                {
+                    yield return (key, value);
+                }
+            }
+
+            foreach (var key in SwitchKeys)
             {
                 if (configOptions.TryGetValue(key, out var value) && seen.Add((key, value)))
                 {
@@ -165,6 +197,24 @@ internal sealed class AnalyzerSettings
         names = builder.ToImmutable();
         reason = null;
         return true;
+    }
+
+    private static bool IsSwitch(string key) => SwitchKeys.Contains(key);
+
+    /// <summary>Parses <c>true</c> or <c>false</c> (any case, surrounding spaces ignored).</summary>
+    public static bool TryParseSwitch(string value, out bool on, out string? reason)
+    {
+        var text = value.Trim();
+        if (string.Equals(text, "true", StringComparison.OrdinalIgnoreCase) || string.Equals(text, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            on = text.Length == 4;
+            reason = null;
+            return true;
+        }
+
+        on = false;
+        reason = $"'{text}' is not true or false";
+        return false;
     }
 
     /// <summary>Dotted identifiers, each optionally with a generic arity (<c>`1</c>); nested types use <c>+</c>.</summary>

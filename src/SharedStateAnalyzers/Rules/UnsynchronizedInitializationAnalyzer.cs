@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using SharedStateAnalyzers.Configuration;
 using SharedStateAnalyzers.Model;
 
 namespace SharedStateAnalyzers.Rules;
@@ -15,7 +16,8 @@ namespace SharedStateAnalyzers.Rules;
 /// SSA009: a shared field (a static one, or an instance one of a process-lifetime object) checked unset and then
 /// assigned outside a lock — <c>if (_x == null) _x = new X();</c>, <c>_x ??= new X();</c>, <c>_x ?? (_x = new X())</c> —
 /// so two threads can both see it unset and each build an instance. Double-checked locking over a non-volatile field
-/// is reported at a lower severity (Info): it is correct under the .NET runtime's memory model, not under ECMA-335.
+/// is correct under the .NET runtime's memory model (storing a reference publishes the object built before it), not
+/// under ECMA-335's: it is reported, at Info severity, only when <c>shared_state.report_double_checked_locking</c> is on.
 /// Reported at the assignment, once per field per member.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -39,11 +41,19 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
             var duplicates = new Duplicates(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lifetimes, duplicates, threadStatic), SymbolKind.NamedType);
+            var reportDoubleChecked = AnalyzerSettings.Read(start.Options, start.Compilation).ReportDoubleCheckedLocking;
+            start.RegisterSymbolStartAction(
+                symbolStart => AnalyzeType(symbolStart, lifetimes, duplicates, threadStatic, reportDoubleChecked),
+                SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, ProcessLifetimeModel lifetimes, Duplicates duplicates, INamedTypeSymbol? threadStatic)
+    private static void AnalyzeType(
+        SymbolStartAnalysisContext context,
+        ProcessLifetimeModel lifetimes,
+        Duplicates duplicates,
+        INamedTypeSymbol? threadStatic,
+        bool reportDoubleChecked)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -84,7 +94,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         var processLifetime = hasInstanceCandidate
             ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
             : null;
-        var state = new TypeState(type, candidates, processLifetime, duplicates);
+        var state = new TypeState(type, candidates, processLifetime, duplicates, reportDoubleChecked);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(state.Report);
     }
@@ -213,6 +223,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<ISymbol> _candidates;
         private readonly Lazy<ProcessLifetimeKind?>? _processLifetime;
         private readonly Duplicates _duplicates;
+        private readonly bool _reportDoubleChecked;
         private readonly object _gate = new();
         private readonly List<Finding> _findings = new();
         private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
@@ -223,12 +234,18 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         /// <summary>Candidates whose value a non-private member returns.</summary>
         private readonly HashSet<ISymbol> _handedOut = new(SymbolEqualityComparer.Default);
 
-        public TypeState(INamedTypeSymbol type, HashSet<ISymbol> candidates, Lazy<ProcessLifetimeKind?>? processLifetime, Duplicates duplicates)
+        public TypeState(
+            INamedTypeSymbol type,
+            HashSet<ISymbol> candidates,
+            Lazy<ProcessLifetimeKind?>? processLifetime,
+            Duplicates duplicates,
+            bool reportDoubleChecked)
         {
             _type = type;
             _candidates = candidates;
             _processLifetime = processLifetime;
             _duplicates = duplicates;
+            _reportDoubleChecked = reportDoubleChecked;
         }
 
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
@@ -294,7 +311,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     }
 
                     var kind = Classify(assignment, storage, context.OwningSymbol);
-                    if (kind == Race.None || (!storage.IsStatic && !IsShared(_processLifetime, context.OwningSymbol)))
+                    if (kind == Race.None
+                        || (kind == Race.DoubleChecked && !_reportDoubleChecked)
+                        || (!storage.IsStatic && !IsShared(_processLifetime, context.OwningSymbol)))
                     {
                         continue;
                     }

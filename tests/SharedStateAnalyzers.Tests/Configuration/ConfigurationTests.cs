@@ -199,4 +199,63 @@ public sealed class ConfigurationTests
             .WithEditorConfig(EditorConfig("dotnet_code_quality.excluded_type_names_with_derived_types = a b c\nshared_state_other = ; ;"))
             .ValidateAsync();
     }
+
+    private const string DoubleCheckedRegistry = """
+        public sealed class Registry
+        {
+            private static readonly object s_gate = new();
+            private static Registry? s_instance;
+
+            private Registry() { }
+
+            public static Registry Instance
+            {
+                get
+                {
+                    if (s_instance == null)
+                    {
+                        lock (s_gate)
+                        {
+                            if (s_instance == null)
+                            {
+                                {|#0:s_instance = new Registry()|};
+                            }
+                        }
+                    }
+
+                    return s_instance;
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData(" TRUE ", true)]
+    [InlineData("false", false)]
+    public async Task ReportDoubleCheckedLocking_TurnsOnSsa009sInfoReport(string value, bool reported)
+    {
+        var test = AnalyzerTest.Create<ConfigurationAnalyzer>()
+            .WithAnalyzer<UnsynchronizedInitializationAnalyzer>()
+            .WithSource(reported ? DoubleCheckedRegistry : DoubleCheckedRegistry.Replace("{|#0:", "").Replace("|};", ";"))
+            .WithEditorConfig(EditorConfig("shared_state.report_double_checked_locking = " + value));
+        if (reported)
+        {
+            test = test.ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0));
+        }
+
+        await test.ValidateAsync();
+    }
+
+    [Fact]
+    public async Task MalformedSwitch_IsReportedOnce_AndTheSwitchStaysOff()
+    {
+        await AnalyzerTest.Create<ConfigurationAnalyzer>()
+            .WithAnalyzer<UnsynchronizedInitializationAnalyzer>()
+            .WithSource("Registry.cs", DoubleCheckedRegistry.Replace("{|#0:", "").Replace("|};", ";"))
+            .WithSource("Other.cs", "namespace Shop { public sealed class Other { } }")
+            .WithEditorConfig(EditorConfig("shared_state.report_double_checked_locking = yes"))
+            .ExpectDiagnostic(InvalidOption("shared_state.report_double_checked_locking", "'yes' is not true or false"))
+            .ValidateAsync();
+    }
 }

@@ -15,6 +15,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     private static string DoubleCheckedMessage(string field)
         => $"'{field}' is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
 
+    internal const string ReportDoubleCheckedLocking = "root = true\n\n[*.cs]\nshared_state.report_double_checked_locking = true\n";
+
     private static DiagnosticResult At(int location, string field) => DiagnosticResult.Create("SSA009").WithLocation(location).WithMessage(Message(field));
 
     // ---------------------------------------------------------------- flagged
@@ -440,7 +442,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
-    public async Task DoubleCheckedLocking_OverANonVolatileField_IsReportedAsInfo()
+    public async Task DoubleCheckedLocking_OverANonVolatileField_IsReportedAsInfo_WhenTurnedOn()
     {
         var result = await Test("""
             public sealed class Registry
@@ -470,6 +472,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 }
             }
             """)
+            .WithEditorConfig(ReportDoubleCheckedLocking)
             .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0).WithMessage(DoubleCheckedMessage("s_instance")))
             .ValidateAsync();
 
@@ -664,6 +667,35 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                     lock (s_gate)
                     {
                         return s_instance ??= new Registry();
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DoubleCheckedLocking_OverANonVolatileField_ByDefault()
+    {
+        // Correct on the .NET runtime's memory model: storing the reference publishes the object built before it.
+        await Test("""
+            using System.Threading;
+
+            public sealed class DataSettings
+            {
+                private static DataSettings? _instance;
+                private static readonly Lock _lock = new();
+                private readonly string _path;
+
+                private DataSettings(string path) { _path = path; }
+
+                public static DataSettings Instance => _instance ?? throw new System.InvalidOperationException();
+
+                public static void Initialize(string path)
+                {
+                    if (_instance == null)
+                    {
+                        lock (_lock) { _instance ??= new DataSettings(path); }
                     }
                 }
             }
