@@ -21,21 +21,7 @@ internal sealed class DisposableTypes
     /// A collection whose elements (a dictionary's values) are disposable, or are collections of disposables:
     /// <c>List&lt;FileSystemWatcher&gt;</c>, <c>Dictionary&lt;string, IList&lt;FileSystemWatcher&gt;&gt;</c>.
     /// </summary>
-    public bool HoldsDisposables(ITypeSymbol? collectionType)
-    {
-        for (var depth = 0; depth < 2 && collectionType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named; depth++)
-        {
-            var element = named.TypeArguments[named.TypeArguments.Length - 1];
-            if (IsDisposable(element))
-            {
-                return true;
-            }
-
-            collectionType = element;
-        }
-
-        return false;
-    }
+    public bool HoldsDisposables(ITypeSymbol? collectionType) => SymbolFacts.AnyElementType(collectionType, IsDisposable);
 
     private static bool Is(ITypeSymbol type, INamedTypeSymbol? @interface)
         => @interface is not null

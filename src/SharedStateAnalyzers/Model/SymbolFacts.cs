@@ -74,6 +74,69 @@ internal static class SymbolFacts
         return false;
     }
 
+    /// <summary>
+    /// Whether an element type of <paramref name="collectionType"/> (a dictionary's values, a list's items, or the items
+    /// of such a collection of collections) satisfies <paramref name="test"/>.
+    /// </summary>
+    public static bool AnyElementType(ITypeSymbol? collectionType, Func<ITypeSymbol, bool> test)
+    {
+        for (var depth = 0; depth < 2 && collectionType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named; depth++)
+        {
+            var element = named.TypeArguments[named.TypeArguments.Length - 1];
+            if (test(element))
+            {
+                return true;
+            }
+
+            collectionType = element;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A type of a desktop or mobile UI toolkit: Avalonia, WPF and Windows Forms (<c>System.Windows</c>), .NET MAUI,
+    /// Xamarin.Forms, WinUI and UWP XAML. The toolkit creates and uses its objects on its UI thread.
+    /// </summary>
+    public static bool IsUiToolkitType(ITypeSymbol type)
+    {
+        var root = type.ContainingNamespace;
+        if (root is null || root.IsGlobalNamespace)
+        {
+            return false;
+        }
+
+        INamespaceSymbol? second = null;
+        while (!root.ContainingNamespace.IsGlobalNamespace)
+        {
+            second = root;
+            root = root.ContainingNamespace;
+        }
+
+        return (root.Name, second?.Name) switch
+        {
+            ("Avalonia", _) => true,
+            ("System", "Windows") => true,
+            ("Microsoft", "Maui") => true,
+            ("Xamarin", "Forms") => true,
+            ("Microsoft", "UI") or ("Windows", "UI") => IsXamlNamespace(type.ContainingNamespace),
+            _ => false,
+        };
+    }
+
+    private static bool IsXamlNamespace(INamespaceSymbol @namespace)
+    {
+        for (var current = @namespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            if (current.Name == "Xaml")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A collection of values: enumerable, and not a string.</summary>
     public static bool IsCollection(ITypeSymbol? type)
     {

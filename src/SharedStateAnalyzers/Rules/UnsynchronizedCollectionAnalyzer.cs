@@ -239,7 +239,11 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 foreach (var pair in _fields)
                 {
                     var collectionType = pair.Value.CollectionType ?? pair.Value.AssignedType;
-                    if (collectionType is null || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken) || IsExtensionPointRegistry(pair.Key, pair.Value))
+                    // A collection of UI toolkit objects (icons, brushes, views) is filled and read on the toolkit's UI thread.
+                    if (collectionType is null
+                        || SymbolFacts.AnyElementType(collectionType, SymbolFacts.IsUiToolkitType)
+                        || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
+                        || IsExtensionPointRegistry(pair.Key, pair.Value))
                     {
                         continue;
                     }

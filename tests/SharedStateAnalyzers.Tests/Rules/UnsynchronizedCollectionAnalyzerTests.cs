@@ -765,6 +765,44 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ImageCache_OfObjectsThatAreNotAUiToolkits()
+    {
+        // The same memo as a tray icon's, but of a server-side imaging library's bitmaps: requests fill it at once.
+        await Test("""
+            using System.Collections.Generic;
+
+            namespace Shop.Imaging
+            {
+                public sealed class Bitmap
+                {
+                    public Bitmap(string path) { Path = path; }
+                    public string Path { get; }
+                }
+            }
+
+            namespace Shop
+            {
+                public static class Thumbnails
+                {
+                    private static readonly Dictionary<string, Shop.Imaging.Bitmap> {|#0:s_cache|} = new();
+
+                    public static Shop.Imaging.Bitmap Get(string name)
+                    {
+                        if (s_cache.TryGetValue(name, out var bitmap))
+                        {
+                            return bitmap;
+                        }
+
+                        return s_cache[name] = new Shop.Imaging.Bitmap("thumbs/" + name);
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_cache", "Dictionary<string, Bitmap>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -1571,6 +1609,61 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task HelperWhoseEveryCallerHoldsTheLock()
     {
         await Test(SharedShapes.HelperWhoseEveryCallerHoldsTheLock)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task UiToolkitObjects_CachedByTheUiThread()
+    {
+        // Avalonia, WPF, MAUI and WinUI objects are created and used on the toolkit's UI thread.
+        await Test("""
+            using System.Collections.Generic;
+
+            namespace Avalonia.Media.Imaging
+            {
+                public sealed class Bitmap
+                {
+                    public Bitmap(string path) { Path = path; }
+                    public string Path { get; }
+                }
+            }
+
+            namespace System.Windows.Media
+            {
+                public sealed class SolidColorBrush { }
+            }
+
+            namespace Microsoft.UI.Xaml.Controls
+            {
+                public sealed class Page { }
+            }
+
+            namespace Tray
+            {
+                using Avalonia.Media.Imaging;
+
+                public static class Icons
+                {
+                    private static readonly Dictionary<string, Bitmap> s_bitmaps = new();
+                    private static readonly Dictionary<string, List<System.Windows.Media.SolidColorBrush>> s_palettes = new();
+                    private static readonly List<Microsoft.UI.Xaml.Controls.Page> s_history = new();
+
+                    public static Bitmap Load(string name)
+                    {
+                        if (s_bitmaps.TryGetValue(name, out var bitmap))
+                        {
+                            return bitmap;
+                        }
+
+                        return s_bitmaps[name] = new Bitmap("avares://Tray/Assets/" + name);
+                    }
+
+                    public static void AddPalette(string name) => s_palettes[name] = new List<System.Windows.Media.SolidColorBrush>();
+
+                    public static void Navigated(Microsoft.UI.Xaml.Controls.Page page) => s_history.Add(page);
+                }
+            }
+            """)
             .ValidateAsync();
     }
 
