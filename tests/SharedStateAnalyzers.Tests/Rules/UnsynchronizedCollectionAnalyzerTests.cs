@@ -803,6 +803,65 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ConsoleProgram_ThatFillsItsMemoFromParallelWork()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            internal static class Program
+            {
+                private static readonly Dictionary<string, int> {|#0:s_lengths|} = new();
+
+                private static void Main(string[] args)
+                {
+                    Parallel.ForEach(args, arg => Measure(arg));
+                }
+
+                private static int Measure(string path)
+                {
+                    if (!s_lengths.TryGetValue(path, out var length))
+                    {
+                        s_lengths[path] = length = path.Length;
+                    }
+
+                    return length;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_lengths", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WebProgram_WhoseEndpointsFillAStaticOfItsEntryClass()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Http;
+
+            public static class Program
+            {
+                private static readonly List<string> {|#0:s_visitors|} = new();
+
+                public static void Main(string[] args)
+                {
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.MapGet("/hello/{name}", (string name) =>
+                    {
+                        s_visitors.Add(name);
+                        return s_visitors.Count;
+                    });
+                    app.Run();
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "s_visitors", "List<string>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -1661,6 +1720,50 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                     public static void AddPalette(string name) => s_palettes[name] = new List<System.Windows.Media.SolidColorBrush>();
 
                     public static void Navigated(Microsoft.UI.Xaml.Controls.Page page) => s_history.Add(page);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConsoleProgram_PrivateMemoOfItsEntryClass()
+    {
+        // A command-line tool: Main and everything it calls run on one thread.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            internal sealed class MockType
+            {
+                public MockType(string name) { Name = name; }
+                public string Name { get; }
+            }
+
+            internal static class Program
+            {
+                private static readonly Dictionary<string, MockType> _mockTypes = new();
+
+                private static async Task<int> Main(string[] args)
+                {
+                    foreach (var arg in args)
+                    {
+                        Generate(arg);
+                        await Task.Yield();
+                    }
+
+                    return 0;
+                }
+
+                private static MockType Generate(string name)
+                {
+                    if (!_mockTypes.TryGetValue(name, out var mockType))
+                    {
+                        mockType = new MockType(name);
+                        _mockTypes[name] = mockType;
+                    }
+
+                    return mockType;
                 }
             }
             """)
