@@ -10,10 +10,8 @@ namespace SharedStateAnalyzers.Model;
 /// <summary>
 /// Helpers whose callers hold the lock: a private or protected method (<c>CleanCache()</c>) that every call in the
 /// compilation makes inside a <c>lock</c> statement on something other than <c>this</c> (<c>lock (cache) { CleanCache();
-/// … }</c>). The helper's own writes are then synchronized by its callers. Calls are looked for where the helper can be
-/// called from — its type's declarations, and for a protected helper those of the source types derived from it — and
-/// matched there by name (a same-named method only adds call sites, which makes the answer more cautious); a method
-/// used as a delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
+/// … }</c>). The helper's own writes are then synchronized by its callers. Its calls are those <see cref="CallSites"/>
+/// finds; a method used as a delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
 /// about to be reported; answers are kept per method. One instance per compilation (<see cref="For"/>); safe for concurrent use.
 /// </summary>
 internal sealed class CallerLocks
@@ -46,85 +44,21 @@ internal sealed class CallerLocks
 
     private bool Compute(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        var name = method.Name;
-        var calls = 0;
-        foreach (var declaration in SearchedDeclarations(method, cancellationToken))
+        var calls = CallSites.Find(_compilation, method, cancellationToken);
+        if (calls is null || calls.Count == 0)
         {
-            foreach (var token in declaration.DescendantTokens())
+            return false;
+        }
+
+        foreach (var call in calls)
+        {
+            if (!IsInsideLock(call))
             {
-                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is not IdentifierNameSyntax identifier)
-                {
-                    continue;
-                }
-
-                ExpressionSyntax callee = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
-                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
-                {
-                    // The method taken as a delegate, or a same-named declaration's use: not a plain call.
-                    if (IsSameMethodReference(identifier))
-                    {
-                        return false;
-                    }
-
-                    continue;
-                }
-
-                if (!IsInsideLock(invocation))
-                {
-                    return false;
-                }
-
-                calls++;
+                return false;
             }
         }
 
-        return calls > 0;
-    }
-
-    /// <summary>A use of the name that is not a declaration, a parameter name or a named argument.</summary>
-    private static bool IsSameMethodReference(IdentifierNameSyntax identifier)
-        => identifier.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax);
-
-    /// <summary>
-    /// Where the helper can be called from: the declarations of its type, and for a protected helper those of the
-    /// source types derived from it.
-    /// </summary>
-    private IEnumerable<SyntaxNode> SearchedDeclarations(IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        var owner = method.ContainingType;
-        foreach (var reference in owner.DeclaringSyntaxReferences)
-        {
-            yield return reference.GetSyntax(cancellationToken);
-        }
-
-        if (method.DeclaredAccessibility == Accessibility.Private || owner.IsSealed)
-        {
-            yield break;
-        }
-
-        foreach (var symbol in _compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
-        {
-            if (symbol is INamedTypeSymbol type && DerivesFrom(type, owner))
-            {
-                foreach (var reference in type.DeclaringSyntaxReferences)
-                {
-                    yield return reference.GetSyntax(cancellationToken);
-                }
-            }
-        }
-    }
-
-    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)
-    {
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, owner.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return true;
     }
 
     /// <summary>Inside a <c>lock</c> statement's body, on something other than <c>this</c>, within the same member.</summary>

@@ -34,8 +34,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             var lifetimes = new ProcessLifetimeModel(start.Compilation);
             var compositionTime = CompositionTime.Create(start.Compilation);
             var callerLocks = CallerLocks.For(start.Compilation);
+            var startHooks = HostedStartHooks.For(start.Compilation);
             start.RegisterSymbolStartAction(
-                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic, callerLocks),
+                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic, callerLocks, startHooks),
                 SymbolKind.NamedType);
         });
     }
@@ -46,7 +47,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         ProcessLifetimeModel lifetimes,
         CompositionTime? compositionTime,
         INamedTypeSymbol? threadStatic,
-        CallerLocks callerLocks)
+        CallerLocks callerLocks,
+        HostedStartHooks startHooks)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -94,7 +96,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks);
+        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks);
         context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
         context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
@@ -109,6 +111,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly ThreadUnsafeCollections _collections;
         private readonly ProcessLifetimeModel _lifetimes;
         private readonly CallerLocks _callerLocks;
+        private readonly HostedStartHooks _startHooks;
 
         /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
@@ -116,9 +119,16 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<IMethodSymbol> _usedWithinType = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
-        public TypeState(INamedTypeSymbol type, Dictionary<ISymbol, FieldState> fields, ThreadUnsafeCollections collections, ProcessLifetimeModel lifetimes, CallerLocks callerLocks)
+        public TypeState(
+            INamedTypeSymbol type,
+            Dictionary<ISymbol, FieldState> fields,
+            ThreadUnsafeCollections collections,
+            ProcessLifetimeModel lifetimes,
+            CallerLocks callerLocks,
+            HostedStartHooks startHooks)
         {
             _callerLocks = callerLocks;
+            _startHooks = startHooks;
             _type = type;
             _fields = fields;
             _collections = collections;
@@ -297,6 +307,14 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 {
                     // A helper whose every caller holds a lock is guarded by an object this type cannot name.
                     if (mutation.InHelperBody && _callerLocks.IsCalledOnlyUnderLock(mutation.ContainingSymbol, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    // A hosted service's helper that only its start and stop reach, through its own hooks.
+                    if (mutation.InHelperBody && !storage.IsStatic
+                        && _lifetimes.Classify(_type) == ProcessLifetimeKind.HostedService
+                        && _startHooks.IsCalledOnlyWhileStartingOrStopping(mutation.ContainingSymbol, cancellationToken))
                     {
                         continue;
                     }
@@ -515,7 +533,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private bool IsHostedServiceLifecycle(ISymbol containingSymbol, ISymbol storage)
             => !storage.IsStatic
-                && containingSymbol is IMethodSymbol { IsStatic: false, Name: "StartAsync" or "StopAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" }
+                && containingSymbol is IMethodSymbol { IsStatic: false } lifecycle && HostedStartHooks.IsLifecycleName(lifecycle.Name)
                 && _lifetimes.Classify(_type) == ProcessLifetimeKind.HostedService;
 
         /// <summary>

@@ -862,6 +862,111 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task HostedServiceBase_WhoseSubclassAlsoSubscribesWhileServing()
+    {
+        // One subclass also subscribes from a public method that requests can call.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Aggregator
+            {
+                public IDisposable Subscribe<T>(Action<object> handler) => new Subscription();
+
+                private sealed class Subscription : IDisposable
+                {
+                    public void Dispose() { }
+                }
+            }
+
+            public abstract class EventHostedServiceBase : IHostedService
+            {
+                private readonly Aggregator _aggregator;
+                private readonly List<IDisposable> {|#0:_subscriptions|} = new();
+
+                protected EventHostedServiceBase(Aggregator aggregator) { _aggregator = aggregator; }
+
+                // Derived services name their events here; the base subscribes while it starts.
+                protected virtual void SubscribeToEvents() { }
+
+                protected void Subscribe<T>() => _subscriptions.Add(_aggregator.Subscribe<T>(e => Handle(e)));
+
+                protected virtual void Handle(object evt) { }
+
+                public virtual Task StartAsync(CancellationToken cancellationToken)
+                {
+                    SubscribeToEvents();
+                    return Task.CompletedTask;
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken)
+                {
+                    _subscriptions.ForEach(s => s.Dispose());
+                    return Task.CompletedTask;
+                }
+            }
+
+            public sealed record InvoiceEvent(string Id);
+            public sealed record RateEvent(decimal Rate);
+
+            public sealed class InvoiceWatcher : EventHostedServiceBase
+            {
+                public InvoiceWatcher(Aggregator aggregator) : base(aggregator) { }
+
+                protected override void SubscribeToEvents()
+                {
+                    Subscribe<InvoiceEvent>();
+                    base.SubscribeToEvents();
+                }
+            }
+
+            public class RateTracker : EventHostedServiceBase
+            {
+                public RateTracker(Aggregator aggregator) : base(aggregator) { }
+
+                protected override void SubscribeToEvents() => Subscribe<RateEvent>();
+
+                public void Follow<T>() => Subscribe<T>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_subscriptions", "List<IDisposable>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelperCalledUnderTheLock_AndWithExplicitTypeArgumentsOutsideIt()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public abstract class TypeRegistry
+            {
+                protected static readonly List<System.Type> {|#0:s_types|} = new();
+
+                protected void Register<T>(T sample) => s_types.Add(typeof(T));
+            }
+
+            public sealed class Startup : TypeRegistry
+            {
+                public void Configure()
+                {
+                    lock (s_types)
+                    {
+                        Register(42);
+                    }
+                }
+
+                public void OnRequest() => Register<string>("sample");
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_types", "List<Type>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
@@ -897,6 +1002,78 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                     _schedulers.Add("default");
                     _schedulers.Add("reports");
                 }
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedServiceBase_SubscribesThroughAStartHookItsSubclassesOverride()
+    {
+        // The base calls the hook from StartAsync; every Subscribe<T>() is made in an override of that hook.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class Aggregator
+            {
+                public IDisposable Subscribe<T>(Action<object> handler) => new Subscription();
+
+                private sealed class Subscription : IDisposable
+                {
+                    public void Dispose() { }
+                }
+            }
+
+            public abstract class EventHostedServiceBase : IHostedService
+            {
+                private readonly Aggregator _aggregator;
+                private readonly List<IDisposable> _subscriptions = new();
+
+                protected EventHostedServiceBase(Aggregator aggregator) { _aggregator = aggregator; }
+
+                // Derived services name their events here; the base subscribes while it starts.
+                protected virtual void SubscribeToEvents() { }
+
+                protected void Subscribe<T>() => _subscriptions.Add(_aggregator.Subscribe<T>(e => Handle(e)));
+
+                protected virtual void Handle(object evt) { }
+
+                public virtual Task StartAsync(CancellationToken cancellationToken)
+                {
+                    SubscribeToEvents();
+                    return Task.CompletedTask;
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken)
+                {
+                    _subscriptions.ForEach(s => s.Dispose());
+                    return Task.CompletedTask;
+                }
+            }
+
+            public sealed record InvoiceEvent(string Id);
+            public sealed record RateEvent(decimal Rate);
+
+            public sealed class InvoiceWatcher : EventHostedServiceBase
+            {
+                public InvoiceWatcher(Aggregator aggregator) : base(aggregator) { }
+
+                protected override void SubscribeToEvents()
+                {
+                    Subscribe<InvoiceEvent>();
+                    base.SubscribeToEvents();
+                }
+            }
+
+            public class RateTracker : EventHostedServiceBase
+            {
+                public RateTracker(Aggregator aggregator) : base(aggregator) { }
+
+                protected override void SubscribeToEvents() => Subscribe<RateEvent>();
             }
             """, References.DependencyInjection)
             .ValidateAsync();

@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// The calls of a private or protected method, read from syntax where it can be called from: its type's declarations,
+/// and for a protected method of an unsealed type those of the source types derived from it. Calls are matched by
+/// name (<c>Helper()</c>, <c>this.Helper()</c>, <c>Helper&lt;T&gt;()</c>); a same-named method only adds call sites,
+/// which makes every "all calls are …" answer more cautious.
+/// </summary>
+internal static class CallSites
+{
+    /// <summary>
+    /// The invocations of <paramref name="method"/>, or null when the method is also used other than by a plain call
+    /// (taken as a delegate), so its callers cannot all be seen.
+    /// </summary>
+    public static List<InvocationExpressionSyntax>? Find(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var name = method.Name;
+        var calls = new List<InvocationExpressionSyntax>();
+        foreach (var declaration in SearchedDeclarations(compilation, method, cancellationToken))
+        {
+            foreach (var token in declaration.DescendantTokens())
+            {
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is not SimpleNameSyntax simpleName)
+                {
+                    continue;
+                }
+
+                ExpressionSyntax callee = simpleName.Parent is MemberAccessExpressionSyntax access && access.Name == simpleName ? access : simpleName;
+                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                {
+                    // The method taken as a delegate, or a same-named declaration's use: not a plain call.
+                    if (IsSameMethodReference(simpleName))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                calls.Add(invocation);
+            }
+        }
+
+        return calls;
+    }
+
+    /// <summary>A use of the name that is not a declaration, a parameter name or a named argument.</summary>
+    private static bool IsSameMethodReference(SimpleNameSyntax name)
+        => name.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax);
+
+    /// <summary>
+    /// Where the method can be called from: the declarations of its type, and for a protected method those of the
+    /// source types derived from it.
+    /// </summary>
+    private static IEnumerable<SyntaxNode> SearchedDeclarations(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var owner = method.ContainingType;
+        foreach (var reference in owner.DeclaringSyntaxReferences)
+        {
+            yield return reference.GetSyntax(cancellationToken);
+        }
+
+        if (method.DeclaredAccessibility == Accessibility.Private || owner.IsSealed)
+        {
+            yield break;
+        }
+
+        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
+        {
+            if (symbol is INamedTypeSymbol type && DerivesFrom(type, owner))
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    yield return reference.GetSyntax(cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, owner.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
