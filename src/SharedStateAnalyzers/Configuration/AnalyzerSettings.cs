@@ -32,7 +32,7 @@ internal readonly struct OptionProblem : IEquatable<OptionProblem>
 
 /// <summary>
 /// The <c>.editorconfig</c> options the rules read: type lists that extend the built-in tables, and switches
-/// (<c>true</c>/<c>false</c>) that turn on reports a rule leaves out by default. Type lists are
+/// (<c>true</c>/<c>false</c>) that turn off a part of a rule. Type lists are
 /// comma-separated metadata names (<c>MyApp.Tenancy.TenantContext</c>, <c>MyApp.Data.Repository`1</c>). Lists apply
 /// to the whole project: when sections give different files different lists, the lists are merged. A malformed
 /// value is ignored (the default applies) and reported by SSA000.
@@ -50,7 +50,7 @@ internal sealed class AnalyzerSettings
 
     public static readonly ImmutableArray<string> SwitchKeys = ImmutableArray.Create(ReportDoubleCheckedLockingKey);
 
-    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, false);
+    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, true);
 
     private AnalyzerSettings(
         ImmutableArray<string> requestScopedTypes,
@@ -74,8 +74,8 @@ internal sealed class AnalyzerSettings
     public ImmutableArray<string> CodeDerivedKeyTypes { get; }
 
     /// <summary>
-    /// SSA009 also reports double-checked locking over a non-volatile field (off by default: the pattern is correct
-    /// on the .NET runtime's memory model). On when any section that applies to the project turns it on.
+    /// SSA009 also reports double-checked locking over a non-volatile field, at Info severity (on by default). Off when
+    /// any section that applies to the project turns it off: the pattern is correct on the .NET runtime's memory model.
     /// </summary>
     public bool ReportDoubleCheckedLocking { get; }
 
@@ -83,12 +83,12 @@ internal sealed class AnalyzerSettings
     public static AnalyzerSettings Read(AnalyzerOptions options, Compilation compilation)
     {
         var lists = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var reportDoubleCheckedLocking = false;
+        var reportDoubleCheckedLocking = true;
         foreach (var (key, value) in ReadRaw(options, compilation))
         {
             if (IsSwitch(key))
             {
-                reportDoubleCheckedLocking |= TryParseSwitch(value, out var on, out _) && on;
+                reportDoubleCheckedLocking &= !TryParseSwitch(value, out var on, out _) || on;
                 continue;
             }
 
@@ -105,7 +105,7 @@ internal sealed class AnalyzerSettings
             set.UnionWith(names);
         }
 
-        if (lists.Count == 0 && !reportDoubleCheckedLocking)
+        if (lists.Count == 0 && reportDoubleCheckedLocking)
         {
             return Default;
         }

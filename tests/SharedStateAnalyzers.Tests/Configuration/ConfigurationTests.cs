@@ -233,7 +233,8 @@ public sealed class ConfigurationTests
     [InlineData("true", true)]
     [InlineData(" TRUE ", true)]
     [InlineData("false", false)]
-    public async Task ReportDoubleCheckedLocking_TurnsOnSsa009sInfoReport(string value, bool reported)
+    [InlineData(" False ", false)]
+    public async Task ReportDoubleCheckedLocking_FalseTurnsOffSsa009sInfoReport(string value, bool reported)
     {
         var test = AnalyzerTest.Create<ConfigurationAnalyzer>()
             .WithAnalyzer<UnsynchronizedInitializationAnalyzer>()
@@ -248,14 +249,15 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task MalformedSwitch_IsReportedOnce_AndTheSwitchStaysOff()
+    public async Task MalformedSwitch_IsReportedOnce_AndTheDefaultApplies()
     {
         await AnalyzerTest.Create<ConfigurationAnalyzer>()
             .WithAnalyzer<UnsynchronizedInitializationAnalyzer>()
-            .WithSource("Registry.cs", DoubleCheckedRegistry.Replace("{|#0:", "").Replace("|};", ";"))
+            .WithSource("Registry.cs", DoubleCheckedRegistry)
             .WithSource("Other.cs", "namespace Shop { public sealed class Other { } }")
             .WithEditorConfig(EditorConfig("shared_state.report_double_checked_locking = yes"))
             .ExpectDiagnostic(InvalidOption("shared_state.report_double_checked_locking", "'yes' is not true or false"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
             .ValidateAsync();
     }
 }

@@ -474,7 +474,6 @@ public sealed class UnsynchronizedInitializationFixerTests
     {
         await Test()
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
-            .WithEditorConfig(UnsynchronizedInitializationAnalyzerTests.ReportDoubleCheckedLocking)
             .WithSource("""
                 using System;
 
@@ -532,7 +531,6 @@ public sealed class UnsynchronizedInitializationFixerTests
     {
         await Test()
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
-            .WithEditorConfig(UnsynchronizedInitializationAnalyzerTests.ReportDoubleCheckedLocking)
             .WithSource("""
                 using System.Collections.Generic;
 
