@@ -7,8 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// The state of a console program that runs on one thread: a private static field of the class that declares the
-/// program's static <c>Main</c>, where nothing in that class starts other threads or serves requests. Read from the
+/// The state of a console program that runs on one thread: in an executable, a private static field of the class that
+/// declares the program's static <c>Main</c>, where nothing in that class starts other threads or serves requests. Read from the
 /// class's syntax: a class that mentions <c>Parallel</c>, <c>Task.Run</c>, <c>Thread</c>, a timer, <c>WhenAll</c>, a
 /// host or web application builder, or passes lambdas to anything named <c>Map…</c>, is not such a program.
 /// </summary>
@@ -23,9 +23,10 @@ internal static class SingleThreadedPrograms
     };
 
     /// <summary>True for a private static field or property of a single-threaded console program's entry class.</summary>
-    public static bool IsStateOfSingleThreadedProgram(ISymbol storage, CancellationToken cancellationToken)
+    public static bool IsStateOfSingleThreadedProgram(Compilation compilation, ISymbol storage, CancellationToken cancellationToken)
     {
-        if (!storage.IsStatic || storage.DeclaredAccessibility != Accessibility.Private
+        if (compilation.Options.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication)
+            || !storage.IsStatic || storage.DeclaredAccessibility != Accessibility.Private
             || storage.ContainingType is not { TypeKind: TypeKind.Class } type
             || type.ContainingType is not null
             || !DeclaresMain(type))

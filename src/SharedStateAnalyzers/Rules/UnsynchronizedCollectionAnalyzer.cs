@@ -252,7 +252,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                     // A collection of UI toolkit objects (icons, brushes, views) is filled and read on the toolkit's UI thread.
                     if (collectionType is null
                         || SymbolFacts.AnyElementType(collectionType, SymbolFacts.IsUiToolkitType)
-                        || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(pair.Key, context.CancellationToken)
+                        || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
                         || IsExtensionPointRegistry(pair.Key, pair.Value))
                     {

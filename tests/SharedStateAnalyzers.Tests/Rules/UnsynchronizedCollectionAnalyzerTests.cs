@@ -831,6 +831,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             }
             """)
             .ExpectDiagnostic(Flagged(0, "s_lengths", "Dictionary<string, int>"))
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
             .ValidateAsync();
     }
 
@@ -859,6 +860,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             }
             """, References.AspNetCore)
             .ExpectDiagnostic(Flagged(0, "s_visitors", "List<string>"))
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
             .ValidateAsync();
     }
 
@@ -964,6 +966,39 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             }
             """)
             .ExpectDiagnostic(Flagged(0, "s_types", "List<Type>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LibraryClass_WithAStaticMainThatIsNotTheEntryPoint()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class Tool
+            {
+                private static readonly Dictionary<string, int> {|#0:s_lengths|} = new();
+
+                public static void Main(string[] args)
+                {
+                    foreach (var arg in args)
+                    {
+                        Measure(arg);
+                    }
+                }
+
+                public static int Measure(string path)
+                {
+                    if (!s_lengths.TryGetValue(path, out var length))
+                    {
+                        s_lengths[path] = length = path.Length;
+                    }
+
+                    return length;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_lengths", "Dictionary<string, int>"))
             .ValidateAsync();
     }
 
@@ -1944,6 +1979,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                 }
             }
             """)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
             .ValidateAsync();
     }
 
