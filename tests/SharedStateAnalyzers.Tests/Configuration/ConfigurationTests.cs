@@ -1,4 +1,5 @@
 using SharedStateAnalyzers.Rules;
+using SharedStateAnalyzers.Tests.Rules;
 using SharedStateAnalyzers.Tests.Verification;
 
 namespace SharedStateAnalyzers.Tests.Configuration;
@@ -200,35 +201,6 @@ public sealed class ConfigurationTests
             .ValidateAsync();
     }
 
-    private const string DoubleCheckedRegistry = """
-        public sealed class Registry
-        {
-            private static readonly object s_gate = new();
-            private static Registry? s_instance;
-
-            private Registry() { }
-
-            public static Registry Instance
-            {
-                get
-                {
-                    if (s_instance == null)
-                    {
-                        lock (s_gate)
-                        {
-                            if (s_instance == null)
-                            {
-                                {|#0:s_instance = new Registry()|};
-                            }
-                        }
-                    }
-
-                    return s_instance;
-                }
-            }
-        }
-        """;
-
     [Theory]
     [InlineData("true", true)]
     [InlineData(" TRUE ", true)]
@@ -238,7 +210,7 @@ public sealed class ConfigurationTests
     {
         var test = AnalyzerTest.Create<ConfigurationAnalyzer>()
             .WithAnalyzer<UnsynchronizedInitializationAnalyzer>()
-            .WithSource(reported ? DoubleCheckedRegistry : DoubleCheckedRegistry.Replace("{|#0:", "").Replace("|};", ";"))
+            .WithSource(reported ? SharedShapes.DoubleCheckedRegistry : SharedShapes.DoubleCheckedRegistry.Replace("{|#0:", "").Replace("|};", ";"))
             .WithEditorConfig(EditorConfig("shared_state.report_double_checked_locking = " + value));
         if (reported)
         {
@@ -253,7 +225,7 @@ public sealed class ConfigurationTests
     {
         await AnalyzerTest.Create<ConfigurationAnalyzer>()
             .WithAnalyzer<UnsynchronizedInitializationAnalyzer>()
-            .WithSource("Registry.cs", DoubleCheckedRegistry)
+            .WithSource("Registry.cs", SharedShapes.DoubleCheckedRegistry)
             .WithSource("Other.cs", "namespace Shop { public sealed class Other { } }")
             .WithEditorConfig(EditorConfig("shared_state.report_double_checked_locking = yes"))
             .ExpectDiagnostic(InvalidOption("shared_state.report_double_checked_locking", "'yes' is not true or false"))

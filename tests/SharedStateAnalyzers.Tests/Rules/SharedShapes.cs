@@ -1,8 +1,41 @@
 namespace SharedStateAnalyzers.Tests.Rules;
 
-/// <summary>Real-world shapes that more than one rule must leave alone.</summary>
+/// <summary>Real-world shapes that more than one test class uses.</summary>
 internal static class SharedShapes
 {
+    /// <summary>
+    /// Double-checked locking over a non-volatile static field, the assignment marked <c>{|#0:…|}</c>: SSA009 reports it
+    /// at Info unless <c>shared_state.report_double_checked_locking = false</c>.
+    /// </summary>
+    public const string DoubleCheckedRegistry = """
+        public sealed class Registry
+        {
+            private static readonly object s_gate = new();
+            private static Registry? s_instance;
+
+            private Registry() { }
+
+            public static Registry Instance
+            {
+                get
+                {
+                    if (s_instance == null)
+                    {
+                        lock (s_gate)
+                        {
+                            if (s_instance == null)
+                            {
+                                {|#0:s_instance = new Registry()|};
+                            }
+                        }
+                    }
+
+                    return s_instance;
+                }
+            }
+        }
+        """;
+
     /// <summary>
     /// A protected helper that removes expired entries from a static cache, called only inside <c>lock (cache)</c>
     /// by a derived indexer: guarded by its callers (SSA002 and SSA003 both leave it alone). An unrelated service's

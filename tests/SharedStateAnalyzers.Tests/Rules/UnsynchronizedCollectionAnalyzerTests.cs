@@ -13,6 +13,77 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         => DiagnosticResult.Create("SSA002").WithLocation(location).WithMessage(
             $"'{field}' is a {collectionType} shared by the whole process and changed without synchronization: concurrent requests can corrupt it");
 
+    /// <summary>
+    /// A hosted-service base class that subscribes while it starts, through a hook its subclasses override; the list is
+    /// marked <c>{|#0:…|}</c>, and <c>// (more members)</c> is where a test adds a member to <c>RateTracker</c>.
+    /// </summary>
+    private const string EventHostedServices = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class Aggregator
+        {
+            public IDisposable Subscribe<T>(Action<object> handler) => new Subscription();
+
+            private sealed class Subscription : IDisposable
+            {
+                public void Dispose() { }
+            }
+        }
+
+        public abstract class EventHostedServiceBase : IHostedService
+        {
+            private readonly Aggregator _aggregator;
+            private readonly List<IDisposable> {|#0:_subscriptions|} = new();
+
+            protected EventHostedServiceBase(Aggregator aggregator) { _aggregator = aggregator; }
+
+            // Derived services name their events here; the base subscribes while it starts.
+            protected virtual void SubscribeToEvents() { }
+
+            protected void Subscribe<T>() => _subscriptions.Add(_aggregator.Subscribe<T>(e => Handle(e)));
+
+            protected virtual void Handle(object evt) { }
+
+            public virtual Task StartAsync(CancellationToken cancellationToken)
+            {
+                SubscribeToEvents();
+                return Task.CompletedTask;
+            }
+
+            public Task StopAsync(CancellationToken cancellationToken)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+                return Task.CompletedTask;
+            }
+        }
+
+        public sealed record InvoiceEvent(string Id);
+        public sealed record RateEvent(decimal Rate);
+
+        public sealed class InvoiceWatcher : EventHostedServiceBase
+        {
+            public InvoiceWatcher(Aggregator aggregator) : base(aggregator) { }
+
+            protected override void SubscribeToEvents()
+            {
+                Subscribe<InvoiceEvent>();
+                base.SubscribeToEvents();
+            }
+        }
+
+        public class RateTracker : EventHostedServiceBase
+        {
+            public RateTracker(Aggregator aggregator) : base(aggregator) { }
+
+            protected override void SubscribeToEvents() => Subscribe<RateEvent>();
+            // (more members)
+        }
+        """;
+
     // ---------------------------------------------------------------- flagged
 
     [Fact]
@@ -868,73 +939,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task HostedServiceBase_WhoseSubclassAlsoSubscribesWhileServing()
     {
         // One subclass also subscribes from a public method that requests can call.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.Hosting;
-
-            public sealed class Aggregator
-            {
-                public IDisposable Subscribe<T>(Action<object> handler) => new Subscription();
-
-                private sealed class Subscription : IDisposable
-                {
-                    public void Dispose() { }
-                }
-            }
-
-            public abstract class EventHostedServiceBase : IHostedService
-            {
-                private readonly Aggregator _aggregator;
-                private readonly List<IDisposable> {|#0:_subscriptions|} = new();
-
-                protected EventHostedServiceBase(Aggregator aggregator) { _aggregator = aggregator; }
-
-                // Derived services name their events here; the base subscribes while it starts.
-                protected virtual void SubscribeToEvents() { }
-
-                protected void Subscribe<T>() => _subscriptions.Add(_aggregator.Subscribe<T>(e => Handle(e)));
-
-                protected virtual void Handle(object evt) { }
-
-                public virtual Task StartAsync(CancellationToken cancellationToken)
-                {
-                    SubscribeToEvents();
-                    return Task.CompletedTask;
-                }
-
-                public Task StopAsync(CancellationToken cancellationToken)
-                {
-                    _subscriptions.ForEach(s => s.Dispose());
-                    return Task.CompletedTask;
-                }
-            }
-
-            public sealed record InvoiceEvent(string Id);
-            public sealed record RateEvent(decimal Rate);
-
-            public sealed class InvoiceWatcher : EventHostedServiceBase
-            {
-                public InvoiceWatcher(Aggregator aggregator) : base(aggregator) { }
-
-                protected override void SubscribeToEvents()
-                {
-                    Subscribe<InvoiceEvent>();
-                    base.SubscribeToEvents();
-                }
-            }
-
-            public class RateTracker : EventHostedServiceBase
-            {
-                public RateTracker(Aggregator aggregator) : base(aggregator) { }
-
-                protected override void SubscribeToEvents() => Subscribe<RateEvent>();
-
-                public void Follow<T>() => Subscribe<T>();
-            }
-            """, References.DependencyInjection)
+        await Test(EventHostedServices.Replace("// (more members)", "public void Follow<T>() => Subscribe<T>();"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_subscriptions", "List<IDisposable>"))
             .ValidateAsync();
     }
@@ -1046,71 +1051,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task HostedServiceBase_SubscribesThroughAStartHookItsSubclassesOverride()
     {
         // The base calls the hook from StartAsync; every Subscribe<T>() is made in an override of that hook.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.Hosting;
-
-            public sealed class Aggregator
-            {
-                public IDisposable Subscribe<T>(Action<object> handler) => new Subscription();
-
-                private sealed class Subscription : IDisposable
-                {
-                    public void Dispose() { }
-                }
-            }
-
-            public abstract class EventHostedServiceBase : IHostedService
-            {
-                private readonly Aggregator _aggregator;
-                private readonly List<IDisposable> _subscriptions = new();
-
-                protected EventHostedServiceBase(Aggregator aggregator) { _aggregator = aggregator; }
-
-                // Derived services name their events here; the base subscribes while it starts.
-                protected virtual void SubscribeToEvents() { }
-
-                protected void Subscribe<T>() => _subscriptions.Add(_aggregator.Subscribe<T>(e => Handle(e)));
-
-                protected virtual void Handle(object evt) { }
-
-                public virtual Task StartAsync(CancellationToken cancellationToken)
-                {
-                    SubscribeToEvents();
-                    return Task.CompletedTask;
-                }
-
-                public Task StopAsync(CancellationToken cancellationToken)
-                {
-                    _subscriptions.ForEach(s => s.Dispose());
-                    return Task.CompletedTask;
-                }
-            }
-
-            public sealed record InvoiceEvent(string Id);
-            public sealed record RateEvent(decimal Rate);
-
-            public sealed class InvoiceWatcher : EventHostedServiceBase
-            {
-                public InvoiceWatcher(Aggregator aggregator) : base(aggregator) { }
-
-                protected override void SubscribeToEvents()
-                {
-                    Subscribe<InvoiceEvent>();
-                    base.SubscribeToEvents();
-                }
-            }
-
-            public class RateTracker : EventHostedServiceBase
-            {
-                public RateTracker(Aggregator aggregator) : base(aggregator) { }
-
-                protected override void SubscribeToEvents() => Subscribe<RateEvent>();
-            }
-            """, References.DependencyInjection)
+        await Test(EventHostedServices.Replace("{|#0:_subscriptions|}", "_subscriptions"), References.DependencyInjection)
             .ValidateAsync();
     }
 

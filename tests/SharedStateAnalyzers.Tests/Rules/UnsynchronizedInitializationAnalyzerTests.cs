@@ -442,34 +442,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     [Fact]
     public async Task DoubleCheckedLocking_OverANonVolatileField_IsReportedAsInfo()
     {
-        var result = await Test("""
-            public sealed class Registry
-            {
-                private static readonly object s_gate = new();
-                private static Registry? s_instance;
-
-                private Registry() { }
-
-                public static Registry Instance
-                {
-                    get
-                    {
-                        if (s_instance == null)
-                        {
-                            lock (s_gate)
-                            {
-                                if (s_instance == null)
-                                {
-                                    {|#0:s_instance = new Registry()|};
-                                }
-                            }
-                        }
-
-                        return s_instance;
-                    }
-                }
-            }
-            """)
+        var result = await Test(SharedShapes.DoubleCheckedRegistry)
             .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0).WithMessage(DoubleCheckedMessage("s_instance")))
             .ValidateAsync();
 
