@@ -43,14 +43,16 @@ internal sealed class ServiceRegistrations
     /// <summary>
     /// The implementation types of singleton registrations: <c>AddSingleton&lt;TService, TImpl&gt;()</c>,
     /// <c>AddSingleton&lt;T&gt;()</c>, <c>AddSingleton(typeof(T))</c>, <c>AddSingleton(typeof(TService), typeof(TImpl))</c>,
-    /// <c>AddHostedService&lt;T&gt;()</c>, their <c>TryAdd</c> and keyed forms.
+    /// <c>AddHostedService&lt;T&gt;()</c>, their <c>TryAdd</c> and keyed forms, and the class an instance registration
+    /// (<c>AddSingleton(new T())</c>) hands over or a factory registration (<c>AddSingleton(sp =&gt; new T(…))</c>) builds.
     /// </summary>
     public ImmutableHashSet<INamedTypeSymbol> Singletons => IsAvailable ? _scan.Value.Singletons : ImmutableHashSet<INamedTypeSymbol>.Empty;
 
     /// <summary>
     /// The service and implementation types of scoped registrations: <c>AddScoped&lt;TService, TImpl&gt;()</c>,
     /// <c>AddScoped&lt;T&gt;(…)</c>, <c>AddScoped(typeof(TService), typeof(TImpl))</c>, their <c>TryAdd</c> and keyed forms,
-    /// and <c>AddDbContext&lt;TContext&gt;</c>/<c>AddDbContextPool&lt;TContext&gt;</c>.
+    /// <c>AddDbContext&lt;TContext&gt;</c>/<c>AddDbContextPool&lt;TContext&gt;</c>, and the class a scoped factory
+    /// registration builds.
     /// </summary>
     public ImmutableHashSet<INamedTypeSymbol> Scoped => IsAvailable ? _scan.Value.Scoped : ImmutableHashSet<INamedTypeSymbol>.Empty;
 
@@ -142,6 +144,7 @@ internal sealed class ServiceRegistrations
                 if (Describe(model, invocation, methodName, lifetime) is { } registration)
                 {
                     registrations.Add(registration);
+                    AddInstanceOrFactoryType(registration, singletons, scoped);
                 }
             }
         }
@@ -206,6 +209,33 @@ internal sealed class ServiceRegistrations
                     scoped.Add(named.OriginalDefinition);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The class an instance registration (<c>AddSingleton(new Outbox())</c>) hands over, or a factory registration
+    /// (<c>AddSingleton(sp =&gt; new Outbox())</c>) builds: it lives as long as a type-form registration's would.
+    /// </summary>
+    private static void AddInstanceOrFactoryType(
+        ServiceRegistration registration,
+        ImmutableHashSet<INamedTypeSymbol>.Builder singletons,
+        ImmutableHashSet<INamedTypeSymbol>.Builder scoped)
+    {
+        if (registration.Form == RegistrationForm.Type
+            || registration.ImplementationType is not { TypeKind: TypeKind.Class } implementation
+            || registration.IsTypedHttpClient)
+        {
+            return;
+        }
+
+        switch (registration.Lifetime)
+        {
+            case ServiceLifetimeKind.Singleton:
+                singletons.Add(implementation.OriginalDefinition);
+                break;
+            case ServiceLifetimeKind.Scoped:
+                scoped.Add(implementation.OriginalDefinition);
+                break;
         }
     }
 

@@ -197,6 +197,42 @@ public sealed class SingletonRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData("services.AddSingleton(sp => new ClientInfo())")]
+    [InlineData("services.AddSingleton(_ => { return new ClientInfo(); })")]
+    [InlineData("services.AddSingleton(new ClientInfo())")]
+    [InlineData("services.AddSingleton<IClientInfo>(new ClientInfo())")]
+    [InlineData("services.TryAddSingleton<IClientInfo>(sp => new ClientInfo())")]
+    public async Task Singleton_RegisteredAsAnInstanceOrThroughAFactory(string registration)
+    {
+        await Test($$"""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.DependencyInjection.Extensions;
+
+            public interface IClientInfo
+            {
+                string? Ip { get; }
+            }
+
+            public sealed class ClientInfo : IClientInfo
+            {
+                private HttpContext? {|#0:_context|};
+
+                public void Capture(HttpContext context) => _context = context;
+
+                public string? Ip => _context?.Connection.RemoteIpAddress?.ToString();
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => {{registration}};
+            }
+            """)
+            .ExpectDiagnostic(Expected("_context", "singleton", "ClientInfo", "a request-scoped HttpContext"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- flagged: fields set from request data
 
     [Fact]

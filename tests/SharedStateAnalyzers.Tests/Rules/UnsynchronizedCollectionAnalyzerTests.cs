@@ -1007,6 +1007,29 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task Singleton_RegisteredThroughAFactory()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class NotificationOutbox
+            {
+                private readonly List<string> {|#0:_messages|} = new();
+
+                public void Queue(string message) => _messages.Add(message);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton(sp => new NotificationOutbox());
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_messages", "List<string>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
