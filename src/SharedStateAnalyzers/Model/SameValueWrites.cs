@@ -169,6 +169,41 @@ internal sealed class SameValueWrites
             && !CarriesInstanceChosenValue(assignment.Value, assignment.Root(), depth: 0);
 
     /// <summary>
+    /// The value holds something the writing instance was given or keeps: a plain-typed parameter
+    /// (<c>s_culture ??= culture</c>) or a plain field or property of the instance itself, directly or through a local
+    /// defined from one. A lazily initialized static that takes it keeps the first instance's choice for every later
+    /// instance. The clock, <c>NewGuid</c> and own computations are not counted here: built once, they are meant for all.
+    /// </summary>
+    public static bool HoldsWhatTheInstanceWasGiven(IOperation value) => HoldsWhatTheInstanceWasGiven(value, value.Root(), depth: 0);
+
+    private static bool HoldsWhatTheInstanceWasGiven(IOperation value, IOperation root, int depth)
+    {
+        foreach (var node in value.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IParameterReferenceOperation parameter when SymbolFacts.IsSimpleValueType(parameter.Parameter.Type):
+                    return true;
+                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
+                    when member.Type is { } memberType && SymbolFacts.IsSimpleValueType(memberType):
+                    return true;
+                case ILocalReferenceOperation local when depth < 3:
+                    foreach (var definition in root.LocalDefinitions(local.Local))
+                    {
+                        if (HoldsWhatTheInstanceWasGiven(definition, root, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The value depends on this instance: a plain-typed parameter (<c>s_connectionString = connectionString</c>), a
     /// plain field or property of the instance itself, a call of its own methods, a framework value that differs at each read (the clock,
     /// <c>Guid.NewGuid()</c>, a random number), or a local defined from those. A parameter that is a service

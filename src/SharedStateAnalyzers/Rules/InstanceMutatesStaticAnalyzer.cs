@@ -227,8 +227,10 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             var assignment = (IAssignmentOperation)context.Operation;
 
             // Lazy initialization of a shared value (`s_factory ??= Build()`, `if (s_factory == null) s_factory = …`)
-            // is meant to be shared: whether it is synchronized is SSA009's business.
-            if (assignment is ICoalesceAssignmentOperation || (assignment is ISimpleAssignmentOperation && IsLazyInitialization(assignment)))
+            // is meant to be shared: whether it is synchronized is SSA009's business. Not when the value is what this
+            // instance was given (`s_culture ??= culture`): the first instance's choice silently holds for all.
+            if ((assignment is ICoalesceAssignmentOperation || (assignment is ISimpleAssignmentOperation && IsLazyInitialization(assignment)))
+                && !SameValueWrites.HoldsWhatTheInstanceWasGiven(assignment.Value))
             {
                 return;
             }

@@ -648,6 +648,37 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task LazyAssignment_OfWhatTheInstanceWasGiven()
+    {
+        // The first formatter's culture silently holds for every later one.
+        await Test("""
+            using System.Globalization;
+
+            public class Formatter
+            {
+                private static string? s_culture;
+                private static int? s_digits;
+                private readonly int _digits;
+
+                public Formatter(string culture, int digits)
+                {
+                    _digits = digits;
+                    {|#0:s_culture|} ??= culture;
+                    if (s_digits == null)
+                    {
+                        {|#1:s_digits|} = _digits;
+                    }
+                }
+
+                public string Format(decimal value) => value.ToString("F" + s_digits, new CultureInfo(s_culture!));
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Formatter", "s_culture", "Formatter"))
+            .ExpectDiagnostic(Expect(1, "Formatter", "s_digits", "Formatter"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
