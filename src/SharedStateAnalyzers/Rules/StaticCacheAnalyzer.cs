@@ -126,6 +126,13 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // An insertion made only while the collection is under a size bound: the owner bounds it.
+            if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert && SizeBounds.IsInsertionBounded(invocation, field))
+            {
+                Record(context, field, CollectionAccess.Evict, null);
+                return;
+            }
+
             IOperation? value = null;
             if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert)
             {
@@ -226,6 +233,12 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
             {
+                if (SizeBounds.IsInsertionBounded(assignment, field))
+                {
+                    Record(context, field, CollectionAccess.Evict, null);
+                    return;
+                }
+
                 Record(context, field, CollectionAccess.Insert, assignment.Value);
                 if (assignment is not ISimpleAssignmentOperation)
                 {

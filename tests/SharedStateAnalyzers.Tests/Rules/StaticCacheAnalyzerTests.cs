@@ -579,7 +579,89 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task EmptinessTest_IsNotASizeBound()
+    {
+        // Filling the cache when it is empty is a load, not a bound: the entries still never expire.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class Templates
+            {
+                private static readonly Dictionary<string, string> {|#0:s_templates|} = new();
+
+                public static string Get(string name)
+                {
+                    if (s_templates.Count > 0 && s_templates.TryGetValue(name, out var text))
+                    {
+                        return text;
+                    }
+
+                    text = File.ReadAllText(name + ".html");
+                    s_templates[name] = text;
+                    return text;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_templates", "data read from files")))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task CacheWithAnExplicitSizeBound()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public static class ShortUrlCache
+            {
+                private const int MaxEntries = 500;
+                private static readonly ConcurrentDictionary<string, string> s_targets = new();
+                private static readonly Dictionary<string, string> s_titles = new();
+                private static readonly HttpClient Http = new();
+
+                public static async Task<string> ResolveAsync(string code)
+                {
+                    if (s_targets.TryGetValue(code, out var target))
+                    {
+                        return target;
+                    }
+
+                    target = await Http.GetStringAsync("https://short.example.com/api/" + code);
+                    if (s_targets.Count < MaxEntries)
+                    {
+                        s_targets.TryAdd(code, target);
+                    }
+
+                    return target;
+                }
+
+                public static async Task<string> TitleAsync(string code)
+                {
+                    if (s_titles.TryGetValue(code, out var title))
+                    {
+                        return title;
+                    }
+
+                    title = await Http.GetStringAsync("https://short.example.com/title/" + code);
+                    if (s_titles.Count >= MaxEntries)
+                    {
+                        return title;
+                    }
+
+                    s_titles[code] = title;
+                    return title;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task CacheValidatedOnEveryHit_ByLengthAndTimestamp()
