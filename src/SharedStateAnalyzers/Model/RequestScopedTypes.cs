@@ -65,7 +65,8 @@ internal readonly struct RequestRead
 /// </para>
 /// <para>
 /// Request data: a value read (not created) whose type is one of the request types above (other than
-/// <c>DbContext</c>s and registered types, whose reads are database or service data), or of the request's parts
+/// <c>DbContext</c>s and registered types, whose reads are database or service data), a property read from an object
+/// of a registered scoped type (the state it holds for its request: <c>_tenant.TenantName</c>), or of the request's parts
 /// (<c>IHeaderDictionary</c>, <c>IQueryCollection</c>, <c>IRequestCookieCollection</c>, <c>IFormFile</c>,
 /// <c>RouteData</c>, <c>IIdentity</c>); anything read from such a value (<c>User.Identity.Name</c>,
 /// <c>Request.Headers["X-Id"]</c>, <c>Session.GetString(…)</c>, <c>RouteValues["id"]</c>); strings, objects, tuples
@@ -581,6 +582,15 @@ internal sealed class RequestScopedTypes
             if (inner is not null)
             {
                 return Deeper(inner.Value, member.Name, reference.Type);
+            }
+
+            // State a registered scoped service holds for its request (`_tenant.TenantName`): a property it exposes.
+            // What its methods return (`_repository.GetSettings()`) is service or database data, and so is a DbContext's.
+            if (member is IPropertySymbol { IsStatic: false, IsIndexer: false }
+                && instance?.WithoutConversions().Type is INamedTypeSymbol holder
+                && _owner.Classify(holder) == RequestScopedKind.RegisteredScoped)
+            {
+                return new RequestRead(member.Name, _owner.IsUserDataType(reference.Type));
             }
 
             return _owner.IsRequestDataType(reference.Type) ? new RequestRead(member.Name, _owner.IsUserDataType(reference.Type)) : null;

@@ -499,7 +499,91 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task StaticAssigned_APropertyOfARegisteredScopedService()
+    {
+        // The tenant context is scoped: its TenantName is this request's tenant.
+        await Test("""
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ITenantContext
+            {
+                string TenantName { get; }
+            }
+
+            public sealed class TenantContext : ITenantContext
+            {
+                public string TenantName { get; set; } = "";
+            }
+
+            [ApiController]
+            [Route("api/invoices")]
+            public sealed class InvoicesController : ControllerBase
+            {
+                private static string? {|#0:s_tenantName|};
+                private readonly ITenantContext _tenant;
+
+                public InvoicesController(ITenantContext tenant) => _tenant = tenant;
+
+                [HttpGet]
+                public IActionResult List()
+                {
+                    s_tenantName = _tenant.TenantName;
+                    return Ok(s_tenantName);
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddScoped<ITenantContext, TenantContext>();
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_tenantName", "request data (TenantName)"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task StaticAssigned_WhatARegisteredScopedServiceMethodReturns()
+    {
+        // A scoped repository's answer is database data, the same for every user: not request data.
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class SiteSettings
+            {
+                public string Title { get; set; } = "";
+            }
+
+            public interface ISettingsRepository
+            {
+                SiteSettings Load();
+            }
+
+            public sealed class SettingsRepository : ISettingsRepository
+            {
+                public SiteSettings Load() => new SiteSettings { Title = "Shop" };
+            }
+
+            public sealed class TitleProvider
+            {
+                private static string? s_title;
+                private readonly ISettingsRepository _settings;
+
+                public TitleProvider(ISettingsRepository settings) => _settings = settings;
+
+                public string Title => s_title ??= _settings.Load().Title;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddScoped<ISettingsRepository, SettingsRepository>();
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task HubPresenceSet_OfConnectionIds()
