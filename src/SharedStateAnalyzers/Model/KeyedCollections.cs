@@ -30,12 +30,18 @@ internal enum CollectionAccess
 internal sealed class KeyedCollections
 {
     private readonly ImmutableHashSet<INamedTypeSymbol> _genericDictionaries;
+    private readonly ImmutableHashSet<INamedTypeSymbol> _sets;
     private readonly INamedTypeSymbol? _hashtable;
     private readonly ImmutableArray<INamedTypeSymbol> _codeDerivedKeyTypes;
 
-    private KeyedCollections(ImmutableHashSet<INamedTypeSymbol> genericDictionaries, INamedTypeSymbol? hashtable, ImmutableArray<INamedTypeSymbol> codeDerivedKeyTypes)
+    private KeyedCollections(
+        ImmutableHashSet<INamedTypeSymbol> genericDictionaries,
+        ImmutableHashSet<INamedTypeSymbol> sets,
+        INamedTypeSymbol? hashtable,
+        ImmutableArray<INamedTypeSymbol> codeDerivedKeyTypes)
     {
         _genericDictionaries = genericDictionaries;
+        _sets = sets;
         _hashtable = hashtable;
         _codeDerivedKeyTypes = codeDerivedKeyTypes;
     }
@@ -56,6 +62,15 @@ internal sealed class KeyedCollections
             if (compilation.GetTypeByMetadataName(name) is { } type)
             {
                 dictionaries.Add(type);
+            }
+        }
+
+        var sets = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var name in new[] { "System.Collections.Generic.HashSet`1", "System.Collections.Generic.SortedSet`1" })
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                sets.Add(type);
             }
         }
 
@@ -85,16 +100,23 @@ internal sealed class KeyedCollections
         }
 
         keys.AddRange(AnalyzerSettings.Resolve(compilation, extraCodeDerivedKeyTypes));
-        return new KeyedCollections(dictionaries.ToImmutable(), hashtable, keys.ToImmutable());
+        return new KeyedCollections(dictionaries.ToImmutable(), sets.ToImmutable(), hashtable, keys.ToImmutable());
     }
 
     /// <summary>
     /// True when <paramref name="type"/> is a mutable keyed collection; <paramref name="keyType"/> is its key type
-    /// (null for <c>Hashtable</c>).
+    /// (null for <c>Hashtable</c>; the element type for a set).
     /// </summary>
-    public bool IsKeyedCollection(ITypeSymbol type, out ITypeSymbol? keyType)
+    public bool IsKeyedCollection(ITypeSymbol type, out ITypeSymbol? keyType) => IsKeyedCollection(type, out keyType, out _);
+
+    /// <summary>
+    /// As <see cref="IsKeyedCollection(ITypeSymbol, out ITypeSymbol?)"/>; <paramref name="isSet"/> tells a
+    /// <c>HashSet&lt;T&gt;</c> or <c>SortedSet&lt;T&gt;</c> (a seen-set: its memo is the membership) from a dictionary.
+    /// </summary>
+    public bool IsKeyedCollection(ITypeSymbol type, out ITypeSymbol? keyType, out bool isSet)
     {
         keyType = null;
+        isSet = false;
         if (type is not INamedTypeSymbol named)
         {
             return false;
@@ -108,6 +130,13 @@ internal sealed class KeyedCollections
         if (named.IsGenericType && named.TypeArguments.Length == 2 && _genericDictionaries.Contains(named.OriginalDefinition))
         {
             keyType = named.TypeArguments[0];
+            return true;
+        }
+
+        if (named.IsGenericType && named.TypeArguments.Length == 1 && _sets.Contains(named.OriginalDefinition))
+        {
+            keyType = named.TypeArguments[0];
+            isSet = true;
             return true;
         }
 

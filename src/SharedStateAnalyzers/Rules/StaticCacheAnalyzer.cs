@@ -57,7 +57,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         foreach (var member in type.GetMembers())
         {
             var storageType = CacheStorage.GetDeclaredType(member);
-            if (storageType is null || !collections.IsKeyedCollection(storageType, out var keyType) || collections.IsCodeDerivedKey(keyType))
+            if (storageType is null || !collections.IsKeyedCollection(storageType, out var keyType, out var isSet) || collections.IsCodeDerivedKey(keyType))
             {
                 continue;
             }
@@ -74,7 +74,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
 
             candidates ??= new Dictionary<ISymbol, FieldUsage>(SymbolEqualityComparer.Default);
-            candidates[storage] = new FieldUsage();
+            candidates[storage] = new FieldUsage(isSet);
         }
 
         if (candidates is null)
@@ -130,6 +130,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert && SizeBounds.IsInsertionBounded(invocation, field))
             {
                 Record(context, field, CollectionAccess.Evict, null);
+                return;
+            }
+
+            // A seen-set remembers a fact: the element added, or the answer that decided to add it
+            // (`if (await db.Users.AnyAsync(…)) s_known.Add(email)`).
+            if (access == CollectionAccess.Insert && _fields[field].IsSet)
+            {
+                RecordSeen(context, field, invocation);
                 return;
             }
 
@@ -262,6 +270,43 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        private void RecordSeen(OperationAnalysisContext context, ISymbol field, IInvocationOperation add)
+        {
+            var root = add.Root();
+            ExternalSource? source = null;
+            Location? location = null;
+            if (add.Arguments.Length > 0)
+            {
+                var item = add.Arguments[add.Arguments.Length - 1].Value;
+                source = _external.FindSource(item, root, context.CancellationToken);
+                location = item.Syntax.GetLocation();
+            }
+
+            for (var current = add.Parent; source is null && current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    break;
+                }
+
+                if (current is IConditionalOperation conditional)
+                {
+                    source = _external.FindSource(conditional.Condition, root, context.CancellationToken);
+                    location = conditional.Condition.Syntax.GetLocation();
+                }
+            }
+
+            if (source is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                _fields[field].Add(context.ContainingSymbol, CollectionAccess.Insert, source, location);
+            }
+        }
+
         private void Record(OperationAnalysisContext context, ISymbol field, CollectionAccess access, IOperation? value)
         {
             ExternalSource? source = null;
@@ -331,6 +376,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
     /// <summary>The memo evidence for one field, per containing member.</summary>
     private sealed class FieldUsage
     {
+        public FieldUsage(bool isSet)
+        {
+            IsSet = isSet;
+        }
+
+        /// <summary>A <c>HashSet&lt;T&gt;</c> or <c>SortedSet&lt;T&gt;</c>: its memo is which elements it holds.</summary>
+        public bool IsSet { get; }
+
         private readonly Dictionary<ISymbol, MemberUsage> _members = new(SymbolEqualityComparer.Default);
         private bool _evicted;
 

@@ -608,7 +608,98 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task HashSetSeenSet_RemembersADatabaseAnswer()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed class User
+            {
+                public int Id { get; set; }
+                public string Email { get; set; } = "";
+            }
+
+            public sealed class AccountsDb : DbContext
+            {
+                public DbSet<User> Users => Set<User>();
+            }
+
+            public sealed class EmailVerifier
+            {
+                private static readonly HashSet<string> {|#0:s_knownEmails|} = new(StringComparer.OrdinalIgnoreCase);
+
+                public async Task<bool> ExistsAsync(string email)
+                {
+                    if (s_knownEmails.Contains(email))
+                    {
+                        return true;
+                    }
+
+                    await using var db = new AccountsDb();
+                    var exists = await db.Users.AnyAsync(u => u.Email == email);
+                    if (exists)
+                    {
+                        s_knownEmails.Add(email);
+                    }
+
+                    return exists;
+                }
+            }
+            """, References.EntityFrameworkCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_knownEmails", "data read from a database")))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task SeenSets_OfWarningsGivenAndOfTypesVisited()
+    {
+        // What the code has already done (warned once, visited a type) is not data read from outside.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class Warnings
+            {
+                private static readonly HashSet<string> s_warned = new();
+                private static readonly HashSet<Type> s_visited = new();
+
+                public static void WarnOnce(string key, TextWriter log)
+                {
+                    if (s_warned.Contains(key))
+                    {
+                        return;
+                    }
+
+                    log.WriteLine("warning: " + key);
+                    s_warned.Add(key);
+                }
+
+                public static bool Visit(Type type)
+                {
+                    if (s_visited.Contains(type))
+                    {
+                        return false;
+                    }
+
+                    if (File.Exists(type.Name + ".json"))
+                    {
+                        s_visited.Add(type);
+                    }
+
+                    return true;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task CacheWithAnExplicitSizeBound()

@@ -424,6 +424,55 @@ public sealed class StaticCacheFixerTests
             .ValidateAsync();
     }
 
+    private const string SeenSetSource = """
+        using System.Collections.Generic;
+        using System.IO;
+
+        public sealed class ReportIndex
+        {
+            private static readonly HashSet<string> [|s_published|] = new();
+
+            public bool IsPublished(string name)
+            {
+                if (s_published.Contains(name))
+                {
+                    return true;
+                }
+
+                if (File.Exists("published/" + name))
+                {
+                    s_published.Add(name);
+                    return true;
+                }
+
+                return false;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task SeenSet_MakePerInstance()
+    {
+        await Test(References.Net)
+            .WithCodeFixEquivalenceKey(StaticCacheFixer.MakePerInstanceKey)
+            .WithSource(SeenSetSource)
+            .ShouldFixCodeWith(SeenSetSource.Replace("private static readonly HashSet", "private readonly HashSet").Replace("[|s_published|]", "_published").Replace("s_published", "_published"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData(StaticCacheFixer.UseMemoryCacheKey)]
+    [InlineData(StaticCacheFixer.MakeInvalidatableKey)]
+    public async Task SeenSet_NoMemoryCacheFix(string key)
+    {
+        // A memory cache maps keys to values; a set's membership has no exact rewrite into one.
+        await Test(References.Net)
+            .WithCodeFixEquivalenceKey(key)
+            .WithSource(SeenSetSource)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
     private const string SingletonSource = """
         using System.Collections.Generic;
         using System.IO;
