@@ -37,7 +37,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
-            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            var lifetimes = ProcessLifetimeModel.For(start.Compilation);
             var duplicates = new Duplicates(start.Compilation);
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, lifetimes, duplicates, threadStatic), SymbolKind.NamedType);
         });
