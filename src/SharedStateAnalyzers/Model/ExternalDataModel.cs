@@ -145,6 +145,7 @@ internal sealed class ExternalDataModel
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _hasBody = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _sourceTypes;
+    private readonly Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>> _implementers;
 
     /// <param name="extraExternalTypes">Metadata names of further types whose members read external data (from configuration).</param>
     public ExternalDataModel(Compilation compilation, ImmutableArray<string> extraExternalTypes = default)
@@ -171,6 +172,7 @@ internal sealed class ExternalDataModel
         _valueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         _valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         _sourceTypes = new Lazy<ImmutableArray<INamedTypeSymbol>>(CollectSourceTypes, LazyThreadSafetyMode.ExecutionAndPublication);
+        _implementers = new Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>>(CollectImplementers, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>
@@ -430,27 +432,29 @@ internal sealed class ExternalDataModel
 
         var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
         var declaringType = member.ContainingType;
-        foreach (var type in _sourceTypes.Value)
+        if (declaringType.TypeKind == TypeKind.Interface)
         {
-            if (type.IsAbstract && declaringType.TypeKind != TypeKind.Interface)
+            // The source types that implement the interface, in the same order as the source types.
+            if (_implementers.Value.TryGetValue(declaringType.OriginalDefinition, out var implementers))
             {
-                continue;
+                foreach (var type in implementers)
+                {
+                    if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation && !implementation.IsAbstract)
+                    {
+                        builder.Add(implementation.OriginalDefinition);
+                    }
+                }
             }
-
-            if (declaringType.TypeKind == TypeKind.Interface)
+        }
+        else
+        {
+            foreach (var type in _sourceTypes.Value)
             {
-                if (!SymbolFacts.Implements(type, declaringType))
+                if (type.IsAbstract)
                 {
                     continue;
                 }
 
-                if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation && !implementation.IsAbstract)
-                {
-                    builder.Add(implementation.OriginalDefinition);
-                }
-            }
-            else
-            {
                 foreach (var candidate in type.GetMembers(member.Name))
                 {
                     if (candidate is IMethodSymbol { IsOverride: true } overriding && Overrides(overriding, member))
@@ -476,6 +480,32 @@ internal sealed class ExternalDataModel
         }
 
         return false;
+    }
+
+    /// <summary>The source types implementing each interface (by its definition), in source-type order: read-only once built.</summary>
+    private Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> CollectImplementers()
+    {
+        var implementers = new Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+        foreach (var type in _sourceTypes.Value)
+        {
+            foreach (var @interface in type.AllInterfaces)
+            {
+                var definition = @interface.OriginalDefinition;
+                if (!implementers.TryGetValue(definition, out var list))
+                {
+                    list = new List<INamedTypeSymbol>();
+                    implementers.Add(definition, list);
+                }
+
+                // Two constructions of one generic interface name the type once.
+                if (list.Count == 0 || !ReferenceEquals(list[list.Count - 1], type))
+                {
+                    list.Add(type);
+                }
+            }
+        }
+
+        return implementers;
     }
 
     private ImmutableArray<INamedTypeSymbol> CollectSourceTypes()

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace SharedStateAnalyzers.Model;
@@ -91,27 +92,63 @@ internal sealed class Instantiations
         return true;
     }
 
+    /// <summary>
+    /// Every <c>new</c> keyword starts with the text "new" (a keyword cannot be written with escapes): the text is
+    /// searched for it, and only the tokens found there are looked at, rather than every node of every file.
+    /// </summary>
     private ImmutableHashSet<string> CollectCreatedNames()
     {
         var names = ImmutableHashSet.CreateBuilder<string>();
+        var buffer = new char[ChunkLength];
         foreach (var tree in _compilation.SyntaxTrees)
         {
-            foreach (var node in tree.GetRoot().DescendantNodes())
+            var text = tree.GetText();
+            SyntaxNode? root = null;
+            var length = text.Length;
+            for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - 2)
             {
-                switch (node)
+                var count = Math.Min(ChunkLength, length - chunkStart);
+                text.CopyTo(chunkStart, buffer, 0, count);
+                for (var i = Array.IndexOf(buffer, 'n', 0, count); i >= 0 && i + 2 < count; i = i + 1 < count ? Array.IndexOf(buffer, 'n', i + 1, count - i - 1) : -1)
                 {
-                    case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is { } name:
-                        names.Add(name);
-                        break;
-                    case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && RightmostName(declared) is { } name:
-                        names.Add(name);
-                        break;
+                    // "new" followed by a letter, digit or underscore is part of a longer identifier.
+                    if (buffer[i + 1] != 'e' || buffer[i + 2] != 'w' || (i + 3 < count ? IsAsciiIdentifierPart(buffer[i + 3]) : chunkStart + i + 3 < length && IsAsciiIdentifierPart(text[chunkStart + i + 3])))
+                    {
+                        continue;
+                    }
+
+                    var position = chunkStart + i;
+                    root ??= tree.GetRoot();
+                    var token = root.FindToken(position);
+                    if (token.SpanStart != position || !token.IsKind(SyntaxKind.NewKeyword))
+                    {
+                        continue;
+                    }
+
+                    switch (token.Parent)
+                    {
+                        case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is { } name:
+                            names.Add(name);
+                            break;
+                        case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && RightmostName(declared) is { } name:
+                            names.Add(name);
+                            break;
+                    }
+                }
+
+                if (count < ChunkLength)
+                {
+                    break;
                 }
             }
         }
 
         return names.ToImmutable();
     }
+
+    private const int ChunkLength = 8192;
+
+    private static bool IsAsciiIdentifierPart(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
 
     private static TypeSyntax? DeclaredType(ImplicitObjectCreationExpressionSyntax creation) => creation.Parent switch
     {

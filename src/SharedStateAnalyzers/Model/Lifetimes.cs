@@ -21,7 +21,8 @@ internal static class Lifetimes
             return false;
         }
 
-        var onlyPrivateConstructors = HandRolledSingletons.HasOnlyPrivateConstructors(type);
+        // Asked only of a type that keeps an instance of its own in a static member.
+        bool? onlyPrivateConstructors = null;
         foreach (var member in type.GetMembers())
         {
             var storageType = member switch
@@ -38,7 +39,7 @@ internal static class Lifetimes
 
             // A Lazy<T> of the type is filled by its factory, never by `Instance = this`.
             if (HandRolledSingletons.HoldsOwnInstance(storageType, type, out var isLazy)
-                && (onlyPrivateConstructors || (!isLazy && AssignsThisInAConstructor(type, member))))
+                && ((onlyPrivateConstructors ??= HandRolledSingletons.HasOnlyPrivateConstructors(type)) || (!isLazy && AssignsThisInAConstructor(type, member))))
             {
                 return true;
             }

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -26,11 +28,15 @@ internal enum ProcessLifetimeKind
 
 /// <summary>
 /// Which types of a compilation have instances that live as long as the process: their instance fields are as
-/// shared as static ones. One instance per compilation, safe for concurrent use; the registrations are gathered
-/// once, on first need, and only from files that mention a singleton registration.
+/// shared as static ones. One instance per compilation (<see cref="For"/>), shared by the rules that ask, safe for
+/// concurrent use; each type's answer is computed once; the registrations are gathered once, on first need, and only
+/// from files that mention a singleton registration.
 /// </summary>
 internal sealed class ProcessLifetimeModel
 {
+    private static readonly ConditionalWeakTable<Compilation, ProcessLifetimeModel> s_byCompilation = new();
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ProcessLifetimeKind?> _cache = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _requestDelegate;
     private readonly INamedTypeSymbol? _httpContext;
     private readonly INamedTypeSymbol? _hostedService;
@@ -44,6 +50,9 @@ internal sealed class ProcessLifetimeModel
         _registrations = ServiceRegistrations.For(compilation);
     }
 
+    /// <summary>The model of <paramref name="compilation"/>, shared by every rule that asks.</summary>
+    public static ProcessLifetimeModel For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new ProcessLifetimeModel(c));
+
     /// <summary>Why instances of <paramref name="type"/> live as long as the process, or null.</summary>
     public ProcessLifetimeKind? Classify(INamedTypeSymbol type)
     {
@@ -52,6 +61,18 @@ internal sealed class ProcessLifetimeModel
             return null;
         }
 
+        if (_cache.TryGetValue(type, out var cached))
+        {
+            return cached;
+        }
+
+        var kind = Compute(type);
+        _cache.TryAdd(type, kind);
+        return kind;
+    }
+
+    private ProcessLifetimeKind? Compute(INamedTypeSymbol type)
+    {
         if (Lifetimes.IsHandRolledSingleton(type))
         {
             return ProcessLifetimeKind.HandRolledSingleton;

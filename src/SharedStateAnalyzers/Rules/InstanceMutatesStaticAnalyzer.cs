@@ -32,7 +32,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 new MutableCollections(start.Compilation),
                 KeyedCollections.Create(start.Compilation, settings.CodeDerivedKeyTypes),
                 new ExternalDataModel(start.Compilation, settings.ExternalDataTypes),
-                new ProcessLifetimeModel(start.Compilation),
+                ProcessLifetimeModel.For(start.Compilation),
                 start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute"),
                 new DisposableTypes(start.Compilation),
                 Instantiations.For(start.Compilation),

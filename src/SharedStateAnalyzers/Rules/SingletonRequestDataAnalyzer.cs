@@ -71,7 +71,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            var lifetimes = ProcessLifetimeModel.For(start.Compilation);
             var sharedServices = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in s_sharedServiceTypes)
             {

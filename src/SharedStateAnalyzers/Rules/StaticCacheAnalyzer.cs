@@ -35,7 +35,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             var external = new ExternalDataModel(start.Compilation, settings.ExternalDataTypes);
-            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            var lifetimes = ProcessLifetimeModel.For(start.Compilation);
             start.RegisterSymbolStartAction(
                 symbolStart => AnalyzeType(symbolStart, collections, external, lifetimes, threadStatic),
                 SymbolKind.NamedType);

@@ -31,7 +31,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
-            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            var lifetimes = ProcessLifetimeModel.For(start.Compilation);
             var compositionTime = CompositionTime.Create(start.Compilation);
             var callerLocks = CallerLocks.For(start.Compilation);
             var startHooks = HostedStartHooks.For(start.Compilation);

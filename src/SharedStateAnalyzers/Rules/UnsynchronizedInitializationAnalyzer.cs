@@ -39,7 +39,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
-            var lifetimes = new ProcessLifetimeModel(start.Compilation);
+            var lifetimes = ProcessLifetimeModel.For(start.Compilation);
             var duplicates = new Duplicates(start.Compilation);
             var reportDoubleChecked = AnalyzerSettings.Read(start.Options, start.Compilation).ReportDoubleCheckedLocking;
             start.RegisterSymbolStartAction(
