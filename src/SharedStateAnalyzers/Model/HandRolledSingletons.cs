@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -49,8 +51,8 @@ internal static class HandRolledSingletons
 {
     /// <summary>
     /// The singleton shape of <paramref name="type"/>, or null: a non-static, non-abstract class (not a record) whose
-    /// instance constructors are all private, with exactly one static field or auto-property holding an instance
-    /// of its own type (directly or in a <c>Lazy&lt;T&gt;</c>; several make an enum-like set of values), at least one
+    /// instance constructors only it uses (<see cref="IsConstructedOnlyByItself"/>), with exactly one static field or
+    /// auto-property holding an instance of its own type (directly or in a <c>Lazy&lt;T&gt;</c>; several make an enum-like set of values), at least one
     /// non-private static member handing it out, and no other non-private static factory (a static method returning
     /// the type that takes arguments and is not a set-up method).
     /// </summary>
@@ -59,7 +61,7 @@ internal static class HandRolledSingletons
         // An EventSource must be a single instance per process: the static Log field is the runtime's idiom, not a
         // lifetime the container should own.
         if (type is not { TypeKind: TypeKind.Class, IsStatic: false, IsAbstract: false, IsRecord: false, IsImplicitlyDeclared: false }
-            || !HasOnlyPrivateConstructors(type)
+            || !IsConstructedOnlyByItself(type)
             || SymbolFacts.IsEventSource(type))
         {
             return null;
@@ -191,27 +193,152 @@ internal static class HandRolledSingletons
         return null;
     }
 
+    private static readonly ConditionalWeakTable<INamedTypeSymbol, StrongBox<bool>> s_madeElsewhere = new();
+
     /// <summary>
-    /// Every instance constructor is declared and private: no code outside the type can make another instance. An
-    /// internal or protected constructor is how the rest of the assembly, or derived classes, make more of them (a
-    /// <c>static readonly Empty</c> sentinel of a type with many instances is not a singleton).
+    /// Every instance constructor is declared and none is public, and no code outside the type makes another instance:
+    /// a private constructor; a protected one (or private protected) of a type nothing in the project derives from; an
+    /// internal one that no <c>new</c> outside the type calls. A protected constructor of a type with subclasses, or an
+    /// internal one the rest of the assembly calls, is how more instances are made (a <c>static readonly Empty</c>
+    /// sentinel of a type with many instances is not a singleton). The search for subclasses and <c>new</c> expressions
+    /// runs only for a type with such a constructor, once per type.
     /// </summary>
-    public static bool HasOnlyPrivateConstructors(INamedTypeSymbol type)
+    public static bool IsConstructedOnlyByItself(INamedTypeSymbol type)
     {
         if (type.InstanceConstructors.IsEmpty)
         {
             return false;
         }
 
+        var derivable = false;
+        var assemblyWide = false;
         foreach (var constructor in type.InstanceConstructors)
         {
-            if (constructor.IsImplicitlyDeclared || constructor.DeclaredAccessibility != Accessibility.Private)
+            if (constructor.IsImplicitlyDeclared)
             {
                 return false;
             }
+
+            switch (constructor.DeclaredAccessibility)
+            {
+                case Accessibility.Private:
+                    break;
+                case Accessibility.Protected or Accessibility.ProtectedAndInternal:
+                    derivable = true;
+                    break;
+                case Accessibility.Internal:
+                    assemblyWide = true;
+                    break;
+                case Accessibility.ProtectedOrInternal:
+                    derivable = assemblyWide = true;
+                    break;
+                default:
+                    return false;
+            }
         }
 
-        return true;
+        if (!derivable && !assemblyWide)
+        {
+            return true;
+        }
+
+        return !s_madeElsewhere.GetValue(type, t => new StrongBox<bool>(IsMadeElsewhere(t, derivable && !t.IsSealed, assemblyWide))).Value;
+    }
+
+    /// <summary>A source type of the assembly derives from <paramref name="type"/>, or code outside it writes <c>new T(…)</c>.</summary>
+    private static bool IsMadeElsewhere(INamedTypeSymbol type, bool derivable, bool assemblyWide)
+    {
+        var trees = new HashSet<SyntaxTree>();
+        var stack = new Stack<INamespaceOrTypeSymbol>();
+        stack.Push(type.ContainingAssembly.GlobalNamespace);
+        while (stack.Count > 0)
+        {
+            foreach (var member in stack.Pop().GetMembers())
+            {
+                if (member is INamespaceSymbol @namespace)
+                {
+                    stack.Push(@namespace);
+                    continue;
+                }
+
+                if (member is not INamedTypeSymbol candidate)
+                {
+                    continue;
+                }
+
+                stack.Push(candidate);
+                if (derivable && IsDerivedFrom(candidate, type))
+                {
+                    return true;
+                }
+
+                foreach (var reference in candidate.DeclaringSyntaxReferences)
+                {
+                    trees.Add(reference.SyntaxTree);
+                }
+            }
+        }
+
+        return assemblyWide && IsCreatedOutside(type, trees);
+    }
+
+    private static bool IsDerivedFrom(INamedTypeSymbol candidate, INamedTypeSymbol type)
+    {
+        for (var current = candidate.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, type.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A <c>new T(…)</c> (by name) outside the type's own declarations.</summary>
+    private static bool IsCreatedOutside(INamedTypeSymbol type, HashSet<SyntaxTree> trees)
+    {
+        var name = type.Name;
+        foreach (var tree in trees)
+        {
+            if (tree.GetText().ToString().IndexOf(name, StringComparison.Ordinal) < 0)
+            {
+                continue;
+            }
+
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is ObjectCreationExpressionSyntax creation
+                    && RightmostName(creation.Type) == name
+                    && !IsInside(creation, type))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string? RightmostName(TypeSyntax type) => type switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
+
+    private static bool IsInside(SyntaxNode node, INamedTypeSymbol type)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -8,9 +8,9 @@ internal static class Lifetimes
 {
     /// <summary>
     /// A type that keeps its own single instance in a static field or auto-property of its own type (directly or in a
-    /// <c>Lazy&lt;T&gt;</c>), and either no other code can make another instance (a non-abstract class whose constructors
-    /// are all private) or each instance registers itself as the one (<c>Instance = this;</c> in a constructor: a
-    /// plugin the host creates once). Its instance fields live as long as the process, so moving static state onto the
+    /// <c>Lazy&lt;T&gt;</c>), and either no other code can make another instance (a non-abstract class whose non-public
+    /// constructors nothing else uses, see <see cref="HandRolledSingletons.IsConstructedOnlyByItself"/>) or each instance
+    /// registers itself as the one (<c>Instance = this;</c> in a constructor: a plugin the host creates once). Its instance fields live as long as the process, so moving static state onto the
     /// instance changes nothing. A <c>static readonly Empty</c> sentinel of a type that internal, protected or public
     /// constructors make more of is not one.
     /// </summary>
@@ -22,7 +22,7 @@ internal static class Lifetimes
         }
 
         // Asked only of a type that keeps an instance of its own in a static member.
-        bool? onlyPrivateConstructors = null;
+        bool? constructedOnlyByItself = null;
         foreach (var member in type.GetMembers())
         {
             var storageType = member switch
@@ -39,7 +39,7 @@ internal static class Lifetimes
 
             // A Lazy<T> of the type is filled by its factory, never by `Instance = this`.
             if (HandRolledSingletons.HoldsOwnInstance(storageType, type, out var isLazy)
-                && ((onlyPrivateConstructors ??= HandRolledSingletons.HasOnlyPrivateConstructors(type)) || (!isLazy && AssignsThisInAConstructor(type, member))))
+                && ((constructedOnlyByItself ??= HandRolledSingletons.IsConstructedOnlyByItself(type)) || (!isLazy && AssignsThisInAConstructor(type, member))))
             {
                 return true;
             }

@@ -489,6 +489,43 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ProtectedOrInternalConstructor_NothingElseMakesAnInstance()
+    {
+        // Non-public constructors that nothing uses: no subclass, no `new` outside the type.
+        await Test("""
+            using System.Collections.Generic;
+
+            public class MetricsRegistry
+            {
+                private static MetricsRegistry? s_registry;
+                private readonly List<string> _names = new();
+
+                protected MetricsRegistry() { }
+
+                public static MetricsRegistry {|#0:GetInstance|}() => s_registry ??= new MetricsRegistry();
+
+                public void Register(string name) => _names.Add(name);
+            }
+
+            public sealed class FeatureFlags
+            {
+                private readonly Dictionary<string, bool> _flags = new();
+
+                internal FeatureFlags() { }
+
+                public static FeatureFlags {|#1:Instance|} { get; } = new FeatureFlags();
+
+                public void Set(string name, bool on) => _flags[name] = on;
+
+                public bool IsOn(string name) => _flags.GetValueOrDefault(name);
+            }
+            """)
+            .ExpectDiagnostic(At(0, "GetInstance()", "MetricsRegistry"))
+            .ExpectDiagnostic(At(1, "Instance", "FeatureFlags"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
