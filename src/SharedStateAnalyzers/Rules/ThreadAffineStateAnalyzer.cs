@@ -132,7 +132,7 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                     IAssignmentOperation assignment => assignment.Target == reference,
                     IIncrementOrDecrementOperation => true,
                     IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-                    _ => false,
+                    _ => AccumulatesWithoutReset(reference),
                 };
                 lock (_gate)
                 {
@@ -145,6 +145,58 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
 
                 Analyze(context, storage, reference);
             }
+        }
+
+        /// <summary>
+        /// The member adds to the per-thread value (<c>sb.Append(user)</c>, <c>list.Add(item)</c>) and never empties it
+        /// (<c>Clear()</c>, <c>Length = 0</c>): what one use adds is still there for the next use on that thread, as if
+        /// it had been assigned. A buffer emptied before use (the <c>StringBuilderCache</c> idiom) is not.
+        /// </summary>
+        private static bool AccumulatesWithoutReset(IPropertyReferenceOperation value)
+        {
+            var root = value.Root();
+            HashSet<ILocalSymbol>? locals = null;
+            foreach (var node in root.Descendants())
+            {
+                if (node is IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator && IsTheValue(initial, value, null))
+                {
+                    (locals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(declarator.Symbol);
+                }
+            }
+
+            var accumulates = false;
+            foreach (var node in root.Descendants())
+            {
+                switch (node)
+                {
+                    case IInvocationOperation { Instance: { } instance } call when IsTheValue(instance, value, locals):
+                        switch (call.TargetMethod.Name)
+                        {
+                            case "Clear" or "Remove" or "RemoveAll" or "RemoveAt" or "RemoveRange" or "SetLength":
+                                return false;
+                            case "Append" or "AppendLine" or "AppendFormat" or "AppendJoin" or "Add" or "AddRange" or "Insert"
+                                or "Push" or "Enqueue" or "Write" or "WriteLine":
+                                accumulates = true;
+                                break;
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance } }
+                        when IsTheValue(instance, value, locals):
+                        return false;
+                }
+            }
+
+            return accumulates;
+        }
+
+        private static bool IsTheValue(IOperation instance, IPropertyReferenceOperation value, HashSet<ILocalSymbol>? locals)
+        {
+            var receiver = instance.WithoutConversions();
+            return receiver == value
+                || (receiver is IPropertyReferenceOperation { Property.Name: "Value" } other
+                    && SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(other.Instance), CacheStorage.GetReferencedStorage(value.Instance)))
+                || (locals is not null && receiver is ILocalReferenceOperation local && locals.Contains(local.Local));
         }
 
         private void Analyze(OperationAnalysisContext context, ISymbol field, IOperation use)

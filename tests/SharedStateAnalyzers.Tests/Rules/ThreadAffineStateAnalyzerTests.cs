@@ -380,7 +380,62 @@ public sealed class ThreadAffineStateAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task FactoryThreadLocal_ThatARequestAddsToAndNeverEmpties()
+    {
+        // The user name appended by one request is still in the builder for the next request on that thread.
+        await Test("""
+            using System.Text;
+            using System.Threading;
+            using Microsoft.AspNetCore.Mvc;
+
+            [ApiController]
+            [Route("api/reports")]
+            public sealed class ReportsController : ControllerBase
+            {
+                private static readonly ThreadLocal<StringBuilder> s_builder = new(() => new StringBuilder());
+
+                [HttpGet]
+                public IActionResult Get()
+                {
+                    var sb = {|#0:s_builder.Value|}!;
+                    sb.Append("report for ").Append(User.Identity?.Name);
+                    return Ok(sb.ToString());
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Expected("s_builder", "the controller action 'Get'"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task FactoryThreadLocal_EmptiedBeforeEachUse_InAControllerAction()
+    {
+        await Test("""
+            using System.Text;
+            using System.Threading;
+            using Microsoft.AspNetCore.Mvc;
+
+            [ApiController]
+            [Route("api/reports")]
+            public sealed class ReportsController : ControllerBase
+            {
+                private static readonly ThreadLocal<StringBuilder> s_builder = new(() => new StringBuilder());
+
+                [HttpGet]
+                public IActionResult Get()
+                {
+                    var sb = s_builder.Value!;
+                    sb.Clear();
+                    sb.Append("report for ").Append(User.Identity?.Name);
+                    return Ok(sb.ToString());
+                }
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task StringBuilderCache_InASynchronousFormatter()
