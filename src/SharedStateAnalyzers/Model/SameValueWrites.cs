@@ -166,7 +166,7 @@ internal sealed class SameValueWrites
         => assignment is ISimpleAssignmentOperation
             && (assignment.Value.WithoutConversions().Type ?? assignment.Target.Type) is { } type && SymbolFacts.IsSimpleValueType(type)
             && !assignment.Value.ConstantValue.HasValue
-            && !CarriesInstanceChosenValue(assignment.Value, assignment.Root(), depth: 0);
+            && !CarriesInstanceChosenValue(assignment.Value, assignment.Root(), depth: 0, givenOnly: false);
 
     /// <summary>
     /// The value holds something the writing instance was given or keeps: a plain-typed parameter
@@ -174,42 +174,17 @@ internal sealed class SameValueWrites
     /// defined from one. A lazily initialized static that takes it keeps the first instance's choice for every later
     /// instance. The clock, <c>NewGuid</c> and own computations are not counted here: built once, they are meant for all.
     /// </summary>
-    public static bool HoldsWhatTheInstanceWasGiven(IOperation value) => HoldsWhatTheInstanceWasGiven(value, value.Root(), depth: 0);
-
-    private static bool HoldsWhatTheInstanceWasGiven(IOperation value, IOperation root, int depth)
-    {
-        foreach (var node in value.DescendantsAndSelf())
-        {
-            switch (node)
-            {
-                case IParameterReferenceOperation parameter when SymbolFacts.IsSimpleValueType(parameter.Parameter.Type):
-                    return true;
-                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
-                    when member.Type is { } memberType && SymbolFacts.IsSimpleValueType(memberType):
-                    return true;
-                case ILocalReferenceOperation local when depth < 3:
-                    foreach (var definition in root.LocalDefinitions(local.Local))
-                    {
-                        if (HoldsWhatTheInstanceWasGiven(definition, root, depth + 1))
-                        {
-                            return true;
-                        }
-                    }
-
-                    break;
-            }
-        }
-
-        return false;
-    }
+    public static bool HoldsWhatTheInstanceWasGiven(IOperation value) => CarriesInstanceChosenValue(value, value.Root(), depth: 0, givenOnly: true);
 
     /// <summary>
     /// The value depends on this instance: a plain-typed parameter (<c>s_connectionString = connectionString</c>), a
     /// plain field or property of the instance itself, a call of its own methods, a framework value that differs at each read (the clock,
     /// <c>Guid.NewGuid()</c>, a random number), or a local defined from those. A parameter that is a service
-    /// (<c>config.ApiKey</c>) gives what the process has, not what this instance chose.
+    /// (<c>config.ApiKey</c>) gives what the process has, not what this instance chose. With
+    /// <paramref name="givenOnly"/>, only what the instance was given or keeps counts (parameters, its own fields and
+    /// properties, and locals defined from them), not its computations or the clock.
     /// </summary>
-    private static bool CarriesInstanceChosenValue(IOperation value, IOperation root, int depth)
+    private static bool CarriesInstanceChosenValue(IOperation value, IOperation root, int depth, bool givenOnly)
     {
         foreach (var node in value.DescendantsAndSelf())
         {
@@ -220,6 +195,10 @@ internal sealed class SameValueWrites
                 case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
                     when member.Type is { } memberType && SymbolFacts.IsSimpleValueType(memberType):
                     return true;
+                case ILocalReferenceOperation when givenOnly && depth >= 3:
+                    break;
+                case not ILocalReferenceOperation when givenOnly:
+                    break;
                 case IInvocationOperation { Instance: IInstanceReferenceOperation } call
                     when depth >= 3 || ComputesFromInstanceState(call, depth):
                     // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) reading its state.
@@ -239,7 +218,7 @@ internal sealed class SameValueWrites
 
                     foreach (var definition in root.LocalDefinitions(local.Local))
                     {
-                        if (CarriesInstanceChosenValue(definition, root, depth + 1))
+                        if (CarriesInstanceChosenValue(definition, root, depth + 1, givenOnly))
                         {
                             return true;
                         }

@@ -13,6 +13,29 @@ public sealed class ThreadAffineStateAnalyzerTests
         => DiagnosticResult.Create("SSA008").WithLocation(location)
             .WithMessage($"'{field}' is per-thread state used in {where}: after an await the code may resume on another thread, and pool threads serve many requests");
 
+    /// <summary>A controller action that appends the user to a per-thread builder; <c>// (before use)</c> is where a test empties it.</summary>
+    private const string ReportBuilder = """
+        using System.Text;
+        using System.Threading;
+        using Microsoft.AspNetCore.Mvc;
+
+        [ApiController]
+        [Route("api/reports")]
+        public sealed class ReportsController : ControllerBase
+        {
+            private static readonly ThreadLocal<StringBuilder> s_builder = new(() => new StringBuilder());
+
+            [HttpGet]
+            public IActionResult Get()
+            {
+                var sb = {|#0:s_builder.Value|}!;
+                // (before use)
+                sb.Append("report for ").Append(User.Identity?.Name);
+                return Ok(sb.ToString());
+            }
+        }
+        """;
+
     // ---------------------------------------------------------------- flagged
 
     [Fact]
@@ -384,26 +407,7 @@ public sealed class ThreadAffineStateAnalyzerTests
     public async Task FactoryThreadLocal_ThatARequestAddsToAndNeverEmpties()
     {
         // The user name appended by one request is still in the builder for the next request on that thread.
-        await Test("""
-            using System.Text;
-            using System.Threading;
-            using Microsoft.AspNetCore.Mvc;
-
-            [ApiController]
-            [Route("api/reports")]
-            public sealed class ReportsController : ControllerBase
-            {
-                private static readonly ThreadLocal<StringBuilder> s_builder = new(() => new StringBuilder());
-
-                [HttpGet]
-                public IActionResult Get()
-                {
-                    var sb = {|#0:s_builder.Value|}!;
-                    sb.Append("report for ").Append(User.Identity?.Name);
-                    return Ok(sb.ToString());
-                }
-            }
-            """, References.AspNetCore)
+        await Test(ReportBuilder, References.AspNetCore)
             .ExpectDiagnostic(Expected("s_builder", "the controller action 'Get'"))
             .ValidateAsync();
     }
@@ -413,27 +417,7 @@ public sealed class ThreadAffineStateAnalyzerTests
     [Fact]
     public async Task FactoryThreadLocal_EmptiedBeforeEachUse_InAControllerAction()
     {
-        await Test("""
-            using System.Text;
-            using System.Threading;
-            using Microsoft.AspNetCore.Mvc;
-
-            [ApiController]
-            [Route("api/reports")]
-            public sealed class ReportsController : ControllerBase
-            {
-                private static readonly ThreadLocal<StringBuilder> s_builder = new(() => new StringBuilder());
-
-                [HttpGet]
-                public IActionResult Get()
-                {
-                    var sb = s_builder.Value!;
-                    sb.Clear();
-                    sb.Append("report for ").Append(User.Identity?.Name);
-                    return Ok(sb.ToString());
-                }
-            }
-            """, References.AspNetCore)
+        await Test(ReportBuilder.Replace("{|#0:s_builder.Value|}", "s_builder.Value").Replace("// (before use)", "sb.Clear();"), References.AspNetCore)
             .ValidateAsync();
     }
 
