@@ -65,8 +65,8 @@ internal readonly struct RequestRead
 /// </para>
 /// <para>
 /// Request data: a value read (not created) whose type is one of the request types above (other than
-/// <c>DbContext</c>s and registered types, whose reads are database or service data), a property read from an object
-/// of a registered scoped type (the state it holds for its request: <c>_tenant.TenantName</c>), or of the request's parts
+/// <c>DbContext</c>s and registered types, whose reads are database or service data), a plain-valued property read
+/// from an object of a registered scoped type (the state it holds for its request: <c>_tenant.TenantName</c>), or of the request's parts
 /// (<c>IHeaderDictionary</c>, <c>IQueryCollection</c>, <c>IRequestCookieCollection</c>, <c>IFormFile</c>,
 /// <c>RouteData</c>, <c>IIdentity</c>); anything read from such a value (<c>User.Identity.Name</c>,
 /// <c>Request.Headers["X-Id"]</c>, <c>Session.GetString(…)</c>, <c>RouteValues["id"]</c>); strings, objects, tuples
@@ -584,9 +584,11 @@ internal sealed class RequestScopedTypes
                 return Deeper(inner.Value, member.Name, reference.Type);
             }
 
-            // State a registered scoped service holds for its request (`_tenant.TenantName`): a property it exposes.
-            // What its methods return (`_repository.GetSettings()`) is service or database data, and so is a DbContext's.
+            // State a registered scoped service holds for its request (`_tenant.TenantName`): a plain-valued property it
+            // exposes. What its methods return (`_repository.GetSettings()`) is service or database data, and so is a
+            // DbContext's; a property that hands out another service (`_unitOfWork.Users`) is not state either.
             if (member is IPropertySymbol { IsStatic: false, IsIndexer: false }
+                && reference.Type is { } valueType && SymbolFacts.IsSimpleValueType(valueType)
                 && instance?.WithoutConversions().Type is INamedTypeSymbol holder
                 && _owner.Classify(holder) == RequestScopedKind.RegisteredScoped)
             {

@@ -567,19 +567,42 @@ public sealed class StaticRequestDataAnalyzerTests
                 public SiteSettings Load() => new SiteSettings { Title = "Shop" };
             }
 
+            public interface IUnitOfWork
+            {
+                ISettingsRepository Settings { get; }
+            }
+
+            public sealed class UnitOfWork : IUnitOfWork
+            {
+                public ISettingsRepository Settings { get; } = new SettingsRepository();
+            }
+
             public sealed class TitleProvider
             {
                 private static string? s_title;
+                private static string? s_footer;
                 private readonly ISettingsRepository _settings;
+                private readonly IUnitOfWork _unitOfWork;
 
-                public TitleProvider(ISettingsRepository settings) => _settings = settings;
+                public TitleProvider(ISettingsRepository settings, IUnitOfWork unitOfWork)
+                {
+                    _settings = settings;
+                    _unitOfWork = unitOfWork;
+                }
 
                 public string Title => s_title ??= _settings.Load().Title;
+
+                // A property of the scoped unit of work that hands out a repository: a service, not the request's state.
+                public string Footer => s_footer ??= _unitOfWork.Settings.Load().Title;
             }
 
             public static class Startup
             {
-                public static void Configure(IServiceCollection services) => services.AddScoped<ISettingsRepository, SettingsRepository>();
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddScoped<ISettingsRepository, SettingsRepository>();
+                    services.AddScoped<IUnitOfWork, UnitOfWork>();
+                }
             }
             """)
             .ValidateAsync();
