@@ -45,6 +45,7 @@ internal sealed class ServiceRegistrations
     /// <c>AddSingleton&lt;T&gt;()</c>, <c>AddSingleton(typeof(T))</c>, <c>AddSingleton(typeof(TService), typeof(TImpl))</c>,
     /// <c>AddHostedService&lt;T&gt;()</c>, their <c>TryAdd</c> and keyed forms, and the class an instance registration
     /// (<c>AddSingleton(new T())</c>) hands over or a factory registration (<c>AddSingleton(sp =&gt; new T(…))</c>) builds.
+    /// Registrations inside test classes do not count: a test that registers a type says nothing about the app.
     /// </summary>
     public ImmutableHashSet<INamedTypeSymbol> Singletons => IsAvailable ? _scan.Value.Singletons : ImmutableHashSet<INamedTypeSymbol>.Empty;
 
@@ -136,7 +137,9 @@ internal sealed class ServiceRegistrations
 #pragma warning disable RS1030 // The registrations of the whole compilation are gathered once, lazily, only from files that make one.
                 model ??= _compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                if (lifetime != ServiceLifetimeKind.Transient)
+                // A test that registers a type to exercise it says nothing about how the app runs it.
+                var definesLifetime = lifetime != ServiceLifetimeKind.Transient && !IsInTestFixture(model, invocation);
+                if (definesLifetime)
                 {
                     AddImplementationTypes(model, invocation, name, lifetime == ServiceLifetimeKind.Singleton, singletons, scoped);
                 }
@@ -144,7 +147,10 @@ internal sealed class ServiceRegistrations
                 if (Describe(model, invocation, methodName, lifetime) is { } registration)
                 {
                     registrations.Add(registration);
-                    AddInstanceOrFactoryType(registration, singletons, scoped);
+                    if (definesLifetime)
+                    {
+                        AddInstanceOrFactoryType(registration, singletons, scoped);
+                    }
                 }
             }
         }
@@ -211,6 +217,9 @@ internal sealed class ServiceRegistrations
             }
         }
     }
+
+    private static bool IsInTestFixture(SemanticModel model, InvocationExpressionSyntax invocation)
+        => model.GetEnclosingSymbol(invocation.SpanStart)?.ContainingType is { } type && TestCode.IsInTestFixture(type);
 
     /// <summary>
     /// The class an instance registration (<c>AddSingleton(new Outbox())</c>) hands over, or a factory registration

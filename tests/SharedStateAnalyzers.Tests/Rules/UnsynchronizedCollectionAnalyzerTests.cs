@@ -1033,6 +1033,43 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task TypeRegisteredAsASingletonOnlyByATest()
+    {
+        // A test that builds a container around a fresh outbox says nothing about how the app runs it.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Xunit
+            {
+                public sealed class FactAttribute : System.Attribute { }
+            }
+
+            namespace Shop
+            {
+                public sealed class NotificationOutbox
+                {
+                    private readonly List<string> _messages = new();
+
+                    public void Queue(string message) => _messages.Add(message);
+                }
+
+                public sealed class OutboxTests
+                {
+                    [Xunit.Fact]
+                    public void Queues()
+                    {
+                        var services = new ServiceCollection();
+                        services.AddSingleton(new NotificationOutbox());
+                        services.AddSingleton(sp => new NotificationOutbox());
+                    }
+                }
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HostedService_FillsItsListOnStartAndClearsItOnStop()
     {
         // The host calls StartAsync and StopAsync once each, in turn; a private helper called only from them counts too.
