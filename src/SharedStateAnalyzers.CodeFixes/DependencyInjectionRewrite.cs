@@ -71,7 +71,7 @@ internal static class DependencyInjectionRewrite
             return null;
         }
 
-        var shape = HandRolledSingletons.FindShape(type, cancellationToken);
+        var shape = HandRolledSingletons.FindShape(type, compilation, cancellationToken);
         if (shape is null || type.IsGenericType || type.DeclaringSyntaxReferences.Length != 1 || type.ContainingType is not null
             || type.InstanceConstructors.Length != 1)
         {

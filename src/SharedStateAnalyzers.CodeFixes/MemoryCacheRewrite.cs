@@ -86,7 +86,7 @@ internal static class MemoryCacheRewrite
         CancellationToken cancellationToken)
     {
         var type = field.ContainingType;
-        if (type is not { TypeKind: TypeKind.Class, IsStatic: false } || Lifetimes.IsHandRolledSingleton(type)
+        if (type is not { TypeKind: TypeKind.Class, IsStatic: false } || Lifetimes.IsHandRolledSingleton(type, model.Compilation)
             || owner.ParameterList is not null || !references.AreAllInInstanceMembers(model, type, cancellationToken))
         {
             return null;

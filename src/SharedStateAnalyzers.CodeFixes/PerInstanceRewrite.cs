@@ -43,7 +43,7 @@ internal static class PerInstanceRewrite
         }
 
         var type = storage.ContainingType;
-        if (type is not { TypeKind: TypeKind.Class, IsStatic: false } || Lifetimes.IsHandRolledSingleton(type))
+        if (type is not { TypeKind: TypeKind.Class, IsStatic: false } || Lifetimes.IsHandRolledSingleton(type, model.Compilation))
         {
             return null;
         }

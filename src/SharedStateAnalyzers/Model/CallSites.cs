@@ -71,28 +71,12 @@ internal static class CallSites
             yield break;
         }
 
-        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
+        foreach (var type in SymbolFacts.SourceTypesDerivedFrom(compilation, owner, cancellationToken))
         {
-            if (symbol is INamedTypeSymbol type && DerivesFrom(type, owner))
+            foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                foreach (var reference in type.DeclaringSyntaxReferences)
-                {
-                    yield return reference.GetSyntax(cancellationToken);
-                }
+                yield return reference.GetSyntax(cancellationToken);
             }
         }
-    }
-
-    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)
-    {
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, owner.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

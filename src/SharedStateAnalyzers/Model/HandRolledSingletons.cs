@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -56,12 +54,12 @@ internal static class HandRolledSingletons
     /// non-private static member handing it out, and no other non-private static factory (a static method returning
     /// the type that takes arguments and is not a set-up method).
     /// </summary>
-    public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         // An EventSource must be a single instance per process: the static Log field is the runtime's idiom, not a
         // lifetime the container should own.
         if (type is not { TypeKind: TypeKind.Class, IsStatic: false, IsAbstract: false, IsRecord: false, IsImplicitlyDeclared: false }
-            || !IsConstructedOnlyByItself(type)
+            || !IsConstructedOnlyByItself(type, compilation, cancellationToken)
             || SymbolFacts.IsEventSource(type))
         {
             return null;
@@ -193,17 +191,15 @@ internal static class HandRolledSingletons
         return null;
     }
 
-    private static readonly ConditionalWeakTable<INamedTypeSymbol, StrongBox<bool>> s_madeElsewhere = new();
-
     /// <summary>
     /// Every instance constructor is declared and none is public, and no code outside the type makes another instance:
-    /// a private constructor; a protected one (or private protected) of a type nothing in the project derives from; an
-    /// internal one that no <c>new</c> outside the type calls. A protected constructor of a type with subclasses, or an
-    /// internal one the rest of the assembly calls, is how more instances are made (a <c>static readonly Empty</c>
-    /// sentinel of a type with many instances is not a singleton). The search for subclasses and <c>new</c> expressions
-    /// runs only for a type with such a constructor, once per type.
+    /// a private constructor; a protected one (or private protected) of a type no source type derives from; an
+    /// internal one that no <c>new</c> outside the type calls (<see cref="Instantiations"/>). A protected constructor of
+    /// a type with subclasses, or an internal one the rest of the assembly calls, is how more instances are made (a
+    /// <c>static readonly Empty</c> sentinel of a type with many instances is not a singleton). The searches run only
+    /// for a type with such a constructor.
     /// </summary>
-    public static bool IsConstructedOnlyByItself(INamedTypeSymbol type)
+    public static bool IsConstructedOnlyByItself(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         if (type.InstanceConstructors.IsEmpty)
         {
@@ -237,108 +233,15 @@ internal static class HandRolledSingletons
             }
         }
 
-        if (!derivable && !assemblyWide)
+        if (derivable && !type.IsSealed)
         {
-            return true;
-        }
-
-        return !s_madeElsewhere.GetValue(type, t => new StrongBox<bool>(IsMadeElsewhere(t, derivable && !t.IsSealed, assemblyWide))).Value;
-    }
-
-    /// <summary>A source type of the assembly derives from <paramref name="type"/>, or code outside it writes <c>new T(…)</c>.</summary>
-    private static bool IsMadeElsewhere(INamedTypeSymbol type, bool derivable, bool assemblyWide)
-    {
-        var trees = new HashSet<SyntaxTree>();
-        var stack = new Stack<INamespaceOrTypeSymbol>();
-        stack.Push(type.ContainingAssembly.GlobalNamespace);
-        while (stack.Count > 0)
-        {
-            foreach (var member in stack.Pop().GetMembers())
+            foreach (var _ in SymbolFacts.SourceTypesDerivedFrom(compilation, type, cancellationToken))
             {
-                if (member is INamespaceSymbol @namespace)
-                {
-                    stack.Push(@namespace);
-                    continue;
-                }
-
-                if (member is not INamedTypeSymbol candidate)
-                {
-                    continue;
-                }
-
-                stack.Push(candidate);
-                if (derivable && IsDerivedFrom(candidate, type))
-                {
-                    return true;
-                }
-
-                foreach (var reference in candidate.DeclaringSyntaxReferences)
-                {
-                    trees.Add(reference.SyntaxTree);
-                }
+                return false;
             }
         }
 
-        return assemblyWide && IsCreatedOutside(type, trees);
-    }
-
-    private static bool IsDerivedFrom(INamedTypeSymbol candidate, INamedTypeSymbol type)
-    {
-        for (var current = candidate.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, type.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>A <c>new T(…)</c> (by name) outside the type's own declarations.</summary>
-    private static bool IsCreatedOutside(INamedTypeSymbol type, HashSet<SyntaxTree> trees)
-    {
-        var name = type.Name;
-        foreach (var tree in trees)
-        {
-            if (tree.GetText().ToString().IndexOf(name, StringComparison.Ordinal) < 0)
-            {
-                continue;
-            }
-
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                if (node is ObjectCreationExpressionSyntax creation
-                    && RightmostName(creation.Type) == name
-                    && !IsInside(creation, type))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static string? RightmostName(TypeSyntax type) => type switch
-    {
-        SimpleNameSyntax simple => simple.Identifier.ValueText,
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
-
-    private static bool IsInside(SyntaxNode node, INamedTypeSymbol type)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return !assemblyWide || !Instantiations.For(compilation).IsCreatedOutside(type);
     }
 
     /// <summary>

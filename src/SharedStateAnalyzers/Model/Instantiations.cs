@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -15,20 +14,20 @@ namespace SharedStateAnalyzers.Model;
 /// model, a hub) has many. A class that only asks for services in its constructors, and that the compilation neither
 /// creates nor registers with such a lifetime, is made by a container whose registrations the compilation does not
 /// show (assembly scanning, another container's conventions): it may well have one instance for the process.
-/// The names of created types are read once per compilation from syntax (<c>new T(…)</c>, and <c>new()</c> where the
-/// declaration names the type); safe for concurrent use.
+/// The created types are read once per compilation from syntax (<c>new T(…)</c>, and <c>new()</c> where the
+/// declaration names the type), by name with where each creation is; safe for concurrent use.
 /// </summary>
 internal sealed class Instantiations
 {
     private static readonly ConditionalWeakTable<Compilation, Instantiations> s_byCompilation = new();
 
     private readonly Compilation _compilation;
-    private readonly Lazy<ImmutableHashSet<string>> _createdNames;
+    private readonly Lazy<Dictionary<string, List<SyntaxNode>>> _creations;
 
     private Instantiations(Compilation compilation)
     {
         _compilation = compilation;
-        _createdNames = new Lazy<ImmutableHashSet<string>>(CollectCreatedNames, LazyThreadSafetyMode.ExecutionAndPublication);
+        _creations = new Lazy<Dictionary<string, List<SyntaxNode>>>(CollectCreations, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public static Instantiations For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new Instantiations(c));
@@ -40,7 +39,7 @@ internal sealed class Instantiations
     /// </summary>
     public bool MayHaveSeveral(INamedTypeSymbol type, ServiceRegistrations registrations, RequestHandlers handlers)
     {
-        if (type.IsAbstract || !AsksForServices(type) || handlers.IsMadePerRequest(type) || _createdNames.Value.Contains(type.Name))
+        if (type.IsAbstract || !AsksForServices(type) || handlers.IsMadePerRequest(type) || _creations.Value.ContainsKey(type.Name))
         {
             return true;
         }
@@ -50,6 +49,31 @@ internal sealed class Instantiations
             if (registration.Lifetime != ServiceLifetimeKind.Singleton
                 && (SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, type.OriginalDefinition)
                     || SymbolEqualityComparer.Default.Equals(registration.ServiceType?.OriginalDefinition, type.OriginalDefinition)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A <c>new</c> of a type named like <paramref name="type"/> outside the type's own declarations.</summary>
+    public bool IsCreatedOutside(INamedTypeSymbol type)
+    {
+        if (!_creations.Value.TryGetValue(type.Name, out var creations))
+        {
+            return false;
+        }
+
+        foreach (var creation in creations)
+        {
+            var inside = false;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                inside |= reference.SyntaxTree == creation.SyntaxTree && reference.Span.Contains(creation.Span);
+            }
+
+            if (!inside)
             {
                 return true;
             }
@@ -96,9 +120,19 @@ internal sealed class Instantiations
     /// Every <c>new</c> keyword starts with the text "new" (a keyword cannot be written with escapes): the text is
     /// searched for it, and only the tokens found there are looked at, rather than every node of every file.
     /// </summary>
-    private ImmutableHashSet<string> CollectCreatedNames()
+    private Dictionary<string, List<SyntaxNode>> CollectCreations()
     {
-        var names = ImmutableHashSet.CreateBuilder<string>();
+        var creations = new Dictionary<string, List<SyntaxNode>>(StringComparer.Ordinal);
+        void Add(string name, SyntaxNode creation)
+        {
+            if (!creations.TryGetValue(name, out var list))
+            {
+                creations[name] = list = new List<SyntaxNode>();
+            }
+
+            list.Add(creation);
+        }
+
         var buffer = new char[ChunkLength];
         foreach (var tree in _compilation.SyntaxTrees)
         {
@@ -128,10 +162,10 @@ internal sealed class Instantiations
                     switch (token.Parent)
                     {
                         case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is { } name:
-                            names.Add(name);
+                            Add(name, creation);
                             break;
                         case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && RightmostName(declared) is { } name:
-                            names.Add(name);
+                            Add(name, implicitCreation);
                             break;
                     }
                 }
@@ -143,7 +177,7 @@ internal sealed class Instantiations
             }
         }
 
-        return names.ToImmutable();
+        return creations;
     }
 
     private const int ChunkLength = 8192;

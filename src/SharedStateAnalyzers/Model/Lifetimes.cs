@@ -1,3 +1,4 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -14,7 +15,7 @@ internal static class Lifetimes
     /// instance changes nothing. A <c>static readonly Empty</c> sentinel of a type that internal, protected or public
     /// constructors make more of is not one.
     /// </summary>
-    public static bool IsHandRolledSingleton(INamedTypeSymbol type)
+    public static bool IsHandRolledSingleton(INamedTypeSymbol type, Compilation compilation)
     {
         if (type.IsAbstract || type.TypeKind != TypeKind.Class)
         {
@@ -39,7 +40,7 @@ internal static class Lifetimes
 
             // A Lazy<T> of the type is filled by its factory, never by `Instance = this`.
             if (HandRolledSingletons.HoldsOwnInstance(storageType, type, out var isLazy)
-                && ((constructedOnlyByItself ??= HandRolledSingletons.IsConstructedOnlyByItself(type)) || (!isLazy && AssignsThisInAConstructor(type, member))))
+                && ((constructedOnlyByItself ??= HandRolledSingletons.IsConstructedOnlyByItself(type, compilation, CancellationToken.None)) || (!isLazy && AssignsThisInAConstructor(type, member))))
             {
                 return true;
             }

@@ -41,9 +41,11 @@ internal sealed class ProcessLifetimeModel
     private readonly INamedTypeSymbol? _httpContext;
     private readonly INamedTypeSymbol? _hostedService;
     private readonly ServiceRegistrations _registrations;
+    private readonly Compilation _compilation;
 
     public ProcessLifetimeModel(Compilation compilation)
     {
+        _compilation = compilation;
         _requestDelegate = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.RequestDelegate");
         _httpContext = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.HttpContext");
         _hostedService = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
@@ -73,7 +75,7 @@ internal sealed class ProcessLifetimeModel
 
     private ProcessLifetimeKind? Compute(INamedTypeSymbol type)
     {
-        if (Lifetimes.IsHandRolledSingleton(type))
+        if (Lifetimes.IsHandRolledSingleton(type, _compilation))
         {
             return ProcessLifetimeKind.HandRolledSingleton;
         }

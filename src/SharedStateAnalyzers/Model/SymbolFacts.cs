@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace SharedStateAnalyzers.Model;
@@ -129,6 +131,32 @@ internal static class SymbolFacts
         for (var current = @namespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
         {
             if (current.Name == "Xaml")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The source types of <paramref name="compilation"/> that derive, directly or not, from <paramref name="owner"/>.</summary>
+    public static IEnumerable<INamedTypeSymbol> SourceTypesDerivedFrom(Compilation compilation, INamedTypeSymbol owner, CancellationToken cancellationToken)
+    {
+        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
+        {
+            if (symbol is INamedTypeSymbol type && DerivesFrom(type, owner))
+            {
+                yield return type;
+            }
+        }
+    }
+
+    /// <summary><paramref name="type"/> has <paramref name="owner"/> among its base classes.</summary>
+    public static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, owner.OriginalDefinition))
             {
                 return true;
             }

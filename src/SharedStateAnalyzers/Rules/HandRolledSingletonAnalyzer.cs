@@ -43,7 +43,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolStartAnalysisContext context, MutableCollections collections, System.Lazy<ExternalDataModel> external, DiagnosticDescriptor descriptor)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        var shape = HandRolledSingletons.FindShape(type, context.CancellationToken);
+        var shape = HandRolledSingletons.FindShape(type, context.Compilation, context.CancellationToken);
         if (shape is null || TestCode.IsInTestFixture(type))
         {
             return;

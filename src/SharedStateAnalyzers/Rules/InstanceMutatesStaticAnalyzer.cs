@@ -52,7 +52,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         }
 
         // Cheap check first: only types that (or whose source base types) declare static state that can be changed.
-        var candidates = FindCandidates(type, shared);
+        var candidates = FindCandidates(type, context.Compilation, shared);
         // A type with one instance for the process (a hand-rolled singleton, a DI singleton, a middleware, a hosted
         // service): there are no other instances to see the change.
         if (candidates is null || shared.Lifetimes.Classify(type) is not null || TestCode.IsInTestFixture(type) || DeclaresMain(type))
@@ -109,12 +109,12 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
     /// member could change: writable ones, and read-only ones that hold a mutable collection. Not <c>[ThreadStatic]</c>
     /// ones (SSA008's concern), nor those of a hand-rolled singleton.
     /// </summary>
-    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, SharedModels shared)
+    private static Dictionary<ISymbol, CollectionShape?>? FindCandidates(INamedTypeSymbol type, Compilation compilation, SharedModels shared)
     {
         Dictionary<ISymbol, CollectionShape?>? candidates = null;
         for (var current = type; current is not null && current.DeclaringSyntaxReferences.Length > 0; current = current.BaseType)
         {
-            if (!SymbolEqualityComparer.Default.Equals(current, type) && Lifetimes.IsHandRolledSingleton(current))
+            if (!SymbolEqualityComparer.Default.Equals(current, type) && Lifetimes.IsHandRolledSingleton(current, compilation))
             {
                 continue;
             }
