@@ -404,33 +404,16 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            // A simple type the model binder reads from the route, query or form.
             var type = parameter.Type;
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                type = nullable.TypeArguments[0];
-            }
-
-            if (type.TypeKind == TypeKind.Enum)
+            if (SymbolFacts.IsSimpleValueType(type))
             {
                 return true;
             }
 
-            switch (type.SpecialType)
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
             {
-                case SpecialType.System_String:
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_Int16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_Double:
-                case SpecialType.System_Single:
-                case SpecialType.System_DateTime:
-                    return true;
+                type = nullable.TypeArguments[0];
             }
 
             return type.Name is "Guid" or "DateTimeOffset" or "DateOnly" && type.ContainingNamespace?.ToDisplayString() == "System";
