@@ -98,6 +98,7 @@ internal sealed class ServiceRegistrations
         var singletons = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var scoped = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var registrations = ImmutableArray.CreateBuilder<ServiceRegistration>();
+        var testFixtures = new Dictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
         foreach (var tree in _compilation.SyntaxTrees)
         {
             // A text search first: walking every node of every file builds the whole red tree; most files register
@@ -138,7 +139,7 @@ internal sealed class ServiceRegistrations
                 model ??= _compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
                 // A test that registers a type to exercise it says nothing about how the app runs it.
-                var definesLifetime = lifetime != ServiceLifetimeKind.Transient && !IsInTestFixture(model, invocation);
+                var definesLifetime = lifetime != ServiceLifetimeKind.Transient && !IsInTestFixture(model, invocation, testFixtures);
                 if (definesLifetime)
                 {
                     AddImplementationTypes(model, invocation, name, lifetime == ServiceLifetimeKind.Singleton, singletons, scoped);
@@ -218,8 +219,21 @@ internal sealed class ServiceRegistrations
         }
     }
 
-    private static bool IsInTestFixture(SemanticModel model, InvocationExpressionSyntax invocation)
-        => model.GetEnclosingSymbol(invocation.SpanStart)?.ContainingType is { } type && TestCode.IsInTestFixture(type);
+    /// <summary>The registration is made in a test class; the answer is kept per class, which usually makes many.</summary>
+    private static bool IsInTestFixture(SemanticModel model, InvocationExpressionSyntax invocation, Dictionary<INamedTypeSymbol, bool> testFixtures)
+    {
+        if (model.GetEnclosingSymbol(invocation.SpanStart)?.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        if (!testFixtures.TryGetValue(type, out var isTest))
+        {
+            testFixtures[type] = isTest = TestCode.IsInTestFixture(type);
+        }
+
+        return isTest;
+    }
 
     /// <summary>
     /// The class an instance registration (<c>AddSingleton(new Outbox())</c>) hands over, or a factory registration
