@@ -117,8 +117,9 @@ internal sealed class Instantiations
     }
 
     /// <summary>
-    /// Every <c>new</c> keyword starts with the text "new" (a keyword cannot be written with escapes): the text is
-    /// searched for it, and only the tokens found there are looked at, rather than every node of every file.
+    /// Every <c>new</c> keyword is the text "new" (a keyword cannot be written with escapes): the text is searched for
+    /// the word (<see cref="WordSearch"/>), and only the tokens found there are looked at, rather than every node of
+    /// every file.
     /// </summary>
     private Dictionary<string, List<SyntaxNode>> CollectCreations()
     {
@@ -133,56 +134,32 @@ internal sealed class Instantiations
             list.Add(creation);
         }
 
-        var buffer = new char[ChunkLength];
         foreach (var tree in _compilation.SyntaxTrees)
         {
-            var text = tree.GetText();
             SyntaxNode? root = null;
-            var length = text.Length;
-            for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - 2)
+            foreach (var position in WordSearch.Find(tree.GetText(), "new"))
             {
-                var count = Math.Min(ChunkLength, length - chunkStart);
-                text.CopyTo(chunkStart, buffer, 0, count);
-                for (var i = Array.IndexOf(buffer, 'n', 0, count); i >= 0 && i + 2 < count; i = i + 1 < count ? Array.IndexOf(buffer, 'n', i + 1, count - i - 1) : -1)
+                root ??= tree.GetRoot();
+                var token = root.FindToken(position);
+                if (token.SpanStart != position || !token.IsKind(SyntaxKind.NewKeyword))
                 {
-                    // "new" followed by a letter, digit or underscore is part of a longer identifier.
-                    if (buffer[i + 1] != 'e' || buffer[i + 2] != 'w' || (i + 3 < count ? IsAsciiIdentifierPart(buffer[i + 3]) : chunkStart + i + 3 < length && IsAsciiIdentifierPart(text[chunkStart + i + 3])))
-                    {
-                        continue;
-                    }
-
-                    var position = chunkStart + i;
-                    root ??= tree.GetRoot();
-                    var token = root.FindToken(position);
-                    if (token.SpanStart != position || !token.IsKind(SyntaxKind.NewKeyword))
-                    {
-                        continue;
-                    }
-
-                    switch (token.Parent)
-                    {
-                        case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is { } name:
-                            Add(name, creation);
-                            break;
-                        case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && RightmostName(declared) is { } name:
-                            Add(name, implicitCreation);
-                            break;
-                    }
+                    continue;
                 }
 
-                if (count < ChunkLength)
+                switch (token.Parent)
                 {
-                    break;
+                    case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is { } name:
+                        Add(name, creation);
+                        break;
+                    case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && RightmostName(declared) is { } name:
+                        Add(name, implicitCreation);
+                        break;
                 }
             }
         }
 
         return creations;
     }
-
-    private const int ChunkLength = 8192;
-
-    private static bool IsAsciiIdentifierPart(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
 
     private static TypeSyntax? DeclaredType(ImplicitObjectCreationExpressionSyntax creation) => creation.Parent switch
     {

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis.Text;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Where a word (a keyword or an identifier written without Unicode escapes) appears in a source text: the text is
+/// copied out in chunks and searched with <see cref="Array.IndexOf{T}(T[], T, int, int)"/>, which is much cheaper than
+/// walking every token of every file. A hit is the word not preceded or followed by a letter, digit or underscore;
+/// hits in comments and strings are included, so the caller checks the token found there.
+/// </summary>
+internal static class WordSearch
+{
+    private const int ChunkLength = 8192;
+
+    /// <summary>The positions where <paramref name="word"/> starts in <paramref name="text"/>.</summary>
+    public static List<int> Find(SourceText text, string word)
+    {
+        var positions = new List<int>();
+        if (word.Length == 0 || word.Length >= ChunkLength)
+        {
+            return positions;
+        }
+
+        var buffer = new char[ChunkLength];
+        var length = text.Length;
+        var first = word[0];
+        for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - word.Length)
+        {
+            var count = Math.Min(ChunkLength, length - chunkStart);
+            text.CopyTo(chunkStart, buffer, 0, count);
+            for (var i = Array.IndexOf(buffer, first, 0, count); i >= 0; i = i + 1 < count ? Array.IndexOf(buffer, first, i + 1, count - i - 1) : -1)
+            {
+                if (i + word.Length > count)
+                {
+                    // Starts in the overlap: the next chunk sees it whole.
+                    break;
+                }
+
+                var position = chunkStart + i;
+                if (Matches(buffer, i, word)
+                    && (position == 0 || !IsAsciiIdentifierPart(text[position - 1]))
+                    && (position + word.Length >= length || !IsAsciiIdentifierPart(text[position + word.Length]))
+                    && (positions.Count == 0 || positions[positions.Count - 1] < position))
+                {
+                    positions.Add(position);
+                }
+            }
+
+            if (chunkStart + count >= length)
+            {
+                break;
+            }
+        }
+
+        return positions;
+    }
+
+    /// <summary>True when <paramref name="word"/> appears in <paramref name="text"/>.</summary>
+    public static bool Contains(SourceText text, string word) => Find(text, word).Count > 0;
+
+    private static bool Matches(char[] buffer, int start, string word)
+    {
+        for (var k = 1; k < word.Length; k++)
+        {
+            if (buffer[start + k] != word[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAsciiIdentifierPart(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
+}
