@@ -1,5 +1,10 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -10,6 +15,11 @@ namespace SharedStateAnalyzers.Model;
 /// once and on one thread, before the first request: the composition root drives it, not the requests. A static
 /// registration helper (<c>public static void AddJobs(IServiceCollection services)</c> on a service class) says
 /// nothing about what the instances do later, and does not count.
+/// <para>
+/// Also, per method: whether every call the compilation makes to it is made while the app is composed (see
+/// <see cref="IsCalledOnlyWhileComposing"/>). Asked only when a change is about to be reported; answers are kept per
+/// method; safe for concurrent use.
+/// </para>
 /// </summary>
 internal sealed class CompositionTime
 {
@@ -23,12 +33,23 @@ internal sealed class CompositionTime
         "Microsoft.AspNetCore.Builder.WebApplicationBuilder",
         "Microsoft.AspNetCore.Builder.IApplicationBuilder",
         "Microsoft.AspNetCore.Hosting.IWebHostBuilder",
+        "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder",
+        "Autofac.ContainerBuilder",
     ];
 
-    private readonly ImmutableArray<INamedTypeSymbol> _builderTypes;
+    /// <summary>How many callers up from the changing method the search goes.</summary>
+    private const int MaxCallerDepth = 3;
 
-    private CompositionTime(ImmutableArray<INamedTypeSymbol> builderTypes)
+    /// <summary>How many calls of a common name one question binds before it gives up (and the change is reported).</summary>
+    private const int MaxBoundCalls = 256;
+
+    private readonly Compilation _compilation;
+    private readonly ImmutableArray<INamedTypeSymbol> _builderTypes;
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+
+    private CompositionTime(Compilation compilation, ImmutableArray<INamedTypeSymbol> builderTypes)
     {
+        _compilation = compilation;
         _builderTypes = builderTypes;
     }
 
@@ -44,7 +65,7 @@ internal sealed class CompositionTime
             }
         }
 
-        return builder.Count == 0 ? null : new CompositionTime(builder.ToImmutable());
+        return builder.Count == 0 ? null : new CompositionTime(compilation, builder.ToImmutable());
     }
 
     /// <summary>True when <paramref name="type"/> declares an instance method (not a constructor) with a parameter of a builder type.</summary>
@@ -80,5 +101,342 @@ internal sealed class CompositionTime
         }
 
         return false;
+    }
+
+    /// <summary>A builder type, or a class that implements or derives from one (<c>ServiceCollection</c>, <c>WebApplication</c>).</summary>
+    private bool IsBuilderOrImplementation(ITypeSymbol type)
+    {
+        if (IsBuilder(type))
+        {
+            return true;
+        }
+
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named)
+        {
+            return false;
+        }
+
+        foreach (var implemented in named.AllInterfaces)
+        {
+            if (IsBuilder(implemented))
+            {
+                return true;
+            }
+        }
+
+        for (var current = named.BaseType; current is not null; current = current.BaseType)
+        {
+            if (IsBuilder(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// True when <paramref name="member"/> is a method that only the composition of the app calls: every call the
+    /// compilation makes to it is made, outside lambdas and local functions, in a method that takes the service
+    /// collection or a host, app, endpoint or container builder (<c>ConfigureServices(IHostApplicationBuilder)</c>, an
+    /// <c>AddX(this IServiceCollection)</c> extension), in a method only such methods call (up to three callers up), or
+    /// in the program's entry point before it runs the app. The composition runs once, on one thread, before the first
+    /// request. A method that is never called in the compilation, is virtual or implements an interface (its calls
+    /// may go through the base), or is used as a delegate, is not such a method. Calls are found by name in the files
+    /// that can make them (for an instance or static method, the files that name its type) and bound only where the
+    /// caller is not composition code.
+    /// </summary>
+    public bool IsCalledOnlyWhileComposing(ISymbol member, CancellationToken cancellationToken)
+    {
+        if (!IsSearchable(member, out var method))
+        {
+            return false;
+        }
+
+        return _answers.GetOrAdd(method, m => new CallerSearch(this, cancellationToken).IsComposition(m, depth: 0));
+    }
+
+    private static bool IsSearchable(ISymbol member, out IMethodSymbol method)
+    {
+        method = null!;
+        if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } candidate
+            || candidate.DeclaringSyntaxReferences.Length == 0
+            || !candidate.ExplicitInterfaceImplementations.IsEmpty)
+        {
+            return false;
+        }
+
+        method = candidate.OriginalDefinition;
+        if (!method.IsStatic && method.DeclaredAccessibility != Accessibility.Private)
+        {
+            var type = method.ContainingType;
+            foreach (var implemented in type.AllInterfaces)
+            {
+                foreach (var interfaceMember in implemented.GetMembers(method.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMember)?.OriginalDefinition, method))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A method that takes the service collection or a builder: it composes the app.</summary>
+    private bool TakesABuilder(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsBuilderOrImplementation(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One question's search: the semantic models it opened and how many calls it bound.</summary>
+    private sealed class CallerSearch(CompositionTime owner, CancellationToken cancellationToken)
+    {
+        private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+        private readonly HashSet<IMethodSymbol> _visiting = new(SymbolEqualityComparer.Default);
+        private int _bound;
+
+        public bool IsComposition(IMethodSymbol method, int depth)
+        {
+            if (owner.TakesABuilder(method))
+            {
+                return true;
+            }
+
+            if (depth >= MaxCallerDepth || (depth > 0 && !IsSearchable(method, out method)) || !_visiting.Add(method))
+            {
+                return false;
+            }
+
+            var found = false;
+            foreach (var tree in TreesThatCanCall(method))
+            {
+                var text = tree.GetText(cancellationToken);
+                SyntaxNode? root = null;
+                foreach (var position in WordSearch.Find(text, method.Name))
+                {
+                    root ??= tree.GetRoot(cancellationToken);
+                    var token = root.FindToken(position);
+                    if (token.SpanStart != position || !token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name
+                        || name.Parent is MethodDeclarationSyntax)
+                    {
+                        continue;
+                    }
+
+                    ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+                    if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                    {
+                        // The method taken as a delegate: its calls cannot all be seen.
+                        if (name.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax)
+                            && Refers(name, method) != false)
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    }
+
+                    var site = Caller(invocation);
+                    var caller = site == Site.Method ? CallerMethod(invocation) : null;
+                    if (site == Site.EntryPointBeforeRun || (caller is not null && owner.TakesABuilder(caller)))
+                    {
+                        // A call made while composing: bound only to learn that the method is called at all.
+                        if (!found)
+                        {
+                            var composing = Refers(name, method);
+                            if (composing is null)
+                            {
+                                return false;
+                            }
+
+                            found = composing.Value;
+                        }
+
+                        continue;
+                    }
+
+                    switch (site)
+                    {
+                        case Site.Method when caller is not null:
+                            var refers = Refers(name, method);
+                            if (refers == false)
+                            {
+                                continue;
+                            }
+
+                            if (refers is null || !IsComposition(caller, depth + 1))
+                            {
+                                return false;
+                            }
+
+                            found = true;
+                            continue;
+                        default:
+                            if (Refers(name, method) != false)
+                            {
+                                return false;
+                            }
+
+                            continue;
+                    }
+                }
+            }
+
+            _visiting.Remove(method);
+            return found;
+        }
+
+        /// <summary>
+        /// The files that can call the method: its type's own, and those that name its type (or, for an instance method of
+        /// an unsealed type, a source type derived from it); for an extension method, every file that names the method.
+        /// </summary>
+        private IEnumerable<SyntaxTree> TreesThatCanCall(IMethodSymbol method)
+        {
+            var trees = new HashSet<SyntaxTree>();
+            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+            {
+                trees.Add(reference.SyntaxTree);
+            }
+
+            var typeNames = new List<string>();
+            if (!method.IsExtensionMethod)
+            {
+                typeNames.Add(method.ContainingType.Name);
+                if (!method.IsStatic && !method.ContainingType.IsSealed)
+                {
+                    foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(owner._compilation, method.ContainingType, cancellationToken))
+                    {
+                        typeNames.Add(derived.Name);
+                    }
+                }
+            }
+
+            foreach (var tree in owner._compilation.SyntaxTrees)
+            {
+                if (trees.Contains(tree))
+                {
+                    continue;
+                }
+
+                var text = tree.GetText(cancellationToken);
+                if (typeNames.Count == 0 ? WordSearch.Contains(text, method.Name) : ContainsAny(text, typeNames))
+                {
+                    trees.Add(tree);
+                }
+            }
+
+            return trees;
+        }
+
+        private static bool ContainsAny(Microsoft.CodeAnalysis.Text.SourceText text, List<string> words)
+        {
+            foreach (var word in words)
+            {
+                if (WordSearch.Contains(text, word))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the name binds to the method; null when it cannot be told (too many bound already, or ambiguous).</summary>
+        private bool? Refers(SimpleNameSyntax name, IMethodSymbol method)
+        {
+            if (++_bound > MaxBoundCalls)
+            {
+                return null;
+            }
+
+            if (!_models.TryGetValue(name.SyntaxTree, out var model))
+            {
+#pragma warning disable RS1030 // Asked only when a change is about to be reported, for the few files that can call the method.
+                _models[name.SyntaxTree] = model = owner._compilation.GetSemanticModel(name.SyntaxTree);
+#pragma warning restore RS1030
+            }
+
+            var info = model.GetSymbolInfo(name, cancellationToken);
+            if (info.Symbol is IMethodSymbol bound)
+            {
+                return SymbolEqualityComparer.Default.Equals((bound.ReducedFrom ?? bound).OriginalDefinition, method);
+            }
+
+            foreach (var candidate in info.CandidateSymbols)
+            {
+                if (candidate is IMethodSymbol candidateMethod
+                    && SymbolEqualityComparer.Default.Equals((candidateMethod.ReducedFrom ?? candidateMethod).OriginalDefinition, method))
+                {
+                    return null;
+                }
+            }
+
+            return false;
+        }
+
+        private IMethodSymbol? CallerMethod(InvocationExpressionSyntax invocation)
+        {
+            for (var current = invocation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is MethodDeclarationSyntax declaration)
+                {
+                    if (!_models.TryGetValue(declaration.SyntaxTree, out var model))
+                    {
+#pragma warning disable RS1030 // Asked only when a change is about to be reported, for the few files that can call the method.
+                        _models[declaration.SyntaxTree] = model = owner._compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+                    }
+
+                    return model.GetDeclaredSymbol(declaration, cancellationToken);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private enum Site
+    {
+        /// <summary>In a lambda, a local function, a constructor, an accessor, or elsewhere outside a method's own body.</summary>
+        Other,
+
+        /// <summary>In the body of a method, outside lambdas and local functions.</summary>
+        Method,
+
+        /// <summary>The program's top-level code or <c>Main</c>, before the statement that runs the app (<see cref="EntryPoints"/>).</summary>
+        EntryPointBeforeRun,
+    }
+
+    private static Site Caller(InvocationExpressionSyntax invocation)
+    {
+        if (EntryPoints.IsBeforeTheAppRuns(invocation))
+        {
+            return Site.EntryPointBeforeRun;
+        }
+
+        for (var current = invocation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return Site.Other;
+                case MethodDeclarationSyntax:
+                    return Site.Method;
+                case MemberDeclarationSyntax:
+                    return Site.Other;
+            }
+        }
+
+        return Site.Other;
     }
 }

@@ -96,7 +96,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks);
+        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks, compositionTime);
         context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
         context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
@@ -112,6 +112,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly ProcessLifetimeModel _lifetimes;
         private readonly CallerLocks _callerLocks;
         private readonly HostedStartHooks _startHooks;
+        private readonly CompositionTime? _compositionTime;
 
         /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
@@ -125,8 +126,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             ThreadUnsafeCollections collections,
             ProcessLifetimeModel lifetimes,
             CallerLocks callerLocks,
-            HostedStartHooks startHooks)
+            HostedStartHooks startHooks,
+            CompositionTime? compositionTime)
         {
+            _compositionTime = compositionTime;
             _callerLocks = callerLocks;
             _startHooks = startHooks;
             _type = type;
@@ -307,6 +310,13 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 {
                     // A helper whose every caller holds a lock is guarded by an object this type cannot name.
                     if (mutation.InHelperBody && _callerLocks.IsCalledOnlyUnderLock(mutation.ContainingSymbol, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    // A method only the app's composition calls (a module's ConfigureServices, an AddX extension):
+                    // it runs once, on one thread, before the first request.
+                    if (mutation.InHelperBody && _compositionTime?.IsCalledOnlyWhileComposing(mutation.ContainingSymbol, cancellationToken) == true)
                     {
                         continue;
                     }

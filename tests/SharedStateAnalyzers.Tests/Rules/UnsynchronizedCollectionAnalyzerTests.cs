@@ -2004,4 +2004,207 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .AllowUnexpectedDiagnostics()
             .ValidateAsync();
     }
+    /// <summary>
+    /// A module system's permission registry: a static list each module fills from its <c>ConfigureServices</c>, which
+    /// takes the host builder; requests only read it. <c>// (caller)</c> is where a test adds one more call.
+    /// </summary>
+    private const string PermissionRegistry = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed record Permission(string Name);
+
+        public static class Permissions
+        {
+            private static readonly List<Permission> {|#0:_all|} = new();
+
+            public static void Register(IEnumerable<Permission> permissions)
+            {
+                _all.AddRange(permissions.Where(p => !_all.Any(e => e.Name == p.Name)));
+            }
+
+            public static IReadOnlyList<Permission> All => _all.AsReadOnly();
+        }
+
+        public interface IModule
+        {
+            void ConfigureServices(IHostApplicationBuilder builder);
+        }
+
+        public sealed class CatalogModule : IModule
+        {
+            public void ConfigureServices(IHostApplicationBuilder builder)
+            {
+                Permissions.Register([new Permission("catalog.read"), new Permission("catalog.write")]);
+                builder.Services.AddScoped<CatalogService>();
+            }
+        }
+
+        public sealed class CatalogService
+        {
+            public int Count() => Permissions.All.Count;
+            // (caller)
+        }
+        """;
+
+    [Fact]
+    public async Task StartUpRegistry_FilledOnlyFromModulesConfiguringServices()
+    {
+        await Test(PermissionRegistry, References.DependencyInjection).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_AlsoFilledWhileServingIsReported()
+    {
+        // The same registry, also changed by a service's method, which requests call.
+        await Test(
+                PermissionRegistry.Replace(
+                    "// (caller)",
+                    "public void Grant(string name) => Permissions.Register([new Permission(name)]);"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_all", "List<Permission>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_FilledInARegistrationFactoryIsReported()
+    {
+        // A factory lambda runs when the container first resolves the service, alongside requests: not composition.
+        await Test(
+                PermissionRegistry.Replace(
+                    "builder.Services.AddScoped<CatalogService>();",
+                    "builder.Services.AddScoped(sp => { Permissions.Register([new Permission(\"late\")]); return new CatalogService(); });"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_all", "List<Permission>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_SingletonFilledThroughAServiceCollectionExtension()
+    {
+        // A library's internal registry of names: created and registered by its AddScheduler extension, which also
+        // adds to it, through a private helper that takes the service collection.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.Extensions.DependencyInjection;
+
+            internal sealed class SchedulerNames
+            {
+                private readonly List<string> _names = [];
+
+                public IReadOnlyList<string> Names => _names;
+
+                public void Add(string name)
+                {
+                    if (_names.Contains(name))
+                    {
+                        throw new ArgumentException($"'{name}' is already registered.", nameof(name));
+                    }
+
+                    _names.Add(name);
+                }
+            }
+
+            public static class SchedulerServiceCollectionExtensions
+            {
+                public static IServiceCollection AddScheduler(this IServiceCollection services, string? name = null)
+                {
+                    if (name is not null)
+                    {
+                        Remember(services, name);
+                    }
+
+                    return services;
+                }
+
+                private static void Remember(IServiceCollection services, string name)
+                {
+                    var names = services.FirstOrDefault(d => d.ServiceType == typeof(SchedulerNames))?.ImplementationInstance as SchedulerNames;
+                    if (names is null)
+                    {
+                        names = new SchedulerNames();
+                        services.AddSingleton(names);
+                    }
+
+                    names.Add(name);
+                }
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_PublicRegisterWithNoCallerInTheCompilationIsReported()
+    {
+        // Nothing shows when the API is called: it is reported as before.
+        await Test(
+                PermissionRegistry.Replace(
+                    "Permissions.Register([new Permission(\"catalog.read\"), new Permission(\"catalog.write\")]);",
+                    string.Empty),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_all", "List<Permission>"))
+            .ValidateAsync();
+    }
+    /// <summary>A minimal API program that turns features on before it runs; <c>// (endpoint)</c> is where a test adds an endpoint.</summary>
+    private const string FeatureFlagsProgram = """
+        using System.Collections.Generic;
+        using Microsoft.AspNetCore.Builder;
+
+        var builder = WebApplication.CreateBuilder(args);
+        FeatureFlags.Enable("search");
+        FeatureFlags.Enable("export");
+        var app = builder.Build();
+        app.MapGet("/search", () => FeatureFlags.IsEnabled("search"));
+        // (endpoint)
+        app.Run();
+
+        public static class FeatureFlags
+        {
+            private static readonly HashSet<string> {|#0:_enabled|} = new();
+
+            public static void Enable(string name) => _enabled.Add(name);
+
+            public static bool IsEnabled(string name) => _enabled.Contains(name);
+        }
+        """;
+
+    [Fact]
+    public async Task StartUpRegistry_FilledByTopLevelStatementsBeforeTheAppRuns()
+    {
+        await Test(FeatureFlagsProgram, References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_AlsoFilledByAnEndpointIsReported()
+    {
+        await Test(
+                FeatureFlagsProgram.Replace("// (endpoint)", "app.MapPost(\"/features/{name}\", (string name) => FeatureFlags.Enable(name));"),
+                References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .ExpectDiagnostic(Flagged(0, "_enabled", "HashSet<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_AnotherMethodOfTheSameNameCalledWhileComposingIsNotACall()
+    {
+        // The service collection extension calls its own Register, not the registry's: the registry's Register is never
+        // called in the compilation, and its list is reported as before.
+        await Test(
+                PermissionRegistry.Replace(
+                    "Permissions.Register([new Permission(\"catalog.read\"), new Permission(\"catalog.write\")]);",
+                    "Registration.Register(builder.Services);")
+                    .Replace(
+                        "// (caller)",
+                        "}\n\npublic static class Registration\n{\n    public static void Register(IServiceCollection services) { }"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_all", "List<Permission>"))
+            .ValidateAsync();
+    }
 }
