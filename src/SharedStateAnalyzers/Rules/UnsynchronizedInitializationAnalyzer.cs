@@ -333,9 +333,14 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method
                         ? method.OriginalDefinition
                         : null;
+                    // A private static field that only this member assigns, which the program's entry point may build
+                    // before the app runs: asked at the end, once the type's assignments are known.
+                    var warmable = kind == Race.Unsynchronized && storage.IsStatic && storage.DeclaredAccessibility == Accessibility.Private
+                        ? (context.OwningSymbol as IMethodSymbol)?.AssociatedSymbol ?? context.OwningSymbol
+                        : null;
                     lock (_gate)
                     {
-                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic));
+                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic, warmable));
                     }
                 }
             }
@@ -364,11 +369,22 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     }
 
                     // Called only under locks: synchronized by its callers. Never called in the type: report it.
-                    if (finding.PrivateMethod is null
-                        || !_calledOutsideALock.TryGetValue(finding.PrivateMethod, out var outside) || outside)
+                    if (finding.PrivateMethod is not null
+                        && _calledOutsideALock.TryGetValue(finding.PrivateMethod, out var outside) && !outside)
                     {
-                        diagnostics.Add(finding.Diagnostic);
+                        continue;
                     }
+
+                    // Built by the program's entry point before the app runs (`var settings = Settings.Instance;` at the
+                    // top of Main), and never reset: by the time requests read it, it is set.
+                    if (finding.Accessor is { } accessor
+                        && IsAssignedOnlyIn(finding.Storage, accessor, context.CancellationToken)
+                        && EntryPoints.ReadsBeforeTheAppRuns(context.Compilation, accessor, context.CancellationToken))
+                    {
+                        continue;
+                    }
+
+                    diagnostics.Add(finding.Diagnostic);
                 }
             }
 
@@ -384,6 +400,40 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>Every assignment to the field's name in the type's code is inside the declaration of <paramref name="accessor"/>.</summary>
+    private static bool IsAssignedOnlyIn(ISymbol storage, ISymbol accessor, CancellationToken cancellationToken)
+    {
+        var accessorSyntax = new List<SyntaxNode>();
+        foreach (var reference in accessor.DeclaringSyntaxReferences)
+        {
+            accessorSyntax.Add(reference.GetSyntax(cancellationToken));
+        }
+
+        foreach (var reference in storage.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (node is not AssignmentExpressionSyntax assignment || GetAssignedName(assignment.Left) != storage.Name)
+                {
+                    continue;
+                }
+
+                var inside = false;
+                foreach (var declaration in accessorSyntax)
+                {
+                    inside |= declaration.SyntaxTree == assignment.SyntaxTree && declaration.Span.Contains(assignment.Span);
+                }
+
+                if (!inside)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Instances of the type live for the process, and the member can run on several threads at once: the host calls
     /// a hosted service's start and stop methods once each, in turn.
@@ -393,8 +443,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             && !(kind == ProcessLifetimeKind.HostedService
                 && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
 
-    private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic)
+    private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic, ISymbol? accessor)
     {
+        /// <summary>For a race on a private static field, the member (a property, or a method) whose lazy assignment it is.</summary>
+        public ISymbol? Accessor { get; } = accessor;
+
         public ISymbol Storage { get; } = storage;
 
         public IMethodSymbol? PrivateMethod { get; } = privateMethod;

@@ -1190,4 +1190,68 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             """)
             .ValidateAsync();
     }
+    /// <summary>
+    /// A hand-rolled settings singleton whose <c>Main</c> reads it first and fills it from the command line, then runs
+    /// the web app; <c>// (before run)</c> and <c>// (after run)</c> are where a test moves that read.
+    /// </summary>
+    private const string SettingsReadByMain = """
+        using Microsoft.AspNetCore.Builder;
+
+        public sealed class StartupSettings
+        {
+            private static StartupSettings? instance;
+
+            private StartupSettings() { }
+
+            public static StartupSettings Instance => instance ?? ({|#0:instance = new StartupSettings()|});
+
+            public string StoragePath { get; set; } = string.Empty;
+        }
+
+        public static class Program
+        {
+            public static void Main(string[] args)
+            {
+                var storagePath = args.Length > 0 ? args[0] : string.Empty;
+                // (before run)
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/storage", () => StartupSettings.Instance.StoragePath);
+                app.Run();
+                // (after run)
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task LazySingleton_FirstReadByMainBeforeTheAppRuns()
+    {
+        // Main builds the instance on the main thread before any request can ask for it.
+        await Test(
+                SettingsReadByMain.Replace("// (before run)", "StartupSettings.Instance.StoragePath = storagePath;"),
+                References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazySingleton_ReadByMainOnlyAfterTheAppRanIsReported()
+    {
+        await Test(
+                SettingsReadByMain.Replace("// (after run)", "StartupSettings.Instance.StoragePath = storagePath;"),
+                References.AspNetCore)
+            .ExpectDiagnostic(At(0, "instance"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazySingleton_ReadByMainButAlsoResetIsReported()
+    {
+        // A reset puts the field back to unset while requests run: the next two readers race again.
+        await Test(
+                SettingsReadByMain
+                    .Replace("// (before run)", "StartupSettings.Instance.StoragePath = storagePath;")
+                    .Replace("public string StoragePath", "public static void Reset() => instance = null;\n\n    public string StoragePath"),
+                References.AspNetCore)
+            .ExpectDiagnostic(At(0, "instance"))
+            .ValidateAsync();
+    }
 }
