@@ -31,28 +31,48 @@ internal static class CallSites
                     continue;
                 }
 
-                ExpressionSyntax callee = simpleName.Parent is MemberAccessExpressionSyntax access && access.Name == simpleName ? access : simpleName;
-                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                switch (Classify(simpleName, out var invocation))
                 {
-                    // The method taken as a delegate, or a same-named declaration's use: not a plain call.
-                    if (IsSameMethodReference(simpleName))
-                    {
+                    case Use.Call:
+                        calls.Add(invocation!);
+                        break;
+                    case Use.Reference:
                         return null;
-                    }
-
-                    continue;
                 }
-
-                calls.Add(invocation);
             }
         }
 
         return calls;
     }
 
-    /// <summary>A use of the name that is not a declaration, a parameter name or a named argument.</summary>
-    private static bool IsSameMethodReference(SimpleNameSyntax name)
-        => name.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax);
+    /// <summary>What a use of a method's name is.</summary>
+    public enum Use
+    {
+        /// <summary>A named argument, a qualified type name, a type argument: not the method.</summary>
+        Other,
+
+        /// <summary>The callee of an invocation (<c>Helper()</c>, <c>x.Helper()</c>, <c>Helper&lt;T&gt;()</c>).</summary>
+        Call,
+
+        /// <summary>Another use that may be the method: taken as a delegate, <c>nameof</c>, a same-named member's use.</summary>
+        Reference,
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a call's callee (then <paramref name="invocation"/> is the call), another reference, or neither.</summary>
+    public static Use Classify(SimpleNameSyntax name, out InvocationExpressionSyntax? invocation)
+    {
+        ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        if (callee.Parent is InvocationExpressionSyntax call && call.Expression == callee)
+        {
+            invocation = call;
+            return Use.Call;
+        }
+
+        invocation = null;
+        return name.Parent is NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax
+            ? Use.Other
+            : Use.Reference;
+    }
 
     /// <summary>
     /// Where the method can be called from: the declarations of its type, and for a protected method those of the

@@ -227,18 +227,16 @@ internal sealed class CompositionTime
                 {
                     root ??= tree.GetRoot(cancellationToken);
                     var token = root.FindToken(position);
-                    if (token.SpanStart != position || !token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name
-                        || name.Parent is MethodDeclarationSyntax)
+                    if (token.SpanStart != position || !token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name)
                     {
                         continue;
                     }
 
-                    ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
-                    if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                    var use = CallSites.Classify(name, out var invocation);
+                    if (use != CallSites.Use.Call)
                     {
                         // The method taken as a delegate: its calls cannot all be seen.
-                        if (name.Parent is not (NameColonSyntax or NameEqualsSyntax or QualifiedNameSyntax or AliasQualifiedNameSyntax or TypeArgumentListSyntax)
-                            && Refers(name, method) != false)
+                        if (use == CallSites.Use.Reference && Refers(name, method) != false)
                         {
                             return false;
                         }
@@ -246,8 +244,8 @@ internal sealed class CompositionTime
                         continue;
                     }
 
-                    var site = Caller(invocation);
-                    var caller = site == Site.Method ? CallerMethod(invocation) : null;
+                    var site = Caller(invocation!);
+                    var caller = site == Site.Method ? CallerMethod(invocation!) : null;
                     if (site == Site.EntryPointBeforeRun || (caller is not null && owner.TakesABuilder(caller)))
                     {
                         // A call made while composing: bound only to learn that the method is called at all.
@@ -265,30 +263,19 @@ internal sealed class CompositionTime
                         continue;
                     }
 
-                    switch (site)
+                    // Elsewhere: a call of this method there is composition only if its caller is only called while composing.
+                    var refers = Refers(name, method);
+                    if (refers == false)
                     {
-                        case Site.Method when caller is not null:
-                            var refers = Refers(name, method);
-                            if (refers == false)
-                            {
-                                continue;
-                            }
-
-                            if (refers is null || !IsComposition(caller, depth + 1))
-                            {
-                                return false;
-                            }
-
-                            found = true;
-                            continue;
-                        default:
-                            if (Refers(name, method) != false)
-                            {
-                                return false;
-                            }
-
-                            continue;
+                        continue;
                     }
+
+                    if (refers is null || caller is null || !IsComposition(caller, depth + 1))
+                    {
+                        return false;
+                    }
+
+                    found = true;
                 }
             }
 
