@@ -219,123 +219,56 @@ internal sealed class CompositionTime
             }
 
             var found = false;
-            foreach (var tree in TreesThatCanCall(method))
+            foreach (var name in MethodNameUses.Find(owner._compilation, method, cancellationToken))
             {
-                var text = tree.GetText(cancellationToken);
-                SyntaxNode? root = null;
-                foreach (var position in WordSearch.Find(text, method.Name))
+                var use = CallSites.Classify(name, out var invocation);
+                if (use != CallSites.Use.Call)
                 {
-                    root ??= tree.GetRoot(cancellationToken);
-                    var token = root.FindToken(position);
-                    if (token.SpanStart != position || !token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name)
-                    {
-                        continue;
-                    }
-
-                    var use = CallSites.Classify(name, out var invocation);
-                    if (use != CallSites.Use.Call)
-                    {
-                        // The method taken as a delegate: its calls cannot all be seen.
-                        if (use == CallSites.Use.Reference && Refers(name, method) != false)
-                        {
-                            return false;
-                        }
-
-                        continue;
-                    }
-
-                    var site = Caller(invocation!);
-                    var caller = site == Site.Method ? CallerMethod(invocation!) : null;
-                    if (site == Site.EntryPointBeforeRun || (caller is not null && owner.TakesABuilder(caller)))
-                    {
-                        // A call made while composing: bound only to learn that the method is called at all.
-                        if (!found)
-                        {
-                            var composing = Refers(name, method);
-                            if (composing is null)
-                            {
-                                return false;
-                            }
-
-                            found = composing.Value;
-                        }
-
-                        continue;
-                    }
-
-                    // Elsewhere: a call of this method there is composition only if its caller is only called while composing.
-                    var refers = Refers(name, method);
-                    if (refers == false)
-                    {
-                        continue;
-                    }
-
-                    if (refers is null || caller is null || !IsComposition(caller, depth + 1))
+                    // The method taken as a delegate: its calls cannot all be seen.
+                    if (use == CallSites.Use.Reference && Refers(name, method) != false)
                     {
                         return false;
                     }
 
-                    found = true;
+                    continue;
                 }
-            }
 
-            _visiting.Remove(method);
-            return found;
-        }
-
-        /// <summary>
-        /// The files that can call the method: its type's own, and those that name its type (or, for an instance method of
-        /// an unsealed type, a source type derived from it); for an extension method, every file that names the method.
-        /// </summary>
-        private IEnumerable<SyntaxTree> TreesThatCanCall(IMethodSymbol method)
-        {
-            var trees = new HashSet<SyntaxTree>();
-            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
-            {
-                trees.Add(reference.SyntaxTree);
-            }
-
-            var typeNames = new List<string>();
-            if (!method.IsExtensionMethod)
-            {
-                typeNames.Add(method.ContainingType.Name);
-                if (!method.IsStatic && !method.ContainingType.IsSealed)
+                var site = Caller(invocation!);
+                var caller = site == Site.Method ? CallerMethod(invocation!) : null;
+                if (site == Site.EntryPointBeforeRun || (caller is not null && owner.TakesABuilder(caller)))
                 {
-                    foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(owner._compilation, method.ContainingType, cancellationToken))
+                    // A call made while composing: bound only to learn that the method is called at all.
+                    if (!found)
                     {
-                        typeNames.Add(derived.Name);
-                    }
-                }
-            }
+                        var composing = Refers(name, method);
+                        if (composing is null)
+                        {
+                            return false;
+                        }
 
-            foreach (var tree in owner._compilation.SyntaxTrees)
-            {
-                if (trees.Contains(tree))
+                        found = composing.Value;
+                    }
+
+                    continue;
+                }
+
+                // Elsewhere: a call of this method there is composition only if its caller is only called while composing.
+                var refers = Refers(name, method);
+                if (refers == false)
                 {
                     continue;
                 }
 
-                var text = tree.GetText(cancellationToken);
-                if (typeNames.Count == 0 ? WordSearch.Contains(text, method.Name) : ContainsAny(text, typeNames))
+                if (refers is null || caller is null || !IsComposition(caller, depth + 1))
                 {
-                    trees.Add(tree);
+                    return false;
                 }
+
+                found = true;
             }
 
-            return trees;
-        }
-
-        private static bool ContainsAny(Microsoft.CodeAnalysis.Text.SourceText text, List<string> words)
-        {
-            foreach (var word in words)
-            {
-                if (WordSearch.Contains(text, word))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            _visiting.Remove(method);
+            return found;
         }
 
         /// <summary>Whether the name binds to the method; null when it cannot be told (too many bound already, or ambiguous).</summary>
@@ -353,22 +286,7 @@ internal sealed class CompositionTime
 #pragma warning restore RS1030
             }
 
-            var info = model.GetSymbolInfo(name, cancellationToken);
-            if (info.Symbol is IMethodSymbol bound)
-            {
-                return SymbolEqualityComparer.Default.Equals((bound.ReducedFrom ?? bound).OriginalDefinition, method);
-            }
-
-            foreach (var candidate in info.CandidateSymbols)
-            {
-                if (candidate is IMethodSymbol candidateMethod
-                    && SymbolEqualityComparer.Default.Equals((candidateMethod.ReducedFrom ?? candidateMethod).OriginalDefinition, method))
-                {
-                    return null;
-                }
-            }
-
-            return false;
+            return MethodNameUses.Binds(model, name, method, cancellationToken);
         }
 
         private IMethodSymbol? CallerMethod(InvocationExpressionSyntax invocation)

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Where the compilation may use a method, by name: every simple name spelled like it in the files that can reach it —
+/// the files of its type, and those that name its type (or, for an instance method of an unsealed type, a source type
+/// derived from it); for an extension method, every file that names the method. The files are picked by searching
+/// their text (<see cref="WordSearch"/>), so only a few are parsed into tokens. A call whose receiver is typed only
+/// through <c>var</c> in a file that never names the type is not found. The caller binds what it needs.
+/// </summary>
+internal static class MethodNameUses
+{
+    public static IEnumerable<SimpleNameSyntax> Find(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var tree in TreesThatCanUse(compilation, method, cancellationToken))
+        {
+            SyntaxNode? root = null;
+            foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), method.Name))
+            {
+                root ??= tree.GetRoot(cancellationToken);
+                var token = root.FindToken(position);
+                if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name)
+                {
+                    yield return name;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> binds to <paramref name="method"/>; null when it is one of several candidates.</summary>
+    public static bool? Binds(SemanticModel model, SimpleNameSyntax name, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var info = model.GetSymbolInfo(name, cancellationToken);
+        if (info.Symbol is IMethodSymbol bound)
+        {
+            return SymbolEqualityComparer.Default.Equals((bound.ReducedFrom ?? bound).OriginalDefinition, method.OriginalDefinition);
+        }
+
+        foreach (var candidate in info.CandidateSymbols)
+        {
+            if (candidate is IMethodSymbol candidateMethod
+                && SymbolEqualityComparer.Default.Equals((candidateMethod.ReducedFrom ?? candidateMethod).OriginalDefinition, method.OriginalDefinition))
+            {
+                return null;
+            }
+        }
+
+        return false;
+    }
+
+    private static HashSet<SyntaxTree> TreesThatCanUse(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var trees = new HashSet<SyntaxTree>();
+        foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+        {
+            trees.Add(reference.SyntaxTree);
+        }
+
+        var words = new List<string>();
+        if (method.IsExtensionMethod)
+        {
+            words.Add(method.Name);
+        }
+        else
+        {
+            words.Add(method.ContainingType.Name);
+            if (!method.IsStatic && !method.ContainingType.IsSealed)
+            {
+                foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(compilation, method.ContainingType, cancellationToken))
+                {
+                    words.Add(derived.Name);
+                }
+            }
+        }
+
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (trees.Contains(tree))
+            {
+                continue;
+            }
+
+            var text = tree.GetText(cancellationToken);
+            foreach (var word in words)
+            {
+                if (WordSearch.Contains(text, word))
+                {
+                    trees.Add(tree);
+                    break;
+                }
+            }
+        }
+
+        return trees;
+    }
+}
