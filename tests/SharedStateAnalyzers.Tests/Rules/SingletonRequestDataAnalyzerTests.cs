@@ -1098,4 +1098,79 @@ public sealed class SingletonRequestDataAnalyzerTests
             .AllowCompilerErrors()
             .ValidateAsync();
     }
+    /// <summary>
+    /// A singleton that remembers the last signed-in user through a synchronous method; <c>// (caller)</c> is where a
+    /// test calls it from.
+    /// </summary>
+    private const string LastSignIn = """
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class SignInTracker
+        {
+            private string? {|#0:_lastUser|};
+
+            public void Remember(string userName) => _lastUser = userName;
+
+            public string? LastUser => _lastUser;
+        }
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services) => services.AddSingleton<SignInTracker>();
+        }
+
+        // (caller)
+        """;
+
+    [Fact]
+    public async Task Singleton_SynchronousMethodAControllerActionCalls_StoresItsArgument()
+    {
+        // "A method of a DI singleton that requests call": the action hands it the request's user name.
+        await Test(LastSignIn.Replace("// (caller)", """
+            public sealed class AccountController : Controller
+            {
+                private readonly SignInTracker _tracker;
+
+                public AccountController(SignInTracker tracker) => _tracker = tracker;
+
+                public IActionResult SignIn(string userName)
+                {
+                    _tracker.Remember(userName);
+                    return Ok();
+                }
+            }
+            """))
+            .ExpectDiagnostic(Expected("_lastUser", "singleton", "SignInTracker", "per-request data written in 'Remember'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_SynchronousMethodAMinimalApiEndpointCalls_StoresItsArgument()
+    {
+        await Test(LastSignIn.Replace("// (caller)", """
+            public static class Endpoints
+            {
+                public static void Map(WebApplication app)
+                    => app.MapPost("/sign-in/{userName}", (string userName, SignInTracker tracker) => tracker.Remember(userName));
+            }
+            """))
+            .ExpectDiagnostic(Expected("_lastUser", "singleton", "SignInTracker", "per-request data written in 'Remember'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_SynchronousMethodOnlyStartUpCalls_IsWiring()
+    {
+        // The same method called by the app's start-up, not by a request: wiring, as before.
+        await Test(LastSignIn.Replace("// (caller)", """
+            public static class Seed
+            {
+                public static void Run(WebApplication app)
+                    => app.Services.GetRequiredService<SignInTracker>().Remember("admin");
+            }
+            """))
+            .ValidateAsync();
+    }
 }
