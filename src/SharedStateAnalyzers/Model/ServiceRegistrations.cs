@@ -4,8 +4,10 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -99,38 +101,14 @@ internal sealed class ServiceRegistrations
         var scoped = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         var registrations = ImmutableArray.CreateBuilder<ServiceRegistration>();
         var testFixtures = new Dictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+        var buffer = new char[ChunkLength];
         foreach (var tree in _compilation.SyntaxTrees)
         {
-            // A text search first: walking every node of every file builds the whole red tree; most files register
-            // nothing.
-            if (!MayRegister(tree))
-            {
-                continue;
-            }
-
             SemanticModel? model = null;
-            foreach (var node in tree.GetRoot().DescendantNodes())
+            foreach (var (invocation, name) in FindRegistrationCalls(tree, buffer))
             {
-                if (node is not InvocationExpressionSyntax invocation || GetName(invocation.Expression) is not { } name)
-                {
-                    continue;
-                }
-
                 var methodName = name.Identifier.ValueText;
-                ServiceLifetimeKind lifetime;
-                if (s_singletonRegistrations.Contains(methodName))
-                {
-                    lifetime = ServiceLifetimeKind.Singleton;
-                }
-                else if (s_scopedRegistrations.Contains(methodName))
-                {
-                    lifetime = ServiceLifetimeKind.Scoped;
-                }
-                else if (s_transientRegistrations.Contains(methodName))
-                {
-                    lifetime = ServiceLifetimeKind.Transient;
-                }
-                else
+                if (LifetimeOf(methodName) is not { } lifetime)
                 {
                     continue;
                 }
@@ -262,9 +240,141 @@ internal sealed class ServiceRegistrations
         }
     }
 
-    private static bool MayRegister(SyntaxTree tree)
+    private static ServiceLifetimeKind? LifetimeOf(string methodName)
     {
-        var text = tree.GetText().ToString();
+        if (s_singletonRegistrations.Contains(methodName))
+        {
+            return ServiceLifetimeKind.Singleton;
+        }
+
+        if (s_scopedRegistrations.Contains(methodName))
+        {
+            return ServiceLifetimeKind.Scoped;
+        }
+
+        return s_transientRegistrations.Contains(methodName) ? ServiceLifetimeKind.Transient : null;
+    }
+
+    private const int ChunkLength = 8192;
+
+    /// <summary>Chunks overlap by this much, so that each looks at least half of it before and after the positions it searches.</summary>
+    private const int ChunkOverlap = 64;
+
+    /// <summary>The longest registration method name ("TryAddKeyedSingleton").</summary>
+    private const int MaxNameLength = 20;
+
+    /// <summary>
+    /// The calls in <paramref name="tree"/> named like a registration method, in the order a walk of the tree meets
+    /// them. Every registration method's name contains "Add": the text is searched for it, and only the tokens found
+    /// there are looked at, rather than every node of every file (most files register nothing). A file that writes a
+    /// Unicode escape, which could spell an identifier without its name showing in the text, is walked instead.
+    /// </summary>
+    private static List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> FindRegistrationCalls(SyntaxTree tree, char[] buffer)
+    {
+        var calls = new List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)>();
+        var text = tree.GetText();
+        var length = text.Length;
+        SyntaxNode? root = null;
+        for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - ChunkOverlap)
+        {
+            var count = Math.Min(ChunkLength, length - chunkStart);
+            text.CopyTo(chunkStart, buffer, 0, count);
+            for (var i = Array.IndexOf(buffer, '\\', 0, count); i >= 0; i = i + 1 < count ? Array.IndexOf(buffer, '\\', i + 1, count - i - 1) : -1)
+            {
+                if (i + 1 < count && buffer[i + 1] is 'u' or 'U')
+                {
+                    return WalkForRegistrationCalls(tree, text);
+                }
+            }
+
+            // Each chunk searches the positions from half the overlap after its start to half the overlap before its
+            // end (the first from its start, the last to its end): together every position once, each with the
+            // characters around it at hand.
+            var last = chunkStart + count >= length;
+            var from = chunkStart == 0 ? 0 : ChunkOverlap / 2;
+            var to = last ? count : count - (ChunkOverlap / 2);
+            for (var i = from < to ? Array.IndexOf(buffer, 'A', from, to - from) : -1; i >= 0; i = i + 1 < to ? Array.IndexOf(buffer, 'A', i + 1, to - i - 1) : -1)
+            {
+                if (i + 2 >= count || buffer[i + 1] != 'd' || buffer[i + 2] != 'd')
+                {
+                    continue;
+                }
+
+                var wordStart = i >= 3 && buffer[i - 3] == 'T' && buffer[i - 2] == 'r' && buffer[i - 1] == 'y' ? i - 3 : i;
+                var wordEnd = i + 3;
+                while (wordEnd < count && IsAsciiIdentifierPart(buffer[wordEnd]))
+                {
+                    wordEnd++;
+                }
+
+                if (wordEnd - wordStart > MaxNameLength || (wordStart > 0 && IsAsciiIdentifierPart(buffer[wordStart - 1])))
+                {
+                    continue;
+                }
+
+                var word = new string(buffer, wordStart, wordEnd - wordStart);
+                if (LifetimeOf(word) is null)
+                {
+                    continue;
+                }
+
+                // The token decides: text in comments, strings and disabled code starts no identifier there, and a
+                // longer identifier (a letter beyond ASCII around the word) has another name.
+                var tokenStart = chunkStart + (wordStart > 0 && buffer[wordStart - 1] == '@' ? wordStart - 1 : wordStart);
+                root ??= tree.GetRoot();
+                var token = root.FindToken(chunkStart + wordStart);
+                if (token.SpanStart == tokenStart && token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == word
+                    && token.Parent is SimpleNameSyntax name && InvocationNamed(name) is { } invocation)
+                {
+                    calls.Add((invocation, name));
+                }
+            }
+
+            if (last)
+            {
+                break;
+            }
+        }
+
+        // A walk meets a call before the calls in its receiver (a.AddX().AddY() is met at AddY first) and in its arguments.
+        calls.Sort(static (x, y) => x.Invocation.SpanStart != y.Invocation.SpanStart
+            ? x.Invocation.SpanStart.CompareTo(y.Invocation.SpanStart)
+            : y.Invocation.Span.End.CompareTo(x.Invocation.Span.End));
+        return calls;
+    }
+
+    private static List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> WalkForRegistrationCalls(SyntaxTree tree, SourceText text)
+    {
+        var calls = new List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)>();
+        if (!MayRegister(text))
+        {
+            return calls;
+        }
+
+        foreach (var node in tree.GetRoot().DescendantNodes())
+        {
+            if (node is InvocationExpressionSyntax invocation && GetName(invocation.Expression) is { } name && LifetimeOf(name.Identifier.ValueText) is not null)
+            {
+                calls.Add((invocation, name));
+            }
+        }
+
+        return calls;
+    }
+
+    /// <summary>The call <paramref name="name"/> names: <c>name(…)</c> or <c>x.name(…)</c>.</summary>
+    private static InvocationExpressionSyntax? InvocationNamed(SimpleNameSyntax name) => name.Parent switch
+    {
+        InvocationExpressionSyntax invocation when invocation.Expression == name => invocation,
+        MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } access when access.Name == name && invocation.Expression == access => invocation,
+        _ => null,
+    };
+
+    private static bool IsAsciiIdentifierPart(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_';
+
+    private static bool MayRegister(SourceText source)
+    {
+        var text = source.ToString();
         return text.IndexOf("Singleton", StringComparison.Ordinal) >= 0
             || text.IndexOf("Scoped", StringComparison.Ordinal) >= 0
             || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0

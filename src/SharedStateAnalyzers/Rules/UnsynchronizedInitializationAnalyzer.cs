@@ -109,17 +109,46 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            // Nested types are analyzed on their own.
             var declaration = reference.GetSyntax(cancellationToken);
-            foreach (var node in declaration.DescendantNodes(child => child == declaration || child is not BaseTypeDeclarationSyntax))
+            var text = declaration.SyntaxTree.GetText(cancellationToken).ToString(declaration.Span);
+
+            // The names are searched in the text and only the tokens found there are looked at, rather than every node
+            // of the type. A name written with a Unicode escape does not show in the text: such a type is walked.
+            if (text.IndexOf("\\u", StringComparison.Ordinal) >= 0 || text.IndexOf("\\U", StringComparison.Ordinal) >= 0
+                ? MayAssignLazilyByWalk(declaration, names)
+                : MayAssignLazilyByText(declaration, text, names))
             {
-                if (node is not AssignmentExpressionSyntax assignment)
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MayAssignLazilyByText(SyntaxNode declaration, string text, HashSet<string> names)
+    {
+        var start = declaration.SpanStart;
+        foreach (var name in names)
+        {
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            for (var i = text.IndexOf(name, StringComparison.Ordinal); i >= 0; i = text.IndexOf(name, i + 1, StringComparison.Ordinal))
+            {
+                // Not part of a longer identifier; a verbatim identifier (@name) starts at its '@'.
+                var end = i + name.Length;
+                if ((end < text.Length && IsIdentifierPart(text[end])) || (i > 0 && IsIdentifierPart(text[i - 1])))
                 {
                     continue;
                 }
 
-                var name = GetAssignedName(assignment.Left);
-                if (!names.Contains(name))
+                var tokenStart = i > 0 && text[i - 1] == '@' ? start + i - 1 : start + i;
+                var token = declaration.FindToken(start + i);
+                if (token.SpanStart != tokenStart || !token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name
+                    || AssignmentTo(token.Parent) is not { } assignment
+                    || IsInNestedType(assignment, declaration))
                 {
                     continue;
                 }
@@ -129,6 +158,57 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The assignment whose target is the name: <c>name = …</c> or <c>….name = …</c>.</summary>
+    private static AssignmentExpressionSyntax? AssignmentTo(SyntaxNode? name) => name switch
+    {
+        IdentifierNameSyntax { Parent: AssignmentExpressionSyntax assignment } identifier when assignment.Left == identifier => assignment,
+        SimpleNameSyntax { Parent: MemberAccessExpressionSyntax { Parent: AssignmentExpressionSyntax assignment } access } simple
+            when access.Name == simple && assignment.Left == access => assignment,
+        _ => null,
+    };
+
+    /// <summary>Nested types are analyzed on their own.</summary>
+    private static bool IsInNestedType(SyntaxNode node, SyntaxNode declaration)
+    {
+        for (var current = node.Parent; current is not null && current != declaration; current = current.Parent)
+        {
+            if (current is BaseTypeDeclarationSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
+
+    private static bool MayAssignLazilyByWalk(SyntaxNode declaration, HashSet<string> names)
+    {
+        // Nested types are analyzed on their own.
+        foreach (var node in declaration.DescendantNodes(child => child == declaration || child is not BaseTypeDeclarationSyntax))
+        {
+            if (node is not AssignmentExpressionSyntax assignment)
+            {
+                continue;
+            }
+
+            var name = GetAssignedName(assignment.Left);
+            if (!names.Contains(name))
+            {
+                continue;
+            }
+
+            if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
+                || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATestOf(assignment, name)))
+            {
+                return true;
             }
         }
 

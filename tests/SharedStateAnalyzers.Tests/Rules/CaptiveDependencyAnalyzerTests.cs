@@ -56,6 +56,36 @@ public sealed class CaptiveDependencyAnalyzerTests
     }
 
     [Fact]
+    public async Task Registrations_VerbatimOrChained_AndNotInCommentsOrStrings()
+    {
+        // A verbatim name is the method's name, a call chained on another registration counts, and a registration
+        // written in a comment or a string registers nothing (IClock stays the singleton it is registered as).
+        await Test(Usings + """
+            public interface IOrderRepository { }
+            public sealed class OrderRepository : IOrderRepository { }
+            public interface IClock { }
+            public sealed class Clock : IClock { }
+            public sealed class OrderNotifier
+            {
+                public OrderNotifier(IOrderRepository orders, IClock clock) { }
+            }
+
+            public static class Startup
+            {
+                public static string Configure(IServiceCollection services)
+                {
+                    // services.AddScoped<IClock, Clock>();
+                    services.AddSingleton<IClock, Clock>().{|#1:@AddScoped<IOrderRepository, OrderRepository>()|};
+                    services.{|#0:AddSingleton<OrderNotifier>()|};
+                    return "services.AddScoped<IClock, Clock>()";
+                }
+            }
+            """)
+            .ExpectDiagnostic(Scoped("OrderNotifier", "IOrderRepository"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ConstructorWithAnUnresolvedParameterType_StillReportsTheScopedOne()
     {
         // Half-typed code (a package not restored yet): the parameter whose type does not resolve is skipped.

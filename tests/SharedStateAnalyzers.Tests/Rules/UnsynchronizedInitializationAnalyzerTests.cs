@@ -89,6 +89,28 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task CoalesceAssignment_VerbatimOrEscapedName()
+    {
+        // The field's name written as a verbatim identifier, or with a Unicode escape (o is \u006F), is the same name.
+        await Test("""
+            using System.Net.Http;
+
+            public static class Http
+            {
+                private static HttpClient? s_client;
+                private static HttpClient? s_other;
+
+                public static HttpClient Client => {|#0:@s_client ??= new HttpClient()|};
+
+                public static HttpClient Other => {|#1:s_\u006Fther ??= new HttpClient()|};
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_client"))
+            .ExpectDiagnostic(At(1, "s_other"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CoalesceWithParenthesizedAssignment()
     {
         await Test("""
