@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -8,16 +10,27 @@ namespace SharedStateAnalyzers.Model;
 
 /// <summary>
 /// Where the compilation may use a method, by name: every simple name spelled like it in the files that can reach it —
-/// the files of its type, and those that name its type (or, for an instance method of an unsealed type, a source type
-/// derived from it); for an extension method, every file that names the method. The files are picked by searching
-/// their text (<see cref="WordSearch"/>), so only a few are parsed into tokens. A call whose receiver is typed only
-/// through <c>var</c> in a file that never names the type is not found. The caller binds what it needs.
+/// the files of its type, and those that name its type (or, for an unsealed class, a source type derived from it); for
+/// an extension method, every file that names the method. The files are picked by searching their text
+/// (<see cref="WordSearch"/>), once per type (per extension method) and compilation, so only a few are parsed into
+/// tokens. A call whose receiver is typed only through <c>var</c> in a file that never names the type is not found.
+/// The caller binds what it needs.
 /// </summary>
 internal static class MethodNameUses
 {
+    /// <summary>Per compilation, the files that can reach a type's members, found once per type (and per extension method's name).</summary>
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<(ISymbol Key, bool Extension), HashSet<SyntaxTree>>> s_trees = new();
+
     public static IEnumerable<SimpleNameSyntax> Find(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
     {
-        foreach (var tree in TreesThatCanUse(compilation, method, cancellationToken))
+        var byKey = s_trees.GetValue(compilation, static _ => new ConcurrentDictionary<(ISymbol, bool), HashSet<SyntaxTree>>(KeyComparer.Instance));
+        var key = method.IsExtensionMethod ? ((ISymbol)method.OriginalDefinition, true) : (method.ContainingType.OriginalDefinition, false);
+        if (!byKey.TryGetValue(key, out var trees))
+        {
+            trees = byKey.GetOrAdd(key, TreesThatCanUse(compilation, method, cancellationToken));
+        }
+
+        foreach (var tree in trees)
         {
             SyntaxNode? root = null;
             foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), method.Name))
@@ -69,7 +82,7 @@ internal static class MethodNameUses
         else
         {
             words.Add(method.ContainingType.Name);
-            if (!method.IsStatic && !method.ContainingType.IsSealed)
+            if (!method.ContainingType.IsSealed && !method.ContainingType.IsStatic)
             {
                 foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(compilation, method.ContainingType, cancellationToken))
                 {
@@ -97,5 +110,15 @@ internal static class MethodNameUses
         }
 
         return trees;
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<(ISymbol Key, bool Extension)>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals((ISymbol Key, bool Extension) x, (ISymbol Key, bool Extension) y)
+            => x.Extension == y.Extension && SymbolEqualityComparer.Default.Equals(x.Key, y.Key);
+
+        public int GetHashCode((ISymbol Key, bool Extension) obj) => SymbolEqualityComparer.Default.GetHashCode(obj.Key);
     }
 }
