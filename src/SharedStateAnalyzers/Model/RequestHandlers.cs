@@ -72,7 +72,6 @@ internal sealed class RequestHandlers
     private readonly INamedTypeSymbol? _requestDelegate;
     private readonly INamedTypeSymbol? _bindServiceMethodAttribute;
     private readonly ConcurrentDictionary<IMethodSymbol, RequestHandlerKind?> _cache = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, bool> _calledByAHandler = new(SymbolEqualityComparer.Default);
 
     public RequestHandlers(Compilation compilation)
     {
@@ -87,83 +86,6 @@ internal sealed class RequestHandlers
         _requestDelegate = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.RequestDelegate");
         _bindServiceMethodAttribute = compilation.GetTypeByMetadataName("Grpc.Core.BindServiceMethodAttribute");
         IsAvailable = _httpContext is not null || _controllerBase is not null || _hub is not null || _bindServiceMethodAttribute is not null;
-    }
-
-    /// <summary>How many calls of a common name one question binds before it answers no.</summary>
-    private const int MaxBoundCalls = 128;
-
-    /// <summary>
-    /// True when a request handler of the compilation calls <paramref name="method"/> directly: a controller action, a
-    /// page handler, a filter, a middleware's <c>Invoke</c>, a hub or gRPC method, or a minimal API endpoint's lambda,
-    /// with the call in its own body. Calls are found by name (<see cref="MethodNameUses"/>) and bound only where such a
-    /// handler makes them. Asked only when a write is about to be judged; answers are kept per method.
-    /// </summary>
-    public bool IsCalledByAHandler(Compilation compilation, IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
-    {
-        if (!IsAvailable || method.DeclaringSyntaxReferences.Length == 0)
-        {
-            return false;
-        }
-
-        return _calledByAHandler.GetOrAdd(method.OriginalDefinition, m => FindHandlerCall(compilation, m, cancellationToken));
-    }
-
-    private bool FindHandlerCall(Compilation compilation, IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
-    {
-        var models = new System.Collections.Generic.Dictionary<SyntaxTree, SemanticModel>();
-        SemanticModel Model(SyntaxTree tree)
-        {
-            if (!models.TryGetValue(tree, out var model))
-            {
-#pragma warning disable RS1030 // Asked only when a write is about to be judged, for the few files that name the method's type.
-                models[tree] = model = compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-            }
-
-            return model;
-        }
-
-        var bound = 0;
-        foreach (var name in MethodNameUses.Find(compilation, method, cancellationToken))
-        {
-            if (CallSites.Classify(name, out var invocation) != CallSites.Use.Call || !IsInAHandler(invocation!, Model, cancellationToken))
-            {
-                continue;
-            }
-
-            if (++bound > MaxBoundCalls)
-            {
-                return false;
-            }
-
-            if (MethodNameUses.Binds(Model(name.SyntaxTree), name, method, cancellationToken) == true)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The call sits in a handler's own body: the innermost lambda is a minimal API handler, or the method is a handler.</summary>
-    private bool IsInAHandler(SyntaxNode call, System.Func<SyntaxTree, SemanticModel> model, System.Threading.CancellationToken cancellationToken)
-    {
-        for (var current = call.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax lambda:
-                    return model(lambda.SyntaxTree).GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation function && IsMinimalApiHandler(function);
-                case Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax:
-                    return false;
-                case Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration:
-                    return model(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) is IMethodSymbol handler && Classify(handler) is not null;
-                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>False when the compilation references no web framework: nothing is a request handler.</summary>

@@ -82,17 +82,11 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             }
 
             var shared = sharedServices.ToImmutable();
-            var handlers = new RequestHandlers(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared, handlers), SymbolKind.NamedType);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(
-        SymbolStartAnalysisContext context,
-        RequestScopedTypes types,
-        ProcessLifetimeModel lifetimes,
-        ImmutableHashSet<INamedTypeSymbol> sharedServices,
-        RequestHandlers handlers)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, RequestScopedTypes types, ProcessLifetimeModel lifetimes, ImmutableHashSet<INamedTypeSymbol> sharedServices)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || type.IsStatic)
@@ -137,7 +131,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, lifetime, types, scopedMembers, writable, handlers, context.Compilation);
+        var state = new TypeState(type, lifetime, types, scopedMembers, writable);
         if (writable is not null)
         {
             context.RegisterOperationAction(state.AnalyzeAssignment, OperationKind.SimpleAssignment);
@@ -229,24 +223,13 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol _type;
         private readonly ProcessLifetimeKind _lifetime;
         private readonly RequestScopedTypes _types;
-        private readonly RequestHandlers _handlers;
-        private readonly Compilation _compilation;
         private readonly List<(ISymbol Storage, ITypeSymbol Scoped)>? _scopedMembers;
         private readonly HashSet<ISymbol>? _writable;
         private readonly object _gate = new();
         private readonly Dictionary<ISymbol, (Location Location, string Method)> _writes = new(SymbolEqualityComparer.Default);
 
-        public TypeState(
-            INamedTypeSymbol type,
-            ProcessLifetimeKind lifetime,
-            RequestScopedTypes types,
-            List<(ISymbol, ITypeSymbol)>? scopedMembers,
-            HashSet<ISymbol>? writable,
-            RequestHandlers handlers,
-            Compilation compilation)
+        public TypeState(INamedTypeSymbol type, ProcessLifetimeKind lifetime, RequestScopedTypes types, List<(ISymbol, ITypeSymbol)>? scopedMembers, HashSet<ISymbol>? writable)
         {
-            _handlers = handlers;
-            _compilation = compilation;
             _type = type;
             _lifetime = lifetime;
             _types = types;
@@ -294,13 +277,12 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
 
             // What a middleware method or an async method is handed is its request's. A synchronous public method of a
             // singleton that stores its argument is as often wiring that start-up calls (`AddParts(providers)`,
-            // `SetAvailableEncoders(list)`): there its parameters count only when a request handler of the compilation
-            // calls it (a controller action passing the user's name), asked once a parameter is stored.
-            bool? parametersAreRequestData = _lifetime == ProcessLifetimeKind.Middleware || method.IsAsync ? true : null;
+            // `SetAvailableEncoders(list)`): there only values read from the request count.
+            var parametersAreRequestData = _lifetime == ProcessLifetimeKind.Middleware || method.IsAsync;
             bool IsMethodParameter(IParameterSymbol parameter)
-                => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
-                    && parameter.Type.Name != "CancellationToken"
-                    && (parametersAreRequestData ??= _handlers.IsCalledByAHandler(_compilation, method, cancellationToken));
+                => parametersAreRequestData
+                    && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
+                    && parameter.Type.Name != "CancellationToken";
 
             if (_types.FindRequestRead(value, root, IsMethodParameter, cancellationToken) is not null)
             {
