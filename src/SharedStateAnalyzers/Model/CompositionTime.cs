@@ -233,8 +233,8 @@ internal sealed class CompositionTime
                     continue;
                 }
 
-                var site = Caller(invocation!);
-                var caller = site == Site.Method ? CallerMethod(invocation!) : null;
+                var site = Caller(invocation!, out var callerDeclaration);
+                var caller = callerDeclaration is null ? null : DeclaredMethod(callerDeclaration);
                 if (site == Site.EntryPointBeforeRun || (caller is not null && owner.TakesABuilder(caller)))
                 {
                     // A call made while composing: bound only to learn that the method is called at all.
@@ -279,34 +279,22 @@ internal sealed class CompositionTime
                 return null;
             }
 
-            if (!_models.TryGetValue(name.SyntaxTree, out var model))
-            {
-#pragma warning disable RS1030 // Asked only when a change is about to be reported, for the few files that can call the method.
-                _models[name.SyntaxTree] = model = owner._compilation.GetSemanticModel(name.SyntaxTree);
-#pragma warning restore RS1030
-            }
-
-            return MethodNameUses.Binds(model, name, method, cancellationToken);
+            return MethodNameUses.Binds(Model(name.SyntaxTree), name, method, cancellationToken);
         }
 
-        private IMethodSymbol? CallerMethod(InvocationExpressionSyntax invocation)
-        {
-            for (var current = invocation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is MethodDeclarationSyntax declaration)
-                {
-                    if (!_models.TryGetValue(declaration.SyntaxTree, out var model))
-                    {
-#pragma warning disable RS1030 // Asked only when a change is about to be reported, for the few files that can call the method.
-                        _models[declaration.SyntaxTree] = model = owner._compilation.GetSemanticModel(declaration.SyntaxTree);
-#pragma warning restore RS1030
-                    }
+        private IMethodSymbol? DeclaredMethod(MethodDeclarationSyntax declaration)
+            => Model(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken);
 
-                    return model.GetDeclaredSymbol(declaration, cancellationToken);
-                }
+        private SemanticModel Model(SyntaxTree tree)
+        {
+            if (!_models.TryGetValue(tree, out var model))
+            {
+#pragma warning disable RS1030 // Asked only when a change is about to be reported, for the few files that can call the method.
+                _models[tree] = model = owner._compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
             }
 
-            return null;
+            return model;
         }
     }
 
@@ -322,8 +310,10 @@ internal sealed class CompositionTime
         EntryPointBeforeRun,
     }
 
-    private static Site Caller(InvocationExpressionSyntax invocation)
+    /// <summary>Where the call is made; for <see cref="Site.Method"/>, <paramref name="method"/> is the method whose body holds it.</summary>
+    private static Site Caller(InvocationExpressionSyntax invocation, out MethodDeclarationSyntax? method)
     {
+        method = null;
         if (EntryPoints.IsBeforeTheAppRuns(invocation))
         {
             return Site.EntryPointBeforeRun;
@@ -335,7 +325,8 @@ internal sealed class CompositionTime
             {
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
                     return Site.Other;
-                case MethodDeclarationSyntax:
+                case MethodDeclarationSyntax declaration:
+                    method = declaration;
                     return Site.Method;
                 case MemberDeclarationSyntax:
                     return Site.Other;

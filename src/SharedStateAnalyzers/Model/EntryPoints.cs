@@ -15,6 +15,9 @@ namespace SharedStateAnalyzers.Model;
 /// </summary>
 internal static class EntryPoints
 {
+    /// <summary>Per compilation, the entry points' code, found the first time it is asked for.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, List<SyntaxNode>> s_bodies = new();
+
     /// <summary>True when <paramref name="node"/> is a statement's part in the entry point's code before the app runs, outside lambdas and local functions.</summary>
     public static bool IsBeforeTheAppRuns(SyntaxNode node)
     {
@@ -44,7 +47,7 @@ internal static class EntryPoints
     public static bool ReadsBeforeTheAppRuns(Compilation compilation, ISymbol member, CancellationToken cancellationToken)
     {
         var name = member.Name;
-        foreach (var body in Bodies(compilation, cancellationToken))
+        foreach (var body in s_bodies.GetValue(compilation, c => Bodies(c, cancellationToken)))
         {
             SemanticModel? model = null;
             foreach (var token in body.DescendantTokens())
@@ -70,8 +73,9 @@ internal static class EntryPoints
     }
 
     /// <summary>The code of the entry points: each file's top-level statements, and each static <c>Main</c> method's body.</summary>
-    private static IEnumerable<SyntaxNode> Bodies(Compilation compilation, CancellationToken cancellationToken)
+    private static List<SyntaxNode> Bodies(Compilation compilation, CancellationToken cancellationToken)
     {
+        var bodies = new List<SyntaxNode>();
         foreach (var tree in compilation.SyntaxTrees)
         {
             if (tree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit)
@@ -83,7 +87,7 @@ internal static class EntryPoints
             {
                 if (member is GlobalStatementSyntax)
                 {
-                    yield return member;
+                    bodies.Add(member);
                 }
             }
         }
@@ -99,10 +103,12 @@ internal static class EntryPoints
             {
                 if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { Body: { } body })
                 {
-                    yield return body;
+                    bodies.Add(body);
                 }
             }
         }
+
+        return bodies;
     }
 
     private static bool IsMain(MethodDeclarationSyntax method)

@@ -153,8 +153,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
-                    || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATestOf(assignment, name)))
+                if (IsLazyAssignment(assignment, name))
                 {
                     return true;
                 }
@@ -163,6 +162,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
+
+    /// <summary>A <c>??=</c> of the name, or a plain assignment under (or after) a test of it.</summary>
+    private static bool IsLazyAssignment(AssignmentExpressionSyntax assignment, string name)
+        => assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
+            || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATestOf(assignment, name));
 
     /// <summary>The assignment whose target is the name: <c>name = …</c> or <c>….name = …</c>.</summary>
     private static AssignmentExpressionSyntax? AssignmentTo(SyntaxNode? name) => name switch
@@ -205,8 +209,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
-                || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsUnderOrAfterATestOf(assignment, name)))
+            if (IsLazyAssignment(assignment, name))
             {
                 return true;
             }
