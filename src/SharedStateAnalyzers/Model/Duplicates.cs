@@ -8,7 +8,10 @@ namespace SharedStateAnalyzers.Model;
 /// <summary>When building a shared value twice is a problem, not just wasted work.</summary>
 internal enum Duplicate
 {
-    /// <summary>Always: a disposable (the second one is never disposed) or the type's own instance (the singleton itself).</summary>
+    /// <summary>
+    /// Always: a disposable (the second one is never disposed), the type's own instance (the singleton itself), or a
+    /// new instance of another class of the compilation (its constructor runs twice; callers hold different instances).
+    /// </summary>
     Always,
 
     /// <summary>Only when the owner changes the value or locks on it: what went into the lost copy is lost.</summary>
@@ -55,6 +58,11 @@ internal sealed class Duplicates
         if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false })
         {
             return null;
+        }
+
+        if (value is IObjectCreationOperation { Type: INamedTypeSymbol created } && IsDeclaredClass(created))
+        {
+            return Duplicate.Always;
         }
 
         var storageType = CacheStorage.GetDeclaredType(storage);
@@ -123,6 +131,13 @@ internal sealed class Duplicates
                 return null;
         }
     }
+
+    /// <summary>
+    /// A class of the compilation (not a record): what its constructor does and whether callers may hold different
+    /// instances is the project's own design, which the rule cannot judge harmless.
+    /// </summary>
+    private static bool IsDeclaredClass(INamedTypeSymbol type)
+        => type is { TypeKind: TypeKind.Class, IsRecord: false, IsStatic: false } && !type.DeclaringSyntaxReferences.IsEmpty;
 
     private bool IsContainer(ITypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);

@@ -372,6 +372,67 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task NewInstanceOfAProjectClass_Static()
+    {
+        // A class of the compilation: its constructor runs once per racing thread, and callers can keep different
+        // instances. Whether that matters is the class's own design, so the shape is reported.
+        await Test("""
+            public class TemplateEngine
+            {
+                public TemplateEngine() { }
+                public string Render(string template) => template;
+            }
+
+            public static class Templates
+            {
+                private static TemplateEngine? s_engine;
+                private static TemplateEngine? s_strict;
+
+                public static string Render(string template) => ({|#0:s_engine ??= new TemplateEngine()|}).Render(template);
+
+                public static TemplateEngine Strict
+                {
+                    get
+                    {
+                        if (s_strict == null) {|#1:s_strict = new TemplateEngine()|};
+                        return s_strict;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_engine"))
+            .ExpectDiagnostic(At(1, "s_strict"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NewInstanceOfAProjectClass_InADependencyInjectionSingleton()
+    {
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public class PdfRenderer
+            {
+                public byte[] Render(string html) => System.Text.Encoding.UTF8.GetBytes(html);
+            }
+
+            public class InvoicePrinter
+            {
+                private PdfRenderer? _renderer;
+
+                public byte[] Print(string html) => ({|#0:_renderer ??= new PdfRenderer()|}).Render(html);
+            }
+
+            public static class Setup
+            {
+                public static void Register(IServiceCollection services) => services.AddSingleton<InvoicePrinter>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_renderer"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task InstanceField_OfMiddleware()
     {
         await Test("""
@@ -988,6 +1049,31 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 public static IReadOnlyDictionary<string, string> Map => s_map ??= new Dictionary<string, string> { ["a"] = "A" };
 
                 private static Dictionary<string, int> BuildLookup() => new() { ["a"] = 1, ["b"] = 2 };
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ProjectRecordsAndStructs_AreValues()
+    {
+        // A record or a struct of the project is a value: two equal copies, the last one stored wins.
+        await Test("""
+            public sealed record RetryPolicy(int Attempts);
+
+            public struct Window
+            {
+                public int Seconds;
+            }
+
+            public static class Defaults
+            {
+                private static RetryPolicy? s_retry;
+                private static Window? s_window;
+
+                public static RetryPolicy Retry => s_retry ??= new RetryPolicy(3);
+
+                public static Window Window => s_window ??= new Window { Seconds = 10 };
             }
             """)
             .ValidateAsync();
