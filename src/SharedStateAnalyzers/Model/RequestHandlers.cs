@@ -57,7 +57,8 @@ internal sealed class RequestHandlers
         "Microsoft.AspNetCore.Http.IEndpointFilter",
         "Microsoft.AspNetCore.Http.IMiddleware");
 
-    private static readonly ImmutableHashSet<string> s_mapMethods = ImmutableHashSet.Create(
+    /// <summary>The endpoint methods a minimal API handler lambda is passed to.</summary>
+    public static readonly ImmutableHashSet<string> MapMethodNames = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "Map", "MapGet", "MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods", "MapFallback");
 
@@ -141,7 +142,7 @@ internal sealed class RequestHandlers
         }
 
         return current.Parent is IArgumentOperation { Parent: IInvocationOperation invocation }
-            && s_mapMethods.Contains(invocation.TargetMethod.Name)
+            && MapMethodNames.Contains(invocation.TargetMethod.Name)
             && invocation.TargetMethod.ContainingNamespace?.ToDisplayString() is "Microsoft.AspNetCore.Builder" or "Microsoft.AspNetCore.Routing";
     }
 
@@ -185,6 +186,47 @@ internal sealed class RequestHandlers
     /// <summary>A controller, Razor page model or SignalR hub: the framework makes an instance per request (or per hub call).</summary>
     public bool IsMadePerRequest(INamedTypeSymbol type)
         => IsAvailable && (IsController(type) || (_pageModel is not null && DerivesFrom(type, _pageModel)) || (_hub is not null && DerivesFrom(type, _hub)));
+
+    /// <summary>
+    /// Whether any method of <paramref name="type"/> can be a handler: a controller, page model or hub, a middleware,
+    /// a filter, a gRPC service. A cheap type-level test before <see cref="Classify"/> is asked for each method.
+    /// </summary>
+    public bool MayHandleRequests(INamedTypeSymbol type)
+    {
+        if (!IsAvailable || type.TypeKind != TypeKind.Class || type.IsStatic)
+        {
+            return false;
+        }
+
+        if (IsMadePerRequest(type) || TakesRequestDelegate(type))
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.Name.EndsWith("Filter", StringComparison.Ordinal) || @interface.Name == "IMiddleware")
+            {
+                return true;
+            }
+        }
+
+        if (_bindServiceMethodAttribute is not null)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                for (var container = current; container is not null; container = container.ContainingType)
+                {
+                    if (HasAttribute(container, _bindServiceMethodAttribute))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsPublicInstance(IMethodSymbol method)
         => method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic && !method.IsAbstract;

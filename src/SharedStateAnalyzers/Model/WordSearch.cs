@@ -60,6 +60,73 @@ internal static class WordSearch
     /// <summary>True when <paramref name="word"/> appears in <paramref name="text"/>.</summary>
     public static bool Contains(SourceText text, string word) => Find(text, word).Count > 0;
 
+    /// <summary>True when one of <paramref name="words"/> appears in <paramref name="text"/>: one pass over the text.</summary>
+    public static bool ContainsAny(SourceText text, IEnumerable<string> words)
+    {
+        var list = new List<string>();
+        var firsts = new HashSet<char>();
+        var longest = 0;
+        foreach (var word in words)
+        {
+            if (word.Length > 0 && word.Length < ChunkLength)
+            {
+                list.Add(word);
+                firsts.Add(word[0]);
+                longest = Math.Max(longest, word.Length);
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            return false;
+        }
+
+        var anyFirst = new char[firsts.Count];
+        firsts.CopyTo(anyFirst);
+        var buffer = new char[ChunkLength];
+        var length = text.Length;
+        for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - longest)
+        {
+            var count = Math.Min(ChunkLength, length - chunkStart);
+            text.CopyTo(chunkStart, buffer, 0, count);
+            for (var i = IndexOfAny(buffer, anyFirst, 0, count); i >= 0; i = IndexOfAny(buffer, anyFirst, i + 1, count))
+            {
+                var position = chunkStart + i;
+                if (position > 0 && IsAsciiIdentifierPart(text[position - 1]))
+                {
+                    continue;
+                }
+
+                foreach (var word in list)
+                {
+                    if (i + word.Length <= count && Matches(buffer, i, word)
+                        && (position + word.Length >= length || !IsAsciiIdentifierPart(text[position + word.Length])))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (chunkStart + count >= length)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
+    private static int IndexOfAny(char[] buffer, char[] any, int start, int count)
+    {
+        if (start >= count)
+        {
+            return -1;
+        }
+
+        var found = buffer.AsSpan(start, count - start).IndexOfAny(any);
+        return found < 0 ? -1 : start + found;
+    }
+
     private static bool Matches(char[] buffer, int start, string word)
     {
         for (var k = 1; k < word.Length; k++)

@@ -82,11 +82,17 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             }
 
             var shared = sharedServices.ToImmutable();
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared), SymbolKind.NamedType);
+            var handlerCalls = new HandlerCalls(start.Compilation, new RequestHandlers(start.Compilation));
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared, handlerCalls), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, RequestScopedTypes types, ProcessLifetimeModel lifetimes, ImmutableHashSet<INamedTypeSymbol> sharedServices)
+    private static void AnalyzeType(
+        SymbolStartAnalysisContext context,
+        RequestScopedTypes types,
+        ProcessLifetimeModel lifetimes,
+        ImmutableHashSet<INamedTypeSymbol> sharedServices,
+        HandlerCalls handlerCalls)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || type.IsStatic)
@@ -131,7 +137,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, lifetime, types, scopedMembers, writable);
+        var state = new TypeState(type, lifetime, types, handlerCalls, scopedMembers, writable);
         if (writable is not null)
         {
             context.RegisterOperationAction(state.AnalyzeAssignment, OperationKind.SimpleAssignment);
@@ -223,16 +229,24 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol _type;
         private readonly ProcessLifetimeKind _lifetime;
         private readonly RequestScopedTypes _types;
+        private readonly HandlerCalls _handlerCalls;
         private readonly List<(ISymbol Storage, ITypeSymbol Scoped)>? _scopedMembers;
         private readonly HashSet<ISymbol>? _writable;
         private readonly object _gate = new();
         private readonly Dictionary<ISymbol, (Location Location, string Method)> _writes = new(SymbolEqualityComparer.Default);
 
-        public TypeState(INamedTypeSymbol type, ProcessLifetimeKind lifetime, RequestScopedTypes types, List<(ISymbol, ITypeSymbol)>? scopedMembers, HashSet<ISymbol>? writable)
+        public TypeState(
+            INamedTypeSymbol type,
+            ProcessLifetimeKind lifetime,
+            RequestScopedTypes types,
+            HandlerCalls handlerCalls,
+            List<(ISymbol, ITypeSymbol)>? scopedMembers,
+            HashSet<ISymbol>? writable)
         {
             _type = type;
             _lifetime = lifetime;
             _types = types;
+            _handlerCalls = handlerCalls;
             _scopedMembers = scopedMembers;
             _writable = writable;
         }
@@ -268,8 +282,9 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// A value read from the request, or (in a middleware's methods and in async methods) from the writing method's
-        /// parameters, directly, through locals, or as an argument of the call that computes it.
+        /// A value read from the request, or from the writing method's parameters (in a middleware's methods, in async
+        /// methods, and in a singleton's synchronous method that a request handler calls with a per-call value),
+        /// directly, through locals, or as an argument of the call that computes it.
         /// </summary>
         private bool IsPerRequestValue(IOperation value, IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
         {
@@ -277,12 +292,15 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
 
             // What a middleware method or an async method is handed is its request's. A synchronous public method of a
             // singleton that stores its argument is as often wiring that start-up calls (`AddParts(providers)`,
-            // `SetAvailableEncoders(list)`): there only values read from the request count.
+            // `SetAvailableEncoders(list)`): there a parameter counts only when a request handler (a controller action,
+            // a minimal API lambda…) calls the method and passes it something other than a constant. That search is
+            // made only when the walk reaches a parameter.
             var parametersAreRequestData = _lifetime == ProcessLifetimeKind.Middleware || method.IsAsync;
+            var handedByHandlers = _lifetime is ProcessLifetimeKind.DependencyInjectionSingleton or ProcessLifetimeKind.HandRolledSingleton;
             bool IsMethodParameter(IParameterSymbol parameter)
-                => parametersAreRequestData
-                    && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
-                    && parameter.Type.Name != "CancellationToken";
+                => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
+                    && parameter.Type.Name != "CancellationToken"
+                    && (parametersAreRequestData || (handedByHandlers && _handlerCalls.ReceivesRequestValues(parameter, cancellationToken)));
 
             if (_types.FindRequestRead(value, root, IsMethodParameter, cancellationToken) is not null)
             {

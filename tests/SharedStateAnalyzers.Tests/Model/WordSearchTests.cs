@@ -47,4 +47,24 @@ public sealed class WordSearchTests
         Assert.Equal(expected, WordSearch.Find(SourceText.From(builder.ToString()), "Add"));
         Assert.False(WordSearch.Contains(SourceText.From("Adder AddX xAdd"), "Add"));
     }
+
+    [Theory]
+    [InlineData("app.MapGet(\"/\", () => 1);", true)]
+    [InlineData("endpoints.MapPost(x)", true)]
+    [InlineData("Mapper.MapGetter(x); RoadMapGet();", false)]
+    [InlineData("", false)]
+    public void ContainsAnyFindsOneOfSeveralWholeWords(string source, bool expected)
+        => Assert.Equal(expected, WordSearch.ContainsAny(SourceText.From(source), new[] { "MapGet", "MapPost", "Map" }));
+
+    [Theory]
+    [InlineData(8185)]
+    [InlineData(8190)]
+    [InlineData(8192)]
+    public void ContainsAnyFindsAWordThatStraddlesAChunkBoundary(int position)
+    {
+        var text = SourceText.From(new string(' ', position) + "MapDelete(x)");
+
+        Assert.True(WordSearch.ContainsAny(text, new[] { "MapGet", "MapDelete" }));
+        Assert.False(WordSearch.ContainsAny(text, new[] { "MapGet", "MapDel" }));
+    }
 }

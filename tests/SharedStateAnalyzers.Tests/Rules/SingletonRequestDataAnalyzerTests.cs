@@ -525,6 +525,148 @@ public sealed class SingletonRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task Singleton_SynchronousMethodAControllerCallsWithItsArguments()
+    {
+        // The catalog's "members of DI singletons that requests call": the controller hands the singleton each
+        // request's values, and the field keeps the last request's.
+        await Test("""
+            using System;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public class PricingService
+            {
+                private string {|#0:_currency|} = "EUR";
+
+                public decimal Quote(decimal amount, string currency)
+                {
+                    _currency = currency;
+                    return Math.Round(amount, 2);
+                }
+
+                public string Currency => _currency;
+            }
+
+            [ApiController]
+            [Route("api/quotes")]
+            public class QuotesController : ControllerBase
+            {
+                private readonly PricingService _pricing;
+
+                public QuotesController(PricingService pricing) => _pricing = pricing;
+
+                [HttpGet]
+                public IActionResult Get(decimal amount, string currency)
+                    => Ok(new { Price = _pricing.Quote(amount, currency), Currency = _pricing.Currency });
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<PricingService>();
+            }
+            """, Web | References.DependencyInjection)
+            .ExpectDiagnostic(Expected("_currency", "singleton", "PricingService", "per-request data written in 'Quote'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_SynchronousMethodAMinimalApiHandlerCallsThroughItsInterface()
+    {
+        await Test("""
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IGreetingService
+            {
+                string Greet(string name);
+            }
+
+            public class GreetingService : IGreetingService
+            {
+                private string? {|#0:_lastName|};
+
+                public string Greet(string name)
+                {
+                    _lastName = name;
+                    return "Hello " + _lastName;
+                }
+            }
+
+            public static class Endpoints
+            {
+                public static void Map(WebApplication app)
+                    => app.MapGet("/hello/{name}", (string name, IGreetingService greetings) => greetings.Greet(name));
+
+                public static void Register(IServiceCollection services) => services.AddSingleton<IGreetingService, GreetingService>();
+            }
+            """, Web | References.DependencyInjection)
+            .ExpectDiagnostic(Expected("_lastName", "singleton", "GreetingService", "per-request data written in 'Greet'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Singleton_SynchronousMethod_CalledByHandlersOnlyWithConstants_OrOnlyByOtherCode()
+    {
+        // A handler that passes a constant hands over no request data; a method that only start-up code or another
+        // service's synchronous helper calls is not called by a request handler.
+        await Test("""
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public class ModeSwitch
+            {
+                private string _mode = "normal";
+                private string _region = "eu";
+                private int _limit;
+
+                public void SetMode(string mode) => _mode = mode;
+
+                public void SetRegion(string region) => _region = region;
+
+                public void SetLimit(int limit) => _limit = limit;
+
+                public string Describe() => _mode + _region + _limit;
+            }
+
+            public class Maintenance
+            {
+                private readonly ModeSwitch _switch;
+
+                public Maintenance(ModeSwitch modeSwitch) => _switch = modeSwitch;
+
+                public void Apply(string region) => _switch.SetRegion(region);
+            }
+
+            [ApiController]
+            public class AdminController : ControllerBase
+            {
+                private readonly ModeSwitch _switch;
+
+                public AdminController(ModeSwitch modeSwitch) => _switch = modeSwitch;
+
+                [HttpPost("maintenance")]
+                public IActionResult Enter()
+                {
+                    _switch.SetMode("maintenance");
+                    return Ok(_switch.Describe());
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    var modeSwitch = new ModeSwitch();
+                    modeSwitch.SetLimit(services.Count);
+                    services.AddSingleton(modeSwitch);
+                    services.AddSingleton<Maintenance>();
+                }
+            }
+            """, Web | References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ComputedPropertyOfARequestType_HoldsNothing()
     {
         await Test("""
