@@ -944,4 +944,40 @@ public sealed class UnsynchronizedInitializationFixerTests
                 """)
             .ValidateAsync();
     }
+
+    [Fact]
+    public async Task UseLazy_ProjectClassBuiltInAnExpression()
+    {
+        await Test()
+            .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithSource("""
+                public class TemplateEngine
+                {
+                    public string Render(string template) => template;
+                }
+
+                public static class Templates
+                {
+                    private static TemplateEngine? s_engine;
+
+                    public static string Render(string template) => ([|s_engine ??= new TemplateEngine()|]).Render(template);
+                }
+                """)
+            .ShouldFixCodeWith("""
+                using System;
+
+                public class TemplateEngine
+                {
+                    public string Render(string template) => template;
+                }
+
+                public static class Templates
+                {
+                    private static readonly Lazy<TemplateEngine> s_engine = new(() => new TemplateEngine());
+
+                    public static string Render(string template) => (s_engine.Value).Render(template);
+                }
+                """)
+            .ValidateAsync();
+    }
 }
