@@ -82,6 +82,103 @@ internal sealed class Instantiations
         return false;
     }
 
+    /// <summary>
+    /// Whether every instance of <paramref name="type"/> (and of the source types derived from it) is created while
+    /// <paramref name="type"/> itself is initialized: each <c>new</c> of them sits in a static field or property
+    /// initializer or the static constructor of <paramref name="type"/>, outside lambdas, and no constructor is open to
+    /// code outside the compilation (a public type with a public constructor). That is a "smart enum" (<c>public static readonly Status Active = new("active");</c>)
+    /// whose constructor registers each instance in a static map: the map is complete once the type is initialized,
+    /// under the runtime's type-initialization lock.
+    /// </summary>
+    public bool IsCreatedOnlyWhileInitializing(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var types = new List<INamedTypeSymbol> { type };
+        if (!type.IsSealed && type.TypeKind == TypeKind.Class)
+        {
+            types.AddRange(SymbolFacts.SourceTypesDerivedFrom(_compilation, type, cancellationToken));
+        }
+
+        var found = false;
+        foreach (var created in types)
+        {
+            if (created.DeclaredAccessibility == Accessibility.Public && HasPublicConstructor(created))
+            {
+                return false;
+            }
+
+            if (!_creations.Value.TryGetValue(created.Name, out var creations))
+            {
+                continue;
+            }
+
+            foreach (var creation in creations)
+            {
+                if (!IsInTypeInitializationOf(creation, type, cancellationToken))
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A public, non-abstract type with a public constructor: code outside the compilation can make more.</summary>
+    private static bool HasPublicConstructor(INamedTypeSymbol type)
+    {
+        if (type.IsAbstract)
+        {
+            return false;
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility == Accessibility.Public && !constructor.IsImplicitlyDeclared)
+            {
+                return true;
+            }
+        }
+
+        // A class without declared constructors has a public one.
+        return type.TypeKind == TypeKind.Class && type.InstanceConstructors.Length == 1 && type.InstanceConstructors[0].IsImplicitlyDeclared;
+    }
+
+    /// <summary>In a static field or property initializer, or the static constructor, of <paramref name="owner"/>'s own declarations.</summary>
+    private static bool IsInTypeInitializationOf(SyntaxNode creation, INamedTypeSymbol owner, CancellationToken cancellationToken)
+    {
+        for (var current = creation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return false;
+                case FieldDeclarationSyntax or PropertyDeclarationSyntax or ConstructorDeclarationSyntax:
+                    var member = (MemberDeclarationSyntax)current;
+                    if (!member.Modifiers.Any(SyntaxKind.StaticKeyword)
+                        || (current is PropertyDeclarationSyntax property && (property.Initializer is null || !property.Initializer.Span.Contains(creation.Span))))
+                    {
+                        return false;
+                    }
+
+                    foreach (var reference in owner.DeclaringSyntaxReferences)
+                    {
+                        if (reference.SyntaxTree == current.SyntaxTree && reference.GetSyntax(cancellationToken) == current.Parent)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Every constructor is declared, and takes at least one interface or abstract class: a service's dependencies.</summary>
     private static bool AsksForServices(INamedTypeSymbol type)
     {

@@ -503,6 +503,19 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // A constructor whose every instance the type's own static initializers create (a smart enum registering
+            // each instance in a static map): its writes to the type's static state are part of initializing the type.
+            if (_owner is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+                && writes.Exists(write => IsOwnTypesField(write.Field, constructor))
+                && _shared.Instantiations.IsCreatedOnlyWhileInitializing(constructor.ContainingType, context.CancellationToken))
+            {
+                writes.RemoveAll(write => IsOwnTypesField(write.Field, constructor));
+                if (writes.Count == 0)
+                {
+                    return;
+                }
+            }
+
             // A helper whose every caller holds a lock.
             bool coverable;
             lock (_gate)
@@ -523,6 +536,9 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                     Descriptors.InstanceMutatesStatic, location, memberName, field.Name, field.ContainingType?.Name ?? string.Empty));
             }
         }
+
+        private static bool IsOwnTypesField(ISymbol field, IMethodSymbol constructor)
+            => SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, constructor.ContainingType.OriginalDefinition);
 
         private static string DisplayName(ISymbol member) => member switch
         {

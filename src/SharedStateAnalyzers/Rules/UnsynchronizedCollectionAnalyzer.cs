@@ -35,8 +35,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             var compositionTime = CompositionTime.Create(start.Compilation);
             var callerLocks = CallerLocks.For(start.Compilation);
             var startHooks = HostedStartHooks.For(start.Compilation);
+            var instantiations = Instantiations.For(start.Compilation);
             start.RegisterSymbolStartAction(
-                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic, callerLocks, startHooks),
+                symbolStart => AnalyzeType(symbolStart, collections, lifetimes, compositionTime, threadStatic, callerLocks, startHooks, instantiations),
                 SymbolKind.NamedType);
         });
     }
@@ -48,7 +49,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         CompositionTime? compositionTime,
         INamedTypeSymbol? threadStatic,
         CallerLocks callerLocks,
-        HostedStartHooks startHooks)
+        HostedStartHooks startHooks,
+        Instantiations instantiations)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -96,7 +98,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks, compositionTime);
+        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks, compositionTime, instantiations);
         context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
         context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
@@ -113,6 +115,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly CallerLocks _callerLocks;
         private readonly HostedStartHooks _startHooks;
         private readonly CompositionTime? _compositionTime;
+        private readonly Instantiations _instantiations;
 
         /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
@@ -127,9 +130,11 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             ProcessLifetimeModel lifetimes,
             CallerLocks callerLocks,
             HostedStartHooks startHooks,
-            CompositionTime? compositionTime)
+            CompositionTime? compositionTime,
+            Instantiations instantiations)
         {
             _compositionTime = compositionTime;
+            _instantiations = instantiations;
             _callerLocks = callerLocks;
             _startHooks = startHooks;
             _type = type;
@@ -301,7 +306,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             foreach (var mutation in field.Mutations)
             {
                 if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null)
-                    || SymbolEqualityComparer.Default.Equals(mutation.ContainingSymbol, loader))
+                    || SymbolEqualityComparer.Default.Equals(mutation.ContainingSymbol, loader)
+                    || IsRunOnlyWhileTypeInitializes(mutation.ContainingSymbol, storage, cancellationToken))
                 {
                     continue;
                 }
@@ -394,6 +400,16 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             return filledWhileInitialized;
         }
+
+        /// <summary>
+        /// A constructor of the static storage's own type whose every instance its static initializers create (a smart
+        /// enum that registers each instance in a static map): it runs while the type is initialized.
+        /// </summary>
+        private bool IsRunOnlyWhileTypeInitializes(ISymbol containingSymbol, ISymbol storage, System.Threading.CancellationToken cancellationToken)
+            => storage.IsStatic
+                && containingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+                && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, storage.ContainingType.OriginalDefinition)
+                && _instantiations.IsCreatedOnlyWhileInitializing(constructor.ContainingType, cancellationToken);
 
         /// <summary>A static method the static constructor or a static initializer calls, directly or through other methods.</summary>
         private bool IsCalledWhileInitialized(ISymbol member, HashSet<IMethodSymbol>? visiting)
