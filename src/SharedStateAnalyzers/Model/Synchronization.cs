@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
@@ -119,18 +120,50 @@ internal static class Synchronization
     {
         foreach (var descendant in resources.DescendantsAndSelf())
         {
-            if (descendant is IInvocationOperation invocation)
+            var name = descendant switch
             {
-                var name = invocation.TargetMethod.Name;
-                if (name is "EnterScope" or "Lock" or "LockAsync" or "ReaderLock" or "ReaderLockAsync" or "WriterLock" or "WriterLockAsync"
-                    or "AcquireAsync" or "EnterAsync" or "WaitAsyncDisposable" || s_acquireMethods.Contains(name))
+                IInvocationOperation invocation => invocation.TargetMethod.Name,
+
+                // A call the compiler could not bind (a newer language's extension member, half-typed code): its name.
+                IInvalidOperation { Syntax: InvocationExpressionSyntax call } => call.Expression switch
                 {
-                    return true;
-                }
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    _ => null,
+                },
+                _ => null,
+            };
+
+            if (name is not null && IsAcquiringName(name))
+            {
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A method that takes a lock and hands back what releases it: the known names (<c>EnterScope</c>, <c>LockAsync</c>,
+    /// <c>WriterLock</c>, …), and any name that ends in <c>Lock</c> or <c>LockAsync</c> and does not release or ask
+    /// (<c>GetWriteLock()</c>, <c>AcquireReadLock()</c>, <c>GetUpgradeableReadLock()</c> — a project's own disposable
+    /// wrappers over <c>ReaderWriterLockSlim</c>; not <c>Unlock</c>, <c>ReleaseLock</c>, <c>IsLock</c>).
+    /// </summary>
+    private static bool IsAcquiringName(string name)
+    {
+        if (name is "EnterScope" or "Lock" or "LockAsync" or "ReaderLock" or "ReaderLockAsync" or "WriterLock" or "WriterLockAsync"
+            or "AcquireAsync" or "EnterAsync" or "WaitAsyncDisposable" || s_acquireMethods.Contains(name))
+        {
+            return true;
+        }
+
+        var stem = name.EndsWith("Async", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Async".Length) : name;
+        return stem.EndsWith("Lock", StringComparison.Ordinal)
+            && !stem.StartsWith("Un", StringComparison.Ordinal)
+            && !stem.StartsWith("Release", StringComparison.Ordinal)
+            && !stem.StartsWith("Exit", StringComparison.Ordinal)
+            && !stem.StartsWith("Is", StringComparison.Ordinal)
+            && !stem.StartsWith("Has", StringComparison.Ordinal);
     }
 
     private static ISymbol? GetAcquiredObject(IOperation resources)
@@ -140,6 +173,13 @@ internal static class Synchronization
             if (descendant is IInvocationOperation { Instance: { } instance })
             {
                 return CacheStorage.GetReferencedStorage(instance) ?? GetLocal(instance);
+            }
+
+            // _rwLock.GetWriteLock() as an extension method: the lock is its first argument.
+            if (descendant is IInvocationOperation { TargetMethod.IsExtensionMethod: true, Arguments.Length: > 0 } extension)
+            {
+                var receiver = extension.Arguments[0].Value.WithoutConversions();
+                return CacheStorage.GetReferencedStorage(receiver) ?? GetLocal(receiver);
             }
         }
 

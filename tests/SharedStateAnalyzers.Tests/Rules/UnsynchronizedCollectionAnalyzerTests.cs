@@ -1031,6 +1031,62 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task ChangesUnderAProjectsOwnDisposableLockHelper()
+    {
+        // `using (_rw.GetWriteLock())`: the project's own wrapper over ReaderWriterLockSlim holds the lock for the block.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public static class DataSettings
+            {
+                private static readonly ReaderWriterLockSlim s_rw = new();
+                private static readonly Dictionary<string, string> s_raw = new();
+
+                public static void Load(IEnumerable<KeyValuePair<string, string>> values)
+                {
+                    using (s_rw.GetWriteLock())
+                    {
+                        s_raw.Clear();
+                        foreach (var pair in values)
+                        {
+                            s_raw[pair.Key] = pair.Value;
+                        }
+                    }
+                }
+
+                public static string? Get(string key)
+                {
+                    using var _ = s_rw.GetReadLock();
+                    return s_raw.TryGetValue(key, out var value) ? value : null;
+                }
+            }
+
+            public static class LockExtensions
+            {
+                public static IDisposable GetWriteLock(this ReaderWriterLockSlim rw)
+                {
+                    rw.EnterWriteLock();
+                    return new Releaser(rw.ExitWriteLock);
+                }
+
+                public static IDisposable GetReadLock(this ReaderWriterLockSlim rw)
+                {
+                    rw.EnterReadLock();
+                    return new Releaser(rw.ExitReadLock);
+                }
+
+                private sealed class Releaser(Action release) : IDisposable
+                {
+                    public void Dispose() => release();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task SmartEnum_ConstructorRunOnlyByTheTypesStaticInitializers()
     {
         await Test("""

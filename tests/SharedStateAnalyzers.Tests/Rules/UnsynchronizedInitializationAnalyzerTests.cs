@@ -728,6 +728,63 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task CheckedAndAssigned_UnderAProjectsOwnDisposableLockHelpers()
+    {
+        await Test("""
+            using System;
+            using System.Threading;
+
+            public sealed class DataSettings
+            {
+                private static readonly ReaderWriterLockSlim s_rw = new();
+                private static DataSettings? s_instance;
+
+                private DataSettings() { }
+
+                public static DataSettings Instance
+                {
+                    get
+                    {
+                        using (s_rw.GetUpgradeableReadLock())
+                        {
+                            if (s_instance == null)
+                            {
+                                using (s_rw.GetWriteLock())
+                                {
+                                    s_instance = new DataSettings();
+                                }
+                            }
+
+                            return s_instance;
+                        }
+                    }
+                }
+            }
+
+            public static class LockExtensions
+            {
+                public static IDisposable GetUpgradeableReadLock(this ReaderWriterLockSlim rw)
+                {
+                    rw.EnterUpgradeableReadLock();
+                    return new Releaser(rw.ExitUpgradeableReadLock);
+                }
+
+                public static IDisposable GetWriteLock(this ReaderWriterLockSlim rw)
+                {
+                    rw.EnterWriteLock();
+                    return new Releaser(rw.ExitWriteLock);
+                }
+
+                private sealed class Releaser(Action release) : IDisposable
+                {
+                    public void Dispose() => release();
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task DoubleCheckedLocking_OverANonVolatileField_WhenTheProjectTurnsItsReportOff()
     {
         // Correct on the .NET runtime's memory model: storing the reference publishes the object built before it.
