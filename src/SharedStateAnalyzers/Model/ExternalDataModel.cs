@@ -64,6 +64,22 @@ internal sealed class ExternalDataModel
 {
     public const int MaxCallDepth = 3;
 
+    /// <summary>
+    /// Parts of a data library that work on code, not data: Entity Framework Core's model metadata, query compilation
+    /// and translation, change-tracking and value-conversion machinery, options and diagnostics read no rows.
+    /// </summary>
+    private static readonly string[] s_codeOnlyNamespaces =
+    {
+        "Microsoft.EntityFrameworkCore.Metadata",
+        "Microsoft.EntityFrameworkCore.Query",
+        "Microsoft.EntityFrameworkCore.Infrastructure",
+        "Microsoft.EntityFrameworkCore.ChangeTracking",
+        "Microsoft.EntityFrameworkCore.Diagnostics",
+        "Microsoft.EntityFrameworkCore.Design",
+        "Microsoft.EntityFrameworkCore.ValueGeneration",
+        "Microsoft.EntityFrameworkCore.Storage.ValueConversion",
+    };
+
     private static readonly (string Prefix, ExternalSourceKind Kind)[] s_namespaces =
     {
         ("Microsoft.EntityFrameworkCore", ExternalSourceKind.Database),
@@ -553,6 +569,20 @@ internal sealed class ExternalDataModel
                 : null;
         }
 
+        // A context's model is metadata built from code (entity types, keys, mappings): it reads no rows.
+        if (member.Name == "Model" && IsEntityFrameworkContext(type))
+        {
+            return null;
+        }
+
+        // Query execution in Entity Framework's query machinery (IQueryCompiler.Execute…) reads rows, though its
+        // namespace otherwise holds code-only parts.
+        if (member.Name.StartsWith("Execute", StringComparison.Ordinal)
+            && type.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) == true)
+        {
+            return new ExternalSource(ExternalSourceKind.Database, member);
+        }
+
         // Where a file is, not what it holds: a FileInfo's or DirectoryInfo's path members read no file.
         if (member.Name is "FullName" or "Name" or "Extension" or "Parent" or "DirectoryName" or "Directory" or "Root" or "ToString"
             && IsFileSystemInfo(type))
@@ -562,6 +592,19 @@ internal sealed class ExternalDataModel
 
         var kind = ClassifyType(type);
         return kind is null ? null : new ExternalSource(kind.Value, member);
+    }
+
+    private static bool IsEntityFrameworkContext(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "DbContext" && current.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsFileSystemInfo(INamedTypeSymbol type)
@@ -589,6 +632,12 @@ internal sealed class ExternalDataModel
 
         for (var current = type; current is not null; current = current.BaseType)
         {
+            // A connection string builder parses the text it is given (SqlConnectionStringBuilder, NpgsqlConnectionStringBuilder).
+            if (current.Name == "DbConnectionStringBuilder" && current.ContainingNamespace?.ToDisplayString() == "System.Data.Common")
+            {
+                return null;
+            }
+
             if (_knownTypes.TryGetValue(current.OriginalDefinition, out var kind))
             {
                 return kind;
@@ -625,6 +674,14 @@ internal sealed class ExternalDataModel
         }
 
         var name = ns.ToDisplayString();
+        foreach (var prefix in s_codeOnlyNamespaces)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && (name.Length == prefix.Length || name[prefix.Length] == '.'))
+            {
+                return null;
+            }
+        }
+
         foreach (var (prefix, kind) in s_namespaces)
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal)

@@ -658,6 +658,41 @@ public sealed class StaticCacheAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task EntityFrameworkModelMetadata_ReadsNoRows()
+    {
+        // The context's model (entity types, keys, mappings) is built from code: a memo of it cannot go stale.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.EntityFrameworkCore;
+
+            public class Product { public int Id { get; set; } }
+
+            public class ShopDb : DbContext
+            {
+                public DbSet<Product> Products => Set<Product>();
+            }
+
+            public static class EntityNames
+            {
+                private static readonly Dictionary<string, string?> s_clrNames = new();
+
+                public static string? ClrNameOf(ShopDb db, string entity)
+                {
+                    if (!s_clrNames.TryGetValue(entity, out var name))
+                    {
+                        name = db.Model.FindEntityType(entity)?.ClrType.Name;
+                        s_clrNames[entity] = name;
+                    }
+
+                    return name;
+                }
+            }
+            """, References.EntityFrameworkCore)
+            .ValidateAsync();
+    }
+
+
+    [Fact]
     public async Task SeenSets_OfWarningsGivenAndOfTypesVisited()
     {
         // What the code has already done (warned once, visited a type) is not data read from outside.
