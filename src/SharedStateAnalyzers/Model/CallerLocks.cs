@@ -17,7 +17,20 @@ namespace SharedStateAnalyzers.Model;
 internal sealed class CallerLocks
 {
     private readonly Compilation _compilation;
-    private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ConstructorCalls Constructors), bool> _answers = new(AnswerKeyComparer.Instance);
+
+    /// <summary>Which constructor calls also count as safe: none, or those of the storage's owner while it is built.</summary>
+    public enum ConstructorCalls
+    {
+        /// <summary>Only calls under a lock.</summary>
+        None,
+
+        /// <summary>Also calls from the method's type's instance constructors (for an instance's own storage).</summary>
+        Instance,
+
+        /// <summary>Also calls from the method's type's static constructor (for static storage).</summary>
+        Static,
+    }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, CallerLocks> s_byCompilation = new();
 
@@ -31,6 +44,14 @@ internal sealed class CallerLocks
 
     /// <summary>True when <paramref name="member"/> is a private or protected method that is only ever called under a lock.</summary>
     public bool IsCalledOnlyUnderLock(ISymbol? member, CancellationToken cancellationToken)
+        => IsCalledOnlyUnderLock(member, ConstructorCalls.None, cancellationToken);
+
+    /// <summary>
+    /// True when every call of the private or protected method <paramref name="member"/> is under a lock or, as
+    /// <paramref name="constructors"/> says, in a constructor of its type (while the owner is built, before other threads
+    /// can see it): a <c>Reload()</c> helper that the constructor calls and a public method calls inside its lock.
+    /// </summary>
+    public bool IsCalledOnlyUnderLock(ISymbol? member, ConstructorCalls constructors, CancellationToken cancellationToken)
     {
         if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsOverride: false } method
             || method.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
@@ -39,10 +60,10 @@ internal sealed class CallerLocks
             return false;
         }
 
-        return _answers.GetOrAdd(method.OriginalDefinition, m => Compute(m, cancellationToken));
+        return _answers.GetOrAdd((method.OriginalDefinition, constructors), key => Compute(key.Method, key.Constructors, cancellationToken));
     }
 
-    private bool Compute(IMethodSymbol method, CancellationToken cancellationToken)
+    private bool Compute(IMethodSymbol method, ConstructorCalls constructors, CancellationToken cancellationToken)
     {
         var calls = CallSites.Find(_compilation, method, cancellationToken);
         if (calls is null || calls.Count == 0)
@@ -50,15 +71,68 @@ internal sealed class CallerLocks
             return false;
         }
 
+        var underLock = false;
         foreach (var call in calls)
         {
-            if (!IsInsideLock(call))
+            if (IsInsideLock(call))
+            {
+                underLock = true;
+            }
+            else if (!IsInConstructor(call, method.ContainingType, constructors, cancellationToken))
             {
                 return false;
             }
         }
 
-        return true;
+        return underLock;
+    }
+
+    /// <summary>In the body of one of <paramref name="type"/>'s own constructors of the kind asked for, outside lambdas and local functions.</summary>
+    private static bool IsInConstructor(SyntaxNode node, INamedTypeSymbol type, ConstructorCalls constructors, CancellationToken cancellationToken)
+    {
+        if (constructors == ConstructorCalls.None)
+        {
+            return false;
+        }
+
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return false;
+                case ConstructorDeclarationSyntax constructor:
+                    if (constructor.Modifiers.Any(SyntaxKind.StaticKeyword) != (constructors == ConstructorCalls.Static))
+                    {
+                        return false;
+                    }
+
+                    foreach (var reference in type.DeclaringSyntaxReferences)
+                    {
+                        if (reference.SyntaxTree == constructor.SyntaxTree && reference.GetSyntax(cancellationToken) == constructor.Parent)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class AnswerKeyComparer : IEqualityComparer<(IMethodSymbol Method, ConstructorCalls Constructors)>
+    {
+        public static readonly AnswerKeyComparer Instance = new();
+
+        public bool Equals((IMethodSymbol Method, ConstructorCalls Constructors) x, (IMethodSymbol Method, ConstructorCalls Constructors) y)
+            => x.Constructors == y.Constructors && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+        public int GetHashCode((IMethodSymbol Method, ConstructorCalls Constructors) obj)
+            => (SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 3) + (int)obj.Constructors;
     }
 
     /// <summary>Inside a <c>lock</c> statement's body, on something other than <c>this</c>, within the same member.</summary>

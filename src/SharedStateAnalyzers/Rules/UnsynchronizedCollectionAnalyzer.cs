@@ -315,7 +315,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 if (!mutation.Guard.IsGuarded)
                 {
                     // A helper whose every caller holds a lock is guarded by an object this type cannot name.
-                    if (mutation.InHelperBody && _callerLocks.IsCalledOnlyUnderLock(mutation.ContainingSymbol, cancellationToken))
+                    // So is one whose other callers are the owner's constructors, which run before it is shared.
+                    var constructors = storage.IsStatic ? CallerLocks.ConstructorCalls.Static : CallerLocks.ConstructorCalls.Instance;
+                    if (mutation.InHelperBody && _callerLocks.IsCalledOnlyUnderLock(mutation.ContainingSymbol, constructors, cancellationToken))
                     {
                         continue;
                     }

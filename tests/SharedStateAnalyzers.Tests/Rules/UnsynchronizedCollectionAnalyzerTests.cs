@@ -1031,6 +1031,102 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task HelperCalledByTheConstructorAndUnderALock()
+    {
+        // Each caller is safe: the constructor runs before the instance is shared, the other caller holds the lock.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class ModuleState
+            {
+                private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
+                private readonly object _gate = new();
+                private readonly HashSet<string> _installed = new();
+
+                private ModuleState() => ReloadCore();
+
+                public static ModuleState Instance => s_instance.Value;
+
+                public void Reload()
+                {
+                    lock (_gate)
+                    {
+                        ReloadCore();
+                    }
+                }
+
+                public bool IsInstalled(string name)
+                {
+                    lock (_gate)
+                    {
+                        return _installed.Contains(name);
+                    }
+                }
+                private void ReloadCore()
+                {
+                    _installed.Clear();
+                    foreach (var line in File.ReadAllLines("modules.txt"))
+                    {
+                        _installed.Add(line);
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelperCalledByTheConstructorAndOutsideALock_IsReported()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class ModuleState
+            {
+                private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
+                private readonly object _gate = new();
+                private readonly HashSet<string> {|#0:_installed|} = new();
+
+                private ModuleState() => ReloadCore();
+
+                public static ModuleState Instance => s_instance.Value;
+
+                public void Reload()
+                {
+                    lock (_gate)
+                    {
+                        ReloadCore();
+                    }
+                }
+
+                public bool IsInstalled(string name)
+                {
+                    lock (_gate)
+                    {
+                        return _installed.Contains(name);
+                    }
+                }
+
+                public void Refresh() => ReloadCore();
+                private void ReloadCore()
+                {
+                    _installed.Clear();
+                    foreach (var line in File.ReadAllLines("modules.txt"))
+                    {
+                        _installed.Add(line);
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_installed", "HashSet<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ChangesUnderAProjectsOwnDisposableLockHelper()
     {
         // `using (_rw.GetWriteLock())`: the project's own wrapper over ReaderWriterLockSlim holds the lock for the block.
