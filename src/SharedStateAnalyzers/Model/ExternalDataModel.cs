@@ -630,14 +630,17 @@ internal sealed class ExternalDataModel
             return null;
         }
 
+        // A connection string builder parses the text it is given (SqlConnectionStringBuilder, NpgsqlConnectionStringBuilder).
         for (var current = type; current is not null; current = current.BaseType)
         {
-            // A connection string builder parses the text it is given (SqlConnectionStringBuilder, NpgsqlConnectionStringBuilder).
             if (current.Name == "DbConnectionStringBuilder" && current.ContainingNamespace?.ToDisplayString() == "System.Data.Common")
             {
                 return null;
             }
+        }
 
+        for (var current = type; current is not null; current = current.BaseType)
+        {
             if (_knownTypes.TryGetValue(current.OriginalDefinition, out var kind))
             {
                 return kind;

@@ -658,6 +658,48 @@ public sealed class StaticCacheAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task ConnectionStringBuilder_ParsesItsKey()
+    {
+        // The value is parsed from the key by a database library's connection string builder: it reads no database.
+        await Test("""
+            using System.Collections.Concurrent;
+            using Microsoft.Data.Sqlite;
+
+            public sealed class DataProvider
+            {
+                private static readonly ConcurrentDictionary<string, bool> s_pooling = new();
+
+                public bool IsPooled(string connectionString)
+                    => s_pooling.GetOrAdd(connectionString, cs => new SqliteConnectionStringBuilder(cs).Pooling);
+            }
+            """, References.DataProvider)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task DataProviderRead_IsStillExternal()
+    {
+        await Test("""
+            using System.Collections.Concurrent;
+            using Microsoft.Data.Sqlite;
+
+            public sealed class Versions
+            {
+                private static readonly ConcurrentDictionary<string, string> {|#0:s_versions|} = new();
+
+                public string Of(string connectionString)
+                    => s_versions.GetOrAdd(connectionString, cs =>
+                    {
+                        using var connection = new SqliteConnection(cs);
+                        return connection.ServerVersion;
+                    });
+            }
+            """, References.DataProvider)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task EntityFrameworkModelMetadata_ReadsNoRows()
     {
         // The context's model (entity types, keys, mappings) is built from code: a memo of it cannot go stale.

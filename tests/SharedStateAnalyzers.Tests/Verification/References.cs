@@ -26,6 +26,9 @@ public enum References
 
     /// <summary>xUnit (<c>xunit.core</c>): the compilation is a test project.</summary>
     TestFramework = 32,
+
+    /// <summary>An ADO.NET provider (<c>Microsoft.Data.Sqlite</c>): a database library outside the compilation.</summary>
+    DataProvider = 64,
 }
 
 /// <summary>Resolves <see cref="References"/> to metadata references from the installed .NET SDK's targeting packs.</summary>
@@ -100,6 +103,11 @@ public static class ReferenceAssemblies
             var efCore = typeof(DbContext).Assembly.Location;
             Add(efCore);
             Add(Path.Combine(Path.GetDirectoryName(efCore)!, "Microsoft.EntityFrameworkCore.Abstractions.dll"));
+        }
+
+        if (references.HasFlag(References.DataProvider))
+        {
+            Add(typeof(Microsoft.Data.Sqlite.SqliteConnectionStringBuilder).Assembly.Location);
         }
 
         if (references.HasFlag(References.TestFramework))
