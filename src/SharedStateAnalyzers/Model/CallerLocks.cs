@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Helpers whose callers hold the lock: a private or protected method (<c>CleanCache()</c>) that every call in the
+/// Helpers whose callers hold the lock: a private, protected or internal method (<c>CleanCache()</c>) that every call in the
 /// compilation makes inside a <c>lock</c> statement on something other than <c>this</c> (<c>lock (cache) { CleanCache();
 /// … }</c>). The helper's own writes are then synchronized by its callers. Its calls are those <see cref="CallSites"/>
 /// finds; a method used as a delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
@@ -54,7 +54,7 @@ internal sealed class CallerLocks
     public bool IsCalledOnlyUnderLock(ISymbol? member, ConstructorCalls constructors, CancellationToken cancellationToken)
     {
         if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsOverride: false } method
-            || method.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            || method.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal or Accessibility.Internal)
             || method.DeclaringSyntaxReferences.Length == 0)
         {
             return false;
@@ -65,7 +65,9 @@ internal sealed class CallerLocks
 
     private bool Compute(IMethodSymbol method, ConstructorCalls constructors, CancellationToken cancellationToken)
     {
-        var calls = CallSites.Find(_compilation, method, cancellationToken);
+        var calls = method.DeclaredAccessibility == Accessibility.Internal
+            ? FindAssemblyWide(method, cancellationToken)
+            : CallSites.Find(_compilation, method, cancellationToken);
         if (calls is null || calls.Count == 0)
         {
             return false;
@@ -85,6 +87,29 @@ internal sealed class CallerLocks
         }
 
         return underLock;
+    }
+
+    /// <summary>
+    /// The calls of an internal method, anywhere in the compilation: the names spelled like it in the files that can
+    /// reach its type (<see cref="MethodNameUses"/>), matched by name without binding (a same-named call only adds a
+    /// call site); null when one of them is another use (taken as a delegate).
+    /// </summary>
+    private List<InvocationExpressionSyntax>? FindAssemblyWide(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var calls = new List<InvocationExpressionSyntax>();
+        foreach (var name in MethodNameUses.Find(_compilation, method, cancellationToken))
+        {
+            switch (CallSites.Classify(name, out var invocation))
+            {
+                case CallSites.Use.Call:
+                    calls.Add(invocation!);
+                    break;
+                case CallSites.Use.Reference:
+                    return null;
+            }
+        }
+
+        return calls;
     }
 
     /// <summary>In the body of one of <paramref name="type"/>'s own constructors of the kind asked for, outside lambdas and local functions.</summary>

@@ -416,6 +416,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method
                         ? method.OriginalDefinition
                         : null;
+                    var internalMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Internal, MethodKind: MethodKind.Ordinary } helper
+                        ? helper.OriginalDefinition
+                        : null;
                     // A private static field that only this member assigns, which the program's entry point may build
                     // before the app runs: asked at the end, once the type's assignments are known.
                     var warmable = kind == Race.Unsynchronized && storage.IsStatic && storage.DeclaredAccessibility == Accessibility.Private
@@ -423,7 +426,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         : null;
                     lock (_gate)
                     {
-                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic, warmable));
+                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic, warmable) { InternalMethod = internalMethod });
                     }
                 }
             }
@@ -454,6 +457,14 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     // Called only under locks: synchronized by its callers. Never called in the type: report it.
                     if (finding.PrivateMethod is not null
                         && _calledOutsideALock.TryGetValue(finding.PrivateMethod, out var outside) && !outside)
+                    {
+                        continue;
+                    }
+
+                    // An internal helper that every call in the assembly makes under a lock (a lazy step of an
+                    // EnsureInitialized that holds it).
+                    if (finding.InternalMethod is not null
+                        && CallerLocks.For(context.Compilation).IsCalledOnlyUnderLock(finding.InternalMethod, context.CancellationToken))
                     {
                         continue;
                     }
@@ -534,6 +545,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         public ISymbol Storage { get; } = storage;
 
         public IMethodSymbol? PrivateMethod { get; } = privateMethod;
+
+        /// <summary>The internal method the race is in: callers anywhere in the assembly may hold the lock for it.</summary>
+        public IMethodSymbol? InternalMethod { get; set; }
 
         public Duplicate Duplicate { get; } = duplicate;
 

@@ -728,6 +728,81 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task InternalHelper_EveryCallInTheAssemblyUnderALock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class MapperFactory
+            {
+                private static readonly object s_lock = new();
+                private static Dictionary<string, string>? s_registrations;
+
+                public static string? Find(string key)
+                {
+                    lock (s_lock)
+                    {
+                        RegisterMappers(new[] { "order", "invoice" });
+                        return s_registrations!.TryGetValue(key, out var mapper) ? mapper : null;
+                    }
+                }
+
+                // Internal so that tests can register their own mappers.
+                internal static void RegisterMappers(IEnumerable<string> keys)
+                {
+                    s_registrations ??= new Dictionary<string, string>();
+                    foreach (var key in keys)
+                    {
+                        s_registrations[key] = key + "Mapper";
+                    }
+                }
+            }
+
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InternalHelper_CalledOutsideALockElsewhereInTheAssembly_IsReported()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class MapperFactory
+            {
+                private static readonly object s_lock = new();
+                private static Dictionary<string, string>? s_registrations;
+
+                public static string? Find(string key)
+                {
+                    lock (s_lock)
+                    {
+                        RegisterMappers(new[] { "order", "invoice" });
+                        return s_registrations!.TryGetValue(key, out var mapper) ? mapper : null;
+                    }
+                }
+
+                // Internal so that tests can register their own mappers.
+                internal static void RegisterMappers(IEnumerable<string> keys)
+                {
+                    {|#0:s_registrations ??= new Dictionary<string, string>()|};
+                    foreach (var key in keys)
+                    {
+                        s_registrations[key] = key + "Mapper";
+                    }
+                }
+            }
+
+            public static class Plugins
+            {
+                public static void Load() => MapperFactory.RegisterMappers(new[] { "plugin" });
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_registrations"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CheckedAndAssigned_UnderAProjectsOwnDisposableLockHelpers()
     {
         await Test("""
