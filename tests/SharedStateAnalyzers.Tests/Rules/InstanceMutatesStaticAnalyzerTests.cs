@@ -682,56 +682,7 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     [Fact]
     public async Task SmartEnum_ConstructorRunOnlyByTheTypesStaticInitializers()
     {
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-
-            public abstract class RuleOperator
-            {
-                private static readonly Dictionary<string, RuleOperator> s_map = new(StringComparer.OrdinalIgnoreCase);
-
-                public static readonly RuleOperator IsEqualTo = new EqualOperator();
-                public static readonly RuleOperator Contains = new ContainsOperator();
-
-                protected RuleOperator(string op)
-                {
-                    Operator = op;
-                    s_map[op] = this;
-                }
-
-                public string Operator { get; }
-
-                public static RuleOperator Get(string op) => s_map[op];
-            }
-
-            internal sealed class EqualOperator : RuleOperator
-            {
-                public EqualOperator() : base("=") { }
-            }
-
-            internal sealed class ContainsOperator : RuleOperator
-            {
-                public ContainsOperator() : base("contains") { }
-            }
-
-            public readonly struct MediaType
-            {
-                private static readonly Dictionary<string, MediaType> s_types = new(StringComparer.OrdinalIgnoreCase);
-
-                public static readonly MediaType Image = new("image");
-                public static readonly MediaType Video = new("video");
-
-                internal MediaType(string name)
-                {
-                    Name = name;
-                    s_types[name] = this;
-                }
-
-                public string Name { get; }
-
-                public static MediaType Get(string name) => s_types[name];
-            }
-            """)
+        await Test(SharedShapes.SelfRegisteringSmartEnums)
             .ValidateAsync();
     }
 

@@ -96,4 +96,92 @@ internal static class SharedShapes
             public void Save() => cacheService.CleanCache();
         }
         """;
+
+    /// <summary>
+    /// Two "smart enums" whose constructors register each instance in a static map, every instance created by the
+    /// type's own static initializers: the maps are complete once the types are initialized (SSA002 and SSA003 leave
+    /// them alone).
+    /// </summary>
+    public const string SelfRegisteringSmartEnums = """
+        using System;
+        using System.Collections.Generic;
+
+        public abstract class RuleOperator
+        {
+            private static readonly Dictionary<string, RuleOperator> s_map = new(StringComparer.OrdinalIgnoreCase);
+
+            public static readonly RuleOperator IsEqualTo = new EqualOperator();
+            public static readonly RuleOperator Contains = new ContainsOperator();
+
+            protected RuleOperator(string op)
+            {
+                Operator = op;
+                s_map[op] = this;
+            }
+
+            public string Operator { get; }
+
+            public static RuleOperator Get(string op) => s_map[op];
+        }
+
+        internal sealed class EqualOperator : RuleOperator
+        {
+            public EqualOperator() : base("=") { }
+        }
+
+        internal sealed class ContainsOperator : RuleOperator
+        {
+            public ContainsOperator() : base("contains") { }
+        }
+
+        public readonly struct MediaType
+        {
+            private static readonly Dictionary<string, MediaType> s_types = new(StringComparer.OrdinalIgnoreCase);
+
+            public static readonly MediaType Image = new("image");
+            public static readonly MediaType Video = new("video");
+
+            internal MediaType(string name)
+            {
+                Name = name;
+                s_types[name] = this;
+            }
+
+            public string Name { get; }
+
+            public static MediaType Get(string name) => s_types[name];
+        }
+        """;
+
+    /// <summary>
+    /// A project's own disposable wrappers over <c>ReaderWriterLockSlim</c> (<c>using (_rw.GetWriteLock())</c>), appended
+    /// to a test's source; it needs <c>using System;</c> and <c>using System.Threading;</c>.
+    /// </summary>
+    public const string LockExtensions = """
+        public static class LockExtensions
+        {
+            public static IDisposable GetReadLock(this ReaderWriterLockSlim rw)
+            {
+                rw.EnterReadLock();
+                return new Releaser(rw.ExitReadLock);
+            }
+
+            public static IDisposable GetUpgradeableReadLock(this ReaderWriterLockSlim rw)
+            {
+                rw.EnterUpgradeableReadLock();
+                return new Releaser(rw.ExitUpgradeableReadLock);
+            }
+
+            public static IDisposable GetWriteLock(this ReaderWriterLockSlim rw)
+            {
+                rw.EnterWriteLock();
+                return new Releaser(rw.ExitWriteLock);
+            }
+
+            private sealed class Releaser(Action release) : IDisposable
+            {
+                public void Dispose() => release();
+            }
+        }
+        """;
 }

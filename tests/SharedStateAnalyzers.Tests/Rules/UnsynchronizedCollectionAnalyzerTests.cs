@@ -1030,98 +1030,64 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A hand-rolled singleton whose <c>ReloadCore()</c> helper its constructor and its locked <c>Reload()</c> call;
+    /// <paramref name="field"/> is the collection's name (with markup), <paramref name="extra"/> more members.
+    /// </summary>
+    private static string ModuleState(string field, string extra) => $$"""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+
+        public sealed class ModuleState
+        {
+            private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
+            private readonly object _gate = new();
+            private readonly HashSet<string> {{field}} = new();
+
+            private ModuleState() => ReloadCore();
+
+            public static ModuleState Instance => s_instance.Value;
+
+            public void Reload()
+            {
+                lock (_gate)
+                {
+                    ReloadCore();
+                }
+            }
+
+            public bool IsInstalled(string name)
+            {
+                lock (_gate)
+                {
+                    return _installed.Contains(name);
+                }
+            }
+        {{extra}}
+            private void ReloadCore()
+            {
+                _installed.Clear();
+                foreach (var line in File.ReadAllLines("modules.txt"))
+                {
+                    _installed.Add(line);
+                }
+            }
+        }
+        """;
+
     [Fact]
     public async Task HelperCalledByTheConstructorAndUnderALock()
     {
         // Each caller is safe: the constructor runs before the instance is shared, the other caller holds the lock.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.IO;
-
-            public sealed class ModuleState
-            {
-                private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
-                private readonly object _gate = new();
-                private readonly HashSet<string> _installed = new();
-
-                private ModuleState() => ReloadCore();
-
-                public static ModuleState Instance => s_instance.Value;
-
-                public void Reload()
-                {
-                    lock (_gate)
-                    {
-                        ReloadCore();
-                    }
-                }
-
-                public bool IsInstalled(string name)
-                {
-                    lock (_gate)
-                    {
-                        return _installed.Contains(name);
-                    }
-                }
-                private void ReloadCore()
-                {
-                    _installed.Clear();
-                    foreach (var line in File.ReadAllLines("modules.txt"))
-                    {
-                        _installed.Add(line);
-                    }
-                }
-            }
-            """)
+        await Test(ModuleState("_installed", string.Empty))
             .ValidateAsync();
     }
 
     [Fact]
     public async Task HelperCalledByTheConstructorAndOutsideALock_IsReported()
     {
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.IO;
-
-            public sealed class ModuleState
-            {
-                private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
-                private readonly object _gate = new();
-                private readonly HashSet<string> {|#0:_installed|} = new();
-
-                private ModuleState() => ReloadCore();
-
-                public static ModuleState Instance => s_instance.Value;
-
-                public void Reload()
-                {
-                    lock (_gate)
-                    {
-                        ReloadCore();
-                    }
-                }
-
-                public bool IsInstalled(string name)
-                {
-                    lock (_gate)
-                    {
-                        return _installed.Contains(name);
-                    }
-                }
-
-                public void Refresh() => ReloadCore();
-                private void ReloadCore()
-                {
-                    _installed.Clear();
-                    foreach (var line in File.ReadAllLines("modules.txt"))
-                    {
-                        _installed.Add(line);
-                    }
-                }
-            }
-            """)
+        await Test(ModuleState("{|#0:_installed|}", "\n    public void Refresh() => ReloadCore();\n"))
             .ExpectDiagnostic(Flagged(0, "_installed", "HashSet<string>"))
             .ValidateAsync();
     }
@@ -1159,82 +1125,14 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                 }
             }
 
-            public static class LockExtensions
-            {
-                public static IDisposable GetWriteLock(this ReaderWriterLockSlim rw)
-                {
-                    rw.EnterWriteLock();
-                    return new Releaser(rw.ExitWriteLock);
-                }
-
-                public static IDisposable GetReadLock(this ReaderWriterLockSlim rw)
-                {
-                    rw.EnterReadLock();
-                    return new Releaser(rw.ExitReadLock);
-                }
-
-                private sealed class Releaser(Action release) : IDisposable
-                {
-                    public void Dispose() => release();
-                }
-            }
-            """)
+            """ + SharedShapes.LockExtensions)
             .ValidateAsync();
     }
 
     [Fact]
     public async Task SmartEnum_ConstructorRunOnlyByTheTypesStaticInitializers()
     {
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-
-            public abstract class RuleOperator
-            {
-                private static readonly Dictionary<string, RuleOperator> s_map = new(StringComparer.OrdinalIgnoreCase);
-
-                public static readonly RuleOperator IsEqualTo = new EqualOperator();
-                public static readonly RuleOperator Contains = new ContainsOperator();
-
-                protected RuleOperator(string op)
-                {
-                    Operator = op;
-                    s_map[op] = this;
-                }
-
-                public string Operator { get; }
-
-                public static RuleOperator Get(string op) => s_map[op];
-            }
-
-            internal sealed class EqualOperator : RuleOperator
-            {
-                public EqualOperator() : base("=") { }
-            }
-
-            internal sealed class ContainsOperator : RuleOperator
-            {
-                public ContainsOperator() : base("contains") { }
-            }
-
-            public readonly struct MediaType
-            {
-                private static readonly Dictionary<string, MediaType> s_types = new(StringComparer.OrdinalIgnoreCase);
-
-                public static readonly MediaType Image = new("image");
-                public static readonly MediaType Video = new("video");
-
-                internal MediaType(string name)
-                {
-                    Name = name;
-                    s_types[name] = this;
-                }
-
-                public string Name { get; }
-
-                public static MediaType Get(string name) => s_types[name];
-            }
-            """)
+        await Test(SharedShapes.SelfRegisteringSmartEnums)
             .ValidateAsync();
     }
 

@@ -727,77 +727,57 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task InternalHelper_EveryCallInTheAssemblyUnderALock()
-    {
-        await Test("""
-            using System.Collections.Generic;
+    /// <summary>
+    /// A factory whose internal <c>RegisterMappers</c> step builds the registrations lazily (<paramref name="assignment"/>,
+    /// with markup) and is called under the factory's lock; <paramref name="extra"/> adds types.
+    /// </summary>
+    private static string MapperFactory(string assignment, string extra) => $$"""
+        using System.Collections.Generic;
 
-            public static class MapperFactory
+        public static class MapperFactory
+        {
+            private static readonly object s_lock = new();
+            private static Dictionary<string, string>? s_registrations;
+
+            public static string? Find(string key)
             {
-                private static readonly object s_lock = new();
-                private static Dictionary<string, string>? s_registrations;
-
-                public static string? Find(string key)
+                lock (s_lock)
                 {
-                    lock (s_lock)
-                    {
-                        RegisterMappers(new[] { "order", "invoice" });
-                        return s_registrations!.TryGetValue(key, out var mapper) ? mapper : null;
-                    }
-                }
-
-                // Internal so that tests can register their own mappers.
-                internal static void RegisterMappers(IEnumerable<string> keys)
-                {
-                    s_registrations ??= new Dictionary<string, string>();
-                    foreach (var key in keys)
-                    {
-                        s_registrations[key] = key + "Mapper";
-                    }
+                    RegisterMappers(new[] { "order", "invoice" });
+                    return s_registrations!.TryGetValue(key, out var mapper) ? mapper : null;
                 }
             }
 
-            """)
+            // Internal so that tests can register their own mappers.
+            internal static void RegisterMappers(IEnumerable<string> keys)
+            {
+                {{assignment}};
+                foreach (var key in keys)
+                {
+                    s_registrations[key] = key + "Mapper";
+                }
+            }
+        }
+        {{extra}}
+        """;
+
+    [Fact]
+    public async Task InternalHelper_EveryCallInTheAssemblyUnderALock()
+    {
+        await Test(MapperFactory("s_registrations ??= new Dictionary<string, string>()", string.Empty))
             .ValidateAsync();
     }
 
     [Fact]
     public async Task InternalHelper_CalledOutsideALockElsewhereInTheAssembly_IsReported()
     {
-        await Test("""
-            using System.Collections.Generic;
-
-            public static class MapperFactory
-            {
-                private static readonly object s_lock = new();
-                private static Dictionary<string, string>? s_registrations;
-
-                public static string? Find(string key)
-                {
-                    lock (s_lock)
-                    {
-                        RegisterMappers(new[] { "order", "invoice" });
-                        return s_registrations!.TryGetValue(key, out var mapper) ? mapper : null;
-                    }
-                }
-
-                // Internal so that tests can register their own mappers.
-                internal static void RegisterMappers(IEnumerable<string> keys)
-                {
-                    {|#0:s_registrations ??= new Dictionary<string, string>()|};
-                    foreach (var key in keys)
-                    {
-                        s_registrations[key] = key + "Mapper";
-                    }
-                }
-            }
-
+        const string plugins = """
             public static class Plugins
             {
                 public static void Load() => MapperFactory.RegisterMappers(new[] { "plugin" });
             }
-            """)
+            """;
+        await Test(MapperFactory("{|#0:s_registrations ??= new Dictionary<string, string>()|}", plugins))
             .ExpectDiagnostic(At(0, "s_registrations"))
             .ValidateAsync();
     }
@@ -836,26 +816,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 }
             }
 
-            public static class LockExtensions
-            {
-                public static IDisposable GetUpgradeableReadLock(this ReaderWriterLockSlim rw)
-                {
-                    rw.EnterUpgradeableReadLock();
-                    return new Releaser(rw.ExitUpgradeableReadLock);
-                }
-
-                public static IDisposable GetWriteLock(this ReaderWriterLockSlim rw)
-                {
-                    rw.EnterWriteLock();
-                    return new Releaser(rw.ExitWriteLock);
-                }
-
-                private sealed class Releaser(Action release) : IDisposable
-                {
-                    public void Dispose() => release();
-                }
-            }
-            """)
+            """ + SharedShapes.LockExtensions)
             .ValidateAsync();
     }
 
