@@ -82,8 +82,11 @@ public sealed class UnsynchronizedCollectionFixerRobustnessTests
 
     private static List<string> Sources()
     {
-        var testFile = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "tests", "SharedStateAnalyzers.Tests", "Rules", "UnsynchronizedCollectionAnalyzerTests.cs"));
-        return CSharpSyntaxTree.ParseText(testFile).GetRoot().DescendantTokens()
+        // The rule's tests and the shapes they share with other rules' tests.
+        var rules = Path.Combine(RepositoryLayout.Root, "tests", "SharedStateAnalyzers.Tests", "Rules");
+        var testFiles = File.ReadAllText(Path.Combine(rules, "UnsynchronizedCollectionAnalyzerTests.cs"))
+            + Environment.NewLine + File.ReadAllText(Path.Combine(rules, "SharedShapes.cs"));
+        return CSharpSyntaxTree.ParseText(testFiles).GetRoot().DescendantTokens()
             .Where(token => token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken))
             .Select(token => LocationMarkup.Replace(token.ValueText, ""))
             .Where(value => value.Contains("class ", StringComparison.Ordinal))

@@ -1030,64 +1030,98 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
-    /// <summary>
-    /// A hand-rolled singleton whose <c>ReloadCore()</c> helper its constructor and its locked <c>Reload()</c> call;
-    /// <paramref name="field"/> is the collection's name (with markup), <paramref name="extra"/> more members.
-    /// </summary>
-    private static string ModuleState(string field, string extra) => $$"""
-        using System;
-        using System.Collections.Generic;
-        using System.IO;
-
-        public sealed class ModuleState
-        {
-            private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
-            private readonly object _gate = new();
-            private readonly HashSet<string> {{field}} = new();
-
-            private ModuleState() => ReloadCore();
-
-            public static ModuleState Instance => s_instance.Value;
-
-            public void Reload()
-            {
-                lock (_gate)
-                {
-                    ReloadCore();
-                }
-            }
-
-            public bool IsInstalled(string name)
-            {
-                lock (_gate)
-                {
-                    return _installed.Contains(name);
-                }
-            }
-        {{extra}}
-            private void ReloadCore()
-            {
-                _installed.Clear();
-                foreach (var line in File.ReadAllLines("modules.txt"))
-                {
-                    _installed.Add(line);
-                }
-            }
-        }
-        """;
-
     [Fact]
     public async Task HelperCalledByTheConstructorAndUnderALock()
     {
         // Each caller is safe: the constructor runs before the instance is shared, the other caller holds the lock.
-        await Test(ModuleState("_installed", string.Empty))
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class ModuleState
+            {
+                private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
+                private readonly object _gate = new();
+                private readonly HashSet<string> _installed = new();
+
+                private ModuleState() => ReloadCore();
+
+                public static ModuleState Instance => s_instance.Value;
+
+                public void Reload()
+                {
+                    lock (_gate)
+                    {
+                        ReloadCore();
+                    }
+                }
+
+                public bool IsInstalled(string name)
+                {
+                    lock (_gate)
+                    {
+                        return _installed.Contains(name);
+                    }
+                }
+                private void ReloadCore()
+                {
+                    _installed.Clear();
+                    foreach (var line in File.ReadAllLines("modules.txt"))
+                    {
+                        _installed.Add(line);
+                    }
+                }
+            }
+            """)
             .ValidateAsync();
     }
 
     [Fact]
     public async Task HelperCalledByTheConstructorAndOutsideALock_IsReported()
     {
-        await Test(ModuleState("{|#0:_installed|}", "\n    public void Refresh() => ReloadCore();\n"))
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public sealed class ModuleState
+            {
+                private static readonly Lazy<ModuleState> s_instance = new(() => new ModuleState());
+                private readonly object _gate = new();
+                private readonly HashSet<string> {|#0:_installed|} = new();
+
+                private ModuleState() => ReloadCore();
+
+                public static ModuleState Instance => s_instance.Value;
+
+                public void Reload()
+                {
+                    lock (_gate)
+                    {
+                        ReloadCore();
+                    }
+                }
+
+                public bool IsInstalled(string name)
+                {
+                    lock (_gate)
+                    {
+                        return _installed.Contains(name);
+                    }
+                }
+
+                public void Refresh() => ReloadCore();
+                private void ReloadCore()
+                {
+                    _installed.Clear();
+                    foreach (var line in File.ReadAllLines("modules.txt"))
+                    {
+                        _installed.Add(line);
+                    }
+                }
+            }
+            """)
             .ExpectDiagnostic(Flagged(0, "_installed", "HashSet<string>"))
             .ValidateAsync();
     }
