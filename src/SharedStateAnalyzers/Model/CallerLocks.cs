@@ -132,15 +132,7 @@ internal sealed class CallerLocks
                         return false;
                     }
 
-                    foreach (var reference in type.DeclaringSyntaxReferences)
-                    {
-                        if (reference.SyntaxTree == constructor.SyntaxTree && reference.GetSyntax(cancellationToken) == constructor.Parent)
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
+                    return SymbolFacts.IsDeclarationOf(constructor.Parent, type, cancellationToken);
                 case MemberDeclarationSyntax:
                     return false;
             }

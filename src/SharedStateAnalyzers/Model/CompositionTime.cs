@@ -167,22 +167,7 @@ internal sealed class CompositionTime
         }
 
         method = candidate.OriginalDefinition;
-        if (!method.IsStatic && method.DeclaredAccessibility != Accessibility.Private)
-        {
-            var type = method.ContainingType;
-            foreach (var implemented in type.AllInterfaces)
-            {
-                foreach (var interfaceMember in implemented.GetMembers(method.Name))
-                {
-                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMember)?.OriginalDefinition, method))
-                    {
-                        return false;
-                    }
-                }
-            }
-        }
-
-        return true;
+        return method.DeclaredAccessibility == Accessibility.Private || SymbolFacts.ImplementedInterfaceMethods(method).Count == 0;
     }
 
     /// <summary>A method that takes the service collection or a builder: it composes the app.</summary>

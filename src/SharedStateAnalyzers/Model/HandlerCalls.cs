@@ -91,22 +91,7 @@ internal sealed class HandlerCalls
 
     /// <summary>The method and the interface members it implements: a handler usually holds the service by its interface.</summary>
     private static HashSet<IMethodSymbol> Targets(IMethodSymbol method)
-    {
-        var targets = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method };
-        foreach (var @interface in method.ContainingType.AllInterfaces)
-        {
-            foreach (var member in @interface.GetMembers(method.Name))
-            {
-                if (member is IMethodSymbol interfaceMethod
-                    && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method))
-                {
-                    targets.Add(interfaceMethod.OriginalDefinition);
-                }
-            }
-        }
-
-        return targets;
-    }
+        => new(SymbolFacts.ImplementedInterfaceMethods(method), SymbolEqualityComparer.Default) { method };
 
     /// <summary>The simple names of the methods the handlers' bodies and the minimal API lambdas call, found once.</summary>
     private HashSet<string> CalledNames(CancellationToken cancellationToken)
@@ -147,7 +132,7 @@ internal sealed class HandlerCalls
 
             foreach (var invocation in tree.GetRoot(cancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                if (CalleeName(invocation) is { } callee && RequestHandlers.MapMethodNames.Contains(callee))
+                if (SyntaxNames.CalleeName(invocation) is { } callee && RequestHandlers.MapMethodNames.Contains(callee))
                 {
                     foreach (var argument in invocation.ArgumentList.Arguments)
                     {
@@ -167,20 +152,12 @@ internal sealed class HandlerCalls
     {
         foreach (var invocation in node.DescendantNodes().OfType<InvocationExpressionSyntax>())
         {
-            if (CalleeName(invocation) is { } name)
+            if (SyntaxNames.CalleeName(invocation) is { } name)
             {
                 names.Add(name);
             }
         }
     }
-
-    private static string? CalleeName(InvocationExpressionSyntax invocation) => invocation.Expression switch
-    {
-        SimpleNameSyntax name => name.Identifier.ValueText,
-        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-        _ => null,
-    };
 
     /// <summary>Whether the call sits in a handler method's body (outside lambdas and local functions) or directly in a minimal API lambda.</summary>
     private bool IsInHandler(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
@@ -190,7 +167,10 @@ internal sealed class HandlerCalls
             switch (current)
             {
                 case AnonymousFunctionExpressionSyntax lambda:
-                    return model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation function && _handlers.IsMinimalApiHandler(function);
+                    // Bound only when it is an argument of a call named like an endpoint method (`app.MapGet(…, () => …)`).
+                    return lambda.Parent is ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax map }
+                        && SyntaxNames.CalleeName(map) is { } mapName && RequestHandlers.MapMethodNames.Contains(mapName)
+                        && model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation function && _handlers.IsMinimalApiHandler(function);
                 case LocalFunctionStatementSyntax:
                     return false;
                 case MethodDeclarationSyntax declaration:

@@ -162,15 +162,7 @@ internal sealed class Instantiations
                         return false;
                     }
 
-                    foreach (var reference in owner.DeclaringSyntaxReferences)
-                    {
-                        if (reference.SyntaxTree == current.SyntaxTree && reference.GetSyntax(cancellationToken) == current.Parent)
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
+                    return SymbolFacts.IsDeclarationOf(current.Parent, owner, cancellationToken);
                 case MemberDeclarationSyntax:
                     return false;
             }

@@ -151,6 +151,50 @@ internal static class SymbolFacts
         }
     }
 
+    /// <summary>The interface methods <paramref name="method"/> implements (by name, implicitly or explicitly), as original definitions.</summary>
+    public static List<IMethodSymbol> ImplementedInterfaceMethods(IMethodSymbol method)
+    {
+        var implemented = new List<IMethodSymbol>();
+        var type = method.ContainingType;
+        if (type is null || method.IsStatic)
+        {
+            return implemented;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            foreach (var member in @interface.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol interfaceMethod
+                    && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method.OriginalDefinition))
+                {
+                    implemented.Add(interfaceMethod.OriginalDefinition);
+                }
+            }
+        }
+
+        return implemented;
+    }
+
+    /// <summary>Whether <paramref name="declaration"/> is one of <paramref name="type"/>'s own declarations (a part of it, for a partial type).</summary>
+    public static bool IsDeclarationOf(SyntaxNode? declaration, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (declaration is null)
+        {
+            return false;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == declaration.SyntaxTree && reference.GetSyntax(cancellationToken) == declaration)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary><paramref name="type"/> has <paramref name="owner"/> among its base classes.</summary>
     public static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)
     {

@@ -125,12 +125,7 @@ internal static class Synchronization
                 IInvocationOperation invocation => invocation.TargetMethod.Name,
 
                 // A call the compiler could not bind (a newer language's extension member, half-typed code): its name.
-                IInvalidOperation { Syntax: InvocationExpressionSyntax call } => call.Expression switch
-                {
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    _ => null,
-                },
+                IInvalidOperation { Syntax: InvocationExpressionSyntax call } => SyntaxNames.CalleeName(call),
                 _ => null,
             };
 

@@ -8,6 +8,15 @@ namespace SharedStateAnalyzers.Model;
 /// </summary>
 internal static class SyntaxNames
 {
+    /// <summary>The called name of an invocation: <c>M()</c>, <c>x.M()</c>, <c>x?.M()</c>; null for other callees.</summary>
+    public static string? CalleeName(InvocationExpressionSyntax invocation) => invocation.Expression switch
+    {
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        _ => null,
+    };
+
     /// <summary><c>name</c> or <c>x.name</c>.</summary>
     public static bool Names(ExpressionSyntax expression, string name) => expression switch
     {
