@@ -1,5 +1,9 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
@@ -173,8 +177,60 @@ internal static class LazyInitialization
     }
 
     private static bool IsNullComparison(IBinaryOperation binary, ISymbol storage)
-        => (Refers(binary.LeftOperand, storage) && IsNullOrDefault(binary.RightOperand))
-            || (Refers(binary.RightOperand, storage) && IsNullOrDefault(binary.LeftOperand));
+        => (Refers(binary.LeftOperand, storage) && IsUnsetValue(binary.RightOperand, storage))
+            || (Refers(binary.RightOperand, storage) && IsUnsetValue(binary.LeftOperand, storage));
+
+    /// <summary>
+    /// Null or default; for a number, also the constant the field starts with (<c>static long s_size = -1;</c> …
+    /// <c>if (s_size == -1)</c>): a sentinel that means "not computed yet".
+    /// </summary>
+    private static bool IsUnsetValue(IOperation operation, ISymbol storage)
+    {
+        if (IsNullOrDefault(operation))
+        {
+            return true;
+        }
+
+        operation = operation.WithoutConversions();
+        return operation.ConstantValue is { HasValue: true, Value: { } sentinel } && IsNumber(sentinel)
+            && InitialNumber(storage) is { } initial && Convert.ToDecimal(sentinel, CultureInfo.InvariantCulture) == initial;
+    }
+
+    /// <summary>The number a field or auto-property starts with: its initializer's literal (optionally negated), or 0.</summary>
+    private static decimal? InitialNumber(ISymbol storage)
+    {
+        var type = CacheStorage.GetDeclaredType(storage);
+        if (type is null || !SymbolFacts.IsNumeric(type) || storage.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        var initializer = storage.DeclaringSyntaxReferences[0].GetSyntax() switch
+        {
+            VariableDeclaratorSyntax variable => variable.Initializer,
+            PropertyDeclarationSyntax property => property.Initializer,
+            _ => null,
+        };
+
+        var negate = false;
+        var value = initializer?.Value;
+        if (value is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression } minus)
+        {
+            negate = true;
+            value = minus.Operand;
+        }
+
+        return value switch
+        {
+            null when initializer is null => 0m,
+            LiteralExpressionSyntax { Token.Value: { } literal } when IsNumber(literal)
+                => (negate ? -1 : 1) * Convert.ToDecimal(literal, CultureInfo.InvariantCulture),
+            _ => null,
+        };
+    }
+
+    private static bool IsNumber(object value)
+        => value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal;
 
     private static bool IsNullOrDefault(IOperation operation)
     {

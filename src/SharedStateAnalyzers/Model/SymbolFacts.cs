@@ -17,6 +17,10 @@ internal static class SymbolFacts
             || name.StartsWith("Microsoft", StringComparison.Ordinal);
     }
 
+    /// <summary>An integral, floating-point or decimal number type (not a nullable one): SByte through Double.</summary>
+    public static bool IsNumeric(ITypeSymbol type)
+        => type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double;
+
     /// <summary>A string, a primitive, an enum, or a nullable one of those: a value, not an instance with an identity.</summary>
     public static bool IsSimpleValueType(ITypeSymbol type)
     {

@@ -780,6 +780,87 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task LazyInitializationBehindANumericSentinel_FromAnInstanceMember()
+    {
+        // A size computed once, by encrypting a sample with this instance's key, and kept for every instance: -1, the
+        // value the field starts with, means "not yet". The padding is the same whatever the key.
+        await Test("""
+            public abstract class Encryption
+            {
+                private readonly byte[] _key;
+
+                protected Encryption(byte[] key) => _key = key;
+
+                public virtual long SizeOverhead(long length) => Encrypt(new byte[length]).Length - length;
+
+                protected byte[] Encrypt(byte[] data) => new byte[(data.Length / 16 + 1) * 16 + _key.Length % 1];
+            }
+
+            public sealed class AesEncryption : Encryption
+            {
+                private static long s_cachedOverhead = -1;
+                private static int s_blockSize;
+
+                public AesEncryption(byte[] key) : base(key) { }
+
+                public override long SizeOverhead(long length)
+                {
+                    if (s_cachedOverhead != -1)
+                    {
+                        return s_cachedOverhead;
+                    }
+
+                    return s_cachedOverhead = base.SizeOverhead(1);
+                }
+
+                public int BlockSize()
+                {
+                    if (s_blockSize == 0)
+                    {
+                        s_blockSize = (int)base.SizeOverhead(0);
+                    }
+
+                    return s_blockSize;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NumericSentinel_OtherThanTheStartValue_OrSetToWhatTheInstanceWasGiven_IsReported()
+    {
+        // 5 is not what the field starts with: not a "not yet" test. And behind the real sentinel, the first instance's
+        // own size silently holds for every later one.
+        await Test("""
+            public sealed class Buffer
+            {
+                private static int s_level;
+                private static long s_size = -1;
+                private readonly long _size;
+
+                public Buffer(long size) => _size = size;
+
+                public void Raise(int level)
+                {
+                    if (s_level == 5)
+                    {
+                        {|#0:s_level|} = level * 2;
+                    }
+
+                    if (s_size == -1)
+                    {
+                        {|#1:s_size|} = _size;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Raise", "s_level", "Buffer"))
+            .ExpectDiagnostic(Expect(1, "Raise", "s_size", "Buffer"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task MachineSpecificationsContext_IsATestFixture()
     {
         // MSpec keeps a context's state in static fields that its Establish/Because/It delegates set and read.
