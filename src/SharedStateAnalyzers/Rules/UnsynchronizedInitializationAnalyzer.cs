@@ -27,6 +27,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
     internal const string DoubleCheckedReason = "is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
 
+    internal const string PublishedBeforeFilledReason = "is published by double-checked locking before it is filled: a thread that passes the unlocked check can read it empty or half-filled, volatile or not; fill a local and assign the field last, or use Lazy<T>";
+
     /// <summary>The diagnostic property that marks double-checked locking.</summary>
     internal const string DoubleCheckedProperty = "DoubleChecked";
 
@@ -393,7 +395,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    var kind = Classify(assignment, storage, context.OwningSymbol);
+                    var kind = Classify(assignment, storage, context.OwningSymbol, context.CancellationToken);
                     if (kind == Race.None
                         || (kind == Race.DoubleChecked && !_reportDoubleChecked)
                         || (!storage.IsStatic && !IsShared(_processLifetime, context.OwningSymbol)))
@@ -411,7 +413,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                             properties: ImmutableDictionary<string, string?>.Empty.Add(DoubleCheckedProperty, "true"),
                             storage.Name,
                             DoubleCheckedReason)
-                        : Diagnostic.Create(Descriptors.UnsynchronizedInitialization, assignment.Syntax.GetLocation(), storage.Name, UnsynchronizedReason);
+                        : Diagnostic.Create(
+                            Descriptors.UnsynchronizedInitialization,
+                            assignment.Syntax.GetLocation(),
+                            storage.Name,
+                            kind == Race.PublishedBeforeFilled ? PublishedBeforeFilledReason : UnsynchronizedReason);
 
                     var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method
                         ? method.OriginalDefinition
@@ -559,9 +565,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         None,
         Unsynchronized,
         DoubleChecked,
+
+        /// <summary>Double-checked locking that assigns the field before it fills it: the unlocked check can hand out a half-built value.</summary>
+        PublishedBeforeFilled,
     }
 
-    private static Race Classify(IAssignmentOperation assignment, ISymbol storage, ISymbol owner)
+    private static Race Classify(IAssignmentOperation assignment, ISymbol storage, ISymbol owner, CancellationToken cancellationToken)
     {
         var checks = LazyInitialization.FindGoverningChecks(assignment, storage);
         IOperation innermost;
@@ -585,20 +594,30 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             return Race.Unsynchronized;
         }
 
-        // Checked and assigned under a lock: fine, unless an unlocked check outside it reads a non-volatile field.
-        if (storage is IFieldSymbol { IsVolatile: true })
-        {
-            return Race.None;
-        }
-
+        // Checked and assigned under a lock: fine, unless an unlocked check outside it reads the field.
+        var checkedOutsideTheLock = false;
         foreach (var outer in checks)
         {
             if (!Synchronization.GetGuard(outer, owner).IsGuarded)
             {
-                return Race.DoubleChecked;
+                checkedOutsideTheLock = true;
+                break;
             }
         }
 
-        return Race.None;
+        if (!checkedOutsideTheLock)
+        {
+            return Race.None;
+        }
+
+        // The lock holder assigns the field, then fills what it holds: a reader that passes the unlocked check in
+        // between gets the empty value, whether or not the field is volatile.
+        if (PublicationOrder.IsChangedAfter(assignment, innermost as IConditionalOperation, storage, cancellationToken))
+        {
+            return Race.PublishedBeforeFilled;
+        }
+
+        // A non-volatile field: the unlocked read is safe on the .NET runtime's memory model only.
+        return storage is IFieldSymbol { IsVolatile: true } ? Race.None : Race.DoubleChecked;
     }
 }

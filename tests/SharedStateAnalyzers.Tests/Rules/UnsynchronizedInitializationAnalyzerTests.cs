@@ -15,6 +15,9 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     private static string DoubleCheckedMessage(string field)
         => $"'{field}' is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
 
+    private static string PublishedBeforeFilledMessage(string field)
+        => $"'{field}' is published by double-checked locking before it is filled: a thread that passes the unlocked check can read it empty or half-filled, volatile or not; fill a local and assign the field last, or use Lazy<T>";
+
     private static DiagnosticResult At(int location, string field) => DiagnosticResult.Create("SSA009").WithLocation(location).WithMessage(Message(field));
 
     // ---------------------------------------------------------------- flagged
@@ -530,6 +533,133 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
 
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Info, Assert.Single(result.AnalyzerDiagnostics).Severity);
+    }
+
+    [Fact]
+    public async Task DoubleCheckedLocking_PublishesTheMapBeforeFillingIt_EvenWhenVolatile()
+    {
+        // A reader that passes the unlocked check while the lock holder is still filling gets an empty map: a
+        // Warning, whatever the memory model. The same when the filling is in a helper of the type, or sets a member.
+        var result = await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Settings
+            {
+                public string Name { get; set; } = "";
+            }
+
+            public static class ImportProfiles
+            {
+                private static readonly object s_lock = new();
+                private static volatile Dictionary<string, string>? s_properties;
+                private static Dictionary<string, int>? s_registrations;
+                private static volatile Settings? s_settings;
+
+                public static string? Property(string key)
+                {
+                    if (s_properties == null)
+                    {
+                        lock (s_lock)
+                        {
+                            if (s_properties == null)
+                            {
+                                {|#0:s_properties = new Dictionary<string, string>()|};
+                                foreach (var name in new[] { "Name", "Sku" })
+                                {
+                                    s_properties[name] = name.ToUpperInvariant();
+                                }
+                            }
+                        }
+                    }
+
+                    return s_properties.TryGetValue(key, out var value) ? value : null;
+                }
+
+                public static int Registration(string key)
+                {
+                    if (s_registrations == null)
+                    {
+                        lock (s_lock)
+                        {
+                            if (s_registrations == null)
+                            {
+                                {|#1:s_registrations = new Dictionary<string, int>()|};
+                                Register("a", "b");
+                            }
+                        }
+                    }
+
+                    return s_registrations[key];
+                }
+
+                internal static void Register(params string[] keys)
+                {
+                    foreach (var key in keys)
+                    {
+                        ImportProfiles.s_registrations![key] = key.Length;
+                    }
+                }
+
+                public static Settings Current()
+                {
+                    if (s_settings == null)
+                    {
+                        lock (s_lock)
+                        {
+                            if (s_settings == null)
+                            {
+                                {|#2:s_settings = new Settings()|};
+                                s_settings.Name = "default";
+                            }
+                        }
+                    }
+
+                    return s_settings;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0).WithMessage(PublishedBeforeFilledMessage("s_properties")))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(1).WithMessage(PublishedBeforeFilledMessage("s_registrations")))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(2).WithMessage(PublishedBeforeFilledMessage("s_settings")))
+            .ValidateAsync();
+
+        Assert.All(result.AnalyzerDiagnostics, diagnostic => Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity));
+    }
+
+    [Fact]
+    public async Task DoubleCheckedLocking_FillsALocalAndAssignsItLast()
+    {
+        // The map is complete before the field holds it, and the field is volatile: correct.
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class ImportProfiles
+            {
+                private static readonly object s_lock = new();
+                private static volatile Dictionary<string, string>? s_properties;
+
+                public static string? Property(string key)
+                {
+                    if (s_properties == null)
+                    {
+                        lock (s_lock)
+                        {
+                            if (s_properties == null)
+                            {
+                                var properties = new Dictionary<string, string>();
+                                properties["Name"] = "NAME";
+                                s_properties = properties;
+                            }
+
+                            s_properties.TryGetValue("Sku", out _);
+                        }
+                    }
+
+                    return s_properties.TryGetValue(key, out var value) ? value : null;
+                }
+            }
+            """)
+            .ValidateAsync();
     }
 
     [Fact]

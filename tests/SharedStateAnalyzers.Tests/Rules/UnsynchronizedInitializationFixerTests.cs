@@ -785,6 +785,41 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
+    public async Task NoFix_DoubleCheckedLockingThatFillsTheMapAfterPublishingIt()
+    {
+        // The filling would have to move into the Lazy<T> factory with the construction: not an exact rewrite.
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource("""
+                using System.Collections.Generic;
+
+                public static class ImportProfiles
+                {
+                    private static readonly object s_lock = new();
+                    private static Dictionary<string, string>? s_properties;
+
+                    public static string? Property(string key)
+                    {
+                        if (s_properties == null)
+                        {
+                            lock (s_lock)
+                            {
+                                if (s_properties == null)
+                                {
+                                    [|s_properties = new Dictionary<string, string>()|];
+                                    s_properties["Name"] = "NAME";
+                                }
+                            }
+                        }
+
+                        return s_properties.TryGetValue(key, out var value) ? value : null;
+                    }
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NoFix_InstanceFieldInitializedFromInstanceState()
     {
         await Test(References.DependencyInjection)
