@@ -187,7 +187,7 @@ internal sealed class CompositionTime
     /// <summary>One question's search: the semantic models it opened and how many calls it bound.</summary>
     private sealed class CallerSearch(CompositionTime owner, CancellationToken cancellationToken)
     {
-        private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+        private readonly SemanticModelCache _models = new(owner._compilation);
         private readonly HashSet<IMethodSymbol> _visiting = new(SymbolEqualityComparer.Default);
         private int _bound;
 
@@ -264,23 +264,11 @@ internal sealed class CompositionTime
                 return null;
             }
 
-            return MethodNameUses.Binds(Model(name.SyntaxTree), name, method, cancellationToken);
+            return MethodNameUses.Binds(_models.For(name.SyntaxTree), name, method, cancellationToken);
         }
 
         private IMethodSymbol? DeclaredMethod(MethodDeclarationSyntax declaration)
-            => Model(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken);
-
-        private SemanticModel Model(SyntaxTree tree)
-        {
-            if (!_models.TryGetValue(tree, out var model))
-            {
-#pragma warning disable RS1030 // Asked only when a change is about to be reported, for the few files that can call the method.
-                _models[tree] = model = owner._compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-            }
-
-            return model;
-        }
+            => _models.For(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken);
     }
 
     private enum Site

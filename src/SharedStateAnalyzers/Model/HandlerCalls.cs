@@ -55,7 +55,7 @@ internal sealed class HandlerCalls
     private bool[] Compute(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var passed = new bool[method.Parameters.Length];
-        Dictionary<SyntaxTree, SemanticModel>? models = null;
+        SemanticModelCache? models = null;
         var targets = Targets(method);
         foreach (var target in targets)
         {
@@ -67,7 +67,7 @@ internal sealed class HandlerCalls
                 }
 
                 // The handler is asked first, from its declaration: only the calls a handler makes are bound.
-                var model = Model(name.SyntaxTree, ref models);
+                var model = (models ??= new SemanticModelCache(_compilation)).For(name.SyntaxTree);
                 if (!IsInHandler(invocation!, model, cancellationToken)
                     || model.GetOperation(invocation!, cancellationToken) is not IInvocationOperation call
                     || !targets.Contains(call.TargetMethod.OriginalDefinition))
@@ -181,18 +181,5 @@ internal sealed class HandlerCalls
         }
 
         return false;
-    }
-
-    private SemanticModel Model(SyntaxTree tree, ref Dictionary<SyntaxTree, SemanticModel>? models)
-    {
-        models ??= new Dictionary<SyntaxTree, SemanticModel>();
-        if (!models.TryGetValue(tree, out var model))
-        {
-#pragma warning disable RS1030 // Asked only when a singleton stores a parameter, for the few files that can call its method.
-            models[tree] = model = _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-        }
-
-        return model;
     }
 }

@@ -18,50 +18,33 @@ internal static class WordSearch
     public static List<int> Find(SourceText text, string word)
     {
         var positions = new List<int>();
-        if (word.Length == 0 || word.Length >= ChunkLength)
+        foreach (var position in Hits(text, new[] { word }))
         {
-            return positions;
-        }
-
-        var buffer = new char[ChunkLength];
-        var length = text.Length;
-        var first = word[0];
-        for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - word.Length)
-        {
-            var count = Math.Min(ChunkLength, length - chunkStart);
-            text.CopyTo(chunkStart, buffer, 0, count);
-            for (var i = Array.IndexOf(buffer, first, 0, count); i >= 0; i = i + 1 < count ? Array.IndexOf(buffer, first, i + 1, count - i - 1) : -1)
-            {
-                if (i + word.Length > count)
-                {
-                    // Starts in the overlap: the next chunk sees it whole.
-                    break;
-                }
-
-                var position = chunkStart + i;
-                if (Matches(buffer, i, word)
-                    && (position == 0 || !IsAsciiIdentifierPart(text[position - 1]))
-                    && (position + word.Length >= length || !IsAsciiIdentifierPart(text[position + word.Length]))
-                    && (positions.Count == 0 || positions[positions.Count - 1] < position))
-                {
-                    positions.Add(position);
-                }
-            }
-
-            if (chunkStart + count >= length)
-            {
-                break;
-            }
+            positions.Add(position);
         }
 
         return positions;
     }
 
     /// <summary>True when <paramref name="word"/> appears in <paramref name="text"/>.</summary>
-    public static bool Contains(SourceText text, string word) => Find(text, word).Count > 0;
+    public static bool Contains(SourceText text, string word) => ContainsAny(text, new[] { word });
 
     /// <summary>True when one of <paramref name="words"/> appears in <paramref name="text"/>: one pass over the text.</summary>
     public static bool ContainsAny(SourceText text, IEnumerable<string> words)
+    {
+        foreach (var _ in Hits(text, words))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The positions, in increasing order, where one of <paramref name="words"/> starts as a whole word. Consecutive
+    /// chunks overlap by the longest word's length, so a word cut by a chunk's end is seen whole in the next one.
+    /// </summary>
+    private static IEnumerable<int> Hits(SourceText text, IEnumerable<string> words)
     {
         var list = new List<string>();
         var firsts = new HashSet<char>();
@@ -78,13 +61,14 @@ internal static class WordSearch
 
         if (list.Count == 0)
         {
-            return false;
+            yield break;
         }
 
         var anyFirst = new char[firsts.Count];
         firsts.CopyTo(anyFirst);
         var buffer = new char[ChunkLength];
         var length = text.Length;
+        var last = -1;
         for (var chunkStart = 0; chunkStart < length; chunkStart += ChunkLength - longest)
         {
             var count = Math.Min(ChunkLength, length - chunkStart);
@@ -92,7 +76,7 @@ internal static class WordSearch
             for (var i = IndexOfAny(buffer, anyFirst, 0, count); i >= 0; i = IndexOfAny(buffer, anyFirst, i + 1, count))
             {
                 var position = chunkStart + i;
-                if (position > 0 && IsAsciiIdentifierPart(text[position - 1]))
+                if (position <= last || (position > 0 && IsAsciiIdentifierPart(text[position - 1])))
                 {
                     continue;
                 }
@@ -102,7 +86,9 @@ internal static class WordSearch
                     if (i + word.Length <= count && Matches(buffer, i, word)
                         && (position + word.Length >= length || !IsAsciiIdentifierPart(text[position + word.Length])))
                     {
-                        return true;
+                        last = position;
+                        yield return position;
+                        break;
                     }
                 }
             }
@@ -112,8 +98,6 @@ internal static class WordSearch
                 break;
             }
         }
-
-        return false;
     }
 
     private static int IndexOfAny(char[] buffer, char[] any, int start, int count)
