@@ -38,7 +38,7 @@ internal sealed class CompositionTime
     ];
 
     /// <summary>How many callers up from the changing method the search goes.</summary>
-    private const int MaxCallerDepth = 3;
+    private const int MaxCallerDepth = 4;
 
     /// <summary>How many calls of a common name one question binds before it gives up (and the change is reported).</summary>
     private const int MaxBoundCalls = 256;
@@ -139,7 +139,7 @@ internal sealed class CompositionTime
     /// True when <paramref name="member"/> is a method that only the composition of the app calls: every call the
     /// compilation makes to it is made, outside lambdas and local functions, in a method that takes the service
     /// collection or a host, app, endpoint or container builder (<c>ConfigureServices(IHostApplicationBuilder)</c>, an
-    /// <c>AddX(this IServiceCollection)</c> extension), in a method only such methods call (up to three callers up), or
+    /// <c>AddX(this IServiceCollection)</c> extension), in a method only such methods call (up to four callers up), or
     /// in the program's entry point before it runs the app. The composition runs once, on one thread, before the first
     /// request. A method that is never called in the compilation, is virtual or implements an interface (its calls
     /// may go through the base), or is used as a delegate, is not such a method. Calls are found by name in the files

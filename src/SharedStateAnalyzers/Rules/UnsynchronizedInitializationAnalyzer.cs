@@ -44,8 +44,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             var lifetimes = ProcessLifetimeModel.For(start.Compilation);
             var duplicates = new Duplicates(start.Compilation);
             var reportDoubleChecked = AnalyzerSettings.Read(start.Options, start.Compilation).ReportDoubleCheckedLocking;
+            var compositionTime = CompositionTime.Create(start.Compilation);
             start.RegisterSymbolStartAction(
-                symbolStart => AnalyzeType(symbolStart, lifetimes, duplicates, threadStatic, reportDoubleChecked),
+                symbolStart => AnalyzeType(symbolStart, lifetimes, duplicates, threadStatic, reportDoubleChecked, compositionTime),
                 SymbolKind.NamedType);
         });
     }
@@ -55,7 +56,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         ProcessLifetimeModel lifetimes,
         Duplicates duplicates,
         INamedTypeSymbol? threadStatic,
-        bool reportDoubleChecked)
+        bool reportDoubleChecked,
+        CompositionTime? compositionTime)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -96,7 +98,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         var processLifetime = hasInstanceCandidate
             ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
             : null;
-        var state = new TypeState(type, candidates, processLifetime, duplicates, reportDoubleChecked);
+        var state = new TypeState(type, candidates, processLifetime, duplicates, reportDoubleChecked, compositionTime);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(state.Report);
     }
@@ -309,6 +311,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         private readonly Lazy<ProcessLifetimeKind?>? _processLifetime;
         private readonly Duplicates _duplicates;
         private readonly bool _reportDoubleChecked;
+        private readonly CompositionTime? _compositionTime;
         private readonly object _gate = new();
         private readonly List<Finding> _findings = new();
         private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
@@ -324,13 +327,15 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             HashSet<ISymbol> candidates,
             Lazy<ProcessLifetimeKind?>? processLifetime,
             Duplicates duplicates,
-            bool reportDoubleChecked)
+            bool reportDoubleChecked,
+            CompositionTime? compositionTime)
         {
             _type = type;
             _candidates = candidates;
             _processLifetime = processLifetime;
             _duplicates = duplicates;
             _reportDoubleChecked = reportDoubleChecked;
+            _compositionTime = compositionTime;
         }
 
         public void AnalyzeBlock(OperationBlockAnalysisContext context)
@@ -432,7 +437,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         : null;
                     lock (_gate)
                     {
-                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic, warmable) { InternalMethod = internalMethod });
+                        _findings.Add(new Finding(storage, privateMethod, duplicate, diagnostic, warmable)
+                        {
+                            InternalMethod = internalMethod,
+                            Method = context.OwningSymbol as IMethodSymbol,
+                        });
                     }
                 }
             }
@@ -471,6 +480,13 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     // EnsureInitialized that holds it).
                     if (finding.InternalMethod is not null
                         && CallerLocks.For(context.Compilation).IsCalledOnlyUnderLock(finding.InternalMethod, context.CancellationToken))
+                    {
+                        continue;
+                    }
+
+                    // A method run only while the app starts up — called from the entry point, from code that composes
+                    // the app, or from methods only those call: one thread, once, before anything can race with it.
+                    if (finding.Method is not null && _compositionTime?.IsCalledOnlyWhileComposing(finding.Method, context.CancellationToken) == true)
                     {
                         continue;
                     }
@@ -554,6 +570,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The internal method the race is in: callers anywhere in the assembly may hold the lock for it.</summary>
         public IMethodSymbol? InternalMethod { get; set; }
+
+        /// <summary>The method (or accessor) the race is in.</summary>
+        public IMethodSymbol? Method { get; set; }
 
         public Duplicate Duplicate { get; } = duplicate;
 

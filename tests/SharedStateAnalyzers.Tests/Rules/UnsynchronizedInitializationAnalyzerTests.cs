@@ -627,6 +627,51 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task DoubleCheckedLocking_FilledByAHelperWhoseCallDoesNotBind()
+    {
+        // The scanner's type comes from a package the build cannot resolve: the call to Register does not bind, and
+        // the type's own Register is read instead.
+        await Test("""
+            using System.Collections.Generic;
+
+            public static class MapperFactory
+            {
+                private static readonly object s_lock = new();
+                private static Dictionary<string, int>? s_registrations;
+
+                public static int Registration(string key)
+                {
+                    if (s_registrations == null)
+                    {
+                        lock (s_lock)
+                        {
+                            if (s_registrations == null)
+                            {
+                                {|#0:s_registrations = new Dictionary<string, int>()|};
+                                var types = TypeScanner.FindTypes("IMapper");
+                                Register(types.ToArray());
+                            }
+                        }
+                    }
+
+                    return s_registrations[key];
+                }
+
+                internal static void Register(params string[] keys)
+                {
+                    foreach (var key in keys)
+                    {
+                        s_registrations![key] = key.Length;
+                    }
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0).WithMessage(PublishedBeforeFilledMessage("s_registrations")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task DoubleCheckedLocking_FillsALocalAndAssignsItLast()
     {
         // The map is complete before the field holds it, and the field is volatile: correct.
@@ -1521,6 +1566,77 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             """)
             .ValidateAsync();
     }
+    /// <summary>
+    /// A service (whose project references ASP.NET Core) that <c>Main</c> starts through a chain of static methods; the
+    /// last one creates the config watcher on first call. <c>// (elsewhere)</c> is where a test adds another caller.
+    /// </summary>
+    private const string StartupChain = """
+        using System.IO;
+        using System.Threading.Tasks;
+
+        public static class Service
+        {
+            private static FileSystemWatcher? s_watcher;
+
+            internal static async Task<bool> Init()
+            {
+                await Task.Yield();
+                StartWatching();
+                return true;
+            }
+
+            private static void StartWatching()
+            {
+                if (s_watcher == null)
+                {
+                    {|#0:s_watcher = new FileSystemWatcher("config")|};
+                    s_watcher.EnableRaisingEvents = true;
+                }
+            }
+
+            // (elsewhere)
+        }
+
+        public static class Program
+        {
+            private static readonly TaskCompletionSource<int> s_shutdown = new();
+
+            private static async Task<int> Main(string[] args)
+            {
+                await Init(args).ConfigureAwait(false);
+                return await s_shutdown.Task.ConfigureAwait(false);
+            }
+
+            private static async Task Init(string[] args)
+            {
+                if (!await InitCore(args).ConfigureAwait(false))
+                {
+                    s_shutdown.SetResult(1);
+                }
+            }
+
+            private static async Task<bool> InitCore(string[] args) => args.Length >= 0 && await Service.Init().ConfigureAwait(false);
+        }
+        """;
+
+    [Fact]
+    public async Task CheckThenAssign_InAMethodOnlyTheStartUpChainCalls()
+    {
+        // Main → Init → InitCore → Service.Init → StartWatching: run once, on the main thread, before anything else.
+        await Test(StartupChain, References.AspNetCore).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheckThenAssign_InAStartUpMethodThatIsAlsoCalledFromATask_IsReported()
+    {
+        await Test(StartupChain.Replace(
+                "// (elsewhere)",
+                "public static Task RestartLater() => Task.Run(() => StartWatching());"),
+                References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_watcher"))
+            .ValidateAsync();
+    }
+
     /// <summary>
     /// A hand-rolled settings singleton whose <c>Main</c> reads it first and fills it from the command line, then runs
     /// the web app; <c>// (before run)</c> and <c>// (after run)</c> are where a test moves that read.
