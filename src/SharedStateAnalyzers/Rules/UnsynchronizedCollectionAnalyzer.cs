@@ -170,6 +170,13 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // Dispose every element, then Clear: a teardown that releases what the collection held, not a change that
+            // races with the code using it.
+            if (Teardown.IsClearAfterReleasingEach(reference, storage))
+            {
+                return;
+            }
+
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
             var helperBody = !guard.IsGuarded && !reference.IsInsideLambda();
 

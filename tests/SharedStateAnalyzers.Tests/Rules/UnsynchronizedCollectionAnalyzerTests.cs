@@ -1200,6 +1200,95 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    /// <summary>
+    /// A console service's signal registrations and a singleton's unsubscribe actions, each released one by one and
+    /// then cleared at shutdown. <c>/*release*/</c> marks the releasing call a test replaces.
+    /// </summary>
+    private const string ReleasedThenCleared = """
+        using System;
+        using System.Collections.Generic;
+        using System.Runtime.InteropServices;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public static class Program
+        {
+            private static readonly Dictionary<PosixSignal, PosixSignalRegistration> {|#0:RegisteredSignals|} = new();
+            private static readonly TaskCompletionSource<int> Shutdown = new();
+
+            private static async Task<int> Main()
+            {
+                foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
+                {
+                    RegisteredSignals[signal] = PosixSignalRegistration.Create(signal, _ => Exit());
+                }
+
+                return await Shutdown.Task;
+            }
+
+            private static void Exit()
+            {
+                foreach (var registration in RegisteredSignals.Values)
+                {
+                    registration/*release*/.Dispose();
+                }
+
+                RegisteredSignals.Clear();
+                Shutdown.TrySetResult(0);
+            }
+        }
+
+        public sealed class Notifier : IDisposable
+        {
+            private readonly List<Action> _unsubscribe = new();
+
+            public Notifier(EventBus bus)
+            {
+                bus.Published += OnPublished;
+                _unsubscribe.Add(() => bus.Published -= OnPublished);
+            }
+
+            private void OnPublished(string message) { }
+
+            public void Dispose()
+            {
+                foreach (var unsubscribe in _unsubscribe)
+                {
+                    unsubscribe();
+                }
+
+                _unsubscribe.Clear();
+            }
+        }
+
+        public sealed class EventBus
+        {
+            public event Action<string>? Published;
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddNotifier(this IServiceCollection services)
+                => services.AddSingleton<EventBus>().AddSingleton<Notifier>();
+        }
+        """;
+
+    [Fact]
+    public async Task ReleaseEachElementThenClear_IsATeardown()
+    {
+        await Test(ReleasedThenCleared.Replace("{|#0:RegisteredSignals|}", "RegisteredSignals"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ClearAfterALoopThatReleasesNothing_IsReported()
+    {
+        // Reading each registration is not releasing it: the Clear races with the handlers still using the map.
+        await Test(ReleasedThenCleared.Replace("registration/*release*/.Dispose();", "Console.WriteLine(registration);"), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "RegisteredSignals", "Dictionary<PosixSignal, PosixSignalRegistration>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task TypeRegisteredAsASingletonOnlyByATest()
     {

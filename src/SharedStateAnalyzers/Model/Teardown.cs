@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// The teardown of a collection of resources: a <c>foreach</c> over it that releases each element
+/// (<c>registration.Dispose()</c>, <c>timer?.Stop()</c>, <c>unsubscribe()</c>), followed at once by <c>Clear()</c> of the
+/// same collection.
+/// </summary>
+internal static class Teardown
+{
+    private static readonly ImmutableHashSet<string> s_releasingNames = ImmutableHashSet.Create(
+        "Dispose", "DisposeAsync", "Close", "Stop", "StopAsync", "Cancel", "Unregister", "Unsubscribe", "Invoke");
+
+    /// <summary>True when <paramref name="reference"/> is the receiver of a <c>Clear()</c> statement that directly follows a loop releasing each of its elements.</summary>
+    public static bool IsClearAfterReleasingEach(IOperation reference, ISymbol storage)
+    {
+        var operation = reference;
+        while (operation.Parent is IConversionOperation conversion)
+        {
+            operation = conversion;
+        }
+
+        if (operation.Parent is not IInvocationOperation { TargetMethod.Name: "Clear", Arguments.Length: 0 } clear || clear.Instance != operation
+            || clear.Parent is not IExpressionStatementOperation statement || statement.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        return index > 0 && block.Operations[index - 1] is IForEachLoopOperation loop
+            && IsOver(loop.Collection, storage)
+            && ReleasesEachElement(loop);
+    }
+
+    /// <summary>The loop's collection is the storage, or its <c>Values</c> or <c>Keys</c>.</summary>
+    private static bool IsOver(IOperation collection, ISymbol storage)
+    {
+        collection = collection.WithoutConversions();
+        if (collection is IPropertyReferenceOperation { Property.Name: "Values" or "Keys", Instance: { } owner })
+        {
+            collection = owner.WithoutConversions();
+        }
+
+        return SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(collection), storage);
+    }
+
+    /// <summary>The body calls a releasing member on the iteration variable (or its <c>Value</c>), or invokes it.</summary>
+    private static bool ReleasesEachElement(IForEachLoopOperation loop)
+    {
+        foreach (var node in loop.Body.DescendantsAndSelf())
+        {
+            if (node is not IInvocationOperation invocation || !s_releasingNames.Contains(invocation.TargetMethod.Name))
+            {
+                continue;
+            }
+
+            var receiver = invocation.Instance?.WithoutConversions();
+            if (receiver is IConditionalAccessInstanceOperation)
+            {
+                for (var current = invocation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IConditionalAccessOperation access)
+                    {
+                        receiver = access.Operation.WithoutConversions();
+                        break;
+                    }
+                }
+            }
+
+            if (receiver is IPropertyReferenceOperation { Property.Name: "Value", Instance: { } pair })
+            {
+                receiver = pair.WithoutConversions();
+            }
+
+            if (receiver is ILocalReferenceOperation { Local: var local })
+            {
+                foreach (var iterated in loop.Locals)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(iterated, local))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}
