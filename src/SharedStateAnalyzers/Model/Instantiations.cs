@@ -34,12 +34,12 @@ internal sealed class Instantiations
 
     /// <summary>
     /// The class may have several instances as far as the compilation shows: it is abstract (its derived classes
-    /// decide), created with <c>new</c> somewhere, registered as scoped or transient, made per request, or it does
-    /// not have the constructor shape of a service a container builds.
+    /// decide), created with <c>new</c> somewhere, registered as scoped or transient, made per request, or it is
+    /// neither shaped like a service a container builds nor a composition (MEF) part.
     /// </summary>
     public bool MayHaveSeveral(INamedTypeSymbol type, ServiceRegistrations registrations, RequestHandlers handlers)
     {
-        if (type.IsAbstract || !AsksForServices(type) || handlers.IsMadePerRequest(type) || _creations.Value.ContainsKey(type.Name))
+        if (type.IsAbstract || !(AsksForServices(type) || IsExportedPart(type)) || handlers.IsMadePerRequest(type) || _creations.Value.ContainsKey(type.Name))
         {
             return true;
         }
@@ -165,6 +165,28 @@ internal sealed class Instantiations
                     return SymbolFacts.IsDeclarationOf(current.Parent, owner, cancellationToken);
                 case MemberDeclarationSyntax:
                     return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A Managed Extensibility Framework part: <c>[Export]</c> from <c>System.Composition</c> or
+    /// <c>System.ComponentModel.Composition</c> (or a derived export attribute). The composition container builds it,
+    /// whatever its constructors take.
+    /// </summary>
+    private static bool IsExportedPart(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            for (var current = attribute.AttributeClass; current is not null; current = current.BaseType)
+            {
+                if (current.Name == "ExportAttribute"
+                    && current.ContainingNamespace?.ToDisplayString() is "System.Composition" or "System.ComponentModel.Composition")
+                {
+                    return true;
+                }
             }
         }
 

@@ -181,8 +181,9 @@ internal static class LazyInitialization
             || (Refers(binary.RightOperand, storage) && IsUnsetValue(binary.LeftOperand, storage));
 
     /// <summary>
-    /// Null or default; for a number, also the constant the field starts with (<c>static long s_size = -1;</c> …
-    /// <c>if (s_size == -1)</c>): a sentinel that means "not computed yet".
+    /// Null or default; for a number or an enum, also the constant the field starts with (<c>static long s_size = -1;</c>
+    /// … <c>if (s_size == -1)</c>, <c>static OsType s_os = OsType.Unknown;</c> … <c>if (s_os == OsType.Unknown)</c>): a
+    /// sentinel that means "not computed yet".
     /// </summary>
     private static bool IsUnsetValue(IOperation operation, ISymbol storage)
     {
@@ -192,17 +193,10 @@ internal static class LazyInitialization
         }
 
         operation = operation.WithoutConversions();
-        return operation.ConstantValue is { HasValue: true, Value: { } sentinel } && IsNumber(sentinel)
-            && InitialNumber(storage) is { } initial && Convert.ToDecimal(sentinel, CultureInfo.InvariantCulture) == initial;
-    }
-
-    /// <summary>The number a field or auto-property starts with: its initializer's literal (optionally negated), or 0.</summary>
-    private static decimal? InitialNumber(ISymbol storage)
-    {
-        var type = CacheStorage.GetDeclaredType(storage);
-        if (type is null || !SymbolFacts.IsNumeric(type) || storage.DeclaringSyntaxReferences.Length != 1)
+        if (operation.ConstantValue is not { HasValue: true, Value: { } sentinel } || !IsNumber(sentinel)
+            || CacheStorage.GetDeclaredType(storage) is not { } type || storage.DeclaringSyntaxReferences.Length != 1)
         {
-            return null;
+            return false;
         }
 
         var initializer = storage.DeclaringSyntaxReferences[0].GetSyntax() switch
@@ -212,21 +206,36 @@ internal static class LazyInitialization
             _ => null,
         };
 
+        if (initializer is null)
+        {
+            // Starts at its default: 0, or the enum member worth 0.
+            return (SymbolFacts.IsNumeric(type) || type.TypeKind == TypeKind.Enum) && Convert.ToDecimal(sentinel, CultureInfo.InvariantCulture) == 0m;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            // The same member, written the same way: `OsType.Unknown`.
+            return operation.Syntax is MemberAccessExpressionSyntax or IdentifierNameSyntax
+                && SyntaxFactory.AreEquivalent(operation.Syntax, initializer.Value);
+        }
+
+        return SymbolFacts.IsNumeric(type) && InitialLiteral(initializer.Value) is { } initial
+            && Convert.ToDecimal(sentinel, CultureInfo.InvariantCulture) == initial;
+    }
+
+    /// <summary>A numeric literal, optionally negated.</summary>
+    private static decimal? InitialLiteral(ExpressionSyntax value)
+    {
         var negate = false;
-        var value = initializer?.Value;
         if (value is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression } minus)
         {
             negate = true;
             value = minus.Operand;
         }
 
-        return value switch
-        {
-            null when initializer is null => 0m,
-            LiteralExpressionSyntax { Token.Value: { } literal } when IsNumber(literal)
-                => (negate ? -1 : 1) * Convert.ToDecimal(literal, CultureInfo.InvariantCulture),
-            _ => null,
-        };
+        return value is LiteralExpressionSyntax { Token.Value: { } literal } && IsNumber(literal)
+            ? (negate ? -1 : 1) * Convert.ToDecimal(literal, CultureInfo.InvariantCulture)
+            : null;
     }
 
     private static bool IsNumber(object value)

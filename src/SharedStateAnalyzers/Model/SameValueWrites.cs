@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -186,10 +187,31 @@ internal sealed class SameValueWrites
     /// </summary>
     private static bool CarriesInstanceChosenValue(IOperation value, IOperation root, int depth, bool givenOnly)
     {
+        HashSet<IOperation>? followed = null;
         foreach (var node in value.DescendantsAndSelf())
         {
+            if (followed is not null && followed.Contains(node))
+            {
+                continue;
+            }
+
             switch (node)
             {
+                case IPropertyReferenceOperation { Instance: ILocalReferenceOperation local } property when depth < 3
+                    && IsBuiltInPlace(local.Local, root, out var creations):
+                    // `details.OsType` of `var details = new LogOnDetails { UserName = _name };`: only what the
+                    // creation puts into that property (its arguments, and the initializer's assignment of it) counts;
+                    // a property it leaves alone holds the type's own value.
+                    (followed ??= new HashSet<IOperation>()).Add(local);
+                    foreach (var creation in creations)
+                    {
+                        if (PutsInto(creation, property.Property, root, depth, givenOnly))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
                 case IParameterReferenceOperation parameter when SymbolFacts.IsSimpleValueType(parameter.Parameter.Type):
                     return true;
                 case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
@@ -225,6 +247,57 @@ internal sealed class SameValueWrites
                     }
 
                     break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every definition of the local is an object creation (<c>var details = new LogOnDetails { … };</c>).</summary>
+    private static bool IsBuiltInPlace(ILocalSymbol local, IOperation root, out List<IObjectCreationOperation> creations)
+    {
+        creations = new List<IObjectCreationOperation>();
+        foreach (var definition in root.LocalDefinitions(local))
+        {
+            if (definition.WithoutConversions() is not IObjectCreationOperation creation)
+            {
+                return false;
+            }
+
+            creations.Add(creation);
+        }
+
+        return creations.Count > 0;
+    }
+
+    /// <summary>The creation's arguments, or its initializer's assignment of <paramref name="property"/>, carry an instance-chosen value.</summary>
+    private static bool PutsInto(IObjectCreationOperation creation, IPropertySymbol property, IOperation root, int depth, bool givenOnly)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (CarriesInstanceChosenValue(argument.Value, root, depth + 1, givenOnly))
+            {
+                return true;
+            }
+        }
+
+        foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
+        {
+            if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment)
+            {
+                if (SymbolEqualityComparer.Default.Equals(target.Property, property)
+                    && CarriesInstanceChosenValue(assignment.Value, root, depth + 1, givenOnly))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            // Another kind of member initializer (a field, a nested initializer, a collection element): counted whole.
+            if (CarriesInstanceChosenValue(initializer, root, depth + 1, givenOnly))
+            {
+                return true;
             }
         }
 

@@ -828,6 +828,76 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task LazyInitializationBehindAnEnumSentinel_FromAnInstanceMember()
+    {
+        // The machine's OS type, learned by the first bot that connects: Unknown, the value the property starts with,
+        // means "not yet".
+        await Test("""
+            public enum OsType { Unknown, Windows, Linux }
+
+            public sealed class LogOnDetails
+            {
+                public string? UserName { get; set; }
+
+                public OsType ClientOsType { get; set; } = System.OperatingSystem.IsWindows() ? OsType.Windows : OsType.Linux;
+            }
+
+            public sealed class Bot
+            {
+                private readonly string _name;
+
+                public Bot(string name) => _name = name;
+
+                internal static OsType OsKind { get; private set; } = OsType.Unknown;
+
+                public void OnConnected()
+                {
+                    var details = new LogOnDetails { UserName = _name };
+                    if (OsKind == OsType.Unknown)
+                    {
+                        OsKind = details.ClientOsType;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EnumSentinel_SetFromAPropertyTheInstanceFilledIn_IsReported()
+    {
+        // The property read is the one this bot's own setting went into: the first bot's choice holds for all.
+        await Test("""
+            public enum OsType { Unknown, Windows, Linux }
+
+            public sealed class LogOnDetails
+            {
+                public OsType ClientOsType { get; set; }
+            }
+
+            public sealed class Bot
+            {
+                private readonly OsType _preferred;
+
+                public Bot(OsType preferred) => _preferred = preferred;
+
+                internal static OsType OsKind { get; private set; } = OsType.Unknown;
+
+                public void OnConnected()
+                {
+                    var details = new LogOnDetails { ClientOsType = _preferred };
+                    if (OsKind == OsType.Unknown)
+                    {
+                        {|#0:OsKind|} = details.ClientOsType;
+                    }
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "OnConnected", "OsKind", "Bot"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NumericSentinel_OtherThanTheStartValue_OrSetToWhatTheInstanceWasGiven_IsReported()
     {
         // 5 is not what the field starts with: not a "not yet" test. And behind the real sentinel, the first instance's
@@ -1526,6 +1596,66 @@ public sealed class InstanceMutatesStaticAnalyzerTests
                 }
             }
             """)
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// A plugin that a MEF container builds (<c>[Export(typeof(IPlugin))]</c>, no <c>new</c> of it in the
+    /// compilation); its host hook sets the plugin's static configuration. <c>// (elsewhere)</c> is where a test
+    /// adds code.
+    /// </summary>
+    private const string ExportedPlugin = """
+        using System;
+
+        namespace System.Composition
+        {
+            [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+            public class ExportAttribute : Attribute
+            {
+                public ExportAttribute(Type contractType) { }
+            }
+        }
+
+        namespace Host
+        {
+            public interface IPlugin { string Name { get; } void OnInit(string options); }
+
+            public sealed class PluginConfig
+            {
+                public PluginConfig(string options) => Options = options;
+
+                public string Options { get; }
+            }
+
+            [System.Composition.Export(typeof(IPlugin))]
+            internal sealed class TokenDumperPlugin : IPlugin
+            {
+                internal static PluginConfig? Config { get; private set; }
+
+                public string Name => "TokenDumper";
+
+                public void OnInit(string options) => {|#0:Config|} = new PluginConfig(options);
+            }
+
+            // (elsewhere)
+        }
+        """;
+
+    [Fact]
+    public async Task PluginBuiltByACompositionContainer()
+    {
+        // The container builds the one plugin the host loads: its static configuration is the process's.
+        await Test(ExportedPlugin).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PluginBuiltByACompositionContainer_AndAlsoWithNew_IsReported()
+    {
+        // Once the compilation itself makes more plugins, the last one initialized decides for all.
+        await Test(ExportedPlugin.Replace(
+                "// (elsewhere)",
+                "public static class Loader { public static IPlugin Load(string options) { var plugin = new TokenDumperPlugin(); plugin.OnInit(options); return plugin; } }"))
+            .ExpectDiagnostic(Expect(0, "OnInit", "Config", "TokenDumperPlugin"))
             .ValidateAsync();
     }
 
