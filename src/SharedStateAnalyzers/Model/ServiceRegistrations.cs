@@ -405,6 +405,7 @@ internal sealed class ServiceRegistrations
         var keyed = false;
         object? key = null;
         var typed = false;
+        var builtByMethod = false;
         foreach (var argument in operation.Arguments)
         {
             var parameter = argument.Parameter;
@@ -432,6 +433,12 @@ internal sealed class ServiceRegistrations
                     if (value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
                     {
                         factory = lambda.Syntax as AnonymousFunctionExpressionSyntax;
+                    }
+                    else if (value is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method.ReturnType: INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } returned } })
+                    {
+                        // A factory method (`TryAddSingleton(CreateClientFactory)`): it builds the class it returns.
+                        implementation = returned;
+                        builtByMethod = true;
                     }
 
                     break;
@@ -476,7 +483,8 @@ internal sealed class ServiceRegistrations
             if (typeArguments.Length == 1 && form != RegistrationForm.Type)
             {
                 // AddSingleton<IFoo>(sp => …) and AddSingleton<IFoo>(instance): the type argument names the service only.
-                implementation = form == RegistrationForm.Instance ? implementation : null;
+                // A factory method's return type names the class it builds.
+                implementation = form == RegistrationForm.Instance || builtByMethod ? implementation : null;
             }
         }
         else if (form == RegistrationForm.Type)

@@ -1007,12 +1007,17 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task Singleton_RegisteredThroughAFactory()
+    [Theory]
+    [InlineData("services.AddSingleton(sp => new NotificationOutbox())")]
+    [InlineData("services.TryAddSingleton(CreateOutbox)")]
+    [InlineData("services.AddSingleton<NotificationOutbox>(CreateOutbox)")]
+    public async Task Singleton_RegisteredThroughAFactory(string registration)
     {
+        // A lambda that builds the class, or a factory method that returns it.
         await Test("""
             using System.Collections.Generic;
             using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.DependencyInjection.Extensions;
 
             public sealed class NotificationOutbox
             {
@@ -1023,9 +1028,11 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
             public static class Startup
             {
-                public static void Configure(IServiceCollection services) => services.AddSingleton(sp => new NotificationOutbox());
+                public static void Configure(IServiceCollection services) => REGISTRATION;
+
+                private static NotificationOutbox CreateOutbox(System.IServiceProvider provider) => new();
             }
-            """, References.DependencyInjection)
+            """.Replace("REGISTRATION", registration), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_messages", "List<string>"))
             .ValidateAsync();
     }
