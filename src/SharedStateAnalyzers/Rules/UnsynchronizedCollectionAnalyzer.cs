@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Model;
@@ -180,10 +181,11 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
             var helperBody = !guard.IsGuarded && !reference.IsInsideLambda();
 
-            var loads = ThreadUnsafeCollections.IsInsertion(reference) && IsInLoop(reference);
+            var inserts = ThreadUnsafeCollections.IsInsertion(reference);
+            var loads = inserts && IsInLoop(reference);
             lock (_gate)
             {
-                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard, loads, helperBody));
+                field.Mutations.Add(new Mutation(context.ContainingSymbol, guard, inserts, loads, helperBody));
             }
         }
 
@@ -313,7 +315,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             foreach (var mutation in field.Mutations)
             {
                 if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null)
-                    || SymbolEqualityComparer.Default.Equals(mutation.ContainingSymbol, loader)
+                    || (loader is not null && SymbolEqualityComparer.Default.Equals(LoadingMethod(mutation, field), loader))
                     || IsRunOnlyWhileTypeInitializes(mutation.ContainingSymbol, storage, cancellationToken))
                 {
                     continue;
@@ -509,8 +511,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>
         /// A loader: the one method, outside initialization, that changes the collection, where every change adds
-        /// entries inside a loop, the method never reads the collection, and no member of the type calls it. That is
-        /// a table filled in one pass by a method its owner's host calls once (<c>LoadAll()</c> at startup), as a
+        /// entries inside a loop (or in a private helper that only the loader calls, several times), the method never
+        /// reads the collection, and no member of the type calls it. That is a table filled in one pass by a method
+        /// its owner's host calls once (<c>LoadAll()</c> at startup, a start-up action registering its handlers), as a
         /// constructor would; a method that adds one entry per call, checks the collection first, or is called by the
         /// type's own request-serving members is not.
         /// </summary>
@@ -524,8 +527,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                if (!mutation.LoadsInLoop
-                    || mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method
+                if (LoadingMethod(mutation, field) is not { } method
                     || (loader is not null && !SymbolEqualityComparer.Default.Equals(loader, method)))
                 {
                     return null;
@@ -535,6 +537,70 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             return loader is null || field.Readers.Contains(loader) || _usedWithinType.Contains(loader.OriginalDefinition) ? null : loader;
+        }
+
+        /// <summary>
+        /// The method a change loads the collection for: its own, when it adds entries inside a loop; for an insertion in a
+        /// private helper that does not read the collection (<c>RegisterHandler&lt;T&gt;(repo)</c>), the one method that
+        /// calls the helper, when it calls it two or more times (<c>RegisterHandler&lt;User&gt;(…);
+        /// RegisterHandler&lt;Project&gt;(…);</c>) — several entries in one pass, not one per call.
+        /// </summary>
+        private IMethodSymbol? LoadingMethod(Mutation mutation, FieldState field)
+        {
+            if (mutation.LoadsInLoop)
+            {
+                return mutation.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } own ? own : null;
+            }
+
+            if (!mutation.Inserts
+                || mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } helper
+                || field.Readers.Contains(helper)
+                || !_methodUses.TryGetValue(helper.OriginalDefinition, out var callers)
+                || callers.Count < 2)
+            {
+                return null;
+            }
+
+            IMethodSymbol? caller = null;
+            foreach (var use in callers)
+            {
+                if (use is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method
+                    || SymbolEqualityComparer.Default.Equals(method, helper)
+                    || (caller is not null && !SymbolEqualityComparer.Default.Equals(caller, method)))
+                {
+                    return null;
+                }
+
+                caller = method;
+            }
+
+            return caller is not null && CallsInOnePass(caller, helper.Name) ? caller : null;
+        }
+
+        /// <summary>Every call named <paramref name="name"/> in the method's body runs in its own flow: not in a lambda, a local function, or a <c>while</c>/<c>do</c> loop.</summary>
+        private static bool CallsInOnePass(IMethodSymbol method, string name)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                foreach (var node in declaration.DescendantNodes())
+                {
+                    if (node is not InvocationExpressionSyntax invocation || SyntaxNames.CalleeName(invocation) != name)
+                    {
+                        continue;
+                    }
+
+                    for (var current = invocation.Parent; current is not null && current != declaration; current = current.Parent)
+                    {
+                        if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or WhileStatementSyntax or DoStatementSyntax)
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -632,11 +698,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
     private readonly struct Mutation
     {
-        public Mutation(ISymbol containingSymbol, Guard guard, bool loadsInLoop, bool inHelperBody)
+        public Mutation(ISymbol containingSymbol, Guard guard, bool inserts, bool loadsInLoop, bool inHelperBody)
         {
             InHelperBody = inHelperBody;
             ContainingSymbol = containingSymbol;
             Guard = guard;
+            Inserts = inserts;
             LoadsInLoop = loadsInLoop;
         }
 
@@ -644,7 +711,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         public Guard Guard { get; }
 
-        /// <summary>The change adds entries (<c>Add</c>, an indexer write, …) from inside a loop.</summary>
+        /// <summary>The change only adds entries (<c>Add</c>, an indexer write, …).</summary>
+        public bool Inserts { get; }
+
+        /// <summary>The change adds entries from inside a loop.</summary>
         public bool LoadsInLoop { get; }
 
         /// <summary>An unguarded change in the member's own body (not in a lambda): its callers' locks may guard it.</summary>

@@ -1470,6 +1470,86 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A singleton start-up action that subscribes to several repositories through a private helper, keeping an
+    /// unsubscribe action for each, and runs them at disposal. <c>/*subscribe*/</c> marks where a test changes the
+    /// calls.
+    /// </summary>
+    private const string StartupActionSubscriptions = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IStartupAction { Task RunAsync(CancellationToken shutdownToken = default); }
+
+        public sealed class Repository
+        {
+            public event Action<string>? Changed;
+        }
+
+        public sealed class MessageService : IStartupAction, IDisposable
+        {
+            private readonly List<Action> {|#0:_disposeActions|} = new();
+            private readonly Repository _users;
+            private readonly Repository _projects;
+
+            public MessageService(Repository users, Repository projects) => (_users, _projects) = (users, projects);
+
+            public Task RunAsync(CancellationToken shutdownToken = default)
+            {
+                /*subscribe*/RegisterHandler(_users);
+                RegisterHandler(_projects);
+                return Task.CompletedTask;
+            }
+
+            private void RegisterHandler(Repository repository)
+            {
+                repository.Changed += OnChanged;
+                _disposeActions.Add(() => repository.Changed -= OnChanged);
+            }
+
+            private void OnChanged(string id) { }
+
+            public void Dispose()
+            {
+                foreach (var disposeAction in _disposeActions)
+                {
+                    disposeAction();
+                }
+
+                _disposeActions.Clear();
+            }
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddMessages(this IServiceCollection services)
+                => services.AddSingleton<Repository>().AddSingleton<MessageService>();
+        }
+        """;
+
+    [Fact]
+    public async Task Loader_AStartUpActionThatAddsThroughAPrivateHelper()
+    {
+        // RunAsync runs once at start-up and adds one entry per repository through RegisterHandler; Dispose releases
+        // them all and clears the list.
+        await Test(StartupActionSubscriptions.Replace("{|#0:_disposeActions|}", "_disposeActions"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Loader_WhoseHelperRunsInACallback_IsReported()
+    {
+        // Each change event subscribes again, alongside requests: not one pass.
+        await Test(
+                StartupActionSubscriptions.Replace("/*subscribe*/RegisterHandler(_users);", "_users.Changed += _ => RegisterHandler(_users);"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_disposeActions", "List<Action>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task LookupTable_OnlyRead()
     {
