@@ -180,6 +180,12 @@ internal sealed class Instantiations
     {
         foreach (var attribute in type.GetAttributes())
         {
+            // Unresolved (the composition package is not restored): named as written.
+            if (attribute.AttributeClass is { TypeKind: TypeKind.Error, Name: "Export" or "ExportAttribute" })
+            {
+                return true;
+            }
+
             for (var current = attribute.AttributeClass; current is not null; current = current.BaseType)
             {
                 if (current.Name == "ExportAttribute"

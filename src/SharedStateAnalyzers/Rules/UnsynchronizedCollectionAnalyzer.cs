@@ -102,7 +102,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks, compositionTime, instantiations);
         context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
-        context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference);
+        context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference, OperationKind.Invalid);
         context.RegisterSymbolEndAction(state.Report);
     }
 
@@ -236,6 +236,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             {
                 IInvocationOperation invocation => invocation.TargetMethod,
                 IMethodReferenceOperation reference => reference.Method,
+                IInvalidOperation { Syntax: InvocationExpressionSyntax call } => UnboundCallOfOwnMethod(call),
                 _ => null,
             };
 
@@ -256,6 +257,33 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
                 callers.Add(context.ContainingSymbol);
             }
+        }
+
+        /// <summary>
+        /// A call of the type's own method that does not bind (a type argument or an argument of a type the build cannot
+        /// resolve): <c>RegisterHandler&lt;User&gt;(repo)</c> with no receiver names the one method of the type so named.
+        /// </summary>
+        private IMethodSymbol? UnboundCallOfOwnMethod(InvocationExpressionSyntax call)
+        {
+            var name = call.Expression switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                GenericNameSyntax generic => generic.Identifier.ValueText,
+                _ => null,
+            };
+
+            IMethodSymbol? found = null;
+            foreach (var member in name is null ? ImmutableArray<ISymbol>.Empty : _type.GetMembers(name))
+            {
+                if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method || found is not null)
+                {
+                    return null;
+                }
+
+                found = method;
+            }
+
+            return found;
         }
 
         public void Report(SymbolAnalysisContext context)

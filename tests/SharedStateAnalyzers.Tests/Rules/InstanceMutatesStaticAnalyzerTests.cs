@@ -1629,6 +1629,16 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task PluginBuiltByACompositionContainer_WhosePackageIsNotResolved()
+    {
+        // `[Export]` of an unrestored System.Composition: the attribute is known by its name.
+        var source = ExportedPlugin.Substring(ExportedPlugin.IndexOf("namespace Host", System.StringComparison.Ordinal));
+        await Test("using System;\nusing System.Composition;\n\n" + source.Replace("[System.Composition.Export(", "[Export("))
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task PluginBuiltByACompositionContainer_AndAlsoWithNew_IsReported()
     {
         // Once the compilation itself makes more plugins, the last one initialized decides for all.

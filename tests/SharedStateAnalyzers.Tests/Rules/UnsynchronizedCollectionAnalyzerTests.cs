@@ -1540,6 +1540,21 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task Loader_WhoseHelperCallsDoNotBind()
+    {
+        // The tags come from a telemetry package the build cannot resolve: the calls do not bind, and the type's one
+        // RegisterHandler is taken as what they call.
+        await Test(
+                StartupActionSubscriptions
+                    .Replace("/*subscribe*/RegisterHandler(_users);\n        RegisterHandler(_projects);", "var tags = Telemetry.Tags(\"messages\");\n        RegisterHandler(_users, tags.First());\n        RegisterHandler(_projects, tags.Last());")
+                    .Replace("private void RegisterHandler(Repository repository)", "private void RegisterHandler(Repository repository, string tag)")
+                    .Replace("{|#0:_disposeActions|}", "_disposeActions"),
+                References.DependencyInjection)
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Loader_WhoseHelperRunsInACallback_IsReported()
     {
         // Each change event subscribes again, alongside requests: not one pass.
