@@ -59,4 +59,19 @@ internal static class OperationFacts
 
         return operation;
     }
+
+    /// <summary>The conditional access whose <c>WhenNotNull</c> part holds <paramref name="instance"/> (<c>x?.M()</c>: the <c>x?</c>).</summary>
+    public static IConditionalAccessOperation? ConditionalAccess(this IConditionalAccessInstanceOperation instance)
+    {
+        IOperation child = instance;
+        for (var current = instance.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IConditionalAccessOperation access && access.WhenNotNull == child)
+            {
+                return access;
+            }
+        }
+
+        return null;
+    }
 }

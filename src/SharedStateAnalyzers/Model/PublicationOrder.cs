@@ -43,12 +43,12 @@ internal static class PublicationOrder
                 case IInvocationOperation invocation when IsOwnHelper(invocation, storage) && HelperChanges(invocation.TargetMethod, storage.Name, cancellationToken):
                     return true;
 
-                case IInvalidOperation { Syntax: InvocationExpressionSyntax { Expression: IdentifierNameSyntax } call } when storage.ContainingType is { } owner:
+                case IInvalidOperation { Syntax: InvocationExpressionSyntax call } when storage.ContainingType is { } owner:
                     // A call that does not bind (an argument of a type the compilation cannot resolve): the type's
                     // own methods of that name are read instead.
-                    foreach (var member in owner.GetMembers(SyntaxNames.CalleeName(call)!))
+                    foreach (var method in SymbolFacts.OwnMethodsNamedBy(call, owner))
                     {
-                        if (member is IMethodSymbol { IsAbstract: false } method && HelperChanges(method, storage.Name, cancellationToken))
+                        if (!method.IsAbstract && HelperChanges(method, storage.Name, cancellationToken))
                         {
                             return true;
                         }

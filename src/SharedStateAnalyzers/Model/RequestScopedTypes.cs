@@ -416,7 +416,7 @@ internal sealed class RequestScopedTypes
                 case IConditionalAccessOperation access:
                     return Find(access.WhenNotNull, depth);
                 case IConditionalAccessInstanceOperation instance:
-                    return Find(FindConditionalAccess(instance)?.Operation, depth);
+                    return Find(instance.ConditionalAccess()?.Operation, depth);
                 case IAwaitOperation awaited:
                     return Find(awaited.Operation, depth);
                 case IBinaryOperation { Type.SpecialType: SpecialType.System_String } binary:
@@ -620,21 +620,6 @@ internal sealed class RequestScopedTypes
                 if (Find(definition, depth + 1) is { } found)
                 {
                     return found;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>The conditional access whose <c>WhenNotNull</c> part holds <paramref name="instance"/>.</summary>
-        private static IConditionalAccessOperation? FindConditionalAccess(IConditionalAccessInstanceOperation instance)
-        {
-            IOperation child = instance;
-            for (var current = instance.Parent; current is not null; child = current, current = current.Parent)
-            {
-                if (current is IConditionalAccessOperation access && access.WhenNotNull == child)
-                {
-                    return access;
                 }
             }
 

@@ -249,4 +249,32 @@ internal static class SymbolFacts
 
         return false;
     }
+
+    /// <summary>
+    /// For a call with no receiver that does not bind (an argument or type argument the build cannot resolve), the
+    /// ordinary methods of <paramref name="type"/> it names: <c>Register(types.ToArray())</c>,
+    /// <c>RegisterHandler&lt;User&gt;(repo)</c>.
+    /// </summary>
+    public static IEnumerable<IMethodSymbol> OwnMethodsNamedBy(Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call, INamedTypeSymbol type)
+    {
+        var name = call.Expression switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.GenericNameSyntax generic => generic.Identifier.ValueText,
+            _ => null,
+        };
+
+        if (name is null)
+        {
+            yield break;
+        }
+
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+            {
+                yield return method;
+            }
+        }
+    }
 }

@@ -58,16 +58,9 @@ internal static class Teardown
             }
 
             var receiver = invocation.Instance?.WithoutConversions();
-            if (receiver is IConditionalAccessInstanceOperation)
+            if (receiver is IConditionalAccessInstanceOperation instance)
             {
-                for (var current = invocation.Parent; current is not null; current = current.Parent)
-                {
-                    if (current is IConditionalAccessOperation access)
-                    {
-                        receiver = access.Operation.WithoutConversions();
-                        break;
-                    }
-                }
+                receiver = instance.ConditionalAccess()?.Operation.WithoutConversions();
             }
 
             if (receiver is IPropertyReferenceOperation { Property.Name: "Value", Instance: { } pair })

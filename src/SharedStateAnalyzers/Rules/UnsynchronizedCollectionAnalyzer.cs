@@ -265,17 +265,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private IMethodSymbol? UnboundCallOfOwnMethod(InvocationExpressionSyntax call)
         {
-            var name = call.Expression switch
-            {
-                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                GenericNameSyntax generic => generic.Identifier.ValueText,
-                _ => null,
-            };
-
             IMethodSymbol? found = null;
-            foreach (var member in name is null ? ImmutableArray<ISymbol>.Empty : _type.GetMembers(name))
+            foreach (var method in SymbolFacts.OwnMethodsNamedBy(call, _type))
             {
-                if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method || found is not null)
+                if (found is not null)
                 {
                     return null;
                 }
