@@ -581,7 +581,11 @@ internal sealed class RequestScopedTypes
             var inner = Find(instance, depth);
             if (inner is not null)
             {
-                return Deeper(inner.Value, member.Name, reference.Type);
+                // The connection's address, port and id name the network endpoint, not an account: a static map keyed
+                // by them is a per-client throttle or ban list. Stored as a value, the address is still request data.
+                return IsConnectionEndpoint(member)
+                    ? new RequestRead(inner.Value.IsMemberRead ? inner.Value.Name : member.Name, isUserData: false)
+                    : Deeper(inner.Value, member.Name, reference.Type);
             }
 
             // State a registered scoped service holds for its request (`_tenant.TenantName`): a plain-valued property it
@@ -602,6 +606,11 @@ internal sealed class RequestScopedTypes
         /// A read on a value that is already request data keeps the innermost member's name (<c>User</c> in
         /// <c>User.Identity.Name</c>), or takes this member's when the inner read was a parameter or local.
         /// </summary>
+        private static bool IsConnectionEndpoint(ISymbol member)
+            => member is IPropertySymbol { Name: "RemoteIpAddress" or "RemotePort" or "LocalIpAddress" or "LocalPort" or "Id" } property
+                && property.ContainingType is { Name: "ConnectionInfo" } holder
+                && holder.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Http";
+
         private RequestRead Deeper(RequestRead inner, string member, ITypeSymbol? type)
         {
             var isUser = inner.IsUserData || _owner.IsUserDataType(type);

@@ -873,6 +873,94 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task PerClientAddressThrottle_KeyedByTheRemoteAddress()
+    {
+        // A ban list and the in-flight check per client address: the address is the key, the values are the server's own.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Net;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class AuthenticationMiddleware
+            {
+                private const byte MaxAttempts = 5;
+                private static readonly ConcurrentDictionary<IPAddress, Task> s_inFlight = new();
+                private static readonly ConcurrentDictionary<IPAddress, byte> s_failures = new();
+                private static readonly ConcurrentDictionary<string, int> s_hitsPerPort = new();
+                private readonly RequestDelegate _next;
+
+                public AuthenticationMiddleware(RequestDelegate next) => _next = next;
+
+                public async Task InvokeAsync(HttpContext context)
+                {
+                    var clientIP = context.Connection.RemoteIpAddress ?? IPAddress.None;
+                    if (s_failures.TryGetValue(clientIP, out var attempts) && attempts >= MaxAttempts)
+                    {
+                        context.Response.StatusCode = 403;
+                        return;
+                    }
+
+                    var done = new TaskCompletionSource<bool>();
+                    if (!s_inFlight.TryAdd(clientIP.MapToIPv4(), done.Task))
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        if (context.Request.Headers["Authentication"] != "secret")
+                        {
+                            s_failures[clientIP] = ++attempts;
+                            return;
+                        }
+                    }
+                    finally
+                    {
+                        s_inFlight.TryRemove(clientIP, out _);
+                        done.SetResult(true);
+                    }
+
+                    s_hitsPerPort.AddOrUpdate(context.Connection.LocalPort.ToString(), 1, (_, n) => n + 1);
+                    await _next(context);
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ClientCertificateKey_AndTheAddressStoredAsAValue_AreStillReported()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+
+            public sealed class ClientTrackingMiddleware
+            {
+                private static readonly ConcurrentDictionary<string, DateTime> {|#0:s_lastSeenByCertificate|} = new();
+                private static readonly ConcurrentDictionary<int, string> {|#1:s_addressByPort|} = new();
+                private readonly RequestDelegate _next;
+
+                public ClientTrackingMiddleware(RequestDelegate next) => _next = next;
+
+                public Task InvokeAsync(HttpContext context)
+                {
+                    s_lastSeenByCertificate[context.Connection.ClientCertificate?.Thumbprint ?? ""] = DateTime.UtcNow;
+                    s_addressByPort[context.Connection.RemotePort] = context.Connection.RemoteIpAddress?.ToString() ?? "";
+                    return _next(context);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastSeenByCertificate", "request data (Connection)", 0))
+            .ExpectDiagnostic(Expected("s_addressByPort", "request data (Connection)", 1))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StaticMethodTakingHttpContext_StoresNothing()
     {
         await Test("""
