@@ -187,7 +187,7 @@ internal static class LazyInitialization
     /// </summary>
     private static bool IsUnsetValue(IOperation operation, ISymbol storage)
     {
-        if (IsNullOrDefault(operation))
+        if (OperationFacts.IsNullOrDefault(operation))
         {
             return true;
         }
@@ -241,15 +241,8 @@ internal static class LazyInitialization
     private static bool IsNumber(object value)
         => value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal;
 
-    private static bool IsNullOrDefault(IOperation operation)
-    {
-        operation = operation.WithoutConversions();
-
-        return operation is IDefaultValueOperation || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null);
-    }
-
     private static bool IsNullPattern(IPatternOperation pattern)
-        => pattern is IConstantPatternOperation constant && IsNullOrDefault(constant.Value);
+        => pattern is IConstantPatternOperation constant && OperationFacts.IsNullOrDefault(constant.Value);
 
     /// <summary><c>{ }</c>, <c>{ } x</c>, <c>not null</c> or <c>object</c>: matches any non-null value.</summary>
     private static bool IsNotNullPattern(IPatternOperation pattern) => pattern switch
@@ -266,8 +259,8 @@ internal static class LazyInitialization
     private static bool IsReferenceEqualsNull(IInvocationOperation invocation, ISymbol storage)
         => invocation.TargetMethod is { Name: "ReferenceEquals", ContainingType.SpecialType: SpecialType.System_Object }
             && invocation.Arguments.Length == 2
-            && ((Refers(invocation.Arguments[0].Value, storage) && IsNullOrDefault(invocation.Arguments[1].Value))
-                || (Refers(invocation.Arguments[1].Value, storage) && IsNullOrDefault(invocation.Arguments[0].Value)));
+            && ((Refers(invocation.Arguments[0].Value, storage) && OperationFacts.IsNullOrDefault(invocation.Arguments[1].Value))
+                || (Refers(invocation.Arguments[1].Value, storage) && OperationFacts.IsNullOrDefault(invocation.Arguments[0].Value)));
 
     private static bool AlwaysExits(IOperation operation)
     {

@@ -49,6 +49,14 @@ internal static class OperationFacts
         return false;
     }
 
+    /// <summary><c>null</c> or <c>default</c>, through conversions.</summary>
+    public static bool IsNullOrDefault(IOperation operation)
+    {
+        operation = operation.WithoutConversions();
+
+        return operation is IDefaultValueOperation || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null);
+    }
+
     /// <summary>The outermost operation above <paramref name="operation"/>: the body, initializer or attribute it belongs to.</summary>
     public static IOperation Root(this IOperation operation)
     {

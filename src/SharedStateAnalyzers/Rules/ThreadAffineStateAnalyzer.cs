@@ -107,6 +107,13 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<ISymbol> _threadLocals = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _assignedThreadLocals = new(SymbolEqualityComparer.Default);
 
+        /// <summary>
+        /// The <c>[ThreadStatic]</c> fields the type takes out of their slot (a one-slot pool), and those it also reads
+        /// in any other way.
+        /// </summary>
+        private readonly HashSet<ISymbol> _takenFields = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _readFields = new(SymbolEqualityComparer.Default);
+
         public TypeState(INamedTypeSymbol type, Shared shared)
         {
             _type = type;
@@ -118,8 +125,84 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
             var reference = (IFieldReferenceOperation)context.Operation;
             if (_shared.IsThreadStatic(reference.Field))
             {
-                Analyze(context, reference.Field.OriginalDefinition, reference);
+                var field = reference.Field.OriginalDefinition;
+                var use = ClassifyPoolUse(reference);
+                if (use != PoolUse.Write)
+                {
+                    lock (_gate)
+                    {
+                        (use == PoolUse.Take ? _takenFields : _readFields).Add(field);
+                    }
+                }
+
+                Analyze(context, field, reference);
             }
+        }
+
+        private enum PoolUse
+        {
+            /// <summary>Any read that sees the value: the slot's content is used where it lies.</summary>
+            Read,
+
+            /// <summary>An assignment, <c>??=</c> (a give-back that keeps an object already there), or a null test.</summary>
+            Write,
+
+            /// <summary>Copied to a local, and the slot emptied by the next statement: the flow now owns the object.</summary>
+            Take,
+        }
+
+        /// <summary>
+        /// How a use of a <c>[ThreadStatic]</c> field of an object type (not <c>string</c>) treats the slot. A one-slot
+        /// per-thread pool — <c>var context = t_cached; t_cached = null;</c> … <c>t_cached ??= context.Reset();</c> — only
+        /// takes the object out, tests for null and puts one back.
+        /// </summary>
+        private static PoolUse ClassifyPoolUse(IFieldReferenceOperation reference)
+        {
+            switch (reference.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+                    return PoolUse.Write;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                    when OperationFacts.IsNullOrDefault(comparison.LeftOperand == reference ? comparison.RightOperand : comparison.LeftOperand):
+                    return PoolUse.Write;
+                case IIsPatternOperation { Pattern: IConstantPatternOperation constant } when OperationFacts.IsNullOrDefault(constant.Value):
+                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation negated } } when OperationFacts.IsNullOrDefault(negated.Value):
+                    return PoolUse.Write;
+            }
+
+            if (reference.Field.Type is not { IsReferenceType: true, SpecialType: not SpecialType.System_String })
+            {
+                return PoolUse.Read;
+            }
+
+            // `var x = t_cached;`, `var x = t_cached ?? new X();`, `x = t_cached;` as a statement of a block.
+            IOperation current = reference;
+            while (current.Parent is IConversionOperation || (current.Parent is ICoalesceOperation coalesced && coalesced.Value == current))
+            {
+                current = current.Parent;
+            }
+
+            IOperation? statement = current.Parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } } => group,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation, Parent: IExpressionStatementOperation expression } assignment
+                    when assignment.Value == current => expression,
+                _ => null,
+            };
+
+            if (statement?.Parent is not IBlockOperation block)
+            {
+                return PoolUse.Read;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            return index >= 0 && index + 1 < block.Operations.Length
+                && block.Operations[index + 1] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IFieldReferenceOperation emptied } empty }
+                && SymbolEqualityComparer.Default.Equals(emptied.Field.OriginalDefinition, reference.Field.OriginalDefinition)
+                && OperationFacts.IsNullOrDefault(empty.Value)
+                    ? PoolUse.Take
+                    : PoolUse.Read;
         }
 
         public void AnalyzeProperty(OperationAnalysisContext context)
@@ -369,6 +452,13 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                     // A ThreadLocal<T> whose values only its factory makes is a per-thread instance cache (a client, a
                     // buffer, a random generator), not per-flow state: nothing one request sets is there for the next.
                     if (_threadLocals.Contains(pair.Key.Field) && !_assignedThreadLocals.Contains(pair.Key.Field))
+                    {
+                        continue;
+                    }
+
+                    // A one-slot pool: each flow takes the object out of the slot (emptying it) before it uses it, so no
+                    // other flow on the thread sees it meanwhile, and the slot is otherwise only tested and refilled.
+                    if (_takenFields.Contains(pair.Key.Field) && !_readFields.Contains(pair.Key.Field))
                     {
                         continue;
                     }

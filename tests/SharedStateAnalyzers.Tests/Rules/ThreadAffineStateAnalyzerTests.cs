@@ -579,6 +579,104 @@ public sealed class ThreadAffineStateAnalyzerTests
     }
 
     [Fact]
+    public async Task OneSlotPerThreadPool_TakenBeforeTheAwait_GivenBackAfterIt()
+    {
+        // The flow empties the slot when it takes the object, so no other flow on the thread can use it meanwhile; after
+        // the awaits it puts the object back into the slot of whatever thread it resumed on.
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class ResolveContext
+            {
+                public string? Field { get; private set; }
+
+                public ResolveContext Reset(string? field)
+                {
+                    Field = field;
+                    return this;
+                }
+            }
+
+            public class Executor
+            {
+                [ThreadStatic]
+                private static ResolveContext? t_context;
+
+                protected virtual async Task<string> ExecuteAsync(string field, Func<ResolveContext, Task<string>> resolve)
+                {
+                    var context = t_context;
+                    t_context = null;
+                    context = context != null ? context.Reset(field) : new ResolveContext().Reset(field);
+
+                    var result = await resolve(context).ConfigureAwait(false);
+                    if (t_context is null)
+                    {
+                        t_context = context.Reset(null);
+                    }
+
+                    return result;
+                }
+
+                public async Task<string> RenderAsync(string field)
+                {
+                    var context = t_context ?? new ResolveContext();
+                    t_context = default;
+                    await Task.Yield();
+                    var text = context.Reset(field).Field ?? "";
+                    t_context ??= context.Reset(null);
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PerThreadObject_UsedWhereItLies_OrTakenWithoutEmptyingTheSlot_IsStillReported()
+    {
+        await Test("""
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class ResolveContext
+            {
+                public string? Field { get; set; }
+            }
+
+            public class Executor
+            {
+                [ThreadStatic]
+                private static ResolveContext? t_shared;
+
+                [ThreadStatic]
+                private static ResolveContext? t_kept;
+
+                public async Task<string> ExecuteAsync(string field)
+                {
+                    var context = {|#0:t_shared|};
+                    t_shared = null;
+                    await Task.Yield();
+                    t_shared = context;
+                    return t_shared?.Field ?? field;
+                }
+
+                public async Task<string> RenderAsync(string field)
+                {
+                    var context = {|#1:t_kept|} ?? new ResolveContext();
+                    context.Field = field;
+                    await Task.Yield();
+                    t_kept = context;
+                    return context.Field;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("t_shared", "the async method 'ExecuteAsync'", 0))
+            .ExpectDiagnostic(Expected("t_kept", "the async method 'RenderAsync'", 1))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ThreadLocalRandom_InASynchronousHelper()
     {
         await Test("""
