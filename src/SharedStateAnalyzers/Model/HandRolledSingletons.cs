@@ -274,6 +274,64 @@ internal static class HandRolledSingletons
         return false;
     }
 
+    /// <summary>
+    /// A member besides the accessor makes further instances, so the static one is a sentinel among many (a
+    /// <c>SuccessResult</c> next to <c>CreateError(message)</c>), not the one instance: a non-private static method
+    /// returning the type that takes arguments, or a method or property whose code creates the type (<c>Clone()</c>,
+    /// <c>WithName(…)</c>) without storing it in <paramref name="storage"/>. Read from syntax: a creation names the
+    /// type, or is a target-typed <c>new(…)</c> in a member returning it.
+    /// </summary>
+    public static bool HasOtherFactory(INamedTypeSymbol type, ISymbol storage, CancellationToken cancellationToken)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            var method = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Ordinary } ordinary => ordinary,
+                IPropertySymbol { GetMethod: { } getter } => getter,
+                _ => null,
+            };
+
+            if (method is null || method.IsImplicitlyDeclared || SymbolEqualityComparer.Default.Equals(member, storage))
+            {
+                continue;
+            }
+
+            if (method.IsStatic && method.MethodKind == MethodKind.Ordinary && method.Parameters.Length > 0
+                && IsOwnType(method.ReturnType, type) && IsExposed(method))
+            {
+                return true;
+            }
+
+            if (CreatesOwnType(method, type, cancellationToken) && !AssignsByName(method, storage.Name, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The method's (or accessor's) own code creates the type; a property's initializer is not looked at.</summary>
+    private static bool CreatesOwnType(IMethodSymbol method, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var returnsOwnType = IsOwnType(method.ReturnType, type);
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                switch (node)
+                {
+                    case ObjectCreationExpressionSyntax creation when SyntaxNames.RightmostName(creation.Type) == type.Name:
+                    case ImplicitObjectCreationExpressionSyntax when returnsOwnType:
+                        return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The method's body assigns a name spelled like the storage (checked by binding where it matters).</summary>
     private static bool AssignsByName(IMethodSymbol method, string name, CancellationToken cancellationToken)
     {

@@ -265,10 +265,10 @@ internal sealed class Instantiations
 
                 switch (token.Parent)
                 {
-                    case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is { } name:
+                    case ObjectCreationExpressionSyntax creation when SyntaxNames.RightmostName(creation.Type) is { } name:
                         Add(name, creation);
                         break;
-                    case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && RightmostName(declared) is { } name:
+                    case ImplicitObjectCreationExpressionSyntax implicitCreation when DeclaredType(implicitCreation) is { } declared && SyntaxNames.RightmostName(declared) is { } name:
                         Add(name, implicitCreation);
                         break;
                 }
@@ -282,15 +282,6 @@ internal sealed class Instantiations
     {
         EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } } => declaration.Type,
         EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } => property.Type,
-        _ => null,
-    };
-
-    private static string? RightmostName(TypeSyntax type) => type switch
-    {
-        SimpleNameSyntax simple => simple.Identifier.ValueText,
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        NullableTypeSyntax nullable => RightmostName(nullable.ElementType),
         _ => null,
     };
 }

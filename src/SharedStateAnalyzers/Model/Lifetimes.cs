@@ -39,10 +39,20 @@ internal static class Lifetimes
             }
 
             // A Lazy<T> of the type is filled by its factory, never by `Instance = this`.
-            if (HandRolledSingletons.HoldsOwnInstance(storageType, type, out var isLazy)
-                && ((constructedOnlyByItself ??= HandRolledSingletons.IsConstructedOnlyByItself(type, compilation, CancellationToken.None)) || (!isLazy && AssignsThisInAConstructor(type, member))))
+            if (HandRolledSingletons.HoldsOwnInstance(storageType, type, out var isLazy))
             {
-                return true;
+                if (!isLazy && AssignsThisInAConstructor(type, member))
+                {
+                    return true;
+                }
+
+                // Constructed only by itself, and only as the one instance: a type whose factories make more (SSA004's
+                // "other factories") keeps a sentinel among many instances.
+                constructedOnlyByItself ??= HandRolledSingletons.IsConstructedOnlyByItself(type, compilation, CancellationToken.None);
+                if (constructedOnlyByItself.Value && !HandRolledSingletons.HasOtherFactory(type, member, CancellationToken.None))
+                {
+                    return true;
+                }
             }
         }
 

@@ -17,6 +17,16 @@ internal static class SyntaxNames
         _ => null,
     };
 
+    /// <summary>The type's own name without namespace or alias: <c>Cache</c> for <c>Acme.Cache</c>, <c>Cache&lt;T&gt;</c> or <c>Cache?</c>.</summary>
+    public static string? RightmostName(TypeSyntax type) => type switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        NullableTypeSyntax nullable => RightmostName(nullable.ElementType),
+        _ => null,
+    };
+
     /// <summary><c>name</c> or <c>x.name</c>.</summary>
     public static bool Names(ExpressionSyntax expression, string name) => expression switch
     {

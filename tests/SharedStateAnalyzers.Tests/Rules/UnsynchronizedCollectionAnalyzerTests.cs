@@ -1207,6 +1207,58 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    [Fact]
+    public async Task ResultType_WithAStaticSuccessSentinel_AndFactoriesThatMakeMore()
+    {
+        // Each call of CreateError or WithWarning makes a new result: the static one is a sentinel among many instances,
+        // not the one instance of a hand-rolled singleton (SSA004's "other factories"), so its list is per-result state.
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class PolicyResult
+            {
+                private readonly List<string> _warnings;
+
+                public static readonly PolicyResult Success = new(true, null);
+
+                private PolicyResult(bool success, string? error)
+                {
+                    IsSuccess = success;
+                    Error = error;
+                    _warnings = new List<string>();
+                }
+
+                public bool IsSuccess { get; }
+
+                public string? Error { get; }
+
+                public IReadOnlyList<string> Warnings => _warnings;
+
+                public static PolicyResult CreateError(string message) => new(false, message);
+
+                public void AddWarnings(IEnumerable<string> warnings) => _warnings.AddRange(warnings);
+            }
+
+            public sealed class Snapshot
+            {
+                private readonly List<string> _lines = new();
+
+                public static Snapshot Empty { get; } = new();
+
+                private Snapshot() { }
+
+                public Snapshot WithLine(string line)
+                {
+                    var copy = new Snapshot();
+                    copy._lines.AddRange(_lines);
+                    copy._lines.Add(line);
+                    return copy;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
     /// <summary>
     /// A console service's signal registrations and a singleton's unsubscribe actions, each released one by one and
     /// then cleared at shutdown. <c>/*release*/</c> marks the releasing call a test replaces.
