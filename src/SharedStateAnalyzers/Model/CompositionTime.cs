@@ -35,6 +35,15 @@ internal sealed class CompositionTime
         "Microsoft.AspNetCore.Hosting.IWebHostBuilder",
         "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder",
         "Autofac.ContainerBuilder",
+
+        // Classic ASP.NET and OWIN start-up: Application_Start's RegisterRoutes(RouteCollection), filters, bundles,
+        // Web API's HttpConfiguration, an OWIN Startup's Configuration(IAppBuilder).
+        "System.Web.Routing.RouteCollection",
+        "System.Web.Mvc.AreaRegistrationContext",
+        "System.Web.Mvc.GlobalFilterCollection",
+        "System.Web.Optimization.BundleCollection",
+        "System.Web.Http.HttpConfiguration",
+        "Owin.IAppBuilder",
     ];
 
     /// <summary>How many callers up from the changing method the search goes.</summary>

@@ -2618,4 +2618,76 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ExpectDiagnostic(Flagged(0, "_all", "List<Permission>"))
             .ValidateAsync();
     }
+
+    /// <summary>
+    /// A classic ASP.NET MVC app (System.Web stubbed in source): a static map of obfuscated routes that the app's
+    /// MapRoute extension fills, through a public helper, while Application_Start registers the routes; requests only
+    /// look routes up.
+    /// <c>// (caller)</c> is where a test adds one more call.
+    /// </summary>
+    private const string ClassicRouteMap = """
+        using System.Collections.Generic;
+
+        namespace System.Web.Routing
+        {
+            public class RouteCollection
+            {
+                public void Add(string name, object route) { }
+            }
+        }
+
+        namespace Gallery
+        {
+            using System.Web.Routing;
+
+            public static class RouteExtensions
+            {
+                private static readonly Dictionary<string, string[]> {|#0:s_obfuscated|} = new();
+
+                public static void MapRoute(this RouteCollection routes, string name, string url, string[] obfuscate)
+                {
+                    routes.Add(name, url);
+                    Obfuscate(url, obfuscate);
+                }
+
+                public static void Obfuscate(string url, string[] parts) => s_obfuscated[url] = parts;
+
+                public static bool TryGetObfuscated(string url, out string[]? parts) => s_obfuscated.TryGetValue(url, out parts);
+            }
+
+            public static class Routes
+            {
+                public static void RegisterRoutes(RouteCollection routes)
+                {
+                    RegisterApiRoutes(routes);
+                    routes.MapRoute("profile", "profiles/{username}", new[] { "username" });
+                }
+
+                private static void RegisterApiRoutes(RouteCollection routes)
+                    => routes.MapRoute("api-key", "account/api-key/{id}", new[] { "id" });
+            }
+
+            public sealed class ProfilesController
+            {
+                public string Show(string url) => RouteExtensions.TryGetObfuscated(url, out var parts) ? string.Join(",", parts!) : url;
+                // (caller)
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task StartUpRegistry_FilledWhileClassicAspNetRegistersItsRoutes()
+    {
+        await Test(ClassicRouteMap).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_ClassicRouteMapAlsoFilledByAnActionIsReported()
+    {
+        await Test(ClassicRouteMap.Replace(
+                "// (caller)",
+                "public void Hide(string url) => RouteExtensions.Obfuscate(url, new[] { \"id\" });"))
+            .ExpectDiagnostic(Flagged(0, "s_obfuscated", "Dictionary<string, string[]>"))
+            .ValidateAsync();
+    }
 }
