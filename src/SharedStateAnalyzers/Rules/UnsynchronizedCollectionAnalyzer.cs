@@ -153,6 +153,14 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            if (reference.IsInsideLambda())
+            {
+                lock (_gate)
+                {
+                    field.UsedInNestedFunction = true;
+                }
+            }
+
             // An assignment of the whole collection tells what the field holds (for an interface-typed field); it is
             // a replacement, not a change of contents.
             if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
@@ -291,6 +299,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                     if (collectionType is null
                         || SymbolFacts.AnyElementType(collectionType, SymbolFacts.IsUiToolkitType)
                         || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
+                        || IsStateOfTheServiceLoop(pair.Key, pair.Value)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
                         || IsExtensionPointRegistry(pair.Key, pair.Value))
                     {
@@ -395,6 +404,41 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             return false;
         }
+
+        /// <summary>
+        /// A hosted service's private instance collection that only its <c>ExecuteAsync</c> uses, outside lambdas and
+        /// local functions: the host runs that method once, as one sequential flow, so the collection is the loop's own
+        /// state kept in a field (the workers a dispatch loop starts, fills and clears). Nothing else can reach it.
+        /// </summary>
+        private bool IsStateOfTheServiceLoop(ISymbol storage, FieldState field)
+        {
+            if (storage.IsStatic || storage.DeclaredAccessibility != Accessibility.Private || field.UsedInNestedFunction
+                || field.Mutations.Count == 0 || _lifetimes.Classify(_type) != ProcessLifetimeKind.HostedService)
+            {
+                return false;
+            }
+
+            foreach (var mutation in field.Mutations)
+            {
+                if (!IsServiceLoop(mutation.ContainingSymbol))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var reader in field.Readers)
+            {
+                if (!IsServiceLoop(reader))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsServiceLoop(ISymbol? member)
+            => member is IMethodSymbol { Name: "ExecuteAsync", IsOverride: true, IsStatic: false, Parameters.Length: 1 };
 
         /// <summary>
         /// A registry of built-in entries that the type extends through its configuration API: the type fills the
@@ -715,6 +759,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The members that reference the field without changing its contents.</summary>
         public HashSet<ISymbol> Readers { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Some use of the field is inside a lambda or local function.</summary>
+        public bool UsedInNestedFunction { get; set; }
     }
 
     private readonly struct Mutation

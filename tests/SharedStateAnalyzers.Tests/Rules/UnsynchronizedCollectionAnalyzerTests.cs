@@ -1207,6 +1207,77 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    /// <summary>
+    /// A background service's dispatch loop: it starts its workers into a private list, hands each message to the next
+    /// one, and completes and clears them when the channel ends. <c>// (more)</c> is where a test adds a use.
+    /// </summary>
+    private const string DispatchLoop = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class Worker
+        {
+            public Task DeliverAsync(string message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public void Complete() { }
+        }
+
+        public sealed class DispatchService : BackgroundService
+        {
+            private readonly Channel<string> _channel;
+            private readonly List<Worker> {|#0:_workers|};
+
+            public DispatchService(Channel<string> channel)
+            {
+                _channel = channel;
+                _workers = new List<Worker>(4);
+            }
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    _workers.Add(new Worker());
+                }
+
+                var index = 0;
+                await foreach (var message in _channel.Reader.ReadAllAsync(stoppingToken))
+                {
+                    await _workers[index].DeliverAsync(message, stoppingToken);
+                    index = (index + 1) % _workers.Count;
+                }
+
+                foreach (var worker in _workers)
+                {
+                    worker.Complete();
+                }
+
+                _workers.Clear();
+                // (more)
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task HostedService_CollectionOnlyItsExecuteAsyncUses()
+    {
+        await Test(DispatchLoop, References.DependencyInjection).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedService_CollectionAlsoUsedInALambdaOfExecuteAsyncIsReported()
+    {
+        // The timer callback runs on another thread while the loop goes on.
+        await Test(
+                DispatchLoop.Replace("// (more)", "using var timer = new Timer(_ => _workers.Add(new Worker()), null, 1000, 1000);"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_workers", "List<Worker>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task ResultType_WithAStaticSuccessSentinel_AndFactoriesThatMakeMore()
     {
