@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Configuration;
 
 namespace SharedStateAnalyzers.Model;
@@ -184,6 +185,67 @@ internal sealed class KeyedCollections
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A key value read from a code-derived object — <c>type.FullName</c>, <c>asm.GetName().FullName</c>,
+    /// <c>typeof(T).AssemblyQualifiedName</c>, <c>member.Name ?? type.Name</c> — names a type, member or assembly as
+    /// the object itself would: a string-keyed cache filled this way is as bounded as one keyed by the
+    /// <c>Type</c>. Only the receiver chain is followed; anything else in the key (an argument, a concatenation) is data.
+    /// </summary>
+    public bool IsCodeDerivedKeyValue(IOperation key)
+    {
+        var current = key.WithoutConversions();
+        for (var depth = 0; depth < 8; depth++)
+        {
+            if (depth > 0 && current.Type is { TypeKind: not TypeKind.Enum, SpecialType: not SpecialType.System_Boolean } type && IsCodeDerivedKey(type))
+            {
+                return true;
+            }
+
+            switch (current)
+            {
+                case ICoalesceOperation coalesce:
+                    return IsCodeDerivedKeyValue(coalesce.Value) && IsCodeDerivedKeyValue(coalesce.WhenNull);
+                case ITypeOfOperation:
+                    return true;
+                case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false }:
+                    current = instance.WithoutConversions();
+                    break;
+                case IInvocationOperation { Instance: { } instance, Arguments.Length: 0 }:
+                    current = instance.WithoutConversions();
+                    break;
+                case IConditionalAccessOperation { Operation: var receiver, WhenNotNull: var whenNotNull } when IsReadOnReceiver(whenNotNull):
+                    // `asm?.GetName().FullName`: the receiver decides, as if the chain were written without `?`.
+                    current = receiver.WithoutConversions();
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>?.Name</c>, <c>?.GetName().FullName</c>: member reads and parameterless calls down to the receiver.</summary>
+    private static bool IsReadOnReceiver(IOperation operation)
+    {
+        for (var current = operation.WithoutConversions(); ;)
+        {
+            switch (current)
+            {
+                case IConditionalAccessInstanceOperation:
+                    return true;
+                case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false }:
+                    current = instance.WithoutConversions();
+                    break;
+                case IInvocationOperation { Instance: { } instance, Arguments.Length: 0 }:
+                    current = instance.WithoutConversions();
+                    break;
+                default:
+                    return false;
+            }
+        }
     }
 
     /// <summary>Classifies a method called on a keyed collection by its name.</summary>

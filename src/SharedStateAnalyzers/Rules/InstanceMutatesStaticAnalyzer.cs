@@ -334,8 +334,18 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            IOperation? key = null;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { Name: "key" })
+                {
+                    key = argument.Value;
+                    break;
+                }
+            }
+
             var location = invocation.Syntax is InvocationExpressionSyntax syntax ? syntax.Expression.GetLocation() : invocation.Syntax.GetLocation();
-            AnalyzeContents(context, receiver, value, location);
+            AnalyzeContents(context, receiver, key, value, location);
         }
 
         /// <summary>The field itself (<c>s_x = …</c>, <c>s_x++</c>), or an element of the collection it holds (<c>s_cache[key] = …</c>).</summary>
@@ -361,11 +371,12 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
             if (collection is not null)
             {
-                AnalyzeContents(context, collection, value, target.Syntax.GetLocation());
+                var key = target is IPropertyReferenceOperation { Arguments.Length: 1 } keyed ? keyed.Arguments[0].Value : null;
+                AnalyzeContents(context, collection, key, value, target.Syntax.GetLocation());
             }
         }
 
-        private void AnalyzeContents(OperationAnalysisContext context, IOperation collection, IOperation? value, Location location)
+        private void AnalyzeContents(OperationAnalysisContext context, IOperation collection, IOperation? key, IOperation? value, Location location)
         {
             var field = CacheStorage.GetReferencedStorage(collection);
             if (field is null || !field.IsStatic || !_candidates.TryGetValue(field, out var candidate) || candidate is not { } shape)
@@ -373,8 +384,9 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // A cache keyed by types or members fills once per type: bounded, and the same for every instance.
-            if (_shared.Keyed is { } keyed && keyed.IsCodeDerivedKey(shape.KeyType))
+            // A cache keyed by types or members (or their names) fills once per type: bounded, and the same for every
+            // instance.
+            if (_shared.Keyed is { } keyed && (keyed.IsCodeDerivedKey(shape.KeyType) || (key is not null && keyed.IsCodeDerivedKeyValue(key))))
             {
                 return;
             }

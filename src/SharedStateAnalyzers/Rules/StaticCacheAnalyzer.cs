@@ -82,7 +82,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(candidates, external);
+        var state = new TypeState(candidates, external, collections);
         context.RegisterOperationAction(state.AnalyzeInvocation, OperationKind.Invocation);
         context.RegisterOperationAction(state.AnalyzeIndexer, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CoalesceAssignment);
@@ -94,12 +94,14 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
     {
         private readonly Dictionary<ISymbol, FieldUsage> _fields;
         private readonly ExternalDataModel _external;
+        private readonly KeyedCollections _collections;
         private readonly object _gate = new();
 
-        public TypeState(Dictionary<ISymbol, FieldUsage> fields, ExternalDataModel external)
+        public TypeState(Dictionary<ISymbol, FieldUsage> fields, ExternalDataModel external, KeyedCollections collections)
         {
             _fields = fields;
             _external = external;
+            _collections = collections;
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
@@ -152,9 +154,30 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                         break;
                     }
                 }
+
+                // Keyed by a type's or assembly's name (`s_docs.GetOrAdd(asm.GetName().FullName, …)`): a code-derived
+                // cache, as if it were keyed by the Type or Assembly itself.
+                if (FindKey(invocation) is { } key && _collections.IsCodeDerivedKeyValue(key))
+                {
+                    Record(context, field, CollectionAccess.Lookup, null);
+                    return;
+                }
             }
 
             Record(context, field, access, value);
+        }
+
+        private static IOperation? FindKey(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { Name: "key" })
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>
@@ -244,6 +267,12 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 if (SizeBounds.IsInsertionBounded(assignment, field))
                 {
                     Record(context, field, CollectionAccess.Evict, null);
+                    return;
+                }
+
+                if (reference.Arguments.Length == 1 && _collections.IsCodeDerivedKeyValue(reference.Arguments[0].Value))
+                {
+                    Record(context, field, CollectionAccess.Lookup, null);
                     return;
                 }
 

@@ -1216,6 +1216,39 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task CacheKeyedByTheTypesName_FilledFromAnInstanceMember()
+    {
+        // Keyed by the name of the instance's type: one entry per type, the same for every instance of it.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public class ViewComponent
+            {
+                private static readonly ConcurrentDictionary<string, string> s_templates = new();
+                private static readonly Dictionary<string, string> s_styles = new();
+
+                public string Template()
+                    => s_templates.GetOrAdd(GetType().FullName!, _ => File.ReadAllText(GetType().Name + ".html"));
+
+                public string Style()
+                {
+                    var name = GetType().Name;
+                    if (!s_styles.TryGetValue(name, out var css))
+                    {
+                        css = File.ReadAllText(name + ".css");
+                        s_styles[GetType().Name] = css;
+                    }
+
+                    return css;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StaticMembers_StaticConstructor_AndStaticInitializers()
     {
         await Test("""

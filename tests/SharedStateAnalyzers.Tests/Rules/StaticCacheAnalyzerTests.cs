@@ -1048,6 +1048,77 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task KeyedByATypesOrAssemblysName()
+    {
+        // The name of an assembly or a type is as bounded a key as the Assembly or Type itself: each assembly's XML
+        // documentation file, read once.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Reflection;
+            using System.Xml.Linq;
+
+            public static class XmlDocumentation
+            {
+                private static readonly ConcurrentDictionary<string, XDocument?> s_documents = new();
+                private static readonly Dictionary<string, string> s_summaries = new();
+
+                public static XDocument? For(Assembly assembly)
+                {
+                    var path = Path.ChangeExtension(assembly.Location, ".xml");
+                    return s_documents.GetOrAdd(assembly.GetName().FullName, _ => File.Exists(path) ? XDocument.Load(path) : null);
+                }
+
+                public static XDocument? ForMember(MemberInfo member)
+                    => s_documents.GetOrAdd(member.DeclaringType?.Assembly.FullName ?? "", _ => XDocument.Load(member.Module.Name + ".xml"));
+
+                public static string Summary(Type type)
+                {
+                    if (!s_summaries.TryGetValue(type.FullName ?? type.Name, out var text))
+                    {
+                        text = File.ReadAllText(type.Name + ".md");
+                        s_summaries[type.FullName ?? type.Name] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task KeyedByATypesNameAndMore_IsStillReported()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class Templates
+            {
+                private static readonly Dictionary<string, string> {|#0:s_templates|} = new();
+
+                public static string For(Type model, string view)
+                {
+                    var key = model.FullName + "/" + view;
+                    if (!s_templates.TryGetValue(key, out var text))
+                    {
+                        text = File.ReadAllText(Path.Combine("views", view));
+                        s_templates[model.Name + "/" + view] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_templates", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task MemberInfoAndEnumKeys()
     {
         await Test("""
