@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -82,7 +83,75 @@ internal sealed class Duplicates
             container |= IsContainer(type);
         }
 
-        return container ? Duplicate.WhenUsedAsStateOrHandedOut : Duplicate.WhenUsedAsState;
+        // A collection the code builds completely before storing it (a local it filled, a LINQ result, a collection
+        // expression with elements) is a finished table: callers handed it do not fill it, and whichever copy they keep
+        // is complete. An empty one (`new List<string>()`, `[]`) is there to be filled.
+        return container && IsEmptyContainer(value, depth: 0) ? Duplicate.WhenUsedAsStateOrHandedOut : Duplicate.WhenUsedAsState;
+    }
+
+    private static bool IsEnumerable(INamedTypeSymbol type) => type is { Name: "IEnumerable", ContainingNamespace.Name: "Collections" };
+
+    /// <summary>
+    /// A new collection with nothing in it: an object creation with no collection initializer and no argument that
+    /// could fill it (a capacity or a comparer), any new <c>StringBuilder</c>, an empty collection expression, or a
+    /// local holding one that the method never adds to. A LINQ <c>ToList()</c>/<c>ToArray()</c>… result is built;
+    /// anything else — another call's result, a parameter — may be empty, and counts as empty.
+    /// </summary>
+    private bool IsEmptyContainer(IOperation value, int depth)
+    {
+        switch (value.WithoutConversions())
+        {
+            case IObjectCreationOperation creation:
+                // A StringBuilder's initial text is a start: it is there to be appended to.
+                if (creation.Type is { } created && SymbolEqualityComparer.Default.Equals(created, _stringBuilder))
+                {
+                    return true;
+                }
+
+                if (creation.Initializer is { Initializers.Length: > 0 })
+                {
+                    return false;
+                }
+
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.Value.WithoutConversions().Type is { } argumentType
+                        && (IsContainer(argumentType) || argumentType.AllInterfaces.Any(IsEnumerable)))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case ICollectionExpressionOperation collection:
+                return collection.Elements.IsEmpty;
+            case IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToDictionary" or "ToHashSet" or "ToLookup" }:
+                return false;
+            case ILocalReferenceOperation local when depth < 3:
+                var root = value.Root();
+                foreach (var node in root.Descendants())
+                {
+                    if (node is IInvocationOperation { Instance: { } instance } call
+                        && instance.WithoutConversions() is ILocalReferenceOperation receiver
+                        && SymbolEqualityComparer.Default.Equals(receiver.Local, local.Local)
+                        && (MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name) || s_builderMethods.Contains(call.TargetMethod.Name)))
+                    {
+                        return false;
+                    }
+                }
+
+                foreach (var definition in root.LocalDefinitions(local.Local))
+                {
+                    if (!IsEmptyContainer(definition, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return true;
+        }
     }
 
     /// <summary>

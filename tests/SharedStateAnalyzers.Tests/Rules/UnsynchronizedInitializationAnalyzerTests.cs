@@ -1323,6 +1323,61 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task CollectionsBuiltCompletelyBeforeTheyAreHandedOut()
+    {
+        // The getter fills a local (or takes a LINQ result) and stores it finished: a caller keeps a complete list
+        // whichever copy it got, and callers only read it. The empty list handed out below is still reported.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Reflection;
+
+            public static class ModelTypes
+            {
+                private static List<Type>? s_models;
+                private static List<Type>? s_viewModels;
+                private static List<string>? s_names;
+                private static List<string>? s_tags;
+
+                public static List<Type> GetModels()
+                {
+                    if (s_models == null)
+                    {
+                        var types = new List<Type>();
+                        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+                        {
+                            types.AddRange(assembly.GetExportedTypes().Where(t => t.Name.EndsWith("Model")));
+                        }
+
+                        s_models = types;
+                    }
+
+                    return s_models;
+                }
+
+                public static List<Type> GetViewModels()
+                    => s_viewModels ??= typeof(ModelTypes).Assembly.GetTypes().Where(t => t.Name.EndsWith("VM")).ToList();
+
+                public static List<string> Names => s_names ??= new List<string>(new[] { "a", "b" });
+
+                public static List<string> Tags()
+                {
+                    if (s_tags == null)
+                    {
+                        var empty = new List<string>();
+                        {|#0:s_tags = empty|};
+                    }
+
+                    return s_tags;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ProjectRecordsAndStructs_AreValues()
     {
         // A record or a struct of the project is a value: two equal copies, the last one stored wins.
