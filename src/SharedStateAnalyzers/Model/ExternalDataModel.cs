@@ -253,7 +253,7 @@ internal sealed class ExternalDataModel
         }
 
         // Values that flow through locals: `var config = Load(key); cache[key] = config;`
-        foreach (var node in value.DescendantsAndSelf())
+        foreach (var node in WithoutStoredFunctions(value))
         {
             if (node is not ILocalReferenceOperation { Local: var local } || !visitedLocals.Add(local))
             {
@@ -273,10 +273,56 @@ internal sealed class ExternalDataModel
         return null;
     }
 
+    /// <summary>
+    /// The operations of <paramref name="root"/>, but for the bodies of lambdas that are stored rather than run:
+    /// assigned to a field, property or local (<c>new ReaderInfo { Read = (o, row) => row.GetString(0) }</c>), or
+    /// returned. Such a delegate is code, whatever it will read when someone calls it; what is built now holds no data
+    /// read from outside. A lambda passed to a call (<c>ids.Select(id => db.Find(id))</c>, a <c>GetOrAdd</c> factory)
+    /// may run there, and is scanned.
+    /// </summary>
+    private static IEnumerable<IOperation> WithoutStoredFunctions(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current != root && current is IAnonymousFunctionOperation function && IsStored(function))
+            {
+                continue;
+            }
+
+            yield return current;
+
+            // Children pushed last first, so the walk keeps source order (the first source found names the message).
+            var children = new List<IOperation>(current.ChildOperations);
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
+            }
+        }
+    }
+
+    private static bool IsStored(IAnonymousFunctionOperation function)
+    {
+        var value = function.Parent is IDelegateCreationOperation creation ? (IOperation)creation : function;
+        while (value.Parent is IConversionOperation conversion)
+        {
+            value = conversion;
+        }
+
+        return value.Parent switch
+        {
+            IAssignmentOperation assignment => assignment.Value == value,
+            IVariableInitializerOperation or IReturnOperation or IFieldInitializerOperation or IPropertyInitializerOperation => true,
+            _ => false,
+        };
+    }
+
     /// <summary>Direct external reads in <paramref name="root"/>; the source methods it calls go to <paramref name="callees"/>.</summary>
     private ExternalSource? ScanTree(IOperation root, List<IMethodSymbol> callees, CancellationToken cancellationToken)
     {
-        foreach (var node in root.DescendantsAndSelf())
+        foreach (var node in WithoutStoredFunctions(root))
         {
             cancellationToken.ThrowIfCancellationRequested();
             ISymbol? member;

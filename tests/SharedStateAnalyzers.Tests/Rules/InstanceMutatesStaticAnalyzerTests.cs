@@ -1216,6 +1216,68 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task ConcurrentCacheOfRowReaders_TheStoredLambdaReadsRowsOnlyWhenCalled()
+    {
+        // The factory builds a reader: a delegate that reads a row when the query runs. Building it reads nothing, so
+        // the cache holds code, not data read from the database. A factory that queries is still reported.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Data.Common;
+
+            public sealed class RowReader
+            {
+                public string Columns { get; init; } = "*";
+
+                public Func<DbDataReader, object> Read { get; init; } = row => row.GetValue(0);
+            }
+
+            public interface IOrm
+            {
+                DbConnection Connection { get; }
+            }
+
+            public class Select
+            {
+                private static readonly ConcurrentDictionary<string, RowReader> s_readers = new();
+                private static readonly ConcurrentDictionary<string, string> s_versions = new();
+                private readonly IOrm _orm;
+                private readonly string _table;
+
+                public Select(IOrm orm, string table)
+                {
+                    _orm = orm;
+                    _table = table;
+                }
+
+                public RowReader Reader() => s_readers.GetOrAdd(_table, table => new RowReader
+                {
+                    Columns = table + ".*",
+                    Read = row =>
+                    {
+                        var names = new string[row.FieldCount];
+                        for (var i = 0; i < names.Length; i++)
+                        {
+                            names[i] = row.GetName(i);
+                        }
+
+                        return names;
+                    },
+                });
+
+                public string Version() => {|#0:s_versions.GetOrAdd|}(_table, _ => _orm.Connection.ServerVersion);
+            }
+
+            public static class Queries
+            {
+                public static RowReader Users(IOrm orm) => new Select(orm, "users").Reader();
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Version", "s_versions", "Select"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CacheKeyedByTheTypesName_FilledFromAnInstanceMember()
     {
         // Keyed by the name of the instance's type: one entry per type, the same for every instance of it.

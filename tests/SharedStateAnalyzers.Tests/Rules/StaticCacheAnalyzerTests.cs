@@ -1488,6 +1488,39 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task FactoryBuildingARowReader_WhoseStoredLambdaReadsRowsWhenCalled()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Data.Common;
+
+            public sealed class RowReader
+            {
+                public string Columns { get; init; } = "*";
+
+                public Func<DbDataReader, object> Read { get; init; } = row => row.GetValue(0);
+            }
+
+            public static class Select
+            {
+                private static readonly ConcurrentDictionary<string, RowReader> s_readers = new();
+
+                public static RowReader For(string table) => s_readers.GetOrAdd(table, t => new RowReader
+                {
+                    Columns = t + ".*",
+                    Read = row =>
+                    {
+                        var name = row.GetName(0);
+                        return name;
+                    },
+                });
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CacheOfDelegates_ThatCallTheDatabaseWhenInvoked()
     {
         // The cached value is code: building it touches no database, calling it later does, on the caller's command.
