@@ -145,6 +145,14 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
+                // A `volatile` field is declared to be seen by every thread and instance: shared on purpose, as a
+                // Volatile.Write is (a "dialog already open" flag of a scoped service). What a collection in it holds
+                // is still checked.
+                if (shape is null && storage is IFieldSymbol { IsVolatile: true })
+                {
+                    continue;
+                }
+
                 candidates ??= new Dictionary<ISymbol, CollectionShape?>(SymbolEqualityComparer.Default);
                 candidates[storage.OriginalDefinition] = shape;
             }

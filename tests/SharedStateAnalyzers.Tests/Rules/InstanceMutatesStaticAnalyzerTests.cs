@@ -1278,6 +1278,41 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task VolatileStaticFlag_SharedByEveryInstanceOnPurpose()
+    {
+        // A scoped service's "dialog already open" guard: declared volatile so that every instance sees it. The list
+        // held in a volatile field is still state whose contents an instance changes.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public class FileTransferService
+            {
+                private static volatile bool s_dialogOpen;
+                private static volatile List<string> s_recent = new();
+
+                public async Task ShowAsync(string file)
+                {
+                    if (!s_dialogOpen)
+                    {
+                        s_dialogOpen = true;
+                        await Task.Delay(10);
+                        {|#0:s_recent.Add|}(file);
+                        s_dialogOpen = false;
+                    }
+                }
+            }
+
+            public static class Transfers
+            {
+                public static Task Offer(string file) => new FileTransferService().ShowAsync(file);
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "ShowAsync", "s_recent", "FileTransferService"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CacheKeyedByTheTypesName_FilledFromAnInstanceMember()
     {
         // Keyed by the name of the instance's type: one entry per type, the same for every instance of it.
