@@ -237,8 +237,15 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // Lazy initialization of a shared value (`s_factory ??= Build()`, `if (s_factory == null) s_factory = …`)
             // is meant to be shared: whether it is synchronized is SSA009's business. Not when the value is what this
             // instance was given (`s_culture ??= culture`): the first instance's choice silently holds for all.
-            if ((assignment is ICoalesceAssignmentOperation || (assignment is ISimpleAssignmentOperation && IsLazyInitialization(assignment)))
-                && !SameValueWrites.HoldsWhatTheInstanceWasGiven(assignment.Value))
+            var lazyValue = assignment switch
+            {
+                ICoalesceAssignmentOperation => assignment.Value,
+                ISimpleAssignmentOperation when SelfCoalescedValue(assignment) is { } whenUnset => whenUnset,
+                ISimpleAssignmentOperation when IsLazyInitialization(assignment) => assignment.Value,
+                _ => null,
+            };
+
+            if (lazyValue is not null && !SameValueWrites.HoldsWhatTheInstanceWasGiven(lazyValue))
             {
                 return;
             }
@@ -271,6 +278,28 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             }
 
             AnalyzeTarget(context, assignment.Target, assignment.Value);
+        }
+
+        /// <summary>
+        /// <c>s_x = s_x ?? e</c>, <c>s_x = s_x != null ? s_x : e</c>, <c>s_x = s_x is null ? e : s_x</c>: the spelled-out
+        /// forms of <c>s_x ??= e</c>. Returns <c>e</c>, the value stored when the field is unset.
+        /// </summary>
+        private static IOperation? SelfCoalescedValue(IAssignmentOperation assignment)
+        {
+            if (CacheStorage.GetReferencedStorage(assignment.Target) is not { } storage)
+            {
+                return null;
+            }
+
+            return assignment.Value.WithoutConversions() switch
+            {
+                ICoalesceOperation coalesce when LazyInitialization.Refers(coalesce.Value, storage) => coalesce.WhenNull,
+                IConditionalOperation { WhenFalse: { } whenFalse } conditional
+                    when LazyInitialization.TestsSet(conditional.Condition, storage) && LazyInitialization.Refers(conditional.WhenTrue, storage) => whenFalse,
+                IConditionalOperation { WhenFalse: { } whenFalse } conditional
+                    when LazyInitialization.TestsUnset(conditional.Condition, storage) && LazyInitialization.Refers(whenFalse, storage) => conditional.WhenTrue,
+                _ => null,
+            };
         }
 
         private static bool IsLazyInitialization(IAssignmentOperation assignment)

@@ -1278,6 +1278,40 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task LazyInitialization_SpelledOut()
+    {
+        // `s_x = s_x ?? e` and its conditional spellings are `s_x ??= e`. The culture is still reported: the first
+        // instance's plain-typed argument would hold for every later one.
+        await Test("""
+            using System;
+            using System.Net.Http;
+
+            public class Messaging
+            {
+                private static IServiceProvider? s_services;
+                private static HttpClient? s_client;
+                private static HttpClient? s_fallback;
+                private static string? s_culture;
+
+                public Messaging(IServiceProvider services, string culture)
+                {
+                    s_services = s_services ?? services;
+                    s_client = s_client != null ? s_client : new HttpClient();
+                    s_fallback = s_fallback is null ? new HttpClient() : s_fallback;
+                    {|#0:s_culture|} = s_culture ?? culture;
+                }
+            }
+
+            public static class Relay
+            {
+                public static Messaging Create(IServiceProvider services) => new Messaging(services, "en");
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Messaging", "s_culture", "Messaging"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task VolatileStaticFlag_SharedByEveryInstanceOnPurpose()
     {
         // A scoped service's "dialog already open" guard: declared volatile so that every instance sees it. The list
