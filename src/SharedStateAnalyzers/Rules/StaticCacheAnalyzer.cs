@@ -162,6 +162,13 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                     Record(context, field, CollectionAccess.Lookup, null);
                     return;
                 }
+
+                // Each entry carries its expiry, checked against the clock: the owner bounds staleness.
+                if (value is not null && Expiry.IsStampedInsertion(value))
+                {
+                    Record(context, field, CollectionAccess.Evict, null);
+                    return;
+                }
             }
 
             Record(context, field, access, value);
@@ -273,6 +280,12 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 if (reference.Arguments.Length == 1 && _collections.IsCodeDerivedKeyValue(reference.Arguments[0].Value))
                 {
                     Record(context, field, CollectionAccess.Lookup, null);
+                    return;
+                }
+
+                if (Expiry.IsStampedInsertion(assignment.Value))
+                {
+                    Record(context, field, CollectionAccess.Evict, null);
                     return;
                 }
 

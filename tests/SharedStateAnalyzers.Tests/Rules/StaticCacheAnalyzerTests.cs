@@ -886,6 +886,58 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task EntriesCarryingTheirExpiry_CheckedAgainstTheClockOnEveryHit()
+    {
+        // A profile-picture memo whose entries expire after an hour: the value holds the expiry, and the hit compares it
+        // with the clock. The second cache stamps its entries but never looks at the stamp, and is still reported.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class ProfileRepository
+            {
+                private static readonly ConcurrentDictionary<string, (string Url, DateTime Expiry)> s_pictures = new();
+                private static readonly ConcurrentDictionary<string, (string Name, DateTime Fetched)> {|#0:s_names|} = new();
+                private readonly HttpClient _http;
+
+                public ProfileRepository(HttpClient http) => _http = http;
+
+                public async Task<string> PictureAsync(string user)
+                {
+                    if (s_pictures.ContainsKey(user))
+                    {
+                        var (url, expiry) = s_pictures[user];
+                        if (expiry > DateTime.UtcNow)
+                        {
+                            return url;
+                        }
+                    }
+
+                    var fresh = await _http.GetStringAsync("https://api.example.com/pictures/" + user);
+                    s_pictures.AddOrUpdate(user, (fresh, DateTime.UtcNow.AddHours(1)), (_, _) => (fresh, DateTime.UtcNow.AddHours(1)));
+                    return fresh;
+                }
+
+                public async Task<string> NameAsync(string user)
+                {
+                    if (s_names.TryGetValue(user, out var cached))
+                    {
+                        return cached.Name;
+                    }
+
+                    var name = await _http.GetStringAsync("https://api.example.com/names/" + user);
+                    s_names[user] = (name, DateTime.UtcNow);
+                    return name;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_names", "data read over the network")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task EmbeddedResources_ReadThroughAStreamReader()
     {
         // Resources compiled into the assembly cannot change while the process runs: caching them never goes stale.
