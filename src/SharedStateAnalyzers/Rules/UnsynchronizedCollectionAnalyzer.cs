@@ -122,6 +122,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
         /// <summary>The methods of the type that its own members call or take as a delegate.</summary>
         private readonly HashSet<IMethodSymbol> _usedWithinType = new(SymbolEqualityComparer.Default);
+        /// <summary>The methods of the type called or taken as a delegate inside a lambda or local function, or by reference.</summary>
+        private readonly HashSet<IMethodSymbol> _usedLater = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
         public TypeState(
@@ -255,9 +257,15 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             method = method.OriginalDefinition;
+            var later = context.Operation is IMethodReferenceOperation || context.Operation.IsInsideLambda();
             lock (_gate)
             {
                 _usedWithinType.Add(method);
+                if (later)
+                {
+                    _usedLater.Add(method);
+                }
+
                 if (!_methodUses.TryGetValue(method, out var callers))
                 {
                     _methodUses[method] = callers = new List<ISymbol>();
@@ -420,7 +428,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             foreach (var mutation in field.Mutations)
             {
-                if (!IsServiceLoop(mutation.ContainingSymbol))
+                if (!IsPartOfTheServiceLoop(mutation.ContainingSymbol, depth: 0))
                 {
                     return false;
                 }
@@ -428,7 +436,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             foreach (var reader in field.Readers)
             {
-                if (!IsServiceLoop(reader))
+                if (!IsPartOfTheServiceLoop(reader, depth: 0))
                 {
                     return false;
                 }
@@ -437,8 +445,34 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        private static bool IsServiceLoop(ISymbol? member)
-            => member is IMethodSymbol { Name: "ExecuteAsync", IsOverride: true, IsStatic: false, Parameters.Length: 1 };
+        /// <summary>
+        /// <c>ExecuteAsync</c> itself, or a private method that only it (or such methods) calls, in its own flow: not
+        /// inside a lambda or local function, nor taken as a delegate.
+        /// </summary>
+        private bool IsPartOfTheServiceLoop(ISymbol? member, int depth)
+        {
+            if (member is IMethodSymbol { Name: "ExecuteAsync", IsOverride: true, IsStatic: false, Parameters.Length: 1 })
+            {
+                return true;
+            }
+
+            if (depth >= 3 || member is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+                || _usedLater.Contains(helper.OriginalDefinition)
+                || !_methodUses.TryGetValue(helper.OriginalDefinition, out var callers))
+            {
+                return false;
+            }
+
+            foreach (var caller in callers)
+            {
+                if (SymbolEqualityComparer.Default.Equals(caller, helper) || !IsPartOfTheServiceLoop(caller, depth + 1))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>
         /// A registry of built-in entries that the type extends through its configuration API: the type fills the

@@ -1267,6 +1267,76 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         await Test(DispatchLoop, References.DependencyInjection).ValidateAsync();
     }
 
+    /// <summary>
+    /// A sampler whose loop calls a private helper that skips the processes it failed on before; <c>// (more)</c> is
+    /// where a test adds a use of the helper.
+    /// </summary>
+    private const string SamplerLoop = """
+        using System;
+        using System.Collections.Generic;
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class CpuSampler : BackgroundService
+        {
+            private readonly HashSet<int> {|#0:_ignored|} = new();
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var total = Sample();
+                    Console.WriteLine(total);
+                    await Task.Delay(1000, stoppingToken);
+                    // (more)
+                }
+            }
+
+            private double Sample() => SampleProcesses(Process.GetProcesses());
+
+            private double SampleProcesses(Process[] processes)
+            {
+                var total = 0.0;
+                foreach (var process in processes)
+                {
+                    if (_ignored.Contains(process.Id))
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        total += process.TotalProcessorTime.TotalMilliseconds;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        _ignored.Add(process.Id);
+                    }
+                }
+
+                return total;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task HostedService_CollectionOnlyPrivateHelpersOfExecuteAsyncUse()
+    {
+        await Test(SamplerLoop, References.DependencyInjection).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HostedService_HelperAlsoCalledFromATimerCallbackIsReported()
+    {
+        await Test(
+                SamplerLoop.Replace("// (more)", "using var timer = new Timer(_ => Sample(), null, 500, 500);"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_ignored", "HashSet<int>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task HostedService_CollectionAlsoUsedInALambdaOfExecuteAsyncIsReported()
     {
