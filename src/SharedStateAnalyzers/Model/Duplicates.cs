@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
@@ -89,13 +90,32 @@ internal sealed class Duplicates
         return container && IsEmptyContainer(value, depth: 0) ? Duplicate.WhenUsedAsStateOrHandedOut : Duplicate.WhenUsedAsState;
     }
 
+    private static bool ReturnsOnlyAnEmptyCollection(IMethodSymbol method)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is MethodDeclarationSyntax { ExpressionBody.Expression: var returned })
+            {
+                return returned switch
+                {
+                    BaseObjectCreationExpressionSyntax creation => creation.Initializer is null && creation.ArgumentList is not { Arguments.Count: > 0 },
+                    CollectionExpressionSyntax collection => collection.Elements.Count == 0,
+                    _ => false,
+                };
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsEnumerable(INamedTypeSymbol type) => type is { Name: "IEnumerable", ContainingNamespace.Name: "Collections" };
 
     /// <summary>
     /// A new collection with nothing in it: an object creation with no collection initializer and no argument that
     /// could fill it (a capacity or a comparer), any new <c>StringBuilder</c>, an empty collection expression, or a
-    /// local holding one that the method never adds to. A LINQ <c>ToList()</c>/<c>ToArray()</c>… result is built;
-    /// anything else — another call's result, a parameter — may be empty, and counts as empty.
+    /// local holding one that the method never adds to, a new array without elements (<c>new byte[size]</c>). What a
+    /// call returns (a LINQ <c>ToList()</c>, <c>File.ReadAllBytes</c>, a loader) is built; anything else — a parameter,
+    /// a value of unknown origin — may be empty, and counts as empty.
     /// </summary>
     private bool IsEmptyContainer(IOperation value, int depth)
     {
@@ -125,8 +145,13 @@ internal sealed class Duplicates
                 return true;
             case ICollectionExpressionOperation collection:
                 return collection.Elements.IsEmpty;
-            case IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToDictionary" or "ToHashSet" or "ToLookup" }:
-                return false;
+            case IArrayCreationOperation array:
+                // `new byte[size]` is there to be filled; `new[] { … }` is built.
+                return array.Initializer is null;
+            case IInvocationOperation invocation:
+                // What a method returns (a LINQ ToList(), File.ReadAllBytes, a loader) is built by the time it is stored,
+                // unless it is one of the project's own methods that only makes an empty one (`Load() => new();`).
+                return ReturnsOnlyAnEmptyCollection(invocation.TargetMethod);
             case ILocalReferenceOperation local when depth < 3:
                 var root = value.Root();
                 foreach (var node in root.Descendants())

@@ -1325,8 +1325,9 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     [Fact]
     public async Task CollectionsBuiltCompletelyBeforeTheyAreHandedOut()
     {
-        // The getter fills a local (or takes a LINQ result) and stores it finished: a caller keeps a complete list
-        // whichever copy it got, and callers only read it. The empty list handed out below is still reported.
+        // The getter fills a local (or takes a LINQ result, or a file's bytes) and stores it finished: a caller keeps a
+        // complete list whichever copy it got, and callers only read it. The empty list and the new buffer handed out
+        // below are still reported.
         await Test("""
             using System;
             using System.Collections.Generic;
@@ -1339,6 +1340,12 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 private static List<Type>? s_viewModels;
                 private static List<string>? s_names;
                 private static List<string>? s_tags;
+                private static byte[]? s_icon;
+                private static byte[]? s_buffer;
+
+                public static byte[] Icon => s_icon ?? (s_icon = System.IO.File.ReadAllBytes("favicon.ico"));
+
+                public static byte[] Buffer => {|#1:s_buffer ??= new byte[4096]|};
 
                 public static List<Type> GetModels()
                 {
@@ -1374,6 +1381,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             }
             """)
             .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(1))
             .ValidateAsync();
     }
 
