@@ -188,6 +188,13 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // Filled inside its own lazy initialization (`if (_args is null) { _args = new(); … _args[key] = value; }`):
+            // the race is in the check-then-assign, which SSA009 reports on the assignment. One cause, one diagnostic.
+            if (LazyInitialization.FindGoverningChecks(reference, storage).Count > 0)
+            {
+                return;
+            }
+
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
             var helperBody = !guard.IsGuarded && !reference.IsInsideLambda();
 

@@ -1349,6 +1349,59 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task FilledInsideItsOwnLazyInitialization_IsSsa009s()
+    {
+        // The getter creates and fills the table when it finds it unset: the race is the check-then-assign, reported
+        // by SSA009. A change elsewhere (SetArg) is still this rule's.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class ConfigService
+            {
+                public static readonly ConfigService Instance = new();
+
+                private Dictionary<string, string>? _args;
+                private Dictionary<string, string>? {|#0:_overrides|};
+
+                private ConfigService() { }
+
+                public Dictionary<string, string> Args
+                {
+                    get
+                    {
+                        if (_args is null)
+                        {
+                            _args = new Dictionary<string, string>();
+                            var line = Environment.GetCommandLineArgs();
+                            for (var i = 1; i + 1 < line.Length; i += 2)
+                            {
+                                _args[line[i].TrimStart('-')] = line[i + 1];
+                            }
+                        }
+
+                        return _args;
+                    }
+                }
+
+                public string? Get(string key)
+                {
+                    if (_overrides == null)
+                    {
+                        _overrides = new Dictionary<string, string>();
+                    }
+
+                    return _overrides.TryGetValue(key, out var value) ? value : Args.GetValueOrDefault(key);
+                }
+
+                public void SetOverride(string key, string value) => _overrides![key] = value;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_overrides", "Dictionary<string, string>?"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ResultType_WithAStaticSuccessSentinel_AndFactoriesThatMakeMore()
     {
         // Each call of CreateError or WithWarning makes a new result: the static one is a sentinel among many instances,
