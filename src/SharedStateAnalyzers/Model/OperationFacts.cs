@@ -49,6 +49,16 @@ internal static class OperationFacts
         return false;
     }
 
+    /// <summary>The branch does nothing but leave: <c>return …;</c> or <c>throw …;</c>, alone or in a block.</summary>
+    public static bool ExitsOnly(IOperation branch)
+        => branch switch
+        {
+            IReturnOperation or IThrowOperation => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            IBlockOperation { Operations.Length: 1 } block => ExitsOnly(block.Operations[0]),
+            _ => false,
+        };
+
     /// <summary><c>null</c> or <c>default</c>, through conversions.</summary>
     public static bool IsNullOrDefault(IOperation operation)
     {

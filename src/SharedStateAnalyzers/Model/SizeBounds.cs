@@ -30,7 +30,7 @@ internal static class SizeBounds
         {
             if (node is IConditionalOperation { WhenFalse: null } guard
                 && guard.Syntax.SpanStart < insertion.Syntax.SpanStart
-                && ExitsOnly(guard.WhenTrue)
+                && OperationFacts.ExitsOnly(guard.WhenTrue)
                 && ComparesCount(guard.Condition, collection))
             {
                 return true;
@@ -39,15 +39,6 @@ internal static class SizeBounds
 
         return false;
     }
-
-    private static bool ExitsOnly(IOperation branch)
-        => branch switch
-        {
-            IReturnOperation or IThrowOperation => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            IBlockOperation { Operations.Length: 1 } block => ExitsOnly(block.Operations[0]),
-            _ => false,
-        };
 
     private static bool ComparesCount(IOperation condition, ISymbol collection)
     {

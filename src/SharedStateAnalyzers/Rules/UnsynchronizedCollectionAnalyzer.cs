@@ -173,9 +173,14 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             if (!ThreadUnsafeCollections.IsMutatedBy(reference))
             {
+                var emptinessGuard = IsLeadingEmptinessGuard(reference);
                 lock (_gate)
                 {
                     field.Readers.Add(context.ContainingSymbol);
+                    if (!emptinessGuard)
+                    {
+                        field.ReadersBeyondGuards.Add(context.ContainingSymbol);
+                    }
                 }
 
                 return;
@@ -642,7 +647,35 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 loader = method;
             }
 
-            return loader is null || field.Readers.Contains(loader) || _usedWithinType.Contains(loader.OriginalDefinition) ? null : loader;
+            return loader is null || field.ReadersBeyondGuards.Contains(loader) || _usedWithinType.Contains(loader.OriginalDefinition) ? null : loader;
+        }
+
+        /// <summary>
+        /// <c>if (s_items.Any()) return;</c>, <c>if (s_items.Count &gt; 0) return;</c> as a statement of the method's own
+        /// body: a loader that does nothing once the table is filled. It reads whether the table is empty, not its entries.
+        /// </summary>
+        private static bool IsLeadingEmptinessGuard(IOperation reference)
+        {
+            while (reference.Parent is IConversionOperation conversion)
+            {
+                reference = conversion;
+            }
+
+            var test = reference.Parent switch
+            {
+                IPropertyReferenceOperation { Property.Name: "Count" } count => count.Parent,
+                IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Any", Arguments.Length: 1 } any } => any,
+                IInvocationOperation { TargetMethod.Name: "Any", Arguments.Length: 0 } any => any,
+                _ => null,
+            };
+
+            if (test?.Parent is IBinaryOperation comparison)
+            {
+                test = comparison;
+            }
+
+            return test?.Parent is IConditionalOperation { WhenFalse: null, Parent: IBlockOperation { Parent: IMethodBodyOperation or null } } guard
+                && guard.Condition == test && OperationFacts.ExitsOnly(guard.WhenTrue);
         }
 
         /// <summary>
@@ -800,6 +833,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The members that reference the field without changing its contents.</summary>
         public HashSet<ISymbol> Readers { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The readers that do more than test, in a leading guard, whether it is empty.</summary>
+        public HashSet<ISymbol> ReadersBeyondGuards { get; } = new(SymbolEqualityComparer.Default);
 
         /// <summary>Some use of the field is inside a lambda or local function.</summary>
         public bool UsedInNestedFunction { get; set; }

@@ -715,6 +715,57 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task Loader_WithALeadingEmptinessGuard()
+    {
+        // The loader returns at once when the table is filled; it never looks at the entries. The second loader also
+        // counts what it has, and is still reported.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public static class EmoteTranslator
+            {
+                private static readonly List<string> s_emotes = new();
+                private static readonly List<string> {|#0:s_badges|} = new();
+
+                public static async Task LoadEmotes(HttpClient client)
+                {
+                    if (s_emotes.Any())
+                    {
+                        return;
+                    }
+
+                    for (var page = 0; page < 3; page++)
+                    {
+                        var text = await client.GetStringAsync("https://emotes.example.com/" + page);
+                        s_emotes.AddRange(text.Split(','));
+                    }
+                }
+
+                public static async Task LoadBadges(HttpClient client)
+                {
+                    if (s_badges.Count > 0)
+                    {
+                        return;
+                    }
+
+                    for (var page = 0; page < 3 && s_badges.Count < 100; page++)
+                    {
+                        var text = await client.GetStringAsync("https://badges.example.com/" + page);
+                        s_badges.AddRange(text.Split(','));
+                    }
+                }
+
+                public static string Translate(string text) => s_emotes.Contains(text) || s_badges.Contains(text) ? ":" + text + ":" : text;
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_badges", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Loader_InsideAPollingLoop()
     {
         // A pass over fetched data inside a loop that runs for the life of the process keeps changing the table.
