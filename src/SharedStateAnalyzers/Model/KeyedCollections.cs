@@ -209,43 +209,44 @@ internal sealed class KeyedCollections
                     return IsCodeDerivedKeyValue(coalesce.Value) && IsCodeDerivedKeyValue(coalesce.WhenNull);
                 case ITypeOfOperation:
                     return true;
-                case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false }:
-                    current = instance.WithoutConversions();
-                    break;
-                case IInvocationOperation { Instance: { } instance, Arguments.Length: 0 }:
-                    current = instance.WithoutConversions();
-                    break;
                 case IConditionalAccessOperation { Operation: var receiver, WhenNotNull: var whenNotNull } when IsReadOnReceiver(whenNotNull):
                     // `asm?.GetName().FullName`: the receiver decides, as if the chain were written without `?`.
                     current = receiver.WithoutConversions();
                     break;
                 default:
-                    return false;
+                    if (ReadReceiver(current) is not { } next)
+                    {
+                        return false;
+                    }
+
+                    current = next;
+                    break;
             }
         }
 
         return false;
     }
 
+    /// <summary>The receiver of a member read or a parameterless call (<c>x</c> in <c>x.Name</c>, <c>x.GetName()</c>), or null.</summary>
+    private static IOperation? ReadReceiver(IOperation operation) => operation switch
+    {
+        IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false } => instance.WithoutConversions(),
+        IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => instance.WithoutConversions(),
+        _ => null,
+    };
+
     /// <summary><c>?.Name</c>, <c>?.GetName().FullName</c>: member reads and parameterless calls down to the receiver.</summary>
     private static bool IsReadOnReceiver(IOperation operation)
     {
-        for (var current = operation.WithoutConversions(); ;)
+        for (IOperation? current = operation.WithoutConversions(); current is not null; current = ReadReceiver(current))
         {
-            switch (current)
+            if (current is IConditionalAccessInstanceOperation)
             {
-                case IConditionalAccessInstanceOperation:
-                    return true;
-                case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false }:
-                    current = instance.WithoutConversions();
-                    break;
-                case IInvocationOperation { Instance: { } instance, Arguments.Length: 0 }:
-                    current = instance.WithoutConversions();
-                    break;
-                default:
-                    return false;
+                return true;
             }
         }
+
+        return false;
     }
 
     /// <summary>Classifies a method called on a keyed collection by its name.</summary>

@@ -1225,13 +1225,6 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             using System.Collections.Concurrent;
             using System.Data.Common;
 
-            public sealed class RowReader
-            {
-                public string Columns { get; init; } = "*";
-
-                public Func<DbDataReader, object> Read { get; init; } = row => row.GetValue(0);
-            }
-
             public interface IOrm
             {
                 DbConnection Connection { get; }
@@ -1272,7 +1265,7 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             {
                 public static RowReader Users(IOrm orm) => new Select(orm, "users").Reader();
             }
-            """)
+            """ + SharedShapes.RowReaderType)
             .ExpectDiagnostic(Expect(0, "Version", "s_versions", "Select"))
             .ValidateAsync();
     }

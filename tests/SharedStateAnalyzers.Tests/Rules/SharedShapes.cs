@@ -3,6 +3,16 @@ namespace SharedStateAnalyzers.Tests.Rules;
 /// <summary>Real-world shapes that more than one test class uses.</summary>
 internal static class SharedShapes
 {
+    /// <summary>A micro-ORM's row reader: a delegate stored in a property, which reads a row only when it is called.</summary>
+    public const string RowReaderType = """
+        public sealed class RowReader
+        {
+            public string Columns { get; init; } = "*";
+
+            public System.Func<System.Data.Common.DbDataReader, object> Read { get; init; } = row => row.GetValue(0);
+        }
+        """;
+
     /// <summary>
     /// Double-checked locking over a non-volatile static field, the assignment marked <c>{|#0:…|}</c>: SSA009 reports it
     /// at Info unless <c>shared_state.report_double_checked_locking = false</c>.

@@ -1547,13 +1547,6 @@ public sealed class StaticCacheAnalyzerTests
             using System.Collections.Concurrent;
             using System.Data.Common;
 
-            public sealed class RowReader
-            {
-                public string Columns { get; init; } = "*";
-
-                public Func<DbDataReader, object> Read { get; init; } = row => row.GetValue(0);
-            }
-
             public static class Select
             {
                 private static readonly ConcurrentDictionary<string, RowReader> s_readers = new();
@@ -1568,7 +1561,7 @@ public sealed class StaticCacheAnalyzerTests
                     },
                 });
             }
-            """)
+            """ + SharedShapes.RowReaderType)
             .ValidateAsync();
     }
 
