@@ -1403,7 +1403,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task FilledInsideItsOwnLazyInitialization_IsSsa009s()
     {
         // The getter creates and fills the table when it finds it unset: the race is the check-then-assign, reported
-        // by SSA009. A change elsewhere (SetArg) is still this rule's.
+        // by SSA009. A change elsewhere (SetOverride) is still this rule's.
         await Test("""
             using System;
             using System.Collections.Generic;
