@@ -10,7 +10,8 @@ internal sealed class BenchmarkOptions
           --generate <files>    number of generated files when no --source is given (default 1000)
           --iterations <n>      measured runs after one warm-up run; medians are reported (default 5);
                                 0 runs only the warm-up, to list diagnostics
-          --no-implicit-usings  with --source: do not add the ASP.NET Core SDK's implicit global usings
+          --no-implicit-usings  with --source: do not add the ASP.NET Core SDK's implicit global usings, nor the
+                                <Using Include="…" /> items of the code base's project files
           --references <dir>    with --source: also compile against every .dll under <dir> (a code base's NuGet packages)
           --no-sdk-analyzers    measure on top of a no-op analyzer instead of the SDK's default analyzers
           --show-diagnostics    print every diagnostic the rules report (file:line: id: message)

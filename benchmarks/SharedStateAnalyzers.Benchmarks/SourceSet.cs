@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SharedStateAnalyzers.Tests.Verification;
@@ -54,7 +55,8 @@ internal sealed class SourceSet
             .ToList();
         if (implicitUsings)
         {
-            var text = string.Concat(WebSdkImplicitUsings.Select(name => $"global using global::{name};\n"));
+            var names = WebSdkImplicitUsings.Concat(ProjectUsings(root)).Distinct(StringComparer.Ordinal);
+            var text = string.Concat(names.Select(name => $"global using global::{name};\n"));
             trees.Add(CSharpSyntaxTree.ParseText(text, ParseOptions, Path.Combine(root, "obj", "GlobalUsings.g.cs")));
         }
 
@@ -62,6 +64,29 @@ internal sealed class SourceSet
             + (implicitUsings ? " (with the Web SDK's implicit usings)" : "")
             + (referenceDirectory is null ? "" : $" (with the assemblies under {Path.GetFullPath(referenceDirectory)})");
         return new SourceSet(description, trees.ToImmutableArray(), referenceDirectory);
+    }
+
+    /// <summary>
+    /// The namespaces the code base's project files add as global usings (<c>&lt;Using Include="Microsoft.Extensions.Logging" /&gt;</c>
+    /// in a <c>.csproj</c>, <c>Directory.Build.props</c> or <c>.targets</c>), as the SDK would; aliased and static usings are
+    /// left out.
+    /// </summary>
+    private static IEnumerable<string> ProjectUsings(string root)
+    {
+        var pattern = new Regex("<Using\\s+Include=\"([A-Za-z_][A-Za-z0-9_.]*)\"\\s*/>", RegexOptions.CultureInvariant);
+        foreach (var path in Directory.EnumerateFiles(root, "*.*", SearchOption.AllDirectories))
+        {
+            if (!path.EndsWith(".csproj", StringComparison.Ordinal) && !path.EndsWith(".props", StringComparison.Ordinal)
+                && !path.EndsWith(".targets", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (Match match in pattern.Matches(File.ReadAllText(path)))
+            {
+                yield return match.Groups[1].Value;
+            }
+        }
     }
 
     /// <summary>Generated web-application code: controllers, services, middleware, caches, lookup tables and DTOs.</summary>
