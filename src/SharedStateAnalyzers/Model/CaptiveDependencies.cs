@@ -369,6 +369,29 @@ internal sealed class CaptiveDependencies
         return matching.ToImmutable();
     }
 
+    /// <summary>
+    /// The factory passes what it resolves straight to an object that owns and disposes it: the handler of
+    /// <c>new HttpClient(sp.GetRequiredService&lt;HttpMessageHandler&gt;())</c> (or an <c>HttpMessageInvoker</c>), the
+    /// <c>InnerHandler</c> of a <c>DelegatingHandler</c>. The singleton client is then the handler's owner by design,
+    /// not a consumer that keeps a short-lived service alive.
+    /// </summary>
+    private static bool IsHandedToAnOwner(ServiceRequest request)
+    {
+        SyntaxNode? node = request.Call;
+        while (node?.Parent is CastExpressionSyntax or ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax)
+        {
+            node = node.Parent;
+        }
+
+        return node?.Parent switch
+        {
+            ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ObjectCreationExpressionSyntax creation } }
+                => SyntaxNames.RightmostName(creation.Type) is "HttpClient" or "HttpMessageInvoker",
+            AssignmentExpressionSyntax assignment when assignment.Right == node => SyntaxNames.Names(assignment.Left, "InnerHandler"),
+            _ => false,
+        };
+    }
+
     private bool IsUndecidedTryAdd(ServiceRegistration registration)
         => registration.MethodName.StartsWith("TryAdd", StringComparison.Ordinal)
             && registration.ServiceType is { } service
@@ -390,7 +413,8 @@ internal sealed class CaptiveDependencies
                     path = via;
                     reason = CaptiveReason.TypedHttpClient;
                     return true;
-                case ServiceLifetimeKind.Transient when _disposables.IsDisposable(candidate.ImplementationType ?? candidate.ServiceType):
+                case ServiceLifetimeKind.Transient when _disposables.IsDisposable(candidate.ImplementationType ?? candidate.ServiceType)
+                    && !(via.IsEmpty && IsHandedToAnOwner(request)):
                     dependency = candidate;
                     path = via;
                     reason = CaptiveReason.DisposableTransient;

@@ -605,6 +605,38 @@ public sealed class CaptiveDependencyAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task TransientHandler_HandedToTheSingletonClientThatOwnsIt()
+    {
+        // The factory builds the client around the handler chain it resolves: the HttpClient (and the outer handler, for
+        // its InnerHandler) owns and disposes what it is given. A class of the project given the same handler is still
+        // reported.
+        await Test(Usings + """
+            using System.Net.Http;
+
+            public sealed class RetryHandler : DelegatingHandler { }
+            public sealed class LoggingHandler : DelegatingHandler { }
+            public sealed class Sender
+            {
+                public Sender(HttpMessageHandler handler) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#1:AddTransient<RetryHandler>()|};
+                    services.AddTransient<LoggingHandler>();
+                    services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<RetryHandler>()));
+                    services.AddSingleton(sp => new HttpMessageInvoker(new LoggingHandler { InnerHandler = sp.GetRequiredService<LoggingHandler>() }));
+                    services.{|#0:AddSingleton(sp => new Sender(sp.GetRequiredService<RetryHandler>()))|};
+                }
+            }
+            """)
+            .ExpectDiagnostic(Disposable("Sender", "RetryHandler"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task TryAddScoped_OfAFrameworkService_TheFrameworkMayHaveRegisteredFirst()
     {
         // AddHttpContextAccessor (also called by AddIdentity) registers the accessor as a singleton first; the
