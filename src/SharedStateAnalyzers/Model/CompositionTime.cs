@@ -180,7 +180,7 @@ internal sealed class CompositionTime
     }
 
     /// <summary>A method that takes the service collection or a builder: it composes the app.</summary>
-    private bool TakesABuilder(IMethodSymbol method)
+    public bool TakesABuilder(IMethodSymbol method)
     {
         foreach (var parameter in method.Parameters)
         {

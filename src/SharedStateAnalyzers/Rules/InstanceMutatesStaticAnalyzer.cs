@@ -38,7 +38,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 Instantiations.For(start.Compilation),
                 new RequestHandlers(start.Compilation),
                 ServiceRegistrations.For(start.Compilation),
-                CallerLocks.For(start.Compilation));
+                CallerLocks.For(start.Compilation),
+                CompositionTime.Create(start.Compilation));
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, shared), SymbolKind.NamedType);
         });
     }
@@ -78,7 +79,10 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var member = new MemberWrites(owner, candidates, shared, sameValues, mayHaveSeveral);
+            // A module's ConfigureServices(IServiceCollection), an OWIN AttachToOwinApp(…, IAppBuilder): composing the
+            // app, once, before it serves anything. What its lambdas do later (a middleware's body) is still checked.
+            var composing = owner is IMethodSymbol method && shared.Composition?.TakesABuilder(method) == true;
+            var member = new MemberWrites(owner, candidates, shared, sameValues, mayHaveSeveral, composing);
             blockStart.RegisterOperationAction(member.AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeDeconstruction, OperationKind.DeconstructionAssignment);
             blockStart.RegisterOperationAction(member.AnalyzeIncrement, OperationKind.Increment, OperationKind.Decrement);
@@ -173,8 +177,10 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             Instantiations instantiations,
             RequestHandlers handlers,
             ServiceRegistrations registrations,
-            CallerLocks callerLocks)
+            CallerLocks callerLocks,
+            CompositionTime? composition)
         {
+            Composition = composition;
             CallerLocks = callerLocks;
             Disposables = disposables;
             Instantiations = instantiations;
@@ -206,6 +212,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         public ServiceRegistrations Registrations { get; }
 
         public CallerLocks CallerLocks { get; }
+
+        public CompositionTime? Composition { get; }
     }
 
     /// <summary>The writes one member makes, reported at the end of its body: the first write of each field.</summary>
@@ -216,13 +224,16 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         private readonly SharedModels _shared;
         private readonly SameValueWrites _sameValues;
         private readonly System.Lazy<bool> _mayHaveSeveral;
+        /// <summary>The member composes the app (it takes the service collection or a builder).</summary>
+        private readonly bool _composing;
         private readonly Dictionary<ISymbol, Location> _first = new(SymbolEqualityComparer.Default);
         /// <summary>False once a write is seen in a lambda or under the member's own (instance) lock.</summary>
         private bool _callersLocksMayCover = true;
         private readonly object _gate = new();
 
-        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared, SameValueWrites sameValues, System.Lazy<bool> mayHaveSeveral)
+        public MemberWrites(ISymbol owner, Dictionary<ISymbol, CollectionShape?> candidates, SharedModels shared, SameValueWrites sameValues, System.Lazy<bool> mayHaveSeveral, bool composing)
         {
+            _composing = composing;
             _mayHaveSeveral = mayHaveSeveral;
             _owner = owner;
             _candidates = candidates;
@@ -232,6 +243,11 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
         {
+            if (IsComposing(context))
+            {
+                return;
+            }
+
             var assignment = (IAssignmentOperation)context.Operation;
 
             // Lazy initialization of a shared value (`s_factory ??= Build()`, `if (s_factory == null) s_factory = …`)
@@ -308,9 +324,16 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             return storage is not null && LazyInitialization.FindGoverningChecks(assignment, storage).Count > 0;
         }
 
+        private bool IsComposing(OperationAnalysisContext context) => _composing && !context.Operation.IsInsideLambda();
+
         /// <summary><c>(s_first, s_last) = (a, b)</c>: each element of the target tuple is a write.</summary>
         public void AnalyzeDeconstruction(OperationAnalysisContext context)
         {
+            if (IsComposing(context))
+            {
+                return;
+            }
+
             var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
             AnalyzeTuple(context, deconstruction.Target);
         }
@@ -331,12 +354,22 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeIncrement(OperationAnalysisContext context)
         {
+            if (IsComposing(context))
+            {
+                return;
+            }
+
             var increment = (IIncrementOrDecrementOperation)context.Operation;
             AnalyzeTarget(context, increment.Target, value: null);
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
         {
+            if (IsComposing(context))
+            {
+                return;
+            }
+
             var invocation = (IInvocationOperation)context.Operation;
 
             // `int.TryParse(text, out s_port)` assigns the field. Passing it by `ref` is how Interlocked, Volatile and

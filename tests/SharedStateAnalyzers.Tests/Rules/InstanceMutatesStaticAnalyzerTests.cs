@@ -1305,6 +1305,51 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task MethodThatComposesTheApp_WritesStaticConfiguration()
+    {
+        // A module's ConfigureServices and Configure take the service collection and the app builder: they run once,
+        // while the app is composed. The counter the middleware lambda increments runs per request, and is reported.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public class CatalogModule
+            {
+                private static HashSet<string> s_sites = new();
+                private static int s_requests;
+
+                public void ConfigureServices(IServiceCollection services, string[] sites)
+                {
+                    s_sites = new HashSet<string>(sites);
+                    services.AddSingleton(s_sites);
+                }
+
+                public void Configure(IApplicationBuilder app)
+                {
+                    s_sites.Add("localhost");
+                    app.Use(async (context, next) =>
+                    {
+                        {|#0:s_requests|}++;
+                        await next();
+                    });
+                }
+            }
+
+            public static class Modules
+            {
+                public static void Load(IServiceCollection services)
+                {
+                    new CatalogModule().ConfigureServices(services, new[] { "a.example.com" });
+                    new CatalogModule().ConfigureServices(services, new[] { "b.example.com" });
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Expect(0, "Configure", "s_requests", "CatalogModule"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task VolatileStaticFlag_SharedByEveryInstanceOnPurpose()
     {
         // A scoped service's "dialog already open" guard: declared volatile so that every instance sees it. The list
