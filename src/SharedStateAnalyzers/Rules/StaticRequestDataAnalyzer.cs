@@ -176,6 +176,8 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
         private readonly object _gate = new();
         private readonly Dictionary<ISymbol, Evidence> _writes = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _codeCreated = new(SymbolEqualityComparer.Default);
+        /// <summary>Read-only statics that the initializer or the static constructor builds from code alone (<see cref="IsBuiltByCode"/>).</summary>
+        private readonly HashSet<ISymbol> _builtByTypeInit = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _assigned = new(SymbolEqualityComparer.Default);
 
         public TypeState(INamedTypeSymbol type, CompilationState shared)
@@ -230,10 +232,13 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
             if (SymbolEqualityComparer.Default.Equals(storage.ContainingType, _type))
             {
-                // Any assignment (a static constructor's too) means the field is not only the code-created initializer.
+                // Any assignment means the field is not only the code-created initializer; one the static constructor
+                // builds from code alone is kept apart, for types that are request-scoped only by registration.
+                var builtByTypeInit = context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor }
+                    && assignment is ISimpleAssignmentOperation && IsBuiltByCode(context, assignment.Value);
                 lock (_gate)
                 {
-                    _assigned.Add(storage);
+                    (builtByTypeInit ? _builtByTypeInit : _assigned).Add(storage);
                 }
             }
 
@@ -344,9 +349,45 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                         _codeCreated.Add(storage);
                     }
                 }
+                else if (read is null && IsBuiltByCode(context, initializer.Value))
+                {
+                    lock (_gate)
+                    {
+                        _builtByTypeInit.Add(storage);
+                    }
+                }
 
                 Record(context, storage, read, initializer.Value.Syntax.GetLocation());
             }
+        }
+
+        /// <summary>
+        /// A value the code builds without the request and without the container: no request data, nothing resolved
+        /// from a service provider (<c>GetService</c>, <c>GetRequiredService</c>, <c>Resolve</c>…), no
+        /// <c>IServiceProvider</c> or <c>IHttpContextAccessor</c> read — <c>new MapperConfiguration(…).CreateMapper()</c>.
+        /// </summary>
+        private bool IsBuiltByCode(OperationAnalysisContext context, IOperation value)
+        {
+            if (Find(context, value) is not null)
+            {
+                return false;
+            }
+
+            foreach (var node in value.DescendantsAndSelf())
+            {
+                if (node is IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" or "GetServices" or "GetRequiredServices"
+                        or "GetKeyedService" or "GetRequiredKeyedService" or "Resolve" or "GetInstance" or "CreateScope" or "CreateAsyncScope" })
+                {
+                    return false;
+                }
+
+                if (node.Type is { Name: "IServiceProvider" or "IHttpContextAccessor" or "IServiceScopeFactory" })
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsCreation(IOperation value)
@@ -502,6 +543,15 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
             var readOnly = storage is IFieldSymbol { IsReadOnly: true } || storage is IPropertySymbol { SetMethod: null };
             if (readOnly && _codeCreated.Contains(storage) && !_assigned.Contains(storage) && !_shared.Types.IsAlwaysRequestOwned(scoped))
+            {
+                return null;
+            }
+
+            // A type that is request-scoped only because the project registers it so (`AddScoped<IMapper>(…)`), built by
+            // the type's own initialization from code alone (`static IMapper Mapper { get; }` set in the static
+            // constructor from `new MapperConfiguration(…).CreateMapper()`): it holds no request's object.
+            if (readOnly && _builtByTypeInit.Contains(storage) && !_assigned.Contains(storage)
+                && _shared.Types.Classify(scoped) == RequestScopedKind.RegisteredScoped)
             {
                 return null;
             }

@@ -981,6 +981,63 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task ScopedByRegistrationOnly_BuiltByTheTypesOwnInitialization()
+    {
+        // The project registers IMapper as scoped, but these statics are built by the type's own initialization from
+        // code: a mapper configured in the static constructor holds no request's object. One resolved from the container
+        // through a static provider is a scoped instance kept for the process, and is still reported.
+        await Test("""
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IMapper { T Map<T>(object source); }
+
+            public sealed class MapperConfiguration
+            {
+                public MapperConfiguration(Action<object> configure) { }
+
+                public IMapper CreateMapper() => new Mapper();
+
+                private sealed class Mapper : IMapper
+                {
+                    public T Map<T>(object source) => (T)source;
+                }
+            }
+
+            public static class GrantMappers
+            {
+                static GrantMappers()
+                {
+                    Mapper = new MapperConfiguration(cfg => { }).CreateMapper();
+                }
+
+                internal static IMapper Mapper { get; }
+
+                private static readonly IMapper s_keys = new MapperConfiguration(cfg => { }).CreateMapper();
+
+                public static T ToModel<T>(this object source) => Mapper.Map<T>(source);
+
+                public static T ToKey<T>(this object source) => s_keys.Map<T>(source);
+            }
+
+            public static class Locator
+            {
+                public static IServiceProvider Provider { get; set; } = null!;
+
+                public static readonly IMapper {|#0:Resolved|} = Provider.GetRequiredService<IMapper>();
+            }
+
+            public static class Registration
+            {
+                public static void Register(IServiceCollection services)
+                    => services.AddScoped<IMapper>(_ => new MapperConfiguration(cfg => { }).CreateMapper());
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expected("Resolved", "a request-scoped IMapper"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CodeConstructedAnonymousPrincipal_ReadOnly()
     {
         await Test("""
