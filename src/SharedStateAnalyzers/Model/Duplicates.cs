@@ -57,7 +57,7 @@ internal sealed class Duplicates
     {
         value = value.WithoutConversions();
 
-        if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false })
+        if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false } || IsFromAnInstanceCache(value))
         {
             return null;
         }
@@ -177,6 +177,21 @@ internal sealed class Duplicates
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// A factory documented to hand out one cached instance per name: <c>IMeterFactory.Create(…)</c> (and its extension
+    /// overloads) returns the same <c>Meter</c> for the same name and version, so racing threads get one object.
+    /// </summary>
+    private static bool IsFromAnInstanceCache(IOperation value)
+    {
+        if (value is not IInvocationOperation { TargetMethod: { Name: "Create" } method } invocation)
+        {
+            return false;
+        }
+
+        var factory = method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.WithoutConversions().Type : method.ContainingType;
+        return factory is { Name: "IMeterFactory" } && factory.ContainingNamespace?.ToDisplayString() == "System.Diagnostics.Metrics";
     }
 
     /// <summary>

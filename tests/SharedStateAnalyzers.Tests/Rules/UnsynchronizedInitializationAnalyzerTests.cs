@@ -1386,6 +1386,38 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task MeterFromTheMeterFactory_IsTheFactorysCachedInstance()
+    {
+        // IMeterFactory.Create returns the same Meter for the same name and version: racing threads get one object. A new
+        // ActivitySource built twice is two sources, one never disposed.
+        await Test("""
+            using System.Diagnostics;
+            using System.Diagnostics.Metrics;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Diagnostics
+            {
+                private readonly IMeterFactory _meters;
+                private Meter? _meter;
+                private ActivitySource? _source;
+
+                public Diagnostics(IMeterFactory meters) => _meters = meters;
+
+                public Counter<long> Requests() => (_meter ??= _meters.Create("Booking")).CreateCounter<long>("requests");
+
+                public Activity? Start(string name) => ({|#0:_source ??= new ActivitySource("Booking")|}).StartActivity(name);
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.AddSingleton<Diagnostics>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ProjectRecordsAndStructs_AreValues()
     {
         // A record or a struct of the project is a value: two equal copies, the last one stored wins.
