@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -99,7 +100,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks, compositionTime, instantiations);
+        var state = new TypeState(type, candidates, collections, lifetimes, callerLocks, startHooks, compositionTime, instantiations, context.Compilation);
         context.RegisterOperationAction(state.AnalyzeReference, OperationKind.FieldReference, OperationKind.PropertyReference);
         context.RegisterOperationAction(state.AnalyzeInitializer, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
         context.RegisterOperationAction(state.AnalyzeMethodUse, OperationKind.Invocation, OperationKind.MethodReference, OperationKind.Invalid);
@@ -117,6 +118,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly HostedStartHooks _startHooks;
         private readonly CompositionTime? _compositionTime;
         private readonly Instantiations _instantiations;
+        private readonly Compilation _compilation;
 
         /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
@@ -134,8 +136,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             CallerLocks callerLocks,
             HostedStartHooks startHooks,
             CompositionTime? compositionTime,
-            Instantiations instantiations)
+            Instantiations instantiations,
+            Compilation compilation)
         {
+            _compilation = compilation;
             _compositionTime = compositionTime;
             _instantiations = instantiations;
             _callerLocks = callerLocks;
@@ -788,8 +792,20 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return true;
             }
 
-            if (containingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private } method
-                || !_methodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            if (containingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal } method)
+            {
+                return false;
+            }
+
+            if (!_methodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            {
+                // No call in the code analyzed; generated code is not analyzed, so read its calls from the syntax of
+                // the type's other parts (a static constructor in a *.Generated.cs file that registers the built-ins),
+                // and of the source types derived from it for a protected method.
+                return IsCalledOnlyByUnanalyzedInitialization(method, storage, _compilation);
+            }
+
+            if (method.DeclaredAccessibility != Accessibility.Private)
             {
                 return false;
             }
@@ -813,6 +829,65 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             visiting.Remove(method.OriginalDefinition);
             return result;
         }
+    }
+
+    /// <summary>
+    /// Every call of <paramref name="method"/> written in its type's declarations sits in a constructor or a field or
+    /// property initializer of the storage's kind (static for a static field), and there is at least one. Asked only of
+    /// a private method no analyzed code calls, so the calls found are in generated code.
+    /// </summary>
+    private static bool IsCalledOnlyByUnanalyzedInitialization(IMethodSymbol method, ISymbol storage, Compilation compilation)
+    {
+        var declarations = new List<SyntaxReference>(method.ContainingType.DeclaringSyntaxReferences);
+        if (method.DeclaredAccessibility != Accessibility.Private)
+        {
+            foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(compilation, method.ContainingType, System.Threading.CancellationToken.None))
+            {
+                declarations.AddRange(derived.DeclaringSyntaxReferences);
+            }
+        }
+
+        var found = false;
+        foreach (var reference in declarations)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is not InvocationExpressionSyntax invocation || SyntaxNames.CalleeName(invocation) != method.Name)
+                {
+                    continue;
+                }
+
+                var initializing = false;
+                foreach (var ancestor in invocation.Ancestors())
+                {
+                    if (ancestor is ConstructorDeclarationSyntax constructor)
+                    {
+                        initializing = constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == storage.IsStatic;
+                        break;
+                    }
+
+                    if (ancestor is FieldDeclarationSyntax or PropertyDeclarationSyntax)
+                    {
+                        initializing = ((MemberDeclarationSyntax)ancestor).Modifiers.Any(SyntaxKind.StaticKeyword) == storage.IsStatic;
+                        break;
+                    }
+
+                    if (ancestor is MemberDeclarationSyntax)
+                    {
+                        break;
+                    }
+                }
+
+                if (!initializing)
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>One candidate field: its collection type and the changes made to it.</summary>
