@@ -285,7 +285,7 @@ internal sealed class CaptiveDependencies
         {
             cancellationToken.ThrowIfCancellationRequested();
             var visited = new HashSet<ServiceRegistration> { singleton };
-            if (!FindIn(request, ImmutableArray<ServiceRegistration>.Empty, visited, out var dependency, out var via, out var reason))
+            if (!FindIn(request, ImmutableArray<ServiceRegistration>.Empty, visited, IsHandedToAnOwner(request), out var dependency, out var via, out var reason))
             {
                 continue;
             }
@@ -397,7 +397,12 @@ internal sealed class CaptiveDependencies
             && registration.ServiceType is { } service
             && !SymbolEqualityComparer.Default.Equals(service.ContainingAssembly, _compilation.Assembly);
 
-    private bool FindIn(ServiceRequest request, ImmutableArray<ServiceRegistration> via, HashSet<ServiceRegistration> visited, out ServiceRegistration? dependency, out ImmutableArray<ServiceRegistration> path, out CaptiveReason reason)
+    /// <param name="owned">
+    /// The request is a handler chain handed to the object that owns and disposes it (<see cref="IsHandedToAnOwner"/>):
+    /// its disposable transients, and those its handlers take in turn, are the owner's. A scoped service in it still
+    /// counts.
+    /// </param>
+    private bool FindIn(ServiceRequest request, ImmutableArray<ServiceRegistration> via, HashSet<ServiceRegistration> visited, bool owned, out ServiceRegistration? dependency, out ImmutableArray<ServiceRegistration> path, out CaptiveReason reason)
     {
         foreach (var candidate in Resolve(request))
         {
@@ -413,8 +418,7 @@ internal sealed class CaptiveDependencies
                     path = via;
                     reason = CaptiveReason.TypedHttpClient;
                     return true;
-                case ServiceLifetimeKind.Transient when _disposables.IsDisposable(candidate.ImplementationType ?? candidate.ServiceType)
-                    && !(via.IsEmpty && IsHandedToAnOwner(request)):
+                case ServiceLifetimeKind.Transient when !owned && _disposables.IsDisposable(candidate.ImplementationType ?? candidate.ServiceType):
                     dependency = candidate;
                     path = via;
                     reason = CaptiveReason.DisposableTransient;
@@ -422,7 +426,7 @@ internal sealed class CaptiveDependencies
                 case ServiceLifetimeKind.Transient when via.Length < MaxDepth && visited.Add(candidate):
                     foreach (var inner in ServiceRequests.Of(candidate))
                     {
-                        if (FindIn(inner, via.Add(candidate), visited, out dependency, out path, out reason))
+                        if (FindIn(inner, via.Add(candidate), visited, owned, out dependency, out path, out reason))
                         {
                             return true;
                         }

@@ -608,13 +608,17 @@ public sealed class CaptiveDependencyAnalyzerTests
     public async Task TransientHandler_HandedToTheSingletonClientThatOwnsIt()
     {
         // The factory builds the client around the handler chain it resolves: the HttpClient (and the outer handler, for
-        // its InnerHandler) owns and disposes what it is given. A class of the project given the same handler is still
-        // reported.
+        // its InnerHandler) owns and disposes what it is given, down the chain (the telemetry handler's inner handler).
+        // A class of the project given the same handler is still reported.
         await Test(Usings + """
             using System.Net.Http;
 
             public sealed class RetryHandler : DelegatingHandler { }
             public sealed class LoggingHandler : DelegatingHandler { }
+            public sealed class TelemetryHandler : DelegatingHandler
+            {
+                public TelemetryHandler(HttpClientHandler inner) : base(inner) { }
+            }
             public sealed class Sender
             {
                 public Sender(HttpMessageHandler handler) { }
@@ -628,6 +632,9 @@ public sealed class CaptiveDependencyAnalyzerTests
                     services.AddTransient<LoggingHandler>();
                     services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<RetryHandler>()));
                     services.AddSingleton(sp => new HttpMessageInvoker(new LoggingHandler { InnerHandler = sp.GetRequiredService<LoggingHandler>() }));
+                    services.AddTransient<HttpClientHandler>();
+                    services.AddTransient(sp => (HttpMessageHandler)new TelemetryHandler(sp.GetRequiredService<HttpClientHandler>()));
+                    services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<HttpMessageHandler>()));
                     services.{|#0:AddSingleton(sp => new Sender(sp.GetRequiredService<RetryHandler>()))|};
                 }
             }
