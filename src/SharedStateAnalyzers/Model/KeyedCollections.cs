@@ -193,9 +193,29 @@ internal sealed class KeyedCollections
     /// the object itself would: a string-keyed cache filled this way is as bounded as one keyed by the
     /// <c>Type</c>. Only the receiver chain is followed; anything else in the key (an argument, a concatenation) is data.
     /// </summary>
-    public bool IsCodeDerivedKeyValue(IOperation key)
+    public bool IsCodeDerivedKeyValue(IOperation key) => IsCodeDerivedKeyValue(key, localsFollowed: 0);
+
+    private bool IsCodeDerivedKeyValue(IOperation key, int localsFollowed)
     {
         var current = key.WithoutConversions();
+
+        // `var name = asm.GetName().FullName; s_docs.GetOrAdd(name, …)`: a local decides by what was stored in it.
+        if (current is ILocalReferenceOperation local && localsFollowed < 2)
+        {
+            var defined = false;
+            foreach (var definition in current.Root().LocalDefinitions(local.Local))
+            {
+                if (!IsCodeDerivedKeyValue(definition, localsFollowed + 1))
+                {
+                    return false;
+                }
+
+                defined = true;
+            }
+
+            return defined;
+        }
+
         for (var depth = 0; depth < 8; depth++)
         {
             if (depth > 0 && current.Type is { TypeKind: not TypeKind.Enum, SpecialType: not SpecialType.System_Boolean } type && IsCodeDerivedKey(type))
@@ -206,7 +226,7 @@ internal sealed class KeyedCollections
             switch (current)
             {
                 case ICoalesceOperation coalesce:
-                    return IsCodeDerivedKeyValue(coalesce.Value) && IsCodeDerivedKeyValue(coalesce.WhenNull);
+                    return IsCodeDerivedKeyValue(coalesce.Value, localsFollowed) && IsCodeDerivedKeyValue(coalesce.WhenNull, localsFollowed);
                 case ITypeOfOperation:
                     return true;
                 case IConditionalAccessOperation { Operation: var receiver, WhenNotNull: var whenNotNull } when IsReadOnReceiver(whenNotNull):

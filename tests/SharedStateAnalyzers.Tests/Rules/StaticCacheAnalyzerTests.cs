@@ -1120,7 +1120,8 @@ public sealed class StaticCacheAnalyzerTests
                 public static XDocument? For(Assembly assembly)
                 {
                     var path = Path.ChangeExtension(assembly.Location, ".xml");
-                    return s_documents.GetOrAdd(assembly.GetName().FullName, _ => File.Exists(path) ? XDocument.Load(path) : null);
+                    var name = assembly.GetName().FullName;
+                    return s_documents.GetOrAdd(name, _ => File.Exists(path) ? XDocument.Load(path) : null);
                 }
 
                 public static XDocument? ForMember(MemberInfo member)
