@@ -176,7 +176,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
         private readonly object _gate = new();
         private readonly Dictionary<ISymbol, Evidence> _writes = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _codeCreated = new(SymbolEqualityComparer.Default);
-        /// <summary>Read-only statics that the initializer or the static constructor builds from code alone (<see cref="IsBuiltByCode"/>).</summary>
+        /// <summary>Read-only statics of a type scoped by registration only, built from code alone by the initializer or the static constructor.</summary>
         private readonly HashSet<ISymbol> _builtByTypeInit = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _assigned = new(SymbolEqualityComparer.Default);
 
@@ -235,7 +235,8 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 // Any assignment means the field is not only the code-created initializer; one the static constructor
                 // builds from code alone is kept apart, for types that are request-scoped only by registration.
                 var builtByTypeInit = context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor }
-                    && assignment is ISimpleAssignmentOperation && IsBuiltByCode(context, assignment.Value);
+                    && assignment is ISimpleAssignmentOperation && IsScopedByRegistrationOnly(storage)
+                    && Find(context, assignment.Value) is null && IsBuiltWithoutTheContainer(assignment.Value);
                 lock (_gate)
                 {
                     (builtByTypeInit ? _builtByTypeInit : _assigned).Add(storage);
@@ -349,7 +350,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                         _codeCreated.Add(storage);
                     }
                 }
-                else if (read is null && IsBuiltByCode(context, initializer.Value))
+                else if (read is null && IsScopedByRegistrationOnly(storage) && IsBuiltWithoutTheContainer(initializer.Value))
                 {
                     lock (_gate)
                     {
@@ -361,18 +362,18 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        /// <summary>The storage's type is request-scoped only because the project registers it as scoped (asked of static initializations only).</summary>
+        private bool IsScopedByRegistrationOnly(ISymbol storage)
+            => CacheStorage.GetDeclaredType(storage) is { } type && _shared.Types.FindRequestScoped(type, out _) is { } scoped
+                && _shared.Types.Classify(scoped) == RequestScopedKind.RegisteredScoped;
+
         /// <summary>
-        /// A value the code builds without the request and without the container: no request data, nothing resolved
+        /// A value the code builds without the container (the caller has found no request data in it): nothing resolved
         /// from a service provider (<c>GetService</c>, <c>GetRequiredService</c>, <c>Resolve</c>…), no
         /// <c>IServiceProvider</c> or <c>IHttpContextAccessor</c> read — <c>new MapperConfiguration(…).CreateMapper()</c>.
         /// </summary>
-        private bool IsBuiltByCode(OperationAnalysisContext context, IOperation value)
+        private static bool IsBuiltWithoutTheContainer(IOperation value)
         {
-            if (Find(context, value) is not null)
-            {
-                return false;
-            }
-
             foreach (var node in value.DescendantsAndSelf())
             {
                 if (node is IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" or "GetServices" or "GetRequiredServices"
