@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -108,8 +107,6 @@ internal sealed class Duplicates
         return false;
     }
 
-    private static bool IsEnumerable(INamedTypeSymbol type) => type is { Name: "IEnumerable", ContainingNamespace.Name: "Collections" };
-
     /// <summary>
     /// A new collection with nothing in it: an object creation with no collection initializer and no argument that
     /// could fill it (a capacity or a comparer), any new <c>StringBuilder</c>, an empty collection expression, or a
@@ -136,7 +133,7 @@ internal sealed class Duplicates
                 foreach (var argument in creation.Arguments)
                 {
                     if (argument.Value.WithoutConversions().Type is { } argumentType
-                        && (IsContainer(argumentType) || argumentType.AllInterfaces.Any(IsEnumerable)))
+                        && (IsContainer(argumentType) || SymbolFacts.IsCollection(argumentType)))
                     {
                         return false;
                     }

@@ -269,6 +269,20 @@ internal sealed class KeyedCollections
         return false;
     }
 
+    /// <summary>The argument passed as the collection method's <c>key</c> parameter, or null.</summary>
+    public static IOperation? KeyArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Name: "key" })
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Classifies a method called on a keyed collection by its name.</summary>
     public static CollectionAccess ClassifyMethod(string name) => name switch
     {

@@ -66,6 +66,28 @@ internal static class LazyInitialization
         return checks;
     }
 
+    /// <summary>
+    /// <c>s_x = s_x ?? e</c>, <c>s_x = s_x != null ? s_x : e</c>, <c>s_x = s_x is null ? e : s_x</c>: the spelled-out
+    /// forms of <c>s_x ??= e</c>. Returns <c>e</c>, the value stored when the field is unset.
+    /// </summary>
+    public static IOperation? SelfCoalescedValue(IAssignmentOperation assignment)
+    {
+        if (CacheStorage.GetReferencedStorage(assignment.Target) is not { } storage)
+        {
+            return null;
+        }
+
+        return assignment.Value.WithoutConversions() switch
+        {
+            ICoalesceOperation coalesce when Refers(coalesce.Value, storage) => coalesce.WhenNull,
+            IConditionalOperation { WhenFalse: { } whenFalse } conditional
+                when TestsSet(conditional.Condition, storage) && Refers(conditional.WhenTrue, storage) => whenFalse,
+            IConditionalOperation { WhenFalse: { } whenFalse } conditional
+                when TestsUnset(conditional.Condition, storage) && Refers(whenFalse, storage) => conditional.WhenTrue,
+            _ => null,
+        };
+    }
+
     /// <summary>True when <paramref name="condition"/> being true means the storage was seen unset (null or default).</summary>
     public static bool TestsUnset(IOperation? condition, ISymbol storage)
     {

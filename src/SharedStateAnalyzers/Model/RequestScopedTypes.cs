@@ -133,7 +133,8 @@ internal sealed class RequestScopedTypes
         "Microsoft.AspNetCore.Http.IRequestCookieCollection",
     };
 
-    private static readonly ImmutableHashSet<string> s_serviceLookups = ImmutableHashSet.Create(
+    /// <summary>The <c>IServiceProvider</c> calls that resolve a service.</summary>
+    public static readonly ImmutableHashSet<string> ServiceLookups = ImmutableHashSet.Create(
         StringComparer.Ordinal, "GetService", "GetRequiredService", "GetKeyedService", "GetRequiredKeyedService", "GetServices", "GetRequiredServices");
 
     private readonly ImmutableDictionary<INamedTypeSymbol, RequestScopedKind> _knownTypes;
@@ -540,7 +541,7 @@ internal sealed class RequestScopedTypes
             {
                 return null;
             }
-            if (s_serviceLookups.Contains(method.Name))
+            if (ServiceLookups.Contains(method.Name))
             {
                 // A service resolved from the request's container: its own lifetime decides.
                 return _owner.IsRequestDataType(invocation.Type) ? new RequestRead(method.Name, false) : null;

@@ -256,7 +256,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             var lazyValue = assignment switch
             {
                 ICoalesceAssignmentOperation => assignment.Value,
-                ISimpleAssignmentOperation when SelfCoalescedValue(assignment) is { } whenUnset => whenUnset,
+                ISimpleAssignmentOperation when LazyInitialization.SelfCoalescedValue(assignment) is { } whenUnset => whenUnset,
                 ISimpleAssignmentOperation when IsLazyInitialization(assignment) => assignment.Value,
                 _ => null,
             };
@@ -294,28 +294,6 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             }
 
             AnalyzeTarget(context, assignment.Target, assignment.Value);
-        }
-
-        /// <summary>
-        /// <c>s_x = s_x ?? e</c>, <c>s_x = s_x != null ? s_x : e</c>, <c>s_x = s_x is null ? e : s_x</c>: the spelled-out
-        /// forms of <c>s_x ??= e</c>. Returns <c>e</c>, the value stored when the field is unset.
-        /// </summary>
-        private static IOperation? SelfCoalescedValue(IAssignmentOperation assignment)
-        {
-            if (CacheStorage.GetReferencedStorage(assignment.Target) is not { } storage)
-            {
-                return null;
-            }
-
-            return assignment.Value.WithoutConversions() switch
-            {
-                ICoalesceOperation coalesce when LazyInitialization.Refers(coalesce.Value, storage) => coalesce.WhenNull,
-                IConditionalOperation { WhenFalse: { } whenFalse } conditional
-                    when LazyInitialization.TestsSet(conditional.Condition, storage) && LazyInitialization.Refers(conditional.WhenTrue, storage) => whenFalse,
-                IConditionalOperation { WhenFalse: { } whenFalse } conditional
-                    when LazyInitialization.TestsUnset(conditional.Condition, storage) && LazyInitialization.Refers(whenFalse, storage) => conditional.WhenTrue,
-                _ => null,
-            };
         }
 
         private static bool IsLazyInitialization(IAssignmentOperation assignment)
@@ -404,16 +382,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            IOperation? key = null;
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter is { Name: "key" })
-                {
-                    key = argument.Value;
-                    break;
-                }
-            }
-
+            var key = KeyedCollections.KeyArgument(invocation);
             var location = invocation.Syntax is InvocationExpressionSyntax syntax ? syntax.Expression.GetLocation() : invocation.Syntax.GetLocation();
             AnalyzeContents(context, receiver, key, value, location);
         }

@@ -157,7 +157,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
                 // Keyed by a type's or assembly's name (`s_docs.GetOrAdd(asm.GetName().FullName, …)`): a code-derived
                 // cache, as if it were keyed by the Type or Assembly itself.
-                if (FindKey(invocation) is { } key && _collections.IsCodeDerivedKeyValue(key))
+                if (KeyedCollections.KeyArgument(invocation) is { } key && _collections.IsCodeDerivedKeyValue(key))
                 {
                     Record(context, field, CollectionAccess.Lookup, null);
                     return;
@@ -172,19 +172,6 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
 
             Record(context, field, access, value);
-        }
-
-        private static IOperation? FindKey(IInvocationOperation invocation)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter is { Name: "key" })
-                {
-                    return argument.Value;
-                }
-            }
-
-            return null;
         }
 
         /// <summary>

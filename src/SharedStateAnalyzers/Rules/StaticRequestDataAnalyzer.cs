@@ -176,7 +176,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
         private readonly object _gate = new();
         private readonly Dictionary<ISymbol, Evidence> _writes = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _codeCreated = new(SymbolEqualityComparer.Default);
-        /// <summary>Read-only statics of a type scoped by registration only, built from code alone by the initializer or the static constructor.</summary>
+        /// <summary>Statics of a type scoped by registration only (<see cref="IsScopedByRegistrationOnly"/>), built from code alone by the initializer or the static constructor.</summary>
         private readonly HashSet<ISymbol> _builtByTypeInit = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _assigned = new(SymbolEqualityComparer.Default);
 
@@ -230,26 +230,26 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // `s_bytes += request.ContentLength`: arithmetic keeps a total, not the request's data; `s_log += user` keeps it.
+            var keepsATotal = assignment is ICompoundAssignmentOperation && assignment.Target.Type?.SpecialType != SpecialType.System_String;
+            var stored = keepsATotal ? null : Find(context, assignment.Value);
             if (SymbolEqualityComparer.Default.Equals(storage.ContainingType, _type))
             {
                 // Any assignment means the field is not only the code-created initializer; one the static constructor
                 // builds from code alone is kept apart, for types that are request-scoped only by registration.
                 var builtByTypeInit = context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.StaticConstructor }
-                    && assignment is ISimpleAssignmentOperation && IsScopedByRegistrationOnly(storage)
-                    && Find(context, assignment.Value) is null && IsBuiltWithoutTheContainer(assignment.Value);
+                    && assignment is ISimpleAssignmentOperation && stored is null && IsScopedByRegistrationOnly(storage)
+                    && IsBuiltWithoutTheContainer(assignment.Value);
                 lock (_gate)
                 {
                     (builtByTypeInit ? _builtByTypeInit : _assigned).Add(storage);
                 }
             }
 
-            // `s_bytes += request.ContentLength`: arithmetic keeps a total, not the request's data; `s_log += user` keeps it.
-            if (assignment is ICompoundAssignmentOperation && assignment.Target.Type?.SpecialType != SpecialType.System_String)
+            if (!keepsATotal)
             {
-                return;
+                Record(context, storage, stored, assignment.Syntax.GetLocation());
             }
-
-            Record(context, storage, Find(context, assignment.Value), assignment.Syntax.GetLocation());
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
@@ -376,8 +376,9 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
         {
             foreach (var node in value.DescendantsAndSelf())
             {
-                if (node is IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" or "GetServices" or "GetRequiredServices"
-                        or "GetKeyedService" or "GetRequiredKeyedService" or "Resolve" or "GetInstance" or "CreateScope" or "CreateAsyncScope" })
+                // Other containers' lookups too (Autofac's Resolve, a service locator's GetInstance).
+                if (node is IInvocationOperation { TargetMethod.Name: var name }
+                    && (RequestScopedTypes.ServiceLookups.Contains(name) || name is "Resolve" or "GetInstance"))
                 {
                     return false;
                 }
@@ -551,8 +552,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             // A type that is request-scoped only because the project registers it so (`AddScoped<IMapper>(…)`), built by
             // the type's own initialization from code alone (`static IMapper Mapper { get; }` set in the static
             // constructor from `new MapperConfiguration(…).CreateMapper()`): it holds no request's object.
-            if (readOnly && _builtByTypeInit.Contains(storage) && !_assigned.Contains(storage)
-                && _shared.Types.Classify(scoped) == RequestScopedKind.RegisteredScoped)
+            if (readOnly && _builtByTypeInit.Contains(storage) && !_assigned.Contains(storage))
             {
                 return null;
             }

@@ -122,8 +122,6 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>Who uses each method of the type: the members that call it or take it as a delegate.</summary>
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
-        /// <summary>The methods of the type that its own members call or take as a delegate.</summary>
-        private readonly HashSet<IMethodSymbol> _usedWithinType = new(SymbolEqualityComparer.Default);
         /// <summary>The methods of the type called or taken as a delegate inside a lambda or local function, or by reference.</summary>
         private readonly HashSet<IMethodSymbol> _usedLater = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
@@ -276,7 +274,6 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             var later = context.Operation is IMethodReferenceOperation || context.Operation.IsInsideLambda();
             lock (_gate)
             {
-                _usedWithinType.Add(method);
                 if (later)
                 {
                     _usedLater.Add(method);
@@ -472,16 +469,22 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return true;
             }
 
-            if (depth >= 3 || member is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
-                || _usedLater.Contains(helper.OriginalDefinition)
-                || !_methodUses.TryGetValue(helper.OriginalDefinition, out var callers))
+            return depth < 3 && member is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+                && !_usedLater.Contains(helper.OriginalDefinition)
+                && IsUsedOnlyBy(helper, caller => !SymbolEqualityComparer.Default.Equals(caller, helper) && IsPartOfTheServiceLoop(caller, depth + 1));
+        }
+
+        /// <summary>The type's own members use <paramref name="method"/> (call it or take it as a delegate), and each of them passes <paramref name="test"/>.</summary>
+        private bool IsUsedOnlyBy(IMethodSymbol method, System.Func<ISymbol, bool> test)
+        {
+            if (!_methodUses.TryGetValue(method.OriginalDefinition, out var users))
             {
                 return false;
             }
 
-            foreach (var caller in callers)
+            foreach (var user in users)
             {
-                if (SymbolEqualityComparer.Default.Equals(caller, helper) || !IsPartOfTheServiceLoop(caller, depth + 1))
+                if (!test(user))
                 {
                     return false;
                 }
@@ -651,7 +654,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 loader = method;
             }
 
-            return loader is null || field.ReadersBeyondGuards.Contains(loader) || _usedWithinType.Contains(loader.OriginalDefinition) ? null : loader;
+            return loader is null || field.ReadersBeyondGuards.Contains(loader) || _methodUses.ContainsKey(loader.OriginalDefinition) ? null : loader;
         }
 
         /// <summary>
@@ -797,7 +800,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            if (!_methodUses.TryGetValue(method.OriginalDefinition, out var callers))
+            if (!_methodUses.ContainsKey(method.OriginalDefinition))
             {
                 // No call in the code analyzed; generated code is not analyzed, so read its calls from the syntax of
                 // the type's other parts (a static constructor in a *.Generated.cs file that registers the built-ins),
@@ -805,27 +808,13 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return IsCalledOnlyByUnanalyzedInitialization(method, storage, _compilation);
             }
 
-            if (method.DeclaredAccessibility != Accessibility.Private)
-            {
-                return false;
-            }
-
             visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            if (!visiting.Add(method.OriginalDefinition))
+            if (method.DeclaredAccessibility != Accessibility.Private || !visiting.Add(method.OriginalDefinition))
             {
                 return false;
             }
 
-            var result = true;
-            foreach (var caller in callers)
-            {
-                if (!IsInitialization(caller, storage, visiting))
-                {
-                    result = false;
-                    break;
-                }
-            }
-
+            var result = IsUsedOnlyBy(method, caller => IsInitialization(caller, storage, visiting));
             visiting.Remove(method.OriginalDefinition);
             return result;
         }
