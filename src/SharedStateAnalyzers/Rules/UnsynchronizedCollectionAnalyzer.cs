@@ -857,7 +857,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
                     if (ancestor is FieldDeclarationSyntax or PropertyDeclarationSyntax)
                     {
-                        initializing = ((MemberDeclarationSyntax)ancestor).Modifiers.Any(SyntaxKind.StaticKeyword) == storage.IsStatic;
+                        // In the initializer, not in a property's accessors.
+                        initializing = ((MemberDeclarationSyntax)ancestor).Modifiers.Any(SyntaxKind.StaticKeyword) == storage.IsStatic
+                            && (ancestor is FieldDeclarationSyntax || ((PropertyDeclarationSyntax)ancestor).Initializer?.Span.Contains(invocation.Span) == true);
                         break;
                     }
 
