@@ -179,6 +179,12 @@ internal static class HandRolledSingletons
                     continue;
                 }
 
+                // A logger slot (a property-injected `Logger { get; set; }`) is written to, never read back from.
+                if (SymbolFacts.IsLogger(field.Type))
+                {
+                    continue;
+                }
+
                 // A static readonly table (the types a converter handles) belongs to the type, not to the one
                 // instance: it is shared the same whether or not the container owns the instance.
                 if (!field.IsReadOnly || (!field.IsStatic && collections.TryGetShape(field.Type, out _)))

@@ -233,6 +233,19 @@ internal static class SymbolFacts
     }
 
     /// <summary>
+    /// A logging abstraction: <c>ILogger</c>, <c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c> or <c>ILog</c> of any
+    /// logging library (Microsoft.Extensions.Logging, Castle, Serilog, log4net, also when the package is not resolved),
+    /// or NLog's <c>Logger</c>. Code writes to a logger and never reads state back from it.
+    /// </summary>
+    public static bool IsLogger(ITypeSymbol type)
+        => type.Name switch
+        {
+            "ILogger" or "ILoggerFactory" or "ILog" => type.TypeKind is TypeKind.Interface or TypeKind.Error,
+            "Logger" => type.ContainingNamespace is { Name: "NLog", ContainingNamespace.IsGlobalNamespace: true },
+            _ => false,
+        };
+
+    /// <summary>
     /// A subclass of <c>System.Diagnostics.Tracing.EventSource</c>. The runtime requires one instance per event source
     /// name for the life of the process (the <c>public static readonly Log</c> idiom), and calls its
     /// <c>OnEventCommand</c> under the listeners' lock.

@@ -550,6 +550,96 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task NullObject_WithAPropertyInjectedLoggerInItsBaseClass()
+    {
+        // The base class of container-built implementations has a settable logger for property injection. A logger is
+        // where the type writes, not state it reads back: the null object is still stateless.
+        await Test("""
+            using System.Threading;
+            using Microsoft.Extensions.Logging;
+            using Microsoft.Extensions.Logging.Abstractions;
+
+            public interface ITokenSource
+            {
+                CancellationToken Token { get; }
+            }
+
+            public abstract class TokenSourceBase : ITokenSource
+            {
+                public ILogger Logger { get; set; } = NullLogger.Instance;
+
+                public abstract CancellationToken Token { get; }
+            }
+
+            public sealed class NoTokenSource : TokenSourceBase
+            {
+                private NoTokenSource() { }
+
+                public static NoTokenSource Instance { get; } = new NoTokenSource();
+
+                public override CancellationToken Token => CancellationToken.None;
+            }
+            """, References.MemoryCache)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NullObject_WithAThirdPartyLoggerProperty()
+    {
+        // A logging library's own abstraction (Castle's, log4net's), known by its name.
+        await Test("""
+            namespace Logging.Abstractions
+            {
+                public interface ILogger { void Info(string message); }
+                public interface ILog { void Debug(string message); }
+            }
+
+            namespace App
+            {
+                using Logging.Abstractions;
+
+                public sealed class NullChangeReason
+                {
+                    private NullChangeReason() { }
+
+                    public static NullChangeReason Instance { get; } = new NullChangeReason();
+
+                    public ILogger? Logger { get; set; }
+
+                    public ILog? Log { get; set; }
+
+                    public string? Reason => null;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NullObject_WithASettableLoggerAndASettableSetting_IsReported()
+    {
+        // The logger is not state; the process-wide setting beside it is.
+        await Test("""
+            using Microsoft.Extensions.Logging;
+
+            public enum DatabaseKind { SqlServer, Oracle }
+
+            public sealed class SequentialIds
+            {
+                private SequentialIds() { }
+
+                public static SequentialIds {|#0:Instance|} { get; } = new SequentialIds();
+
+                public ILogger? Logger { get; set; }
+
+                public DatabaseKind Database { get; set; }
+            }
+            """, References.MemoryCache)
+            .ExpectDiagnostic(At(0, "Instance", "SequentialIds"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NullObjectReader_DerivingFromADatabaseReader()
     {
         // A reader that stands for "already disposed": it derives from DbDataReader, but its own helpers only throw.
