@@ -316,6 +316,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         private readonly List<Finding> _findings = new();
         private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
 
+        /// <summary>
+        /// The members of the type that call each private method directly; null stands for a call from a lambda or a
+        /// local function, or for the method taken as a delegate: code that may run at any later time.
+        /// </summary>
+        private readonly Dictionary<IMethodSymbol, List<ISymbol?>> _privateCallers = new(SymbolEqualityComparer.Default);
+
         /// <summary>Candidates whose contents the type changes or that it locks on: a second instance loses what went into the first.</summary>
         private readonly HashSet<ISymbol> _usedAsState = new(SymbolEqualityComparer.Default);
 
@@ -358,9 +364,22 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         // The runtime runs a static constructor (and static initializers) once, under the type's
                         // initialization lock: a private helper called only from there is synchronized by it.
                         var unguarded = !Initialization.IsTypeInitialization(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
+                        var caller = invocation.IsInsideLambda() ? null : context.OwningSymbol;
                         lock (_gate)
                         {
                             _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
+                            AddPrivateCaller(target.OriginalDefinition, caller);
+                        }
+
+                        continue;
+                    }
+
+                    if (operation is IMethodReferenceOperation { Method: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } referenced }
+                        && SymbolEqualityComparer.Default.Equals(referenced.ContainingType, context.OwningSymbol.ContainingType))
+                    {
+                        lock (_gate)
+                        {
+                            AddPrivateCaller(referenced.OriginalDefinition, null);
                         }
 
                         continue;
@@ -447,6 +466,46 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        private void AddPrivateCaller(IMethodSymbol target, ISymbol? caller)
+        {
+            if (!_privateCallers.TryGetValue(target, out var callers))
+            {
+                _privateCallers[target] = callers = new List<ISymbol?>();
+            }
+
+            callers.Add(caller);
+        }
+
+        /// <summary>
+        /// The private method is called, and only by the type's instance constructors, directly or through private
+        /// methods that only they call, outside lambdas, and is never taken as a delegate. Called under the gate.
+        /// </summary>
+        private bool IsCalledOnlyWhileConstructing(IMethodSymbol method, int depth)
+        {
+            if (depth > 3 || !_privateCallers.TryGetValue(method, out var callers) || callers.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var caller in callers)
+            {
+                var allowed = caller switch
+                {
+                    IMethodSymbol { MethodKind: MethodKind.Constructor } => true,
+                    IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+                        when !SymbolEqualityComparer.Default.Equals(helper.OriginalDefinition, method) => IsCalledOnlyWhileConstructing(helper.OriginalDefinition, depth + 1),
+                    _ => false,
+                };
+
+                if (!allowed)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         public void Report(SymbolAnalysisContext context)
         {
             List<Diagnostic> diagnostics;
@@ -472,6 +531,14 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     // Called only under locks: synchronized by its callers. Never called in the type: report it.
                     if (finding.PrivateMethod is not null
                         && _calledOutsideALock.TryGetValue(finding.PrivateMethod, out var outside) && !outside)
+                    {
+                        continue;
+                    }
+
+                    // An instance field set up by a private helper of the constructor (`Setup(options.Value)` building a
+                    // lookup in a loop): the object is not shared before its constructor returns.
+                    if (finding.PrivateMethod is not null && !finding.Storage.IsStatic
+                        && IsCalledOnlyWhileConstructing(finding.PrivateMethod, depth: 0))
                     {
                         continue;
                     }
