@@ -877,6 +877,46 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task StaticField_SetUpByAHelperThatOnlyTheConstructorCalls()
+    {
+        // Every instance's constructor runs the helper, and the static field is shared by all of them: two
+        // singletons built at once can both see it unset.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Catalog
+            {
+                private static Dictionary<string, string>? s_names;
+
+                public Catalog(IEnumerable<string> names) => Load(names);
+
+                private void Load(IEnumerable<string> names)
+                {
+                    if (s_names == null)
+                    {
+                        {|#0:s_names = new Dictionary<string, string>()|};
+                    }
+
+                    foreach (var name in names)
+                    {
+                        s_names[name] = name.ToUpperInvariant();
+                    }
+                }
+
+                public string? Find(string name) => s_names != null && s_names.TryGetValue(name, out var found) ? found : null;
+            }
+
+            public static class Registration
+            {
+                public static void Add(IServiceCollection services) => services.AddSingleton<Catalog>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "s_names"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task InstanceField_SetUpByAConstructorHelper_AlsoCalledFromAChangeCallback()
     {
         // The constructor only subscribes: the callback runs later, on whatever thread reloads the options.
