@@ -321,6 +321,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         || SymbolFacts.AnyElementType(collectionType, SymbolFacts.IsUiToolkitType)
                         || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)
+                        || IsFilledOnlyThroughItsSetUpApi(pair.Key, pair.Value)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
                         || IsExtensionPointRegistry(pair.Key, pair.Value))
                     {
@@ -472,6 +473,115 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return depth < 3 && member is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
                 && !_usedLater.Contains(helper.OriginalDefinition)
                 && IsUsedOnlyBy(helper, caller => !SymbolEqualityComparer.Default.Equals(caller, helper) && IsPartOfTheServiceLoop(caller, depth + 1));
+        }
+
+        /// <summary>
+        /// A DI singleton registered only under interfaces, whose instance collection changes only in members those
+        /// interfaces do not reach: public methods of the class that implement none of them and that no member of the
+        /// type uses, or private methods only such methods call. The app's requests see the service through its
+        /// interfaces and only read; the changes are the set-up API the library hands out at start-up (a
+        /// <c>ConfigureEvents(this IServiceProvider)</c> that returns the registration side of the same object).
+        /// </summary>
+        private bool IsFilledOnlyThroughItsSetUpApi(ISymbol storage, FieldState field)
+        {
+            if (storage.IsStatic || field.Mutations.Count == 0
+                || _lifetimes.Classify(_type) != ProcessLifetimeKind.DependencyInjectionSingleton
+                || ServedInterfaces() is not { Count: > 0 } served)
+            {
+                return false;
+            }
+
+            foreach (var mutation in field.Mutations)
+            {
+                if (!IsInitialization(mutation.ContainingSymbol, storage, visiting: null) && !IsSetUpMember(mutation.ContainingSymbol, served, depth: 0))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The service types the type is registered under, with their base interfaces; null when one of them is not an
+        /// interface (the class itself, a base class: every public member is then served) or the compilation registers
+        /// the type in a way that hides the service type.
+        /// </summary>
+        private HashSet<INamedTypeSymbol>? ServedInterfaces()
+        {
+            var served = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var registration in ServiceRegistrations.For(_compilation).Registrations)
+            {
+                var implementation = registration.ImplementationType?.OriginalDefinition;
+                var service = registration.ServiceType;
+                if (implementation is null)
+                {
+                    // A factory that hands out an instance found elsewhere (`sp => (Dispatcher)sp.GetRequiredService<IDispatcher>()`)
+                    // may serve this type under its service type.
+                    if (service is { TypeKind: TypeKind.Interface } && _type.AllInterfaces.Contains(service, SymbolEqualityComparer.Default))
+                    {
+                        AddWithBases(served, service);
+                    }
+
+                    continue;
+                }
+
+                if (!SymbolEqualityComparer.Default.Equals(implementation, _type.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                if (service is not { TypeKind: TypeKind.Interface })
+                {
+                    return null;
+                }
+
+                AddWithBases(served, service);
+            }
+
+            return served;
+        }
+
+        private static void AddWithBases(HashSet<INamedTypeSymbol> served, INamedTypeSymbol service)
+        {
+            served.Add(service);
+            foreach (var inherited in service.AllInterfaces)
+            {
+                served.Add(inherited);
+            }
+        }
+
+        /// <summary>A member of the set-up API: see <see cref="IsFilledOnlyThroughItsSetUpApi"/>.</summary>
+        private bool IsSetUpMember(ISymbol? member, HashSet<INamedTypeSymbol> served, int depth)
+        {
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method || _usedLater.Contains(method.OriginalDefinition))
+            {
+                return false;
+            }
+
+            if (method.DeclaredAccessibility == Accessibility.Private)
+            {
+                return depth < 3 && IsUsedOnlyBy(method, caller => !SymbolEqualityComparer.Default.Equals(caller, method) && IsSetUpMember(caller, served, depth + 1));
+            }
+
+            if (_methodUses.ContainsKey(method.OriginalDefinition))
+            {
+                return false;
+            }
+
+            foreach (var service in served)
+            {
+                foreach (var serviceMember in service.GetMembers())
+                {
+                    if (_type.FindImplementationForInterfaceMember(serviceMember) is { } implementation
+                        && SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The type's own members use <paramref name="method"/> (call it or take it as a delegate), and each of them passes <paramref name="test"/>.</summary>

@@ -1256,7 +1256,313 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task SingletonRegisteredUnderItsInterface_ChangedByAMemberOfThatInterface()
+    {
+        // The mutator is part of the interface the container hands out: requests can call it.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotice { }
+
+            public interface INoticeBus
+            {
+                Task SendAsync(INotice notice);
+                void Listen<TNotice, TListener>() where TNotice : INotice;
+            }
+
+            public interface INoticeSetup
+            {
+                void Listen<TNotice, TListener>() where TNotice : INotice;
+            }
+
+            public sealed class NoticeBus : INoticeBus, INoticeSetup
+            {
+                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
+
+                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
+
+                private void Add(Type notice, Type listener)
+                {
+                    if (!_listeners.TryGetValue(notice, out var list))
+                    {
+                        _listeners.Add(notice, list = new List<Type>());
+                    }
+
+                    list.Add(listener);
+                }
+
+                public Task SendAsync(INotice notice)
+                {
+                    
+                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
+                }
+            }
+
+            public static class NoticeBusSetup
+            {
+                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
+                {
+                    services.AddSingleton<INoticeBus, NoticeBus>();
+                    return services;
+                }
+
+                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonRegisteredAsItsClass_ChangedByItsSetUpMethod()
+    {
+        // Registered as the class itself: every public member is what consumers get.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotice { }
+
+            public interface INoticeBus
+            {
+                Task SendAsync(INotice notice);
+                
+            }
+
+            public interface INoticeSetup
+            {
+                void Listen<TNotice, TListener>() where TNotice : INotice;
+            }
+
+            public sealed class NoticeBus : INoticeBus, INoticeSetup
+            {
+                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
+
+                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
+
+                private void Add(Type notice, Type listener)
+                {
+                    if (!_listeners.TryGetValue(notice, out var list))
+                    {
+                        _listeners.Add(notice, list = new List<Type>());
+                    }
+
+                    list.Add(listener);
+                }
+
+                public Task SendAsync(INotice notice)
+                {
+                    
+                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
+                }
+            }
+
+            public static class NoticeBusSetup
+            {
+                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
+                {
+                    services.AddSingleton<NoticeBus>();
+                    return services;
+                }
+
+                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonAlsoRegisteredUnderItsSetUpInterface()
+    {
+        // The set-up interface is a service too: any consumer can inject it and change the map while requests read it.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotice { }
+
+            public interface INoticeBus
+            {
+                Task SendAsync(INotice notice);
+                
+            }
+
+            public interface INoticeSetup
+            {
+                void Listen<TNotice, TListener>() where TNotice : INotice;
+            }
+
+            public sealed class NoticeBus : INoticeBus, INoticeSetup
+            {
+                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
+
+                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
+
+                private void Add(Type notice, Type listener)
+                {
+                    if (!_listeners.TryGetValue(notice, out var list))
+                    {
+                        _listeners.Add(notice, list = new List<Type>());
+                    }
+
+                    list.Add(listener);
+                }
+
+                public Task SendAsync(INotice notice)
+                {
+                    
+                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
+                }
+            }
+
+            public static class NoticeBusSetup
+            {
+                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
+                {
+                    services.AddSingleton<INoticeBus, NoticeBus>();
+                    services.AddSingleton<INoticeSetup>(sp => (NoticeBus)sp.GetRequiredService<INoticeBus>());
+                    return services;
+                }
+
+                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonRegisteredUnderItsInterface_ServedMemberCallsTheSetUpMethod()
+    {
+        // Sending registers a fallback listener on the fly: the served path changes the map.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotice { }
+
+            public interface INoticeBus
+            {
+                Task SendAsync(INotice notice);
+                
+            }
+
+            public interface INoticeSetup
+            {
+                void Listen<TNotice, TListener>() where TNotice : INotice;
+            }
+
+            public sealed class NoticeBus : INoticeBus, INoticeSetup
+            {
+                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
+
+                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
+
+                private void Add(Type notice, Type listener)
+                {
+                    if (!_listeners.TryGetValue(notice, out var list))
+                    {
+                        _listeners.Add(notice, list = new List<Type>());
+                    }
+
+                    list.Add(listener);
+                }
+
+                public Task SendAsync(INotice notice)
+                {
+                    if (!_listeners.ContainsKey(notice.GetType())) Listen<INotice, object>();
+                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
+                }
+            }
+
+            public static class NoticeBusSetup
+            {
+                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
+                {
+                    services.AddSingleton<INoticeBus, NoticeBus>();
+                    return services;
+                }
+
+                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task SingletonRegisteredUnderItsInterface_FilledOnlyThroughItsSetUpInterface()
+    {
+        // The container hands out INoticeBus, whose members only read the map. Listeners are added through the set-up
+        // interface the library returns from ConfigureNotices at start-up.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface INotice { }
+
+            public interface INoticeBus
+            {
+                Task SendAsync(INotice notice);
+                
+            }
+
+            public interface INoticeSetup
+            {
+                void Listen<TNotice, TListener>() where TNotice : INotice;
+            }
+
+            public sealed class NoticeBus : INoticeBus, INoticeSetup
+            {
+                private readonly Dictionary<Type, List<Type>> _listeners = new();
+
+                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
+
+                private void Add(Type notice, Type listener)
+                {
+                    if (!_listeners.TryGetValue(notice, out var list))
+                    {
+                        _listeners.Add(notice, list = new List<Type>());
+                    }
+
+                    list.Add(listener);
+                }
+
+                public Task SendAsync(INotice notice)
+                {
+                    
+                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
+                }
+            }
+
+            public static class NoticeBusSetup
+            {
+                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
+                {
+                    services.AddSingleton<INoticeBus, NoticeBus>();
+                    return services;
+                }
+
+                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     /// <summary>
     /// A background service's dispatch loop: it starts its workers into a private list, hands each message to the next
