@@ -437,7 +437,9 @@ internal sealed class ExternalDataModel
 
     private MethodFacts ComputeFacts(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
+        // A static interface member with a body is the program's own code, followed like any method; an abstract one
+        // (`static abstract`) and an instance member are implemented by the types that implement the interface.
+        if (method.IsAbstract || (method.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic))
         {
             var implementations = GetImplementations(method);
             if (!implementations.IsEmpty)

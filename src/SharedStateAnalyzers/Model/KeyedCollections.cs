@@ -226,7 +226,9 @@ internal sealed class KeyedCollections
             switch (current)
             {
                 case ICoalesceOperation coalesce:
-                    return IsCodeDerivedKeyValue(coalesce.Value, localsFollowed) && IsCodeDerivedKeyValue(coalesce.WhenNull, localsFollowed);
+                    // `type.FullName ?? throw …`: a throw gives no key.
+                    return IsCodeDerivedKeyValue(coalesce.Value, localsFollowed)
+                        && (coalesce.WhenNull.WithoutConversions() is IThrowOperation || IsCodeDerivedKeyValue(coalesce.WhenNull, localsFollowed));
                 case ITypeOfOperation:
                     return true;
                 case IConditionalAccessOperation { Operation: var receiver, WhenNotNull: var whenNotNull } when IsReadOnReceiver(whenNotNull):

@@ -658,6 +658,105 @@ public sealed class StaticCacheAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task ValueFromABodiedStaticInterfaceMember()
+    {
+        // A static interface member with a body is the program's own code, not an abstraction implemented elsewhere:
+        // it is followed like any source method, here to the route table the program builds itself.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+
+            public interface IEndpoint
+            {
+                private static readonly ConcurrentDictionary<string, string> s_routes = new();
+
+                internal static void Map(string endpoint, string route) => s_routes[endpoint] = route;
+
+                public static string RouteOf(string endpoint) => s_routes[endpoint];
+            }
+
+            public static class RouteNames
+            {
+                private static readonly ConcurrentDictionary<string, string> s_byName = new();
+
+                public static string For(string endpoint)
+                {
+                    if (!s_byName.ContainsKey(endpoint))
+                    {
+                        s_byName.TryAdd(endpoint, "/" + IEndpoint.RouteOf(endpoint));
+                    }
+
+                    return s_byName[endpoint];
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task KeyNamedAfterATypeThroughLocals_WithAThrowForANamelessType()
+    {
+        // `var name = type.FullName ?? throw …`: the throw gives no key, so the key is the type's name.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public static class HandlerDocs
+            {
+                private static readonly Dictionary<string, string> s_docs = new();
+
+                public static string For<THandler>()
+                {
+                    var handlerType = typeof(THandler);
+                    var name = handlerType.FullName ?? throw new InvalidOperationException("The handler type has no name.");
+                    if (!s_docs.TryGetValue(name, out var text))
+                    {
+                        text = File.ReadAllText(Path.Combine("docs", handlerType.Name + ".md"));
+                        s_docs[name] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ValueFromABodiedStaticInterfaceMember_ThatReadsAFile_IsReported()
+    {
+        // Followed into its body: the member reads a file.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+
+            public interface ITemplateSource
+            {
+                public static string Load(string name) => File.ReadAllText(Path.Combine("templates", name));
+            }
+
+            public static class Templates
+            {
+                private static readonly Dictionary<string, string> {|#0:s_templates|} = new();
+
+                public static string Get(string name)
+                {
+                    if (!s_templates.TryGetValue(name, out var text))
+                    {
+                        text = ITemplateSource.Load(name);
+                        s_templates[name] = text;
+                    }
+
+                    return text;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_templates", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ConnectionStringBuilder_ParsesItsKey()
     {
         // The value is parsed from the key by a database library's connection string builder: it reads no database.
