@@ -179,8 +179,9 @@ internal static class HandRolledSingletons
                     continue;
                 }
 
-                // A logger slot (a property-injected `Logger { get; set; }`) is written to, never read back from.
-                if (SymbolFacts.IsLogger(field.Type))
+                // A logger slot (a property-injected `Logger { get; set; }`) is written to, never read back from. A
+                // `[ThreadStatic]` static (a re-entrancy guard) is each thread's own, not the shared instance's.
+                if (SymbolFacts.IsLogger(field.Type) || (field.IsStatic && IsThreadStatic(field)))
                 {
                     continue;
                 }
@@ -195,6 +196,19 @@ internal static class HandRolledSingletons
         }
 
         return null;
+    }
+
+    private static bool IsThreadStatic(IFieldSymbol field)
+    {
+        foreach (var attribute in field.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ThreadStaticAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

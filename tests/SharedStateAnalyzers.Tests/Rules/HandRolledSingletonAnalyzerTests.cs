@@ -616,6 +616,73 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task Stateless_WithAThreadStaticReentrancyGuard()
+    {
+        // The only writable field is [ThreadStatic]: each thread's own guard against re-entering the resolver, not
+        // state of the shared instance.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Text.Json.Serialization.Metadata;
+
+            internal sealed class GuardedResolver : IJsonTypeInfoResolver
+            {
+                public static readonly GuardedResolver Instance = new();
+
+                [ThreadStatic]
+                private static HashSet<Type>? t_resolving;
+
+                private static readonly DefaultJsonTypeInfoResolver s_inner = new();
+
+                private GuardedResolver() { }
+
+                public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options)
+                {
+                    var resolving = t_resolving ??= new HashSet<Type>();
+                    if (!resolving.Add(type))
+                    {
+                        return null;
+                    }
+
+                    try
+                    {
+                        return s_inner.GetTypeInfo(type, options);
+                    }
+                    finally
+                    {
+                        resolving.Remove(type);
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WithAWritableStaticBesideTheInstance_IsReported()
+    {
+        // The same guard without [ThreadStatic] is one set for every thread: state.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            internal sealed class TypeWalker
+            {
+                public static readonly TypeWalker {|#0:Instance|} = new();
+
+                private static HashSet<Type>? s_visiting;
+
+                private TypeWalker() { }
+
+                public bool Enter(Type type) => (s_visiting ??= new HashSet<Type>()).Add(type);
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "TypeWalker"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NullObject_WithASettableLoggerAndASettableSetting_IsReported()
     {
         // The logger is not state; the process-wide setting beside it is.
