@@ -150,8 +150,9 @@ internal sealed class CompositionTime
     /// collection or a host, app, endpoint or container builder (<c>ConfigureServices(IHostApplicationBuilder)</c>, an
     /// <c>AddX(this IServiceCollection)</c> extension), in a method only such methods call (up to four callers up), or
     /// in the program's entry point before it runs the app. The composition runs once, on one thread, before the first
-    /// request. A method that is never called in the compilation, is virtual or implements an interface (its calls
-    /// may go through the base), or is used as a delegate, is not such a method. Calls are found by name in the files
+    /// request. Calls of the interface members a method implements count as its calls, and must be made there too. A
+    /// method that is never called in the compilation, is virtual (its calls may go through the base), or is used as
+    /// a delegate, is not such a method. Calls are found by name in the files
     /// that can make them (for an instance or static method, the files that name its type) and bound only where the
     /// caller is not composition code.
     /// </summary>
@@ -169,14 +170,24 @@ internal sealed class CompositionTime
     {
         method = null!;
         if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } candidate
-            || candidate.DeclaringSyntaxReferences.Length == 0
-            || !candidate.ExplicitInterfaceImplementations.IsEmpty)
+            || candidate.DeclaringSyntaxReferences.Length == 0)
         {
             return false;
         }
 
         method = candidate.OriginalDefinition;
-        return method.DeclaredAccessibility == Accessibility.Private || SymbolFacts.ImplementedInterfaceMethods(method).Count == 0;
+        return true;
+    }
+
+    /// <summary>
+    /// The methods whose calls reach <paramref name="method"/>: itself, and the interface members it implements (a
+    /// registrar's <c>Register</c> is called through <c>IRegistrar</c>).
+    /// </summary>
+    private static List<IMethodSymbol> CallTargets(IMethodSymbol method)
+    {
+        var targets = method.DeclaredAccessibility == Accessibility.Private ? new List<IMethodSymbol>() : SymbolFacts.ImplementedInterfaceMethods(method);
+        targets.Insert(0, method);
+        return targets;
     }
 
     /// <summary>A method that takes the service collection or a builder: it composes the app.</summary>
@@ -213,13 +224,31 @@ internal sealed class CompositionTime
             }
 
             var found = false;
-            foreach (var name in MethodNameUses.Find(owner._compilation, method, cancellationToken))
+            foreach (var target in CallTargets(method))
+            {
+                if (!AreCallsComposing(target, depth, ref found))
+                {
+                    return false;
+                }
+            }
+
+            _visiting.Remove(method);
+            return found;
+        }
+
+        /// <summary>
+        /// False when some call of <paramref name="target"/> is made outside the composition, or the method is taken as
+        /// a delegate; <paramref name="found"/> becomes true once a call is seen.
+        /// </summary>
+        private bool AreCallsComposing(IMethodSymbol target, int depth, ref bool found)
+        {
+            foreach (var name in MethodNameUses.Find(owner._compilation, target, cancellationToken))
             {
                 var use = CallSites.Classify(name, out var invocation);
                 if (use != CallSites.Use.Call)
                 {
                     // The method taken as a delegate: its calls cannot all be seen.
-                    if (use == CallSites.Use.Reference && Refers(name, method) != false)
+                    if (use == CallSites.Use.Reference && Refers(name, target) != false)
                     {
                         return false;
                     }
@@ -234,7 +263,7 @@ internal sealed class CompositionTime
                     // A call made while composing: bound only to learn that the method is called at all.
                     if (!found)
                     {
-                        var composing = Refers(name, method);
+                        var composing = Refers(name, target);
                         if (composing is null)
                         {
                             return false;
@@ -247,7 +276,7 @@ internal sealed class CompositionTime
                 }
 
                 // Elsewhere: a call of this method there is composition only if its caller is only called while composing.
-                var refers = Refers(name, method);
+                var refers = Refers(name, target);
                 if (refers == false)
                 {
                     continue;
@@ -261,8 +290,7 @@ internal sealed class CompositionTime
                 found = true;
             }
 
-            _visiting.Remove(method);
-            return found;
+            return true;
         }
 
         /// <summary>Whether the name binds to the method; null when it cannot be told (too many bound already, or ambiguous).</summary>

@@ -1501,7 +1501,113 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task SingletonFilledThroughItsInterface_AlsoFromAnEndpoint()
+    {
+        // The start-up code registers widgets, and so does an endpoint, while other requests read the list.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IWidgetRegistry
+            {
+                void Register(string widget);
+
+                IReadOnlyList<string> All();
+            }
+
+            public sealed class WidgetRegistry : IWidgetRegistry
+            {
+                private readonly List<string> {|#0:_widgets|} = new();
+
+                public void Register(string widget) => _widgets.Add(widget);
+
+                public IReadOnlyList<string> All() => _widgets.ToList();
+            }
+
+            public static class WidgetSetup
+            {
+                public static IServiceCollection AddWidgets(this IServiceCollection services)
+                    => services.AddSingleton<IWidgetRegistry, WidgetRegistry>();
+
+                public static IApplicationBuilder UseWidgets(this IApplicationBuilder app)
+                {
+                    var registry = app.ApplicationServices.GetRequiredService<IWidgetRegistry>();
+                    registry.Register("clock");
+                    registry.Register("weather");
+                    return app;
+                }
+            }
+
+            public sealed class WidgetsController(IWidgetRegistry registry) : ControllerBase
+            {
+                [HttpGet("widgets")]
+                public IReadOnlyList<string> Get() => registry.All();
+                
+                [HttpPost("widgets")]
+                public void Add(string name) => registry.Register(name);
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_widgets", "List<string>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task SingletonFilledThroughItsInterface_OnlyWhileTheAppIsComposed()
+    {
+        // Every call of the registrar, through its interface, is in an IApplicationBuilder extension: the list is filled
+        // once, before the first request, and requests only read it.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IWidgetRegistry
+            {
+                void Register(string widget);
+
+                IReadOnlyList<string> All();
+            }
+
+            public sealed class WidgetRegistry : IWidgetRegistry
+            {
+                private readonly List<string> _widgets = new();
+
+                public void Register(string widget) => _widgets.Add(widget);
+
+                public IReadOnlyList<string> All() => _widgets.ToList();
+            }
+
+            public static class WidgetSetup
+            {
+                public static IServiceCollection AddWidgets(this IServiceCollection services)
+                    => services.AddSingleton<IWidgetRegistry, WidgetRegistry>();
+
+                public static IApplicationBuilder UseWidgets(this IApplicationBuilder app)
+                {
+                    var registry = app.ApplicationServices.GetRequiredService<IWidgetRegistry>();
+                    registry.Register("clock");
+                    registry.Register("weather");
+                    return app;
+                }
+            }
+
+            public sealed class WidgetsController(IWidgetRegistry registry) : ControllerBase
+            {
+                [HttpGet("widgets")]
+                public IReadOnlyList<string> Get() => registry.All();
+                
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task SingletonRegisteredUnderItsInterface_FilledOnlyThroughItsSetUpInterface()
