@@ -188,6 +188,17 @@ internal sealed class KeyedCollections
     }
 
     /// <summary>
+    /// A dictionary whose values are code (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>, <c>Module</c>, or a
+    /// configured key type that is a class): what it maps to is loaded by the runtime, which keeps it for the process,
+    /// so the cache cannot go stale, whatever its keys are.
+    /// </summary>
+    public bool HoldsCodeValues(ITypeSymbol? storageType)
+        => storageType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } named
+            && _genericDictionaries.Contains(named.OriginalDefinition)
+            && named.TypeArguments[1] is { TypeKind: TypeKind.Class } valueType
+            && IsCodeDerivedKey(valueType);
+
+    /// <summary>
     /// A key value read from a code-derived object — <c>type.FullName</c>, <c>asm.GetName().FullName</c>,
     /// <c>typeof(T).AssemblyQualifiedName</c>, <c>member.Name ?? type.Name</c> — names a type, member or assembly as
     /// the object itself would: a string-keyed cache filled this way is as bounded as one keyed by the

@@ -425,7 +425,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
             // A cache keyed by types or members (or their names) fills once per type: bounded, and the same for every
             // instance.
-            if (_shared.Keyed is { } keyed && (keyed.IsCodeDerivedKey(shape.KeyType) || (key is not null && keyed.IsCodeDerivedKeyValue(key))))
+            if (_shared.Keyed is { } keyed
+                && (keyed.IsCodeDerivedKey(shape.KeyType) || keyed.HoldsCodeValues(CacheStorage.GetDeclaredType(field)) || (key is not null && keyed.IsCodeDerivedKeyValue(key))))
             {
                 return;
             }

@@ -57,7 +57,8 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         foreach (var member in type.GetMembers())
         {
             var storageType = CacheStorage.GetDeclaredType(member);
-            if (storageType is null || !collections.IsKeyedCollection(storageType, out var keyType, out var isSet) || collections.IsCodeDerivedKey(keyType))
+            if (storageType is null || !collections.IsKeyedCollection(storageType, out var keyType, out var isSet)
+                || collections.IsCodeDerivedKey(keyType) || collections.HoldsCodeValues(storageType))
             {
                 continue;
             }

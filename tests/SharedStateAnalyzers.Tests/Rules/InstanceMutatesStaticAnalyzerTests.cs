@@ -1186,6 +1186,34 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task NameKeyedTypeCache_FilledFromAnInstanceMember()
+    {
+        // The values are types the runtime resolved: every instance would store the same type for a name. (Whether
+        // the dictionary is changed safely is SSA002's business.)
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public class MessageTypeResolver
+            {
+                private static readonly Dictionary<string, Type?> s_types = new();
+
+                public Type? Resolve(string typeName)
+                {
+                    if (!s_types.TryGetValue(typeName, out var type))
+                    {
+                        type = Type.GetType(typeName, throwOnError: false);
+                        s_types[typeName] = type;
+                    }
+
+                    return type;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task TypeKeyedReflectionCache_FilledFromAnInstanceMember()
     {
         await Test("""

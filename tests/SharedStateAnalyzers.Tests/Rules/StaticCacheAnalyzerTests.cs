@@ -658,6 +658,54 @@ public sealed class StaticCacheAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task LoadedAssembliesByName()
+    {
+        // The values are assemblies loaded into the default context, which never unloads them: the memo mirrors what
+        // the runtime keeps for the process, and cannot go stale.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.IO;
+            using System.Reflection;
+            using System.Runtime.Loader;
+
+            public static class PluginAssemblies
+            {
+                private static readonly ConcurrentDictionary<string, Assembly> s_loaded = new();
+
+                public static Assembly Load(string directory, string name)
+                    => s_loaded.GetOrAdd(name, n =>
+                    {
+                        var path = Path.Combine(directory, n + ".dll");
+                        return File.Exists(path)
+                            ? AssemblyLoadContext.Default.LoadFromAssemblyPath(path)
+                            : AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(n));
+                    });
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WhatAPluginFileSays_ByName_IsReported()
+    {
+        // The same loader keeping the file's text instead of the assembly: data read from files.
+        await Test("""
+            using System.Collections.Concurrent;
+            using System.IO;
+
+            public static class PluginManifests
+            {
+                private static readonly ConcurrentDictionary<string, string> {|#0:s_manifests|} = new();
+
+                public static string Load(string directory, string name)
+                    => s_manifests.GetOrAdd(name, n => File.ReadAllText(Path.Combine(directory, n + ".json")));
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_manifests", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ValueFromABodiedStaticInterfaceMember()
     {
         // A static interface member with a body is the program's own code, not an abstraction implemented elsewhere:
