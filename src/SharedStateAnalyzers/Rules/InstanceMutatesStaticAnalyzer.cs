@@ -449,7 +449,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // data that each instance appears to read for itself. Request data kept in a static collection (a hub's
             // connection registry) is SSA007's.
             if (shape.IsThreadSafe
-                && (value is null || _shared.External.FindSource(value, value.Root(), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
+                && (value is null
+                    || _shared.External.FindSource(value, value.Root(), (key?.WithoutConversions() as ILocalReferenceOperation)?.Local, context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
             {
                 return;
             }

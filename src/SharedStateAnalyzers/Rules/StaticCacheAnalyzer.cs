@@ -172,7 +172,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            Record(context, field, access, value);
+            Record(context, field, access, value, KeyedCollections.KeyArgument(invocation));
         }
 
         /// <summary>
@@ -277,7 +277,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                Record(context, field, CollectionAccess.Insert, assignment.Value);
+                Record(context, field, CollectionAccess.Insert, assignment.Value, reference.Arguments.Length == 1 ? reference.Arguments[0].Value : null);
                 if (assignment is not ISimpleAssignmentOperation)
                 {
                     Record(context, field, CollectionAccess.Lookup, null);
@@ -337,7 +337,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private void Record(OperationAnalysisContext context, ISymbol field, CollectionAccess access, IOperation? value)
+        private void Record(OperationAnalysisContext context, ISymbol field, CollectionAccess access, IOperation? value, IOperation? key = null)
         {
             ExternalSource? source = null;
             if (value is not null)
@@ -347,10 +347,10 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 var stored = value.WithoutConversions();
                 source = stored.Type is { TypeKind: TypeKind.Delegate } && stored is not (IDelegateCreationOperation or IAnonymousFunctionOperation)
                     ? null
-                    : _external.FindSource(value, value.Root(), context.CancellationToken);
+                    : _external.FindSource(value, value.Root(), (key?.WithoutConversions() as ILocalReferenceOperation)?.Local, context.CancellationToken);
                 if (source is null)
                 {
-                    // A code-derived value: nothing stale to report for this insertion.
+                    // A code-derived value, or one computed from its key alone: nothing stale to report for this insertion.
                     if (access == CollectionAccess.Insert)
                     {
                         return;

@@ -1186,6 +1186,36 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task ConcurrentCache_OfAValueComputedFromItsKeyAlone()
+    {
+        // Every instance would store the same flag for a connection string: it is parsed from the key itself.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Data.Common;
+
+            public sealed class DialectProvider
+            {
+                private static readonly ConcurrentDictionary<string, bool> s_multipleResultSets = new(StringComparer.Ordinal);
+
+                public bool SupportsMultipleResultSets(DbConnection connection)
+                {
+                    var connectionString = connection.ConnectionString;
+                    if (!s_multipleResultSets.TryGetValue(connectionString, out var supported))
+                    {
+                        supported = new DbConnectionStringBuilder { ConnectionString = connectionString }.TryGetValue("MultipleActiveResultSets", out var text)
+                            && string.Equals(text as string, "True", StringComparison.OrdinalIgnoreCase);
+                        s_multipleResultSets[connectionString] = supported;
+                    }
+
+                    return supported;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NameKeyedTypeCache_FilledFromAnInstanceMember()
     {
         // The values are types the runtime resolved: every instance would store the same type for a name. (Whether

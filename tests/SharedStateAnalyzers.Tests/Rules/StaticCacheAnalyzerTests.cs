@@ -706,6 +706,88 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task ValueComputedFromItsKeyAlone()
+    {
+        // The flag is parsed from the connection string it is cached under: a function of the key, never stale for
+        // it, wherever the key was read.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Data.Common;
+
+            public sealed class ConnectionSettingsView
+            {
+                private readonly string _text;
+
+                public ConnectionSettingsView(string text) => _text = text;
+
+                public bool MultipleResultSets => _text.Contains("MultipleActiveResultSets=True", StringComparison.OrdinalIgnoreCase);
+            }
+
+            public sealed class DialectProvider
+            {
+                private static readonly ConcurrentDictionary<string, bool> s_multipleResultSets = new(StringComparer.Ordinal);
+                private readonly Func<string, ConnectionSettingsView> _parse = text => new ConnectionSettingsView(text);
+
+                public bool SupportsMultipleResultSets(DbConnection connection)
+                {
+                    var connectionString = connection.ConnectionString;
+                    if (!s_multipleResultSets.TryGetValue(connectionString, out var supported))
+                    {
+                        supported = _parse(connectionString).MultipleResultSets;
+                        s_multipleResultSets[connectionString] = supported;
+                    }
+
+                    return supported;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ValueReadFromTheDatabaseTheKeyNames_IsReported()
+    {
+        // The same cache, with the flag asked of the server the key names: data read from a database.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Data.Common;
+
+            public sealed class ConnectionSettingsView
+            {
+                private readonly string _text;
+
+                public ConnectionSettingsView(string text) => _text = text;
+
+                public bool MultipleResultSets => _text.Contains("MultipleActiveResultSets=True", StringComparison.OrdinalIgnoreCase);
+            }
+
+            public sealed class DialectProvider
+            {
+                private static readonly ConcurrentDictionary<string, bool> {|#0:s_multipleResultSets|} = new(StringComparer.Ordinal);
+                private readonly Func<string, ConnectionSettingsView> _parse = text => new ConnectionSettingsView(text);
+
+                public bool SupportsMultipleResultSets(DbConnection connection)
+                {
+                    var connectionString = connection.ConnectionString;
+                    if (!s_multipleResultSets.TryGetValue(connectionString, out var supported))
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = "SELECT SERVERPROPERTY('MultipleActiveResultSets')";
+                        supported = command.ExecuteScalar() is 1;
+                        s_multipleResultSets[connectionString] = supported;
+                    }
+
+                    return supported;
+                }
+            }
+            """)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_multipleResultSets", "data read from a database")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ValueFromABodiedStaticInterfaceMember()
     {
         // A static interface member with a body is the program's own code, not an abstraction implemented elsewhere:
