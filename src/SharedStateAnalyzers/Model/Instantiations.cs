@@ -145,7 +145,7 @@ internal sealed class Instantiations
         return type.TypeKind == TypeKind.Class && type.InstanceConstructors.Length == 1 && type.InstanceConstructors[0].IsImplicitlyDeclared;
     }
 
-    /// <summary>In a static field or property initializer, or the static constructor, of <paramref name="owner"/>'s own declarations.</summary>
+    /// <summary>In a static field or property initializer, or the static constructor, of <paramref name="owner"/>'s own declarations or of a type nested in them.</summary>
     private static bool IsInTypeInitializationOf(SyntaxNode creation, INamedTypeSymbol owner, CancellationToken cancellationToken)
     {
         for (var current = creation.Parent; current is not null; current = current.Parent)
@@ -162,7 +162,17 @@ internal sealed class Instantiations
                         return false;
                     }
 
-                    return SymbolFacts.IsDeclarationOf(current.Parent, owner, cancellationToken);
+                    // The type's own initialization, or that of a type nested in it (a lazy holder class whose static
+                    // initializers build the rarely used instances on first use): each runs once, under its lock.
+                    for (var declaration = current.Parent; declaration is TypeDeclarationSyntax; declaration = declaration.Parent)
+                    {
+                        if (SymbolFacts.IsDeclarationOf(declaration, owner, cancellationToken))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
                 case MemberDeclarationSyntax:
                     return false;
             }

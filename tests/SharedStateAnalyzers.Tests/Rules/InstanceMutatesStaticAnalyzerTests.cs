@@ -687,6 +687,100 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task SelfRegisteringInstances_AlsoBuiltByANestedLazyHolder()
+    {
+        // The rarely used calendars are built by a nested holder's static initializers, on first use: each slot is
+        // still written once, while a type initializes.
+        await Test("""
+            public enum Era { Common, Buddhist, Hijri, Count }
+
+            public sealed class Calendar
+            {
+                private static readonly Calendar?[] s_byEra = new Calendar?[(int)Era.Count];
+
+                public static Calendar Gregorian { get; } = new Calendar(Era.Common, "Gregorian");
+
+                public static Calendar Thai => Holder.Thai;
+
+                public static Calendar Islamic => Holder.Islamic;
+
+                private Calendar(Era era, string name)
+                {
+                    Era = era;
+                    Name = name;
+                    s_byEra[(int)era] = this;
+                }
+
+                public Era Era { get; }
+
+                public string Name { get; }
+
+                public static Calendar? ForEra(Era era) => s_byEra[(int)era];
+
+                private static class Holder
+                {
+                    internal static Calendar Thai { get; } = new Calendar(Era.Buddhist, "Thai");
+
+                    internal static Calendar Islamic { get; } = new Calendar(Era.Hijri, "Islamic");
+
+                    static Holder() { }
+                }
+                
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SelfRegisteringInstances_AlsoBuiltByANestedTypesMethod_IsReported()
+    {
+        // A nested type's method makes more instances whenever it is called.
+        await Test("""
+            public enum Era { Common, Buddhist, Hijri, Count }
+
+            public sealed class Calendar
+            {
+                private static readonly Calendar?[] s_byEra = new Calendar?[(int)Era.Count];
+
+                public static Calendar Gregorian { get; } = new Calendar(Era.Common, "Gregorian");
+
+                public static Calendar Thai => Holder.Thai;
+
+                public static Calendar Islamic => Holder.Islamic;
+
+                private Calendar(Era era, string name)
+                {
+                    Era = era;
+                    Name = name;
+                    {|#0:s_byEra[(int)era]|} = this;
+                }
+
+                public Era Era { get; }
+
+                public string Name { get; }
+
+                public static Calendar? ForEra(Era era) => s_byEra[(int)era];
+
+                private static class Holder
+                {
+                    internal static Calendar Thai { get; } = new Calendar(Era.Buddhist, "Thai");
+
+                    internal static Calendar Islamic { get; } = new Calendar(Era.Hijri, "Islamic");
+
+                    static Holder() { }
+                }
+                
+                public static class Factory
+                {
+                    public static Calendar Custom(string name) => new Calendar(Era.Common, name);
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Calendar", "s_byEra", "Calendar"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task SmartEnumConstructorAlsoCalledAfterInitialization_IsReported()
     {
         await Test("""
