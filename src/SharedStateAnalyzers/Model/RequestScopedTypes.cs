@@ -380,8 +380,21 @@ internal sealed class RequestScopedTypes
     /// <paramref name="methodRoot"/>; <paramref name="isBoundParameter"/> says which parameters the request binds.
     /// </summary>
     public RequestRead? FindRequestRead(IOperation value, IOperation? methodRoot, Func<IParameterSymbol, bool>? isBoundParameter, CancellationToken cancellationToken)
+        => FindRequestRead(value, methodRoot, isBoundParameter, keyLocal: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FindRequestRead(IOperation, IOperation?, Func{IParameterSymbol, bool}?, CancellationToken)"/>, for a
+    /// value stored in a collection under the key held in <paramref name="keyLocal"/>: that local is not followed, so a
+    /// copy of the key kept beside the data (a cached file's path) is judged as the key is.
+    /// </summary>
+    public RequestRead? FindRequestRead(IOperation value, IOperation? methodRoot, Func<IParameterSymbol, bool>? isBoundParameter, ILocalSymbol? keyLocal, CancellationToken cancellationToken)
     {
         var walk = new Walk(this, methodRoot, isBoundParameter, cancellationToken);
+        if (keyLocal is not null)
+        {
+            walk.Skip(keyLocal);
+        }
+
         return walk.Find(value, 0);
     }
 
@@ -400,6 +413,8 @@ internal sealed class RequestScopedTypes
             _isBoundParameter = isBoundParameter;
             _cancellationToken = cancellationToken;
         }
+
+        public void Skip(ILocalSymbol local) => _visitedLocals.Add(local);
 
         public RequestRead? Find(IOperation? operation, int depth)
         {

@@ -207,7 +207,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                var read = Find(context, assignment.Value);
+                var read = Find(context, assignment.Value, indexer.Arguments.Length == 1 ? indexer.Arguments[0].Value : null);
                 if (read is null)
                 {
                     foreach (var argument in indexer.Arguments)
@@ -304,7 +304,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
                 if (s_valueParameters.Contains(parameter.Name))
                 {
-                    read = Find(context, argument.Value);
+                    read = Find(context, argument.Value, KeyedCollections.KeyArgument(invocation));
                 }
                 else if (parameter.Name == "key" && Find(context, argument.Value) is { IsUserData: true } key)
                 {
@@ -399,12 +399,14 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             return value is IObjectCreationOperation or IArrayCreationOperation or ICollectionExpressionOperation or IAnonymousObjectCreationOperation;
         }
 
-        private RequestRead? Find(OperationAnalysisContext context, IOperation value)
+        /// <summary>The request data <paramref name="value"/> holds; a key held in a local is not followed (see <see cref="RequestScopedTypes.FindRequestRead(IOperation, IOperation?, System.Func{IParameterSymbol, bool}?, ILocalSymbol?, System.Threading.CancellationToken)"/>).</summary>
+        private RequestRead? Find(OperationAnalysisContext context, IOperation value, IOperation? key = null)
         {
             var root = value.Root();
 
             var handlers = _shared.Handlers;
-            return _shared.Types.FindRequestRead(value, root, parameter => IsBoundParameter(handlers, parameter, value), context.CancellationToken);
+            var keyLocal = (key?.WithoutConversions() as ILocalReferenceOperation)?.Local;
+            return _shared.Types.FindRequestRead(value, root, parameter => IsBoundParameter(handlers, parameter, value), keyLocal, context.CancellationToken);
         }
 
         /// <summary>A parameter the request binds: of a controller action, page handler, hub method or minimal API lambda, of a simple type or with a <c>[From…]</c> attribute.</summary>
