@@ -159,14 +159,21 @@ internal sealed class ExternalDataModel
     private readonly ConcurrentDictionary<INamedTypeSymbol, ExternalSourceKind?> _typeKinds = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodFacts> _methodFacts = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _hasBody = new(SymbolEqualityComparer.Default);
+    private readonly bool _appFilesAreData;
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _sourceTypes;
     private readonly Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>> _implementers;
 
     /// <param name="extraExternalTypes">Metadata names of further types whose members read external data (from configuration).</param>
-    public ExternalDataModel(Compilation compilation, ImmutableArray<string> extraExternalTypes = default)
+    /// <param name="appFilesAreData">
+    /// Whether reading the files the app ships (under its base directory, content root or web root) counts as external
+    /// data. For a cache they are part of the deployment and cannot go stale (false); for a singleton's "no I/O" test,
+    /// reading any file is I/O (true).
+    /// </param>
+    public ExternalDataModel(Compilation compilation, ImmutableArray<string> extraExternalTypes = default, bool appFilesAreData = false)
     {
         _compilation = compilation;
+        _appFilesAreData = appFilesAreData;
         var known = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, ExternalSourceKind>(SymbolEqualityComparer.Default);
         foreach (var (name, kind) in s_types)
         {
@@ -351,9 +358,15 @@ internal sealed class ExternalDataModel
                 case IPropertyReferenceOperation property:
                     member = property.Property;
                     break;
-                case IObjectCreationOperation { Constructor: { } constructor } when IsStreamReaderOverPath(constructor):
+                case IObjectCreationOperation { Constructor: { } constructor } creation when IsStreamReaderOverPath(constructor):
                     // new StreamReader(path) opens a file; a reader over a stream (an embedded resource, a response
-                    // body) reads whatever the stream's own source is, decided where that stream comes from.
+                    // body) reads whatever the stream's own source is, decided where that stream comes from. A file
+                    // the app ships (under its base directory or content root) is part of the deployment.
+                    if (!_appFilesAreData && AppFiles.ReadsTheAppsOwnFile(creation, _compilation, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     return new ExternalSource(ExternalSourceKind.FileSystem, constructor);
                 default:
                     continue;
@@ -372,6 +385,13 @@ internal sealed class ExternalDataModel
             // type is.
             var followBody = method is not null && HasSourceBody(method) && !(member.ContainingType is { } owner && _knownTypes.ContainsKey(owner.OriginalDefinition));
             var direct = followBody ? null : ClassifyMember(member);
+            if (direct is { Kind: ExternalSourceKind.FileSystem } && !_appFilesAreData && node is IInvocationOperation fileCall
+                && AppFiles.ReadsTheAppsOwnFile(fileCall, _compilation, cancellationToken))
+            {
+                // A template or asset the app ships: it changes only with a new deployment.
+                continue;
+            }
+
             if (direct is not null)
             {
                 return direct;

@@ -33,7 +33,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
                 : Descriptors.HandRolledSingleton;
             var options = start.Options;
             var external = new System.Lazy<ExternalDataModel>(
-                () => new ExternalDataModel(compilation, AnalyzerSettings.Read(options, compilation).ExternalDataTypes),
+                () => new ExternalDataModel(compilation, AnalyzerSettings.Read(options, compilation).ExternalDataTypes, appFilesAreData: true),
                 System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             var collections = new MutableCollections(compilation);
             start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, collections, external, descriptor), SymbolKind.NamedType);

@@ -526,6 +526,27 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ReadsAFileTheAppShips_IsReported()
+    {
+        // Reading a file is I/O for this rule, wherever the file is: the container should own the reader.
+        await Test("""
+            using System;
+            using System.IO;
+
+            public sealed class Banner
+            {
+                private Banner() { }
+
+                public static Banner {|#0:Instance|} { get; } = new Banner();
+
+                public string Text() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "banner.txt"));
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "Banner"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]

@@ -788,6 +788,135 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     [Fact]
+    public async Task TemplatesTheAppShipsUnderItsContentRoot()
+    {
+        // The templates are deployed with the app: they change only with a new deployment, which starts new processes.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+            using Microsoft.AspNetCore.Hosting;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Options;
+
+            public sealed class MailOptions
+            {
+                public string TemplateFolder { get; set; } = "";
+            }
+
+            public sealed class MailTemplates
+            {
+                private readonly Dictionary<string, string> _templates = new();
+                private readonly string _folder;
+
+                public MailTemplates(IWebHostEnvironment environment, IOptions<MailOptions> options)
+                {
+                    _folder = Path.Combine(environment.ContentRootPath, "Templates");
+                }
+
+                public string Get(string name)
+                {
+                    lock (_templates)
+                    {
+                        if (!_templates.TryGetValue(name, out var text))
+                        {
+                            text = File.ReadAllText(Path.Combine(_folder, name + ".html"));
+                            _templates[name] = text;
+                        }
+
+                        return text;
+                    }
+                }
+            }
+
+            public static class MailSetup
+            {
+                public static IServiceCollection AddMail(this IServiceCollection services) => services.AddSingleton<MailTemplates>();
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AssetsTheAppShipsUnderItsBaseDirectory_ThroughAStaticRoot()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            public static class Assets
+            {
+                private static readonly string s_root = Path.Combine(AppContext.BaseDirectory, "wwwroot", "assets");
+                private static readonly ConcurrentDictionary<string, byte[]> s_files = new();
+
+                public static async Task<byte[]> GetAsync(string relativePath)
+                {
+                    var path = s_root + "/" + relativePath;
+                    if (!s_files.TryGetValue(path, out var bytes))
+                    {
+                        bytes = await File.ReadAllBytesAsync(path);
+                        s_files.TryAdd(path, bytes);
+                    }
+
+                    return bytes;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task TemplatesFromAConfiguredFolder_IsReported()
+    {
+        // A folder named by configuration may be anywhere, shared and edited while the app runs: data read from files.
+        await Test("""
+            using System.Collections.Generic;
+            using System.IO;
+            using Microsoft.AspNetCore.Hosting;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Options;
+
+            public sealed class MailOptions
+            {
+                public string TemplateFolder { get; set; } = "";
+            }
+
+            public sealed class MailTemplates
+            {
+                private readonly Dictionary<string, string> {|#0:_templates|} = new();
+                private readonly string _folder;
+
+                public MailTemplates(IWebHostEnvironment environment, IOptions<MailOptions> options)
+                {
+                    _folder = options.Value.TemplateFolder;
+                }
+
+                public string Get(string name)
+                {
+                    lock (_templates)
+                    {
+                        if (!_templates.TryGetValue(name, out var text))
+                        {
+                            text = File.ReadAllText(Path.Combine(_folder, name + ".html"));
+                            _templates[name] = text;
+                        }
+
+                        return text;
+                    }
+                }
+            }
+
+            public static class MailSetup
+            {
+                public static IServiceCollection AddMail(this IServiceCollection services) => services.AddSingleton<MailTemplates>();
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_templates", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ValueFromABodiedStaticInterfaceMember()
     {
         // A static interface member with a body is the program's own code, not an abstraction implemented elsewhere:
