@@ -77,13 +77,17 @@ internal static class CacheStorage
         return false;
     }
 
-    /// <summary>The field or property an operation reads, through conversions; null for anything else.</summary>
+    /// <summary>
+    /// The field or property an operation reads, through conversions; null for anything else. A property's own backing
+    /// field, reached through C# 14's <c>field</c> keyword inside its accessors, is the property.
+    /// </summary>
     public static ISymbol? GetReferencedStorage(IOperation? operation)
     {
         operation = operation?.WithoutConversions();
 
         return operation switch
         {
+            IFieldReferenceOperation { Field: { IsImplicitlyDeclared: true, AssociatedSymbol: IPropertySymbol property } } => property.OriginalDefinition,
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
             IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.OriginalDefinition,
             _ => null,

@@ -103,12 +103,33 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         context.RegisterSymbolEndAction(state.Report);
     }
 
+    /// <summary>How C# 14 names a property's backing field inside its accessors.</summary>
+    private const string FieldKeyword = "field";
+
+    /// <summary>A property whose backing field its accessors may assign with C# 14's <c>field</c>.</summary>
+    private static bool HasWritableBackingField(IPropertySymbol property)
+    {
+        foreach (var member in property.ContainingType.GetMembers("<" + property.Name + ">k__BackingField"))
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true, IsReadOnly: false } field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool MayAssignLazily(INamedTypeSymbol type, HashSet<ISymbol> candidates, CancellationToken cancellationToken)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var candidate in candidates)
         {
             names.Add(candidate.Name);
+            if (candidate is IPropertySymbol)
+            {
+                names.Add(FieldKeyword);
+            }
         }
 
         foreach (var reference in type.DeclaringSyntaxReferences)
@@ -150,7 +171,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
                 var tokenStart = i > 0 && text[i - 1] == '@' ? start + i - 1 : start + i;
                 var token = declaration.FindToken(start + i);
-                if (token.SpanStart != tokenStart || !token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name
+                var isName = (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name)
+                    || (name == FieldKeyword && token.IsKind(SyntaxKind.FieldKeyword));
+                if (token.SpanStart != tokenStart || !isName
                     || AssignmentTo(token.Parent) is not { } assignment
                     || IsInNestedType(assignment, declaration))
                 {
@@ -175,6 +198,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     /// <summary>The assignment whose target is the name: <c>name = …</c> or <c>….name = …</c>.</summary>
     private static AssignmentExpressionSyntax? AssignmentTo(SyntaxNode? name) => name switch
     {
+        FieldExpressionSyntax { Parent: AssignmentExpressionSyntax assignment } field when assignment.Left == field => assignment,
         IdentifierNameSyntax { Parent: AssignmentExpressionSyntax assignment } identifier when assignment.Left == identifier => assignment,
         SimpleNameSyntax { Parent: MemberAccessExpressionSyntax { Parent: AssignmentExpressionSyntax assignment } access } simple
             when access.Name == simple && assignment.Left == access => assignment,
@@ -225,6 +249,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     private static string GetAssignedName(ExpressionSyntax target) => target switch
     {
         IdentifierNameSyntax name => name.Identifier.ValueText,
+        FieldExpressionSyntax => FieldKeyword,
         MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
         _ => string.Empty,
     };
@@ -266,7 +291,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     {
         foreach (var descendant in node.DescendantNodesAndSelf())
         {
-            if (descendant is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+            if ((descendant is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+                || (descendant is FieldExpressionSyntax && name == FieldKeyword))
             {
                 return true;
             }
@@ -285,6 +311,10 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 type = field.Type;
                 break;
             case IPropertySymbol { IsIndexer: false, SetMethod: { } setter } property when !setter.IsInitOnly:
+                type = property.Type;
+                break;
+            case IPropertySymbol { IsIndexer: false, SetMethod: null } property when HasWritableBackingField(property):
+                // `static Engine Current => field ??= new Engine();`: C# 14's `field` writes the backing field.
                 type = property.Type;
                 break;
             default:

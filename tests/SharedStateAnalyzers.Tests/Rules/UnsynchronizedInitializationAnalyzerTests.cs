@@ -436,6 +436,35 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task StaticPropertyBackingField_ThroughTheFieldKeyword()
+    {
+        // C# 14's `field`: the property's own backing field is checked and assigned like a named one.
+        await Test("""
+            public sealed class Engine
+            {
+                public static Engine Current => {|#0:field ??= new Engine()|};
+
+                public static Engine Fallback
+                {
+                    get
+                    {
+                        if (field == null)
+                        {
+                            {|#1:field = new Engine()|};
+                        }
+
+                        return field;
+                    }
+                }
+            }
+            """)
+            .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview)
+            .ExpectDiagnostic(At(0, "Current"))
+            .ExpectDiagnostic(At(1, "Fallback"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task InstanceField_OfMiddleware()
     {
         await Test("""
@@ -981,6 +1010,24 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task InstancePropertyBackingField_ThroughTheFieldKeyword_OfAnOrdinaryClass()
+    {
+        // Each object builds its own on first use: not shared.
+        await Test("""
+            using System.Text;
+
+            public sealed class ReportBuilder
+            {
+                public StringBuilder Text => field ??= new StringBuilder();
+
+                public string Name => field ??= "report";
+            }
+            """)
+            .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task InstanceField_SetUpByPrivateHelpersThatOnlyTheConstructorCalls()

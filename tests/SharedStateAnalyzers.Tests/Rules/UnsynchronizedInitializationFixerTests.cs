@@ -899,6 +899,22 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
+    public async Task NoFix_PropertyBackingFieldThroughTheFieldKeyword()
+    {
+        // The backing field has no declaration to rewrite.
+        await Test()
+            .ShouldNotOfferFix()
+            .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview)
+            .WithSource("""
+                public sealed class Engine
+                {
+                    public static Engine Current => [|field ??= new Engine()|];
+                }
+                """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NoUseLazy_WhereAnotherReadTestsForNull_ButTheEagerFixIsOffered()
     {
         const string source = """
