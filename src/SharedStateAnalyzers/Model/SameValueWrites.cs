@@ -48,23 +48,38 @@ internal sealed class SameValueWrites
     /// <summary>
     /// Literals, <c>typeof</c>, static fields, the program's own static properties, and objects built from those with
     /// <c>new</c> and collection initializers (not disposable ones: each is a resource of its own), also through locals
-    /// so built. Not: <c>this</c>,
-    /// parameters, calls (<c>Guid.NewGuid()</c>), the framework's static properties (<c>DateTime.Now</c>), lambdas.
+    /// so built; a lambda that captures nothing (the same code whoever stores it); a reflection lookup with such
+    /// arguments (<c>Type.GetType("Vendor.Connection, Vendor")</c>, <c>typeof(T).GetMethod("Parse")</c>: the same member
+    /// for the life of the process). Not: <c>this</c>, parameters, other calls (<c>Guid.NewGuid()</c>), the framework's
+    /// static properties (<c>DateTime.Now</c>), lambdas that capture state.
     /// </summary>
     private bool IsBuiltFromConstants(IOperation value, IOperation root, int depth)
     {
-        foreach (var node in value.DescendantsAndSelf())
+        var pending = new Stack<IOperation>();
+        pending.Push(value);
+        while (pending.Count > 0)
         {
+            var node = pending.Pop();
             switch (node)
             {
+                case IAnonymousFunctionOperation function:
+                    if (Captures(function))
+                    {
+                        return false;
+                    }
+
+                    // Its body is code, run later: not looked into.
+                    continue;
                 case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
                     // A collection initializer's Add on the object being built.
+                    break;
+                case IInvocationOperation lookup when IsReflectionObject(lookup.Type):
+                    // Its receiver and arguments are checked as the walk goes on.
                     break;
                 case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
                 case IParameterReferenceOperation:
                 case IInvocationOperation:
-                case IAnonymousFunctionOperation:
-                case IDelegateCreationOperation:
+                case IDelegateCreationOperation { Target: not IAnonymousFunctionOperation }:
                 case IAwaitOperation:
                 case IInvalidOperation:
                     return false;
@@ -80,9 +95,62 @@ internal sealed class SameValueWrites
 
                     break;
             }
+
+            foreach (var child in node.ChildOperations)
+            {
+                pending.Push(child);
+            }
         }
 
         return true;
+    }
+
+    /// <summary>The lambda reads <c>this</c>, or a local or parameter of the code around it.</summary>
+    private static bool Captures(IAnonymousFunctionOperation function)
+    {
+        foreach (var node in function.Body.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                    return true;
+                case ILocalReferenceOperation local when !IsDeclaredWithin(local.Local, function):
+                    return true;
+                case IParameterReferenceOperation parameter when !IsDeclaredWithin(parameter.Parameter, function):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredWithin(ISymbol symbol, IAnonymousFunctionOperation function)
+    {
+        var span = function.Syntax.Span;
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == function.Syntax.SyntaxTree && span.Contains(reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>System.Type</c>, a <c>System.Reflection</c> member or assembly: what the runtime loaded, one object per member.</summary>
+    private static bool IsReflectionObject(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            var ns = current.ContainingNamespace?.ToDisplayString();
+            if ((current.Name == "Type" && ns == "System") || (ns == "System.Reflection" && current.Name is "MemberInfo" or "Assembly" or "Module"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool LocalIsBuiltFromConstants(ILocalSymbol local, IOperation root, int depth)

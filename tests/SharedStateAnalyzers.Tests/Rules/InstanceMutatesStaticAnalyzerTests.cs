@@ -781,6 +781,98 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task StaticDelegate_SetToALambdaThatCapturesNothing()
+    {
+        // Every instance stores the same code: whichever writes, the field holds what one instance would put there.
+        await Test("""
+            using System;
+
+            public sealed class Channel
+            {
+                private static Func<string, Channel>? s_factory;
+                private readonly string _address;
+
+                public Channel(string address) => _address = address;
+
+                public void Open() => s_factory = address => new Channel(address);
+
+                public Channel Copy() => s_factory is { } factory ? factory(_address) : throw new InvalidOperationException("Open the channel first.");
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticDelegate_SetToALambdaThatCapturesTheInstance_IsReported()
+    {
+        // The lambda keeps the instance that stored it: the last one to open wins for every other instance.
+        await Test("""
+            using System;
+
+            public sealed class Channel
+            {
+                private static Func<Channel>? s_copy;
+                private readonly string _address;
+
+                public Channel(string address) => _address = address;
+
+                public void Open() => {|#0:s_copy|} = () => new Channel(_address);
+
+                public Channel Copy() => s_copy is { } copy ? copy() : throw new InvalidOperationException("Open the channel first.");
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Open", "s_copy", "Channel"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticType_LookedUpByAConstantName()
+    {
+        // The driver's connection type, found by name at run time: the same Type for every instance.
+        await Test("""
+            using System;
+
+            public sealed class VendorProvider
+            {
+                private const string ConnectionTypeName = "Vendor.Data.VendorConnection, Vendor.Data";
+                private static Type? s_connectionType;
+
+                public VendorProvider()
+                {
+                    s_connectionType = FindType(ConnectionTypeName);
+                }
+
+                public object? CreateConnection() => s_connectionType is null ? null : Activator.CreateInstance(s_connectionType);
+
+                private static Type? FindType(string name) => Type.GetType(name, throwOnError: false);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticType_LookedUpByANameEachInstanceIsGiven_IsReported()
+    {
+        await Test("""
+            using System;
+
+            public sealed class VendorProvider
+            {
+                private static Type? s_connectionType;
+
+                public VendorProvider(string connectionTypeName)
+                {
+                    {|#0:s_connectionType|} = Type.GetType(connectionTypeName, throwOnError: false);
+                }
+
+                public object? CreateConnection() => s_connectionType is null ? null : Activator.CreateInstance(s_connectionType);
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "VendorProvider", "s_connectionType", "VendorProvider"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task SmartEnumConstructorAlsoCalledAfterInitialization_IsReported()
     {
         await Test("""
