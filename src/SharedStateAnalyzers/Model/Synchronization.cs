@@ -50,7 +50,10 @@ internal static class Synchronization
         {
             switch (current)
             {
-                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                case ILocalFunctionOperation localFunction:
+                    return GuardOfEveryCall(localFunction, containingSymbol);
+
+                case IAnonymousFunctionOperation:
                     return Guard.None;
 
                 case ILockOperation @lock when child != @lock.LockedValue:
@@ -80,6 +83,40 @@ internal static class Synchronization
         }
 
         return IsSynchronizedMethod(containingSymbol) ? new Guard(true, null) : Guard.None;
+    }
+
+    /// <summary>
+    /// A local function runs where it is called: its body is guarded when every call of it in the enclosing code is
+    /// made under a lock on the same object, and it is never taken as a delegate.
+    /// </summary>
+    private static Guard GuardOfEveryCall(ILocalFunctionOperation localFunction, ISymbol? containingSymbol)
+    {
+        Guard? common = null;
+        foreach (var node in localFunction.Root().DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol.OriginalDefinition):
+                    return Guard.None;
+                case IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol.OriginalDefinition):
+                    if (localFunction.Syntax.Span.Contains(call.Syntax.Span))
+                    {
+                        // A recursive call: guarded as the calls from outside are.
+                        continue;
+                    }
+
+                    var guard = GetGuard(call, containingSymbol);
+                    if (!guard.IsGuarded || (common is { } previous && !SymbolEqualityComparer.Default.Equals(previous.LockObject, guard.LockObject)))
+                    {
+                        return Guard.None;
+                    }
+
+                    common = guard;
+                    break;
+            }
+        }
+
+        return common ?? Guard.None;
     }
 
     private static Guard FindRelease(IOperation @finally)

@@ -1555,7 +1555,139 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task LocalFunctionAlsoCalledAfterTheSemaphoreIsReleased()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Tracker
+            {
+                private readonly List<string> {|#0:_items|} = new();
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task AddAsync(string item, CancellationToken token)
+                {
+                    await _gate.WaitAsync(token);
+                    try
+                    {
+                        _items.Add(item);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public async Task PruneAsync(CancellationToken token)
+                {
+                    var index = 0;
+                    void RemoveCurrent() => _items.RemoveAt(index);
+
+                    await _gate.WaitAsync(token);
+                    try
+                    {
+                        while (index < _items.Count)
+                        {
+                            if (_items[index].Length == 0)
+                            {
+                                RemoveCurrent();
+                            }
+                            else
+                            {
+                                index++;
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                    
+                    if (_items.Count > 100)
+                    {
+                        RemoveCurrent();
+                    }
+                }
+            }
+
+            public static class Registration
+            {
+                public static void Add(IServiceCollection services) => services.AddSingleton<Tracker>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_items", "List<string>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task LocalFunctionCalledOnlyWhileTheSemaphoreIsHeld()
+    {
+        // The local function runs where it is called: inside the semaphore region.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Tracker
+            {
+                private readonly List<string> _items = new();
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task AddAsync(string item, CancellationToken token)
+                {
+                    await _gate.WaitAsync(token);
+                    try
+                    {
+                        _items.Add(item);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public async Task PruneAsync(CancellationToken token)
+                {
+                    var index = 0;
+                    void RemoveCurrent() => _items.RemoveAt(index);
+
+                    await _gate.WaitAsync(token);
+                    try
+                    {
+                        while (index < _items.Count)
+                        {
+                            if (_items[index].Length == 0)
+                            {
+                                RemoveCurrent();
+                            }
+                            else
+                            {
+                                index++;
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                    
+                }
+            }
+
+            public static class Registration
+            {
+                public static void Add(IServiceCollection services) => services.AddSingleton<Tracker>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task SingletonFilledThroughItsInterface_OnlyWhileTheAppIsComposed()
