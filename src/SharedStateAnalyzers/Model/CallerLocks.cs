@@ -76,6 +76,12 @@ internal sealed class CallerLocks
         var underLock = false;
         foreach (var call in calls)
         {
+            if (IsRecursive(call, method, cancellationToken))
+            {
+                // The method calling itself: it runs under whatever its outside callers hold.
+                continue;
+            }
+
             if (IsInsideLock(call))
             {
                 underLock = true;
@@ -150,6 +156,31 @@ internal sealed class CallerLocks
 
         public int GetHashCode((IMethodSymbol Method, ConstructorCalls Constructors) obj)
             => (SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 3) + (int)obj.Constructors;
+    }
+
+    /// <summary>A call in the method's own body, outside lambdas and local functions (which may run elsewhere).</summary>
+    private static bool IsRecursive(SyntaxNode call, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != call.SyntaxTree || !reference.Span.Contains(call.Span))
+            {
+                continue;
+            }
+
+            var declaration = reference.GetSyntax(cancellationToken);
+            for (var current = call.Parent; current is not null && current != declaration; current = current.Parent)
+            {
+                if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Inside a <c>lock</c> statement's body, on something other than <c>this</c>, within the same member.</summary>

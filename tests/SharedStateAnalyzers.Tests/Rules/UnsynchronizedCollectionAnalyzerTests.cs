@@ -1556,6 +1556,67 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task RecursiveHelperAlsoCalledWithoutTheLock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class ChainTracker
+            {
+                private readonly object _gate = new();
+                private readonly Dictionary<int, List<int>> {|#0:_children|} = new();
+
+                public void Link(int parent, int child)
+                {
+                    lock (_gate)
+                    {
+                        if (!_children.TryGetValue(parent, out var list))
+                        {
+                            _children[parent] = list = new List<int>();
+                        }
+
+                        list.Add(child);
+                    }
+                }
+
+                public int Drop(int parent)
+                {
+                    lock (_gate)
+                    {
+                        return DropLocked(parent);
+                    }
+                }
+
+                public int DropUnlocked(int parent) => DropLocked(parent);
+
+                private int DropLocked(int parent)
+                {
+                    if (!_children.Remove(parent, out var children))
+                    {
+                        return 0;
+                    }
+
+                    var dropped = children.Count;
+                    foreach (var child in children)
+                    {
+                        dropped += DropLocked(child);
+                    }
+
+                    return dropped;
+                }
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddTracker(this IServiceCollection services) => services.AddSingleton<ChainTracker>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_children", "Dictionary<int, List<int>>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task LocalFunctionAlsoCalledAfterTheSemaphoreIsReleased()
     {
         await Test("""
@@ -1624,6 +1685,66 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task RecursiveHelperCalledOnlyUnderTheLock()
+    {
+        // The helper calls itself: those calls run under the lock its outside callers hold.
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class ChainTracker
+            {
+                private readonly object _gate = new();
+                private readonly Dictionary<int, List<int>> _children = new();
+
+                public void Link(int parent, int child)
+                {
+                    lock (_gate)
+                    {
+                        if (!_children.TryGetValue(parent, out var list))
+                        {
+                            _children[parent] = list = new List<int>();
+                        }
+
+                        list.Add(child);
+                    }
+                }
+
+                public int Drop(int parent)
+                {
+                    lock (_gate)
+                    {
+                        return DropLocked(parent);
+                    }
+                }
+
+                
+                private int DropLocked(int parent)
+                {
+                    if (!_children.Remove(parent, out var children))
+                    {
+                        return 0;
+                    }
+
+                    var dropped = children.Count;
+                    foreach (var child in children)
+                    {
+                        dropped += DropLocked(child);
+                    }
+
+                    return dropped;
+                }
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddTracker(this IServiceCollection services) => services.AddSingleton<ChainTracker>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task LocalFunctionCalledOnlyWhileTheSemaphoreIsHeld()
