@@ -391,6 +391,13 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     if (operation is IInvocationOperation { TargetMethod: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target } invocation
                         && SymbolEqualityComparer.Default.Equals(target.ContainingType, context.OwningSymbol.ContainingType))
                     {
+                        // A recursive call runs under whatever the method's outside callers hold.
+                        if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, (context.OwningSymbol as IMethodSymbol)?.OriginalDefinition)
+                            && !invocation.IsInsideLambda())
+                        {
+                            continue;
+                        }
+
                         // The runtime runs a static constructor (and static initializers) once, under the type's
                         // initialization lock: a private helper called only from there is synchronized by it.
                         var unguarded = !Initialization.IsTypeInitialization(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;

@@ -1009,7 +1009,90 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task RecursiveHelperAlsoCalledWithoutTheLock()
+    {
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Catalog
+            {
+                public Dictionary<string, Catalog> Children { get; } = new();
+            }
+
+            public static class Catalogs
+            {
+                private static readonly object s_gate = new();
+                private static Catalog? s_root;
+
+                public static Catalog Root(int depth)
+                {
+                    lock (s_gate)
+                    {
+                        return Ensure(depth);
+                    }
+                }
+
+                public static Catalog Peek() => Ensure(0);
+
+                private static Catalog Ensure(int depth)
+                {
+                    if (s_root == null)
+                    {
+                        {|#0:s_root = new Catalog()|};
+                    }
+
+                    s_root.Children["level" + depth] = new Catalog();
+                    return depth > 0 ? Ensure(depth - 1) : s_root;
+                }
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_root"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task RecursiveHelperCalledOnlyUnderTheLock()
+    {
+        // The helper's calls of itself run under the lock its caller holds.
+        await Test("""
+            using System.Collections.Generic;
+
+            public sealed class Catalog
+            {
+                public Dictionary<string, Catalog> Children { get; } = new();
+            }
+
+            public static class Catalogs
+            {
+                private static readonly object s_gate = new();
+                private static Catalog? s_root;
+
+                public static Catalog Root(int depth)
+                {
+                    lock (s_gate)
+                    {
+                        return Ensure(depth);
+                    }
+                }
+
+                
+                private static Catalog Ensure(int depth)
+                {
+                    if (s_root == null)
+                    {
+                        s_root = new Catalog();
+                    }
+
+                    s_root.Children["level" + depth] = new Catalog();
+                    return depth > 0 ? Ensure(depth - 1) : s_root;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task InstancePropertyBackingField_ThroughTheFieldKeyword_OfAnOrdinaryClass()
