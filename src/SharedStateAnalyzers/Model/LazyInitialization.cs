@@ -157,8 +157,9 @@ internal static class LazyInitialization
     {
         value = value.WithoutConversions();
 
-        // A delegate built twice from the same lambda or method behaves the same.
-        if (value.ConstantValue.HasValue || value is IParameterReferenceOperation or IDelegateCreationOperation or IAnonymousFunctionOperation
+        // A delegate built twice from the same lambda or method behaves the same. A parameter, or the object itself
+        // (`s_current ??= this` in a constructor), is stored, not built.
+        if (value.ConstantValue.HasValue || value is IParameterReferenceOperation or IInstanceReferenceOperation or IDelegateCreationOperation or IAnonymousFunctionOperation
             || value.Type is null || SymbolFacts.IsSimpleValueType(value.Type))
         {
             return true;

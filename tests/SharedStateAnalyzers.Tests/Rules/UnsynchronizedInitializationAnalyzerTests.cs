@@ -1054,6 +1054,42 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task SingletonRecordsItselfInItsConstructor()
+    {
+        // `s_current ??= this`: nothing is built, the object stores itself.
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ISearchBackend
+            {
+                string Query(string text);
+            }
+
+            public sealed class SearchService
+            {
+                private static SearchService? s_current;
+                private readonly ISearchBackend _backend;
+
+                public SearchService(ISearchBackend backend)
+                {
+                    _backend = backend;
+                    s_current ??= this;
+                }
+
+                public static SearchService? Current => s_current;
+
+                public string Find(string text) => _backend.Query(text);
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddSingleton<SearchService>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task RecursiveHelperCalledOnlyUnderTheLock()
     {
         // The helper's calls of itself run under the lock its caller holds.
