@@ -293,8 +293,20 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // The app's options (`s_settings = options.Value` of an injected IOptions<T>): the container's one options
+            // object, the same for every instance.
+            if (assignment is ISimpleAssignmentOperation && IsTheProcessOptions(assignment.Value))
+            {
+                return;
+            }
+
             AnalyzeTarget(context, assignment.Target, assignment.Value);
         }
+
+        /// <summary><c>options.Value</c> of an <c>IOptions&lt;T&gt;</c> (not a snapshot or monitor, whose value changes).</summary>
+        private static bool IsTheProcessOptions(IOperation value)
+            => value.WithoutConversions() is IPropertyReferenceOperation { Property.Name: "Value", Instance.Type: INamedTypeSymbol { Name: "IOptions", Arity: 1 } options }
+                && options.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.Options";
 
         private static bool IsLazyInitialization(IAssignmentOperation assignment)
         {

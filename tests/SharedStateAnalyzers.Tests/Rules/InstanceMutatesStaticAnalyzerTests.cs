@@ -781,6 +781,73 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task StaticSetToTheAppsOptionsValue()
+    {
+        // IOptions<T>.Value is the container's one options object: every scoped instance stores the same.
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Options;
+
+            public sealed class SmtpSettings
+            {
+                public string Host { get; set; } = "";
+            }
+
+            public sealed class Mailer
+            {
+                private static SmtpSettings? s_settings;
+
+                public Mailer(IOptions<SmtpSettings> options)
+                {
+                    s_settings = options.Value;
+                }
+
+                public static string Host => s_settings?.Host ?? "localhost";
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddMailer(this IServiceCollection services) => services.AddScoped<Mailer>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticSetToAnOptionsSnapshot_IsReported()
+    {
+        // A snapshot is made per scope: the last instance built decides for all.
+        await Test("""
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Options;
+
+            public sealed class SmtpSettings
+            {
+                public string Host { get; set; } = "";
+            }
+
+            public sealed class Mailer
+            {
+                private static SmtpSettings? s_settings;
+
+                public Mailer(IOptionsSnapshot<SmtpSettings> options)
+                {
+                    {|#0:s_settings|} = options.Value;
+                }
+
+                public static string Host => s_settings?.Host ?? "localhost";
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddMailer(this IServiceCollection services) => services.AddScoped<Mailer>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expect(0, "Mailer", "s_settings", "Mailer"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StaticDelegate_SetToALambdaThatCapturesNothing()
     {
         // Every instance stores the same code: whichever writes, the field holds what one instance would put there.
