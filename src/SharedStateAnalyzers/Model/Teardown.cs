@@ -6,8 +6,8 @@ namespace SharedStateAnalyzers.Model;
 
 /// <summary>
 /// The teardown of a collection of resources: a <c>foreach</c> over it that releases each element
-/// (<c>registration.Dispose()</c>, <c>timer?.Stop()</c>, <c>unsubscribe()</c>), followed at once by <c>Clear()</c> of the
-/// same collection.
+/// (<c>registration.Dispose()</c>, <c>timer?.Stop()</c>, <c>unsubscribe()</c>), written in place or in a parameterless
+/// method of the type called just before, followed at once by <c>Clear()</c> of the same collection.
 /// </summary>
 internal static class Teardown
 {
@@ -30,9 +30,52 @@ internal static class Teardown
         }
 
         var index = block.Operations.IndexOf(statement);
-        return index > 0 && block.Operations[index - 1] is IForEachLoopOperation loop
-            && IsOver(loop.Collection, storage)
-            && ReleasesEachElement(loop);
+        if (index <= 0)
+        {
+            return false;
+        }
+
+        return block.Operations[index - 1] switch
+        {
+            IForEachLoopOperation loop => IsOver(loop.Collection, storage) && ReleasesEachElement(loop),
+
+            // `Stop(); _subscriptions.Clear();` where the type's own `Stop()` releases each element.
+            IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0, TargetMethod: { MethodKind: MethodKind.Ordinary } helper } call }
+                when SymbolEqualityComparer.Default.Equals(helper.ContainingType?.OriginalDefinition, storage.ContainingType?.OriginalDefinition)
+                    && call.SemanticModel is { } model => HelperReleasesEach(helper, storage, model.Compilation),
+            _ => false,
+        };
+    }
+
+    /// <summary>The helper's own body has a loop over the storage that releases each element.</summary>
+    private static bool HelperReleasesEach(IMethodSymbol helper, ISymbol storage, Compilation compilation)
+    {
+        foreach (var reference in helper.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax();
+            if (!compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+            {
+                continue;
+            }
+
+#pragma warning disable RS1030 // Asked only for a Clear() right after a call of the type's own method; the driver's semantic models are cached and shared.
+            var body = compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration);
+#pragma warning restore RS1030
+            if (body is null)
+            {
+                continue;
+            }
+
+            foreach (var node in body.DescendantsAndSelf())
+            {
+                if (node is IForEachLoopOperation loop && IsOver(loop.Collection, storage) && ReleasesEachElement(loop))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The loop's collection is the storage, or its <c>Values</c> or <c>Keys</c>.</summary>

@@ -1684,7 +1684,107 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ClearAfterAStopThatReleasesNothing()
+    {
+        // The helper only logs: the Clear() is not a teardown of released resources.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Subscription : IDisposable
+            {
+                public void Dispose() { }
+            }
+
+            public sealed class SubscriptionHost : IDisposable
+            {
+                private readonly List<Subscription> {|#0:_subscriptions|};
+                private int _started;
+
+                public SubscriptionHost(IEnumerable<Subscription> subscriptions) => _subscriptions = subscriptions.ToList();
+
+                public void Start() => Interlocked.Exchange(ref _started, 1);
+
+                public void Stop()
+                {
+                    if (Interlocked.CompareExchange(ref _started, 0, 1) == 1)
+                    {
+                        Console.WriteLine($"Stopping {_subscriptions.Count} subscriptions");
+                    }
+                }
+
+                public void Dispose()
+                {
+                    Stop();
+                    _subscriptions.Clear();
+                }
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddSingleton<SubscriptionHost>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_subscriptions", "List<Subscription>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task ClearAfterAStopThatReleasesEachElement()
+    {
+        // Dispose() calls Stop(), which disposes every subscription, then clears the list: a teardown.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Subscription : IDisposable
+            {
+                public void Dispose() { }
+            }
+
+            public sealed class SubscriptionHost : IDisposable
+            {
+                private readonly List<Subscription> _subscriptions;
+                private int _started;
+
+                public SubscriptionHost(IEnumerable<Subscription> subscriptions) => _subscriptions = subscriptions.ToList();
+
+                public void Start() => Interlocked.Exchange(ref _started, 1);
+
+                public void Stop()
+                {
+                    if (Interlocked.CompareExchange(ref _started, 0, 1) == 1)
+                    {
+                        foreach (var subscription in _subscriptions)
+                        {
+                            subscription.Dispose();
+                        }
+                    }
+                }
+
+                public void Dispose()
+                {
+                    Stop();
+                    _subscriptions.Clear();
+                }
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddSingleton<SubscriptionHost>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task RecursiveHelperCalledOnlyUnderTheLock()
