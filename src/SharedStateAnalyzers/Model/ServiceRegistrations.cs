@@ -179,20 +179,63 @@ internal sealed class ServiceRegistrations
         if (isSingleton)
         {
             // The last type names the implementation: the object that lives as long as the process.
-            if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { TypeKind: TypeKind.Class } implementation)
+            if (types.Count > 0)
             {
-                singletons.Add(implementation.OriginalDefinition);
+                foreach (var type in WithTypeArgumentsOfCalls(types[types.Count - 1], model.Compilation))
+                {
+                    if (type is INamedTypeSymbol { TypeKind: TypeKind.Class } implementation)
+                    {
+                        singletons.Add(implementation.OriginalDefinition);
+                    }
+                }
             }
         }
         else
         {
             // A scoped service is request-scoped under its service type and its implementation type alike.
-            foreach (var type in types)
+            foreach (var written in types)
             {
-                if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
+                foreach (var type in WithTypeArgumentsOfCalls(written, model.Compilation))
                 {
-                    scoped.Add(named.OriginalDefinition);
+                    if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } named)
+                    {
+                        scoped.Add(named.OriginalDefinition);
+                    }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The type itself; or, for a type parameter of the app's own generic registration helper
+    /// (<c>static void AddCached&lt;TRepo&gt;(this IServiceCollection s) =&gt; s.AddSingleton&lt;ICachedRepository, TRepo&gt;()</c>),
+    /// the type arguments its calls in the compilation give it (<c>services.AddCached&lt;ShowRepository&gt;()</c>).
+    /// </summary>
+    private static IEnumerable<ITypeSymbol?> WithTypeArgumentsOfCalls(ITypeSymbol? type, Compilation compilation)
+    {
+        if (type is not ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method, DeclaringMethod: { } helper } parameter
+            || helper.DeclaringSyntaxReferences.IsEmpty)
+        {
+            yield return type;
+            yield break;
+        }
+
+        SemanticModel? model = null;
+        foreach (var name in MethodNameUses.Find(compilation, helper.OriginalDefinition, CancellationToken.None))
+        {
+            if (name is not GenericNameSyntax || CallSites.Classify(name, out _) != CallSites.Use.Call)
+            {
+                continue;
+            }
+
+#pragma warning disable RS1030 // Asked once per generic registration helper, while the registrations are gathered.
+            model = model?.SyntaxTree == name.SyntaxTree ? model : compilation.GetSemanticModel(name.SyntaxTree);
+#pragma warning restore RS1030
+            if (model.GetSymbolInfo(name).Symbol is IMethodSymbol called
+                && SymbolEqualityComparer.Default.Equals((called.ReducedFrom ?? called).OriginalDefinition, helper.OriginalDefinition)
+                && parameter.Ordinal < called.TypeArguments.Length)
+            {
+                yield return called.TypeArguments[parameter.Ordinal];
             }
         }
     }

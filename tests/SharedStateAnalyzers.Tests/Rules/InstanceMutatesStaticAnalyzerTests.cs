@@ -848,6 +848,90 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task SingletonRegisteredThroughTheAppsGenericHelper()
+    {
+        // AddCached<ShowRepository>() registers it as a singleton through the helper's type parameter: one instance.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ICachedRepository
+            {
+                void BuildIndexes();
+            }
+
+            public sealed record Show(int Id, string Title);
+
+            public sealed class ShowRepository : ICachedRepository
+            {
+                private static Dictionary<int, Show>? s_byId;
+                private readonly List<Show> _shows = new();
+
+                public void BuildIndexes() => s_byId = _shows.ToDictionary(show => show.Id);
+
+                public Show? Get(int id) => s_byId is not null && s_byId.TryGetValue(id, out var show) ? show : null;
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddRepositories(this IServiceCollection services)
+                {
+                    services.AddCached<ShowRepository>();
+                    return services;
+                }
+
+                private static void AddCached<TRepository>(this IServiceCollection services)
+                    where TRepository : class, ICachedRepository
+                    => services.AddSingleton<ICachedRepository, TRepository>();
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ScopedThroughTheAppsGenericHelper_IsReported()
+    {
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface ICachedRepository
+            {
+                void BuildIndexes();
+            }
+
+            public sealed record Show(int Id, string Title);
+
+            public sealed class ShowRepository : ICachedRepository
+            {
+                private static Dictionary<int, Show>? s_byId;
+                private readonly List<Show> _shows = new();
+
+                public void BuildIndexes() => {|#0:s_byId|} = _shows.ToDictionary(show => show.Id);
+
+                public Show? Get(int id) => s_byId is not null && s_byId.TryGetValue(id, out var show) ? show : null;
+            }
+
+            public static class Registration
+            {
+                public static IServiceCollection AddRepositories(this IServiceCollection services)
+                {
+                    services.AddCached<ShowRepository>();
+                    return services;
+                }
+
+                private static void AddCached<TRepository>(this IServiceCollection services)
+                    where TRepository : class, ICachedRepository
+                    => services.AddScoped<ICachedRepository, TRepository>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expect(0, "BuildIndexes", "s_byId", "ShowRepository"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StaticDelegate_SetToALambdaThatCapturesNothing()
     {
         // Every instance stores the same code: whichever writes, the field holds what one instance would put there.
