@@ -873,6 +873,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                     case IForEachLoopOperation or IForLoopOperation:
                         inPass = true;
                         break;
+                    case IWhileLoopOperation { Condition: { } condition } when DrainsALocalWorkList(condition):
+                        // `while (pending.TryDequeue(out var dir))`: a walk that ends when its own work list is empty.
+                        inPass = true;
+                        break;
                     case ILoopOperation:
                         return false;
                     case IAnonymousFunctionOperation or ILocalFunctionOperation:
@@ -881,6 +885,25 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             return inPass;
+        }
+
+        /// <summary>
+        /// A loop condition that takes from, or tests the count of, a collection held in a local: <c>TryDequeue</c>,
+        /// <c>TryPop</c> or <c>TryTake</c> on it, or <c>pending.Count &gt; 0</c>.
+        /// </summary>
+        private static bool DrainsALocalWorkList(IOperation condition)
+        {
+            switch (condition.WithoutConversions())
+            {
+                case IInvocationOperation { TargetMethod.Name: "TryDequeue" or "TryPop" or "TryTake", Instance: { } list }:
+                    return list.WithoutConversions() is ILocalReferenceOperation;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.GreaterThan or BinaryOperatorKind.NotEquals } comparison
+                    when comparison.RightOperand.ConstantValue is { HasValue: true, Value: 0 }:
+                    return comparison.LeftOperand.WithoutConversions() is IPropertyReferenceOperation { Property.Name: "Count", Instance: { } counted }
+                        && counted.WithoutConversions() is ILocalReferenceOperation;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>

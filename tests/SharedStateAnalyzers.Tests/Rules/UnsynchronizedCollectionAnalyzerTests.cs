@@ -1733,7 +1733,152 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task LoaderDrainingAWorkListTheTypeKeeps()
+    {
+        // The queue is a field: the loop drains what any caller left there, so it is not one pass of its own.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public interface IFileLocker
+            {
+                Task LockAllAsync(string root, CancellationToken token);
+            }
+
+            public sealed class FileLocker : IFileLocker, IDisposable
+            {
+                private readonly List<FileStream> {|#0:_held|} = new();
+                private readonly Queue<string> {|#1:pending|} = new();
+
+                public Task LockAllAsync(string root, CancellationToken token)
+                {
+                    
+                    pending.Enqueue(root);
+                    while (pending.TryDequeue(out var directory))
+                    {
+                        var files = Directory.GetFiles(directory);
+                        for (var i = 0; i < files.Length; i++)
+                        {
+                            _held.Add(File.OpenRead(files[i]));
+                        }
+
+                        foreach (var child in Directory.GetDirectories(directory))
+                        {
+                            pending.Enqueue(child);
+                        }
+                    }
+
+                    return Task.CompletedTask;
+                }
+
+                public void Dispose()
+                {
+                    foreach (var stream in _held)
+                    {
+                        stream.Dispose();
+                    }
+
+                    _held.Clear();
+                }
+            }
+
+            public sealed class LockOnStart(IFileLocker locker) : BackgroundService
+            {
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => locker.LockAllAsync(AppContext.BaseDirectory, stoppingToken);
+            }
+
+            public static class Registration
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddSingleton<IFileLocker, FileLocker>();
+                    services.AddHostedService<LockOnStart>();
+                }
+            }
+            """, References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_held", "List<FileStream>"))
+            .ExpectDiagnostic(Flagged(1, "pending", "Queue<string>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task LoaderWalkingATreeThroughALocalWorkList()
+    {
+        // The directory walk ends when its own queue is empty: one pass, like a for loop, run once by a hosted service.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public interface IFileLocker
+            {
+                Task LockAllAsync(string root, CancellationToken token);
+            }
+
+            public sealed class FileLocker : IFileLocker, IDisposable
+            {
+                private readonly List<FileStream> _held = new();
+                
+                public Task LockAllAsync(string root, CancellationToken token)
+                {
+                    var pending = new Queue<string>();
+                    pending.Enqueue(root);
+                    while (pending.TryDequeue(out var directory))
+                    {
+                        var files = Directory.GetFiles(directory);
+                        for (var i = 0; i < files.Length; i++)
+                        {
+                            _held.Add(File.OpenRead(files[i]));
+                        }
+
+                        foreach (var child in Directory.GetDirectories(directory))
+                        {
+                            pending.Enqueue(child);
+                        }
+                    }
+
+                    return Task.CompletedTask;
+                }
+
+                public void Dispose()
+                {
+                    foreach (var stream in _held)
+                    {
+                        stream.Dispose();
+                    }
+
+                    _held.Clear();
+                }
+            }
+
+            public sealed class LockOnStart(IFileLocker locker) : BackgroundService
+            {
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => locker.LockAllAsync(AppContext.BaseDirectory, stoppingToken);
+            }
+
+            public static class Registration
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddSingleton<IFileLocker, FileLocker>();
+                    services.AddHostedService<LockOnStart>();
+                }
+            }
+            """, References.AspNetCore)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task ClearAfterAStopThatReleasesEachElement()
