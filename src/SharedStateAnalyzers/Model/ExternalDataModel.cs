@@ -673,8 +673,38 @@ internal sealed class ExternalDataModel
         }
 
         var kind = ClassifyType(type);
+
+        // Query composition (`AsNoTracking()`, `Include(…)`, `TagWith(…)`, a `Query<T>()`) returns a query and reads
+        // nothing: the rows are read where it runs (`ToListAsync`, `FirstAsync`, enumeration).
+        if (kind == ExternalSourceKind.Database && member is IMethodSymbol { ReturnType: var returned } && IsQuery(returned))
+        {
+            return null;
+        }
+
         return kind is null ? null : new ExternalSource(kind.Value, member);
     }
+
+    /// <summary><c>System.Linq.IQueryable</c>, or a type that implements it (<c>IQueryable&lt;T&gt;</c>, <c>IIncludableQueryable&lt;T, P&gt;</c>).</summary>
+    private static bool IsQuery(ITypeSymbol type)
+    {
+        if (IsQueryableInterface(type))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (IsQueryableInterface(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsQueryableInterface(ITypeSymbol type)
+        => type is INamedTypeSymbol { Name: "IQueryable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     private static bool IsEntityFrameworkContext(INamedTypeSymbol type)
     {

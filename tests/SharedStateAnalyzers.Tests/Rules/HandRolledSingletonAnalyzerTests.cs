@@ -527,6 +527,37 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task RunsTheQueryItComposes_IsReported()
+    {
+        // ToListAsync runs the query: a database read.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public interface IQueryStep
+            {
+                IQueryable<T> Apply<T>(IQueryable<T> source) where T : class;
+            }
+
+            public sealed class ReadOnlyStep : IQueryStep
+            {
+                private ReadOnlyStep() { }
+
+                public static ReadOnlyStep {|#0:Instance|} { get; } = new ReadOnlyStep();
+
+                public IQueryable<T> Apply<T>(IQueryable<T> source) where T : class
+                    => source.AsNoTracking().TagWith("read-only");
+                
+                public Task<List<T>> LoadAsync<T>(IQueryable<T> source) where T : class => Apply(source).ToListAsync();
+            }
+            """, References.EntityFrameworkCore)
+            .ExpectDiagnostic(At(0, "Instance", "ReadOnlyStep"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task ReadsAFileTheAppShips_IsReported()
     {
         // Reading a file is I/O for this rule, wherever the file is: the container should own the reader.
@@ -548,6 +579,35 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task Stateless_ComposesAnEntityFrameworkQuery()
+    {
+        // AsNoTracking and TagWith only build the query; nothing is read until the caller runs it.
+        await Test("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public interface IQueryStep
+            {
+                IQueryable<T> Apply<T>(IQueryable<T> source) where T : class;
+            }
+
+            public sealed class ReadOnlyStep : IQueryStep
+            {
+                private ReadOnlyStep() { }
+
+                public static ReadOnlyStep Instance { get; } = new ReadOnlyStep();
+
+                public IQueryable<T> Apply<T>(IQueryable<T> source) where T : class
+                    => source.AsNoTracking().TagWith("read-only");
+                
+            }
+            """, References.EntityFrameworkCore)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task NullObject_LikeNullLoggerInstance()
