@@ -228,9 +228,25 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 if (_fields.TryGetValue(target.OriginalDefinition, out var field))
                 {
                     RecordAssignedType(field, initializer.Value);
+                    if (HasElements(initializer.Value))
+                    {
+                        lock (_gate)
+                        {
+                            field.InitializedWithElements = true;
+                        }
+                    }
                 }
             }
         }
+
+        /// <summary>A collection created with elements: <c>new() { … }</c>, <c>[a, b]</c>, <c>new[] { … }</c>.</summary>
+        private static bool HasElements(IOperation value) => value.WithoutConversions() switch
+        {
+            IObjectCreationOperation { Initializer.Initializers.Length: > 0 } => true,
+            ICollectionExpressionOperation { Elements.Length: > 0 } => true,
+            IArrayCreationOperation { Initializer.ElementValues.Length: > 0 } => true,
+            _ => false,
+        };
 
         private void RecordAssignedType(FieldState field, IOperation value)
         {
@@ -637,7 +653,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return filledWhileInitialized;
+            return filledWhileInitialized || field.InitializedWithElements;
         }
 
         /// <summary>
@@ -734,7 +750,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         private static readonly string[] s_configurationVerbs =
         [
-            "Register", "Unregister", "Add", "Remove", "Set", "Configure", "Reset", "Clear", "Replace", "Use", "Map", "Override",
+            "Register", "Unregister", "Add", "Insert", "Remove", "Set", "Configure", "Reset", "Clear", "Replace", "Use", "Map", "Override",
         ];
 
         /// <summary>
@@ -1038,6 +1054,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>Some use of the field is inside a lambda or local function.</summary>
         public bool UsedInNestedFunction { get; set; }
+
+        /// <summary>The field's initializer creates the collection with elements (built-in entries).</summary>
+        public bool InitializedWithElements { get; set; }
     }
 
     private readonly struct Mutation

@@ -1807,7 +1807,116 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task StaticRegistryThatStartsEmpty_ExtendedByItsInsertMethod()
+    {
+        // No built-in entries: the API is the only writer, as in a cache.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public interface INamingRule
+            {
+                string? TryName(Type type);
+            }
+
+            public sealed class AttributeRule : INamingRule
+            {
+                public string? TryName(Type type) => null;
+            }
+
+            public sealed class FullNameRule : INamingRule
+            {
+                public string? TryName(Type type) => type.FullName;
+            }
+
+            public static class MessageNames
+            {
+                private static readonly List<INamingRule> {|#0:s_rules|} = new();
+
+                public static void InsertFirst<T>() where T : INamingRule, new()
+                {
+                    if (s_rules.Count > 0 && s_rules[0] is T)
+                    {
+                        return;
+                    }
+
+                    s_rules.Insert(0, new T());
+                }
+
+                public static string NameOf(Type type)
+                {
+                    foreach (var rule in s_rules)
+                    {
+                        if (rule.TryName(type) is { } name)
+                        {
+                            return name;
+                        }
+                    }
+
+                    return type.Name;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "s_rules", "List<INamingRule>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task StaticRegistryOfBuiltInsFromItsInitializer_ExtendedByItsInsertMethod()
+    {
+        // The built-in rules come with the initializer; users put theirs first at start-up.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public interface INamingRule
+            {
+                string? TryName(Type type);
+            }
+
+            public sealed class AttributeRule : INamingRule
+            {
+                public string? TryName(Type type) => null;
+            }
+
+            public sealed class FullNameRule : INamingRule
+            {
+                public string? TryName(Type type) => type.FullName;
+            }
+
+            public static class MessageNames
+            {
+                private static readonly List<INamingRule> s_rules = [new AttributeRule(), new FullNameRule()];
+
+                public static void InsertFirst<T>() where T : INamingRule, new()
+                {
+                    if (s_rules.Count > 0 && s_rules[0] is T)
+                    {
+                        return;
+                    }
+
+                    s_rules.Insert(0, new T());
+                }
+
+                public static string NameOf(Type type)
+                {
+                    foreach (var rule in s_rules)
+                    {
+                        if (rule.TryName(type) is { } name)
+                        {
+                            return name;
+                        }
+                    }
+
+                    return type.Name;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task LoaderWalkingATreeThroughALocalWorkList()
