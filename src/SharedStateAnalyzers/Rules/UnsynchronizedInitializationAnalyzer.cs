@@ -98,7 +98,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         var processLifetime = hasInstanceCandidate
             ? new Lazy<ProcessLifetimeKind?>(() => lifetimes.Classify(type), LazyThreadSafetyMode.ExecutionAndPublication)
             : null;
-        var state = new TypeState(type, candidates, processLifetime, duplicates, reportDoubleChecked, compositionTime);
+        var state = new TypeState(type, candidates, processLifetime, duplicates, reportDoubleChecked, compositionTime, lifetimes);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(state.Report);
     }
@@ -342,6 +342,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         private readonly Duplicates _duplicates;
         private readonly bool _reportDoubleChecked;
         private readonly CompositionTime? _compositionTime;
+        private readonly ProcessLifetimeModel _lifetimes;
         private readonly object _gate = new();
         private readonly List<Finding> _findings = new();
         private readonly Dictionary<IMethodSymbol, bool> _calledOutsideALock = new(SymbolEqualityComparer.Default);
@@ -364,8 +365,10 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             Lazy<ProcessLifetimeKind?>? processLifetime,
             Duplicates duplicates,
             bool reportDoubleChecked,
-            CompositionTime? compositionTime)
+            CompositionTime? compositionTime,
+            ProcessLifetimeModel lifetimes)
         {
+            _lifetimes = lifetimes;
             _type = type;
             _candidates = candidates;
             _processLifetime = processLifetime;
@@ -503,6 +506,31 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        /// <summary>
+        /// The type is a singleton the compilation registers (or a hosted service) once, with no other registration
+        /// naming it as its implementation, and no <c>new</c> of it outside its own declarations.
+        /// </summary>
+        private bool IsBuiltOnceByTheContainer(Compilation compilation)
+        {
+            if (_lifetimes.Classify(_type) is not (ProcessLifetimeKind.DependencyInjectionSingleton or ProcessLifetimeKind.HostedService)
+                || Instantiations.For(compilation).IsCreatedOutside(_type))
+            {
+                return false;
+            }
+
+            var registered = 0;
+            foreach (var registration in ServiceRegistrations.For(compilation).Registrations)
+            {
+                if (SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, _type.OriginalDefinition)
+                    && (registration.Lifetime != ServiceLifetimeKind.Singleton || ++registered > 1))
+                {
+                    return false;
+                }
+            }
+
+            return registered == 1;
+        }
+
         private void AddPrivateCaller(IMethodSymbol target, ISymbol? caller)
         {
             if (!_privateCallers.TryGetValue(target, out var callers))
@@ -576,6 +604,16 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     // lookup in a loop): the object is not shared before its constructor returns.
                     if (finding.PrivateMethod is not null && !finding.Storage.IsStatic
                         && IsCalledOnlyWhileConstructing(finding.PrivateMethod, depth: 0))
+                    {
+                        continue;
+                    }
+
+                    // A static field set up by the constructor, or by a private helper only the constructors call, of a
+                    // singleton the container builds once (registered once, never created with `new`).
+                    if (finding.Storage.IsStatic
+                        && (finding.Method is { MethodKind: MethodKind.Constructor }
+                            || (finding.PrivateMethod is not null && IsCalledOnlyWhileConstructing(finding.PrivateMethod, depth: 0)))
+                        && IsBuiltOnceByTheContainer(context.Compilation))
                     {
                         continue;
                     }

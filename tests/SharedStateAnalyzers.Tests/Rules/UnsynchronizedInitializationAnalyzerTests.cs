@@ -908,8 +908,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     [Fact]
     public async Task StaticField_SetUpByAHelperThatOnlyTheConstructorCalls()
     {
-        // Every instance's constructor runs the helper, and the static field is shared by all of them: two
-        // singletons built at once can both see it unset.
+        // Every instance's constructor runs the helper, and the static field is shared by all of them: two scoped
+        // instances built at once, by two requests, can both see it unset.
         await Test("""
             using System.Collections.Generic;
             using Microsoft.Extensions.DependencyInjection;
@@ -938,7 +938,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
 
             public static class Registration
             {
-                public static void Add(IServiceCollection services) => services.AddSingleton<Catalog>();
+                public static void Add(IServiceCollection services) => services.AddScoped<Catalog>();
             }
             """, References.DependencyInjection)
             .ExpectDiagnostic(At(0, "s_names"))
@@ -1051,7 +1051,95 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task StaticFieldSetUpByTheConstructorOfASingletonAlsoCreatedWithNew()
+    {
+        // A second instance is made by hand: two constructors can race on the static field.
+        await Test("""
+            using System.Diagnostics;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class TelemetryStarter : IHostedService
+            {
+                private static DiagnosticListener? s_listener;
+
+                public TelemetryStarter() => EnsureListener();
+
+                private static void EnsureListener()
+                {
+                    if (s_listener != null)
+                    {
+                        return;
+                    }
+
+                    {|#0:s_listener = new DiagnosticListener("App.Startup")|};
+                }
+
+                public Task StartAsync(CancellationToken token) => Task.CompletedTask;
+
+                public Task StopAsync(CancellationToken token) => Task.CompletedTask;
+            }
+
+            public static class TelemetrySetup
+            {
+                public static IServiceCollection AddTelemetry(this IServiceCollection services)
+                    => services.AddSingleton<TelemetryStarter>()
+                        .AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryStarter>());
+                
+                public static IHostedService CreateForTests() => new TelemetryStarter();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "s_listener"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task StaticFieldSetUpByTheConstructorOfASingletonTheContainerBuildsOnce()
+    {
+        // Registered once as a singleton, never created with new: its constructor runs once for the process.
+        await Test("""
+            using System.Diagnostics;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class TelemetryStarter : IHostedService
+            {
+                private static DiagnosticListener? s_listener;
+
+                public TelemetryStarter() => EnsureListener();
+
+                private static void EnsureListener()
+                {
+                    if (s_listener != null)
+                    {
+                        return;
+                    }
+
+                    s_listener = new DiagnosticListener("App.Startup");
+                }
+
+                public Task StartAsync(CancellationToken token) => Task.CompletedTask;
+
+                public Task StopAsync(CancellationToken token) => Task.CompletedTask;
+            }
+
+            public static class TelemetrySetup
+            {
+                public static IServiceCollection AddTelemetry(this IServiceCollection services)
+                    => services.AddSingleton<TelemetryStarter>()
+                        .AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryStarter>());
+                
+            }
+            """, References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task SingletonRecordsItselfInItsConstructor()
