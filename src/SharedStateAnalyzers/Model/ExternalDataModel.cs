@@ -674,14 +674,28 @@ internal sealed class ExternalDataModel
 
         var kind = ClassifyType(type);
 
-        // Query composition (`AsNoTracking()`, `Include(…)`, `TagWith(…)`, a `Query<T>()`) returns a query and reads
-        // nothing: the rows are read where it runs (`ToListAsync`, `FirstAsync`, enumeration).
-        if (kind == ExternalSourceKind.Database && member is IMethodSymbol { ReturnType: var returned } && IsQuery(returned))
+        // Query composition (`AsNoTracking()`, `Include(…)`, `TagWith(…)`: a method that takes a query and returns one)
+        // reads nothing: the rows are read where it runs (`ToListAsync`, `FirstAsync`, enumeration). The query's root
+        // (`db.Set<T>()`, a `DbSet` property) is still the database.
+        if (kind == ExternalSourceKind.Database && member is IMethodSymbol method && IsQuery(method.ReturnType) && TakesAQuery(method.ReducedFrom ?? method))
         {
             return null;
         }
 
         return kind is null ? null : new ExternalSource(kind.Value, member);
+    }
+
+    private static bool TakesAQuery(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsQuery(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>System.Linq.IQueryable</c>, or a type that implements it (<c>IQueryable&lt;T&gt;</c>, <c>IIncludableQueryable&lt;T, P&gt;</c>).</summary>
