@@ -293,6 +293,13 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // `s_readers = s_readers.SetItem(typeof(T), reader)`: an immutable cache keyed by code, replaced with a
+            // copy plus one entry, is filled like a mutable one (the same exclusion as a Type-keyed dictionary).
+            if (assignment is ISimpleAssignmentOperation && IsCodeKeyedImmutableCopy(assignment))
+            {
+                return;
+            }
+
             // The app's options (`s_settings = options.Value` of an injected IOptions<T>): the container's one options
             // object, the same for every instance.
             if (assignment is ISimpleAssignmentOperation && IsTheProcessOptions(assignment.Value))
@@ -301,6 +308,22 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             }
 
             AnalyzeTarget(context, assignment.Target, assignment.Value);
+        }
+
+        private bool IsCodeKeyedImmutableCopy(IAssignmentOperation assignment)
+        {
+            var field = CacheStorage.GetReferencedStorage(assignment.Target);
+            if (field is null || _shared.Keyed is not { } keyed
+                || CacheStorage.GetDeclaredType(field) is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } type
+                || type.ContainingNamespace?.ToDisplayString() != "System.Collections.Immutable"
+                || !keyed.IsCodeDerivedKey(type.TypeArguments[0])
+                || assignment.Value.WithoutConversions() is not IInvocationOperation { TargetMethod.Name: "SetItem" or "Add" or "SetItems" or "AddRange" or "Remove" or "Union" } copy
+                || copy.Instance is null)
+            {
+                return false;
+            }
+
+            return SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(copy.Instance), field);
         }
 
         /// <summary><c>options.Value</c> of an <c>IOptions&lt;T&gt;</c> (not a snapshot or monitor, whose value changes).</summary>

@@ -1553,6 +1553,68 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task TypeKeyedImmutableCache_ReplacedWithACopyPlusOneEntry()
+    {
+        // An immutable reflection cache keyed by type, filled by swapping in a copy with the new entry.
+        await Test("""
+            using System;
+            using System.Collections.Immutable;
+
+            public sealed class IdReader<TId> where TId : notnull
+            {
+                private static ImmutableDictionary<Type, object> s_readers = ImmutableDictionary<Type, object>.Empty;
+
+                public object Read(TId id) => ReaderFor()(id);
+
+                private Func<TId, object> ReaderFor()
+                {
+                    if (s_readers.TryGetValue(typeof(TId), out var cached))
+                    {
+                        return (Func<TId, object>)cached;
+                    }
+
+                    var valueProperty = typeof(TId).GetProperty("Value");
+                    Func<TId, object> reader = valueProperty is null ? id => id : id => valueProperty.GetValue(id)!;
+                    s_readers = s_readers.SetItem(typeof(TId), reader);
+                    return reader;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NameKeyedImmutableCache_ReplacedWithACopyPlusOneEntry_IsReported()
+    {
+        await Test("""
+            using System;
+            using System.Collections.Immutable;
+
+            public sealed class IdReader<TId> where TId : notnull
+            {
+                private static ImmutableDictionary<string, object> s_readers = ImmutableDictionary<string, object>.Empty;
+
+                public object Read(TId id) => ReaderFor()(id);
+
+                private Func<TId, object> ReaderFor()
+                {
+                    if (s_readers.TryGetValue(Environment.MachineName + typeof(TId).Name, out var cached))
+                    {
+                        return (Func<TId, object>)cached;
+                    }
+
+                    var valueProperty = typeof(TId).GetProperty("Value");
+                    Func<TId, object> reader = valueProperty is null ? id => id : id => valueProperty.GetValue(id)!;
+                    {|#0:s_readers|} = s_readers.SetItem(Environment.MachineName + typeof(TId).Name, reader);
+                    return reader;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "ReaderFor", "s_readers", "IdReader"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NameKeyedTypeCache_FilledFromAnInstanceMember()
     {
         // The values are types the runtime resolved: every instance would store the same type for a name. (Whether
