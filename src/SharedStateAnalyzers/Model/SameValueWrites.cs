@@ -213,7 +213,9 @@ internal sealed class SameValueWrites
                         case PrefixUnaryExpressionSyntax prefix when prefix.Operand is var operand && SyntaxNames.RootNames(operand, name)
                             && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression)):
                             return false;
-                        case PostfixUnaryExpressionSyntax postfix when SyntaxNames.RootNames(postfix.Operand, name):
+                        case PostfixUnaryExpressionSyntax postfix when SyntaxNames.RootNames(postfix.Operand, name)
+                            && (postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression)):
+                            // `s_count++`; not the null-forgiving `s_factory!`, which reads.
                             return false;
                         case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && SyntaxNames.RootNames(argument.Expression, name):
                             return false;

@@ -954,6 +954,30 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task StaticDelegate_SetToALambdaThatCapturesNothing_ReadWithTheNullForgivingOperator()
+    {
+        // `s_factory!(…)` reads the field: the null-forgiving operator is not an increment.
+        await Test("""
+            using System;
+
+            public sealed class Connection : IDisposable
+            {
+                private static Func<string, Connection>? s_factory;
+                private readonly string _address;
+
+                public Connection(string address) => _address = address;
+
+                public void Open() => s_factory = address => new Connection(address);
+
+                public Connection Clone() => s_factory!(_address);
+
+                public void Dispose() { }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task StaticDelegate_SetToALambdaThatCapturesTheInstance_IsReported()
     {
         // The lambda keeps the instance that stored it: the last one to open wins for every other instance.
