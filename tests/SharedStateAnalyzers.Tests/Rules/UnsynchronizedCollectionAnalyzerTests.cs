@@ -1256,63 +1256,65 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string NoticeBusRegistrations = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface INotice { }
+
+        public interface INoticeBus
+        {
+            Task SendAsync(INotice notice);
+            SERVED_MEMBER
+        }
+
+        public interface INoticeSetup
+        {
+            void Listen<TNotice, TListener>() where TNotice : INotice;
+        }
+
+        public sealed class NoticeBus : INoticeBus, INoticeSetup
+        {
+            private readonly Dictionary<Type, List<Type>> MARK = new();
+
+            public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
+
+            private void Add(Type notice, Type listener)
+            {
+                if (!_listeners.TryGetValue(notice, out var list))
+                {
+                    _listeners.Add(notice, list = new List<Type>());
+                }
+
+                list.Add(listener);
+            }
+
+            public Task SendAsync(INotice notice)
+            {
+                SEND
+                return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
+            }
+        }
+
+        public static class NoticeBusSetup
+        {
+            public static IServiceCollection AddNoticeBus(this IServiceCollection services)
+            {
+                REGISTRATION
+                return services;
+            }
+
+            public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
+        }
+        """;
+
     [Fact]
     public async Task SingletonRegisteredUnderItsInterface_ChangedByAMemberOfThatInterface()
     {
         // The mutator is part of the interface the container hands out: requests can call it.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface INotice { }
-
-            public interface INoticeBus
-            {
-                Task SendAsync(INotice notice);
-                void Listen<TNotice, TListener>() where TNotice : INotice;
-            }
-
-            public interface INoticeSetup
-            {
-                void Listen<TNotice, TListener>() where TNotice : INotice;
-            }
-
-            public sealed class NoticeBus : INoticeBus, INoticeSetup
-            {
-                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
-
-                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
-
-                private void Add(Type notice, Type listener)
-                {
-                    if (!_listeners.TryGetValue(notice, out var list))
-                    {
-                        _listeners.Add(notice, list = new List<Type>());
-                    }
-
-                    list.Add(listener);
-                }
-
-                public Task SendAsync(INotice notice)
-                {
-                    
-                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
-                }
-            }
-
-            public static class NoticeBusSetup
-            {
-                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
-                {
-                    services.AddSingleton<INoticeBus, NoticeBus>();
-                    return services;
-                }
-
-                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
-            }
-            """, References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "void Listen<TNotice, TListener>() where TNotice : INotice;").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
             .ValidateAsync();
     }
@@ -1321,59 +1323,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task SingletonRegisteredAsItsClass_ChangedByItsSetUpMethod()
     {
         // Registered as the class itself: every public member is what consumers get.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface INotice { }
-
-            public interface INoticeBus
-            {
-                Task SendAsync(INotice notice);
-                
-            }
-
-            public interface INoticeSetup
-            {
-                void Listen<TNotice, TListener>() where TNotice : INotice;
-            }
-
-            public sealed class NoticeBus : INoticeBus, INoticeSetup
-            {
-                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
-
-                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
-
-                private void Add(Type notice, Type listener)
-                {
-                    if (!_listeners.TryGetValue(notice, out var list))
-                    {
-                        _listeners.Add(notice, list = new List<Type>());
-                    }
-
-                    list.Add(listener);
-                }
-
-                public Task SendAsync(INotice notice)
-                {
-                    
-                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
-                }
-            }
-
-            public static class NoticeBusSetup
-            {
-                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
-                {
-                    services.AddSingleton<NoticeBus>();
-                    return services;
-                }
-
-                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
-            }
-            """, References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<NoticeBus>();"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
             .ValidateAsync();
     }
@@ -1382,60 +1332,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task SingletonAlsoRegisteredUnderItsSetUpInterface()
     {
         // The set-up interface is a service too: any consumer can inject it and change the map while requests read it.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface INotice { }
-
-            public interface INoticeBus
-            {
-                Task SendAsync(INotice notice);
-                
-            }
-
-            public interface INoticeSetup
-            {
-                void Listen<TNotice, TListener>() where TNotice : INotice;
-            }
-
-            public sealed class NoticeBus : INoticeBus, INoticeSetup
-            {
-                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
-
-                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
-
-                private void Add(Type notice, Type listener)
-                {
-                    if (!_listeners.TryGetValue(notice, out var list))
-                    {
-                        _listeners.Add(notice, list = new List<Type>());
-                    }
-
-                    list.Add(listener);
-                }
-
-                public Task SendAsync(INotice notice)
-                {
-                    
-                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
-                }
-            }
-
-            public static class NoticeBusSetup
-            {
-                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
-                {
-                    services.AddSingleton<INoticeBus, NoticeBus>();
-                    services.AddSingleton<INoticeSetup>(sp => (NoticeBus)sp.GetRequiredService<INoticeBus>());
-                    return services;
-                }
-
-                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
-            }
-            """, References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();\n        services.AddSingleton<INoticeSetup>(sp => (NoticeBus)sp.GetRequiredService<INoticeBus>());"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
             .ValidateAsync();
     }
@@ -1444,420 +1341,372 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task SingletonRegisteredUnderItsInterface_ServedMemberCallsTheSetUpMethod()
     {
         // Sending registers a fallback listener on the fly: the served path changes the map.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface INotice { }
-
-            public interface INoticeBus
-            {
-                Task SendAsync(INotice notice);
-                
-            }
-
-            public interface INoticeSetup
-            {
-                void Listen<TNotice, TListener>() where TNotice : INotice;
-            }
-
-            public sealed class NoticeBus : INoticeBus, INoticeSetup
-            {
-                private readonly Dictionary<Type, List<Type>> {|#0:_listeners|} = new();
-
-                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
-
-                private void Add(Type notice, Type listener)
-                {
-                    if (!_listeners.TryGetValue(notice, out var list))
-                    {
-                        _listeners.Add(notice, list = new List<Type>());
-                    }
-
-                    list.Add(listener);
-                }
-
-                public Task SendAsync(INotice notice)
-                {
-                    if (!_listeners.ContainsKey(notice.GetType())) Listen<INotice, object>();
-                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
-                }
-            }
-
-            public static class NoticeBusSetup
-            {
-                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
-                {
-                    services.AddSingleton<INoticeBus, NoticeBus>();
-                    return services;
-                }
-
-                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
-            }
-            """, References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "").Replace("SEND", "if (!_listeners.ContainsKey(notice.GetType())) Listen<INotice, object>();").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
             .ValidateAsync();
     }
+
+    private const string WidgetRegistrations = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IWidgetRegistry
+        {
+            void Register(string widget);
+
+            IReadOnlyList<string> All();
+        }
+
+        public sealed class WidgetRegistry : IWidgetRegistry
+        {
+            private readonly List<string> MARK = new();
+
+            public void Register(string widget) => _widgets.Add(widget);
+
+            public IReadOnlyList<string> All() => _widgets.ToList();
+        }
+
+        public static class WidgetSetup
+        {
+            public static IServiceCollection AddWidgets(this IServiceCollection services)
+                => services.AddSingleton<IWidgetRegistry, WidgetRegistry>();
+
+            public static IApplicationBuilder UseWidgets(this IApplicationBuilder app)
+            {
+                var registry = app.ApplicationServices.GetRequiredService<IWidgetRegistry>();
+                registry.Register("clock");
+                registry.Register("weather");
+                return app;
+            }
+        }
+
+        public sealed class WidgetsController(IWidgetRegistry registry) : ControllerBase
+        {
+            [HttpGet("widgets")]
+            public IReadOnlyList<string> Get() => registry.All();
+        EXTRA
+        }
+        """;
 
     [Fact]
     public async Task SingletonFilledThroughItsInterface_AlsoFromAnEndpoint()
     {
         // The start-up code registers widgets, and so does an endpoint, while other requests read the list.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using Microsoft.AspNetCore.Builder;
-            using Microsoft.AspNetCore.Mvc;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface IWidgetRegistry
-            {
-                void Register(string widget);
-
-                IReadOnlyList<string> All();
-            }
-
-            public sealed class WidgetRegistry : IWidgetRegistry
-            {
-                private readonly List<string> {|#0:_widgets|} = new();
-
-                public void Register(string widget) => _widgets.Add(widget);
-
-                public IReadOnlyList<string> All() => _widgets.ToList();
-            }
-
-            public static class WidgetSetup
-            {
-                public static IServiceCollection AddWidgets(this IServiceCollection services)
-                    => services.AddSingleton<IWidgetRegistry, WidgetRegistry>();
-
-                public static IApplicationBuilder UseWidgets(this IApplicationBuilder app)
-                {
-                    var registry = app.ApplicationServices.GetRequiredService<IWidgetRegistry>();
-                    registry.Register("clock");
-                    registry.Register("weather");
-                    return app;
-                }
-            }
-
-            public sealed class WidgetsController(IWidgetRegistry registry) : ControllerBase
-            {
-                [HttpGet("widgets")]
-                public IReadOnlyList<string> Get() => registry.All();
-                
-                [HttpPost("widgets")]
-                public void Add(string name) => registry.Register(name);
-            }
-            """, References.AspNetCore)
+        await Test(WidgetRegistrations.Replace("MARK", "{|#0:_widgets|}").Replace("EXTRA", "\n    [HttpPost(\"widgets\")]\n    public void Add(string name) => registry.Register(name);"), References.AspNetCore)
             .ExpectDiagnostic(Flagged(0, "_widgets", "List<string>"))
             .ValidateAsync();
     }
 
+    private const string ChainTracker = """
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class ChainTracker
+        {
+            private readonly object _gate = new();
+            private readonly Dictionary<int, List<int>> MARK = new();
+
+            public void Link(int parent, int child)
+            {
+                lock (_gate)
+                {
+                    if (!_children.TryGetValue(parent, out var list))
+                    {
+                        _children[parent] = list = new List<int>();
+                    }
+
+                    list.Add(child);
+                }
+            }
+
+            public int Drop(int parent)
+            {
+                lock (_gate)
+                {
+                    return DropLocked(parent);
+                }
+            }
+
+            OUTSIDE
+            private int DropLocked(int parent)
+            {
+                if (!_children.Remove(parent, out var children))
+                {
+                    return 0;
+                }
+
+                var dropped = children.Count;
+                foreach (var child in children)
+                {
+                    dropped += DropLocked(child);
+                }
+
+                return dropped;
+            }
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddTracker(this IServiceCollection services) => services.AddSingleton<ChainTracker>();
+        }
+        """;
+
     [Fact]
     public async Task RecursiveHelperAlsoCalledWithoutTheLock()
     {
-        await Test("""
-            using System.Collections.Generic;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class ChainTracker
-            {
-                private readonly object _gate = new();
-                private readonly Dictionary<int, List<int>> {|#0:_children|} = new();
-
-                public void Link(int parent, int child)
-                {
-                    lock (_gate)
-                    {
-                        if (!_children.TryGetValue(parent, out var list))
-                        {
-                            _children[parent] = list = new List<int>();
-                        }
-
-                        list.Add(child);
-                    }
-                }
-
-                public int Drop(int parent)
-                {
-                    lock (_gate)
-                    {
-                        return DropLocked(parent);
-                    }
-                }
-
-                public int DropUnlocked(int parent) => DropLocked(parent);
-
-                private int DropLocked(int parent)
-                {
-                    if (!_children.Remove(parent, out var children))
-                    {
-                        return 0;
-                    }
-
-                    var dropped = children.Count;
-                    foreach (var child in children)
-                    {
-                        dropped += DropLocked(child);
-                    }
-
-                    return dropped;
-                }
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddTracker(this IServiceCollection services) => services.AddSingleton<ChainTracker>();
-            }
-            """, References.DependencyInjection)
+        await Test(ChainTracker.Replace("MARK", "{|#0:_children|}").Replace("OUTSIDE", "public int DropUnlocked(int parent) => DropLocked(parent);\n"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_children", "Dictionary<int, List<int>>"))
             .ValidateAsync();
     }
 
+    private const string SemaphoreTracker = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class Tracker
+        {
+            private readonly List<string> MARK = new();
+            private readonly SemaphoreSlim _gate = new(1);
+
+            public async Task AddAsync(string item, CancellationToken token)
+            {
+                await _gate.WaitAsync(token);
+                try
+                {
+                    _items.Add(item);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public async Task PruneAsync(CancellationToken token)
+            {
+                var index = 0;
+                void RemoveCurrent() => _items.RemoveAt(index);
+
+                await _gate.WaitAsync(token);
+                try
+                {
+                    while (index < _items.Count)
+                    {
+                        if (_items[index].Length == 0)
+                        {
+                            RemoveCurrent();
+                        }
+                        else
+                        {
+                            index++;
+                        }
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+        OUTSIDE
+            }
+        }
+
+        public static class Registration
+        {
+            public static void Add(IServiceCollection services) => services.AddSingleton<Tracker>();
+        }
+        """;
+
     [Fact]
     public async Task LocalFunctionAlsoCalledAfterTheSemaphoreIsReleased()
     {
-        await Test("""
-            using System.Collections.Generic;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class Tracker
-            {
-                private readonly List<string> {|#0:_items|} = new();
-                private readonly SemaphoreSlim _gate = new(1);
-
-                public async Task AddAsync(string item, CancellationToken token)
-                {
-                    await _gate.WaitAsync(token);
-                    try
-                    {
-                        _items.Add(item);
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                }
-
-                public async Task PruneAsync(CancellationToken token)
-                {
-                    var index = 0;
-                    void RemoveCurrent() => _items.RemoveAt(index);
-
-                    await _gate.WaitAsync(token);
-                    try
-                    {
-                        while (index < _items.Count)
-                        {
-                            if (_items[index].Length == 0)
-                            {
-                                RemoveCurrent();
-                            }
-                            else
-                            {
-                                index++;
-                            }
-                        }
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                    
-                    if (_items.Count > 100)
-                    {
-                        RemoveCurrent();
-                    }
-                }
-            }
-
-            public static class Registration
-            {
-                public static void Add(IServiceCollection services) => services.AddSingleton<Tracker>();
-            }
-            """, References.DependencyInjection)
+        await Test(SemaphoreTracker.Replace("MARK", "{|#0:_items|}").Replace("OUTSIDE", "\n        if (_items.Count > 100)\n        {\n            RemoveCurrent();\n        }"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_items", "List<string>"))
             .ValidateAsync();
     }
+
+    private const string SubscriptionHost = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class Subscription : IDisposable
+        {
+            public void Dispose() { }
+        }
+
+        public sealed class SubscriptionHost : IDisposable
+        {
+            private readonly List<Subscription> MARK
+            private int _started;
+
+            public SubscriptionHost(IEnumerable<Subscription> subscriptions) => _subscriptions = subscriptions.ToList();
+
+            public void Start() => Interlocked.Exchange(ref _started, 1);
+
+            public void Stop()
+            {
+                if (Interlocked.CompareExchange(ref _started, 0, 1) == 1)
+                {
+                    STOP
+                }
+            }
+
+            public void Dispose()
+            {
+                Stop();
+                _subscriptions.Clear();
+            }
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddSingleton<SubscriptionHost>();
+        }
+        """;
 
     [Fact]
     public async Task ClearAfterAStopThatReleasesNothing()
     {
         // The helper only logs: the Clear() is not a teardown of released resources.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Threading;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class Subscription : IDisposable
-            {
-                public void Dispose() { }
-            }
-
-            public sealed class SubscriptionHost : IDisposable
-            {
-                private readonly List<Subscription> {|#0:_subscriptions|};
-                private int _started;
-
-                public SubscriptionHost(IEnumerable<Subscription> subscriptions) => _subscriptions = subscriptions.ToList();
-
-                public void Start() => Interlocked.Exchange(ref _started, 1);
-
-                public void Stop()
-                {
-                    if (Interlocked.CompareExchange(ref _started, 0, 1) == 1)
-                    {
-                        Console.WriteLine($"Stopping {_subscriptions.Count} subscriptions");
-                    }
-                }
-
-                public void Dispose()
-                {
-                    Stop();
-                    _subscriptions.Clear();
-                }
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddSingleton<SubscriptionHost>();
-            }
-            """, References.DependencyInjection)
+        await Test(SubscriptionHost.Replace("MARK", "{|#0:_subscriptions|};").Replace("STOP", "Console.WriteLine($\"Stopping {_subscriptions.Count} subscriptions\");"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_subscriptions", "List<Subscription>"))
             .ValidateAsync();
     }
+
+    private const string FileLockers = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public interface IFileLocker
+        {
+            Task LockAllAsync(string root, CancellationToken token);
+        }
+
+        public sealed class FileLocker : IFileLocker, IDisposable
+        {
+            private readonly List<FileStream> MARK = new();
+            QUEUEFIELD
+            public Task LockAllAsync(string root, CancellationToken token)
+            {
+                QUEUELOCAL
+                pending.Enqueue(root);
+                while (pending.TryDequeue(out var directory))
+                {
+                    var files = Directory.GetFiles(directory);
+                    for (var i = 0; i < files.Length; i++)
+                    {
+                        _held.Add(File.OpenRead(files[i]));
+                    }
+
+                    foreach (var child in Directory.GetDirectories(directory))
+                    {
+                        pending.Enqueue(child);
+                    }
+                }
+
+                return Task.CompletedTask;
+            }
+
+            public void Dispose()
+            {
+                foreach (var stream in _held)
+                {
+                    stream.Dispose();
+                }
+
+                _held.Clear();
+            }
+        }
+
+        public sealed class LockOnStart(IFileLocker locker) : BackgroundService
+        {
+            protected override Task ExecuteAsync(CancellationToken stoppingToken) => locker.LockAllAsync(AppContext.BaseDirectory, stoppingToken);
+        }
+
+        public static class Registration
+        {
+            public static void Add(IServiceCollection services)
+            {
+                services.AddSingleton<IFileLocker, FileLocker>();
+                services.AddHostedService<LockOnStart>();
+            }
+        }
+        """;
 
     [Fact]
     public async Task LoaderDrainingAWorkListTheTypeKeeps()
     {
         // The queue is a field: the loop drains what any caller left there, so it is not one pass of its own.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.IO;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Hosting;
-
-            public interface IFileLocker
-            {
-                Task LockAllAsync(string root, CancellationToken token);
-            }
-
-            public sealed class FileLocker : IFileLocker, IDisposable
-            {
-                private readonly List<FileStream> {|#0:_held|} = new();
-                private readonly Queue<string> {|#1:pending|} = new();
-
-                public Task LockAllAsync(string root, CancellationToken token)
-                {
-                    
-                    pending.Enqueue(root);
-                    while (pending.TryDequeue(out var directory))
-                    {
-                        var files = Directory.GetFiles(directory);
-                        for (var i = 0; i < files.Length; i++)
-                        {
-                            _held.Add(File.OpenRead(files[i]));
-                        }
-
-                        foreach (var child in Directory.GetDirectories(directory))
-                        {
-                            pending.Enqueue(child);
-                        }
-                    }
-
-                    return Task.CompletedTask;
-                }
-
-                public void Dispose()
-                {
-                    foreach (var stream in _held)
-                    {
-                        stream.Dispose();
-                    }
-
-                    _held.Clear();
-                }
-            }
-
-            public sealed class LockOnStart(IFileLocker locker) : BackgroundService
-            {
-                protected override Task ExecuteAsync(CancellationToken stoppingToken) => locker.LockAllAsync(AppContext.BaseDirectory, stoppingToken);
-            }
-
-            public static class Registration
-            {
-                public static void Add(IServiceCollection services)
-                {
-                    services.AddSingleton<IFileLocker, FileLocker>();
-                    services.AddHostedService<LockOnStart>();
-                }
-            }
-            """, References.AspNetCore)
+        await Test(FileLockers.Replace("MARK", "{|#0:_held|}").Replace("QUEUEFIELD", "private readonly Queue<string> {|#1:pending|} = new();\n").Replace("QUEUELOCAL", ""), References.AspNetCore)
             .ExpectDiagnostic(Flagged(0, "_held", "List<FileStream>"))
             .ExpectDiagnostic(Flagged(1, "pending", "Queue<string>"))
             .ValidateAsync();
     }
 
+    private const string NamingRules = """
+        using System;
+        using System.Collections.Generic;
+
+        public interface INamingRule
+        {
+            string? TryName(Type type);
+        }
+
+        public sealed class AttributeRule : INamingRule
+        {
+            public string? TryName(Type type) => null;
+        }
+
+        public sealed class FullNameRule : INamingRule
+        {
+            public string? TryName(Type type) => type.FullName;
+        }
+
+        public static class MessageNames
+        {
+            private static readonly List<INamingRule> RULES;
+
+            public static void InsertFirst<T>() where T : INamingRule, new()
+            {
+                if (s_rules.Count > 0 && s_rules[0] is T)
+                {
+                    return;
+                }
+
+                s_rules.Insert(0, new T());
+            }
+
+            public static string NameOf(Type type)
+            {
+                foreach (var rule in s_rules)
+                {
+                    if (rule.TryName(type) is { } name)
+                    {
+                        return name;
+                    }
+                }
+
+                return type.Name;
+            }
+        }
+        """;
+
     [Fact]
     public async Task StaticRegistryThatStartsEmpty_ExtendedByItsInsertMethod()
     {
         // No built-in entries: the API is the only writer, as in a cache.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-
-            public interface INamingRule
-            {
-                string? TryName(Type type);
-            }
-
-            public sealed class AttributeRule : INamingRule
-            {
-                public string? TryName(Type type) => null;
-            }
-
-            public sealed class FullNameRule : INamingRule
-            {
-                public string? TryName(Type type) => type.FullName;
-            }
-
-            public static class MessageNames
-            {
-                private static readonly List<INamingRule> {|#0:s_rules|} = new();
-
-                public static void InsertFirst<T>() where T : INamingRule, new()
-                {
-                    if (s_rules.Count > 0 && s_rules[0] is T)
-                    {
-                        return;
-                    }
-
-                    s_rules.Insert(0, new T());
-                }
-
-                public static string NameOf(Type type)
-                {
-                    foreach (var rule in s_rules)
-                    {
-                        if (rule.TryName(type) is { } name)
-                        {
-                            return name;
-                        }
-                    }
-
-                    return type.Name;
-                }
-            }
-            """)
+        await Test(NamingRules.Replace("RULES", "{|#0:s_rules|} = new()"))
             .ExpectDiagnostic(Flagged(0, "s_rules", "List<INamingRule>"))
             .ValidateAsync();
     }
@@ -1868,53 +1717,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task StaticRegistryOfBuiltInsFromItsInitializer_ExtendedByItsInsertMethod()
     {
         // The built-in rules come with the initializer; users put theirs first at start-up.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-
-            public interface INamingRule
-            {
-                string? TryName(Type type);
-            }
-
-            public sealed class AttributeRule : INamingRule
-            {
-                public string? TryName(Type type) => null;
-            }
-
-            public sealed class FullNameRule : INamingRule
-            {
-                public string? TryName(Type type) => type.FullName;
-            }
-
-            public static class MessageNames
-            {
-                private static readonly List<INamingRule> s_rules = [new AttributeRule(), new FullNameRule()];
-
-                public static void InsertFirst<T>() where T : INamingRule, new()
-                {
-                    if (s_rules.Count > 0 && s_rules[0] is T)
-                    {
-                        return;
-                    }
-
-                    s_rules.Insert(0, new T());
-                }
-
-                public static string NameOf(Type type)
-                {
-                    foreach (var rule in s_rules)
-                    {
-                        if (rule.TryName(type) is { } name)
-                        {
-                            return name;
-                        }
-                    }
-
-                    return type.Name;
-                }
-            }
-            """)
+        await Test(NamingRules.Replace("RULES", "s_rules = [new AttributeRule(), new FullNameRule()]"))
             .ValidateAsync();
     }
 
@@ -1922,70 +1725,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task LoaderWalkingATreeThroughALocalWorkList()
     {
         // The directory walk ends when its own queue is empty: one pass, like a for loop, run once by a hosted service.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.IO;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Hosting;
-
-            public interface IFileLocker
-            {
-                Task LockAllAsync(string root, CancellationToken token);
-            }
-
-            public sealed class FileLocker : IFileLocker, IDisposable
-            {
-                private readonly List<FileStream> _held = new();
-                
-                public Task LockAllAsync(string root, CancellationToken token)
-                {
-                    var pending = new Queue<string>();
-                    pending.Enqueue(root);
-                    while (pending.TryDequeue(out var directory))
-                    {
-                        var files = Directory.GetFiles(directory);
-                        for (var i = 0; i < files.Length; i++)
-                        {
-                            _held.Add(File.OpenRead(files[i]));
-                        }
-
-                        foreach (var child in Directory.GetDirectories(directory))
-                        {
-                            pending.Enqueue(child);
-                        }
-                    }
-
-                    return Task.CompletedTask;
-                }
-
-                public void Dispose()
-                {
-                    foreach (var stream in _held)
-                    {
-                        stream.Dispose();
-                    }
-
-                    _held.Clear();
-                }
-            }
-
-            public sealed class LockOnStart(IFileLocker locker) : BackgroundService
-            {
-                protected override Task ExecuteAsync(CancellationToken stoppingToken) => locker.LockAllAsync(AppContext.BaseDirectory, stoppingToken);
-            }
-
-            public static class Registration
-            {
-                public static void Add(IServiceCollection services)
-                {
-                    services.AddSingleton<IFileLocker, FileLocker>();
-                    services.AddHostedService<LockOnStart>();
-                }
-            }
-            """, References.AspNetCore)
+        await Test(FileLockers.Replace("MARK", "_held").Replace("QUEUEFIELD", "").Replace("QUEUELOCAL", "var pending = new Queue<string>();"), References.AspNetCore)
             .ValidateAsync();
     }
 
@@ -1993,50 +1733,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task ClearAfterAStopThatReleasesEachElement()
     {
         // Dispose() calls Stop(), which disposes every subscription, then clears the list: a teardown.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Threading;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class Subscription : IDisposable
-            {
-                public void Dispose() { }
-            }
-
-            public sealed class SubscriptionHost : IDisposable
-            {
-                private readonly List<Subscription> _subscriptions;
-                private int _started;
-
-                public SubscriptionHost(IEnumerable<Subscription> subscriptions) => _subscriptions = subscriptions.ToList();
-
-                public void Start() => Interlocked.Exchange(ref _started, 1);
-
-                public void Stop()
-                {
-                    if (Interlocked.CompareExchange(ref _started, 0, 1) == 1)
-                    {
-                        foreach (var subscription in _subscriptions)
-                        {
-                            subscription.Dispose();
-                        }
-                    }
-                }
-
-                public void Dispose()
-                {
-                    Stop();
-                    _subscriptions.Clear();
-                }
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddSingleton<SubscriptionHost>();
-            }
-            """, References.DependencyInjection)
+        await Test(SubscriptionHost.Replace("MARK", "_subscriptions;").Replace("STOP", "foreach (var subscription in _subscriptions)\n            {\n                subscription.Dispose();\n            }"), References.DependencyInjection)
             .ValidateAsync();
     }
 
@@ -2044,59 +1741,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task RecursiveHelperCalledOnlyUnderTheLock()
     {
         // The helper calls itself: those calls run under the lock its outside callers hold.
-        await Test("""
-            using System.Collections.Generic;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class ChainTracker
-            {
-                private readonly object _gate = new();
-                private readonly Dictionary<int, List<int>> _children = new();
-
-                public void Link(int parent, int child)
-                {
-                    lock (_gate)
-                    {
-                        if (!_children.TryGetValue(parent, out var list))
-                        {
-                            _children[parent] = list = new List<int>();
-                        }
-
-                        list.Add(child);
-                    }
-                }
-
-                public int Drop(int parent)
-                {
-                    lock (_gate)
-                    {
-                        return DropLocked(parent);
-                    }
-                }
-
-                
-                private int DropLocked(int parent)
-                {
-                    if (!_children.Remove(parent, out var children))
-                    {
-                        return 0;
-                    }
-
-                    var dropped = children.Count;
-                    foreach (var child in children)
-                    {
-                        dropped += DropLocked(child);
-                    }
-
-                    return dropped;
-                }
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddTracker(this IServiceCollection services) => services.AddSingleton<ChainTracker>();
-            }
-            """, References.DependencyInjection)
+        await Test(ChainTracker.Replace("MARK", "_children").Replace("OUTSIDE", ""), References.DependencyInjection)
             .ValidateAsync();
     }
 
@@ -2104,63 +1749,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task LocalFunctionCalledOnlyWhileTheSemaphoreIsHeld()
     {
         // The local function runs where it is called: inside the semaphore region.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public sealed class Tracker
-            {
-                private readonly List<string> _items = new();
-                private readonly SemaphoreSlim _gate = new(1);
-
-                public async Task AddAsync(string item, CancellationToken token)
-                {
-                    await _gate.WaitAsync(token);
-                    try
-                    {
-                        _items.Add(item);
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                }
-
-                public async Task PruneAsync(CancellationToken token)
-                {
-                    var index = 0;
-                    void RemoveCurrent() => _items.RemoveAt(index);
-
-                    await _gate.WaitAsync(token);
-                    try
-                    {
-                        while (index < _items.Count)
-                        {
-                            if (_items[index].Length == 0)
-                            {
-                                RemoveCurrent();
-                            }
-                            else
-                            {
-                                index++;
-                            }
-                        }
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                    
-                }
-            }
-
-            public static class Registration
-            {
-                public static void Add(IServiceCollection services) => services.AddSingleton<Tracker>();
-            }
-            """, References.DependencyInjection)
+        await Test(SemaphoreTracker.Replace("MARK", "_items").Replace("OUTSIDE", ""), References.DependencyInjection)
             .ValidateAsync();
     }
 
@@ -2169,50 +1758,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     {
         // Every call of the registrar, through its interface, is in an IApplicationBuilder extension: the list is filled
         // once, before the first request, and requests only read it.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using Microsoft.AspNetCore.Builder;
-            using Microsoft.AspNetCore.Mvc;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface IWidgetRegistry
-            {
-                void Register(string widget);
-
-                IReadOnlyList<string> All();
-            }
-
-            public sealed class WidgetRegistry : IWidgetRegistry
-            {
-                private readonly List<string> _widgets = new();
-
-                public void Register(string widget) => _widgets.Add(widget);
-
-                public IReadOnlyList<string> All() => _widgets.ToList();
-            }
-
-            public static class WidgetSetup
-            {
-                public static IServiceCollection AddWidgets(this IServiceCollection services)
-                    => services.AddSingleton<IWidgetRegistry, WidgetRegistry>();
-
-                public static IApplicationBuilder UseWidgets(this IApplicationBuilder app)
-                {
-                    var registry = app.ApplicationServices.GetRequiredService<IWidgetRegistry>();
-                    registry.Register("clock");
-                    registry.Register("weather");
-                    return app;
-                }
-            }
-
-            public sealed class WidgetsController(IWidgetRegistry registry) : ControllerBase
-            {
-                [HttpGet("widgets")]
-                public IReadOnlyList<string> Get() => registry.All();
-                
-            }
-            """, References.AspNetCore)
+        await Test(WidgetRegistrations.Replace("MARK", "_widgets").Replace("EXTRA", ""), References.AspNetCore)
             .ValidateAsync();
     }
 
@@ -2221,59 +1767,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     {
         // The container hands out INoticeBus, whose members only read the map. Listeners are added through the set-up
         // interface the library returns from ConfigureNotices at start-up.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface INotice { }
-
-            public interface INoticeBus
-            {
-                Task SendAsync(INotice notice);
-                
-            }
-
-            public interface INoticeSetup
-            {
-                void Listen<TNotice, TListener>() where TNotice : INotice;
-            }
-
-            public sealed class NoticeBus : INoticeBus, INoticeSetup
-            {
-                private readonly Dictionary<Type, List<Type>> _listeners = new();
-
-                public void Listen<TNotice, TListener>() where TNotice : INotice => Add(typeof(TNotice), typeof(TListener));
-
-                private void Add(Type notice, Type listener)
-                {
-                    if (!_listeners.TryGetValue(notice, out var list))
-                    {
-                        _listeners.Add(notice, list = new List<Type>());
-                    }
-
-                    list.Add(listener);
-                }
-
-                public Task SendAsync(INotice notice)
-                {
-                    
-                    return _listeners.TryGetValue(notice.GetType(), out var list) ? Task.WhenAll(list.ConvertAll(_ => Task.CompletedTask)) : Task.CompletedTask;
-                }
-            }
-
-            public static class NoticeBusSetup
-            {
-                public static IServiceCollection AddNoticeBus(this IServiceCollection services)
-                {
-                    services.AddSingleton<INoticeBus, NoticeBus>();
-                    return services;
-                }
-
-                public static INoticeSetup ConfigureNotices(this IServiceProvider provider) => (NoticeBus)provider.GetRequiredService<INoticeBus>();
-            }
-            """, References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "_listeners").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();"), References.DependencyInjection)
             .ValidateAsync();
     }
 

@@ -1009,89 +1009,91 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string CatalogRoots = """
+        using System.Collections.Generic;
+
+        public sealed class Catalog
+        {
+            public Dictionary<string, Catalog> Children { get; } = new();
+        }
+
+        public static class Catalogs
+        {
+            private static readonly object s_gate = new();
+            private static Catalog? s_root;
+
+            public static Catalog Root(int depth)
+            {
+                lock (s_gate)
+                {
+                    return Ensure(depth);
+                }
+            }
+
+            OUTSIDE
+            private static Catalog Ensure(int depth)
+            {
+                if (s_root == null)
+                {
+                    MARK;
+                }
+
+                s_root.Children["level" + depth] = new Catalog();
+                return depth > 0 ? Ensure(depth - 1) : s_root;
+            }
+        }
+        """;
+
     [Fact]
     public async Task RecursiveHelperAlsoCalledWithoutTheLock()
     {
-        await Test("""
-            using System.Collections.Generic;
-
-            public sealed class Catalog
-            {
-                public Dictionary<string, Catalog> Children { get; } = new();
-            }
-
-            public static class Catalogs
-            {
-                private static readonly object s_gate = new();
-                private static Catalog? s_root;
-
-                public static Catalog Root(int depth)
-                {
-                    lock (s_gate)
-                    {
-                        return Ensure(depth);
-                    }
-                }
-
-                public static Catalog Peek() => Ensure(0);
-
-                private static Catalog Ensure(int depth)
-                {
-                    if (s_root == null)
-                    {
-                        {|#0:s_root = new Catalog()|};
-                    }
-
-                    s_root.Children["level" + depth] = new Catalog();
-                    return depth > 0 ? Ensure(depth - 1) : s_root;
-                }
-            }
-            """)
+        await Test(CatalogRoots.Replace("MARK", "{|#0:s_root = new Catalog()|}").Replace("OUTSIDE", "public static Catalog Peek() => Ensure(0);\n"))
             .ExpectDiagnostic(At(0, "s_root"))
             .ValidateAsync();
     }
+
+    private const string TelemetryStarters = """
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class TelemetryStarter : IHostedService
+        {
+            private static DiagnosticListener? s_listener;
+
+            public TelemetryStarter() => EnsureListener();
+
+            private static void EnsureListener()
+            {
+                if (s_listener != null)
+                {
+                    return;
+                }
+
+                MARK;
+            }
+
+            public Task StartAsync(CancellationToken token) => Task.CompletedTask;
+
+            public Task StopAsync(CancellationToken token) => Task.CompletedTask;
+        }
+
+        public static class TelemetrySetup
+        {
+            public static IServiceCollection AddTelemetry(this IServiceCollection services)
+                => services.AddSingleton<TelemetryStarter>()
+                    .AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryStarter>());
+        EXTRA
+        }
+        """;
 
     [Fact]
     public async Task StaticFieldSetUpByTheConstructorOfASingletonAlsoCreatedWithNew()
     {
         // A second instance is made by hand: two constructors can race on the static field.
-        await Test("""
-            using System.Diagnostics;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Hosting;
-
-            public sealed class TelemetryStarter : IHostedService
-            {
-                private static DiagnosticListener? s_listener;
-
-                public TelemetryStarter() => EnsureListener();
-
-                private static void EnsureListener()
-                {
-                    if (s_listener != null)
-                    {
-                        return;
-                    }
-
-                    {|#0:s_listener = new DiagnosticListener("App.Startup")|};
-                }
-
-                public Task StartAsync(CancellationToken token) => Task.CompletedTask;
-
-                public Task StopAsync(CancellationToken token) => Task.CompletedTask;
-            }
-
-            public static class TelemetrySetup
-            {
-                public static IServiceCollection AddTelemetry(this IServiceCollection services)
-                    => services.AddSingleton<TelemetryStarter>()
-                        .AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryStarter>());
-                
-                public static IHostedService CreateForTests() => new TelemetryStarter();
-            }
-            """, References.DependencyInjection)
+        await Test(TelemetryStarters.Replace("MARK", "{|#0:s_listener = new DiagnosticListener(\"App.Startup\")|}").Replace("EXTRA", "\n    public static IHostedService CreateForTests() => new TelemetryStarter();"), References.DependencyInjection)
             .ExpectDiagnostic(At(0, "s_listener"))
             .ValidateAsync();
     }
@@ -1102,42 +1104,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     public async Task StaticFieldSetUpByTheConstructorOfASingletonTheContainerBuildsOnce()
     {
         // Registered once as a singleton, never created with new: its constructor runs once for the process.
-        await Test("""
-            using System.Diagnostics;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Hosting;
-
-            public sealed class TelemetryStarter : IHostedService
-            {
-                private static DiagnosticListener? s_listener;
-
-                public TelemetryStarter() => EnsureListener();
-
-                private static void EnsureListener()
-                {
-                    if (s_listener != null)
-                    {
-                        return;
-                    }
-
-                    s_listener = new DiagnosticListener("App.Startup");
-                }
-
-                public Task StartAsync(CancellationToken token) => Task.CompletedTask;
-
-                public Task StopAsync(CancellationToken token) => Task.CompletedTask;
-            }
-
-            public static class TelemetrySetup
-            {
-                public static IServiceCollection AddTelemetry(this IServiceCollection services)
-                    => services.AddSingleton<TelemetryStarter>()
-                        .AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryStarter>());
-                
-            }
-            """, References.DependencyInjection)
+        await Test(TelemetryStarters.Replace("MARK", "s_listener = new DiagnosticListener(\"App.Startup\")").Replace("EXTRA", ""), References.DependencyInjection)
             .ValidateAsync();
     }
 
@@ -1181,40 +1148,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     public async Task RecursiveHelperCalledOnlyUnderTheLock()
     {
         // The helper's calls of itself run under the lock its caller holds.
-        await Test("""
-            using System.Collections.Generic;
-
-            public sealed class Catalog
-            {
-                public Dictionary<string, Catalog> Children { get; } = new();
-            }
-
-            public static class Catalogs
-            {
-                private static readonly object s_gate = new();
-                private static Catalog? s_root;
-
-                public static Catalog Root(int depth)
-                {
-                    lock (s_gate)
-                    {
-                        return Ensure(depth);
-                    }
-                }
-
-                
-                private static Catalog Ensure(int depth)
-                {
-                    if (s_root == null)
-                    {
-                        s_root = new Catalog();
-                    }
-
-                    s_root.Children["level" + depth] = new Catalog();
-                    return depth > 0 ? Ensure(depth - 1) : s_root;
-                }
-            }
-            """)
+        await Test(CatalogRoots.Replace("MARK", "s_root = new Catalog()").Replace("OUTSIDE", ""))
             .ValidateAsync();
     }
 
