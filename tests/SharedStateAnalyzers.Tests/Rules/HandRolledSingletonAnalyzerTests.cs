@@ -526,33 +526,34 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string ReadOnlySteps = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        public interface IQueryStep
+        {
+            IQueryable<T> Apply<T>(IQueryable<T> source) where T : class;
+        }
+
+        public sealed class ReadOnlyStep : IQueryStep
+        {
+            private ReadOnlyStep() { }
+
+            public static ReadOnlyStep MARK { get; } = new ReadOnlyStep();
+
+            public IQueryable<T> Apply<T>(IQueryable<T> source) where T : class
+                => source.AsNoTracking().TagWith("read-only");
+        EXTRA
+        }
+        """;
+
     [Fact]
     public async Task RunsTheQueryItComposes_IsReported()
     {
         // ToListAsync runs the query: a database read.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Threading.Tasks;
-            using Microsoft.EntityFrameworkCore;
-
-            public interface IQueryStep
-            {
-                IQueryable<T> Apply<T>(IQueryable<T> source) where T : class;
-            }
-
-            public sealed class ReadOnlyStep : IQueryStep
-            {
-                private ReadOnlyStep() { }
-
-                public static ReadOnlyStep {|#0:Instance|} { get; } = new ReadOnlyStep();
-
-                public IQueryable<T> Apply<T>(IQueryable<T> source) where T : class
-                    => source.AsNoTracking().TagWith("read-only");
-                
-                public Task<List<T>> LoadAsync<T>(IQueryable<T> source) where T : class => Apply(source).ToListAsync();
-            }
-            """, References.EntityFrameworkCore)
+        await Test(ReadOnlySteps.Replace("MARK", "{|#0:Instance|}").Replace("EXTRA", "\n    public Task<List<T>> LoadAsync<T>(IQueryable<T> source) where T : class => Apply(source).ToListAsync();"), References.EntityFrameworkCore)
             .ExpectDiagnostic(At(0, "Instance", "ReadOnlyStep"))
             .ValidateAsync();
     }
@@ -584,28 +585,7 @@ public sealed class HandRolledSingletonAnalyzerTests
     public async Task Stateless_ComposesAnEntityFrameworkQuery()
     {
         // AsNoTracking and TagWith only build the query; nothing is read until the caller runs it.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Threading.Tasks;
-            using Microsoft.EntityFrameworkCore;
-
-            public interface IQueryStep
-            {
-                IQueryable<T> Apply<T>(IQueryable<T> source) where T : class;
-            }
-
-            public sealed class ReadOnlyStep : IQueryStep
-            {
-                private ReadOnlyStep() { }
-
-                public static ReadOnlyStep Instance { get; } = new ReadOnlyStep();
-
-                public IQueryable<T> Apply<T>(IQueryable<T> source) where T : class
-                    => source.AsNoTracking().TagWith("read-only");
-                
-            }
-            """, References.EntityFrameworkCore)
+        await Test(ReadOnlySteps.Replace("MARK", "Instance").Replace("EXTRA", ""), References.EntityFrameworkCore)
             .ValidateAsync();
     }
 

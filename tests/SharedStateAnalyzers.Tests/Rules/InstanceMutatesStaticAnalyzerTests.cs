@@ -686,48 +686,50 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string SelfRegisteringCalendars = """
+        public enum Era { Common, Buddhist, Hijri, Count }
+
+        public sealed class Calendar
+        {
+            private static readonly Calendar?[] s_byEra = new Calendar?[(int)Era.Count];
+
+            public static Calendar Gregorian { get; } = new Calendar(Era.Common, "Gregorian");
+
+            public static Calendar Thai => Holder.Thai;
+
+            public static Calendar Islamic => Holder.Islamic;
+
+            private Calendar(Era era, string name)
+            {
+                Era = era;
+                Name = name;
+                MARK = this;
+            }
+
+            public Era Era { get; }
+
+            public string Name { get; }
+
+            public static Calendar? ForEra(Era era) => s_byEra[(int)era];
+
+            private static class Holder
+            {
+                internal static Calendar Thai { get; } = new Calendar(Era.Buddhist, "Thai");
+
+                internal static Calendar Islamic { get; } = new Calendar(Era.Hijri, "Islamic");
+
+                static Holder() { }
+            }
+        EXTRA
+        }
+        """;
+
     [Fact]
     public async Task SelfRegisteringInstances_AlsoBuiltByANestedLazyHolder()
     {
         // The rarely used calendars are built by a nested holder's static initializers, on first use: each slot is
         // still written once, while a type initializes.
-        await Test("""
-            public enum Era { Common, Buddhist, Hijri, Count }
-
-            public sealed class Calendar
-            {
-                private static readonly Calendar?[] s_byEra = new Calendar?[(int)Era.Count];
-
-                public static Calendar Gregorian { get; } = new Calendar(Era.Common, "Gregorian");
-
-                public static Calendar Thai => Holder.Thai;
-
-                public static Calendar Islamic => Holder.Islamic;
-
-                private Calendar(Era era, string name)
-                {
-                    Era = era;
-                    Name = name;
-                    s_byEra[(int)era] = this;
-                }
-
-                public Era Era { get; }
-
-                public string Name { get; }
-
-                public static Calendar? ForEra(Era era) => s_byEra[(int)era];
-
-                private static class Holder
-                {
-                    internal static Calendar Thai { get; } = new Calendar(Era.Buddhist, "Thai");
-
-                    internal static Calendar Islamic { get; } = new Calendar(Era.Hijri, "Islamic");
-
-                    static Holder() { }
-                }
-                
-            }
-            """)
+        await Test(SelfRegisteringCalendars.Replace("MARK", "s_byEra[(int)era]").Replace("EXTRA", ""))
             .ValidateAsync();
     }
 
@@ -735,81 +737,43 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     public async Task SelfRegisteringInstances_AlsoBuiltByANestedTypesMethod_IsReported()
     {
         // A nested type's method makes more instances whenever it is called.
-        await Test("""
-            public enum Era { Common, Buddhist, Hijri, Count }
-
-            public sealed class Calendar
-            {
-                private static readonly Calendar?[] s_byEra = new Calendar?[(int)Era.Count];
-
-                public static Calendar Gregorian { get; } = new Calendar(Era.Common, "Gregorian");
-
-                public static Calendar Thai => Holder.Thai;
-
-                public static Calendar Islamic => Holder.Islamic;
-
-                private Calendar(Era era, string name)
-                {
-                    Era = era;
-                    Name = name;
-                    {|#0:s_byEra[(int)era]|} = this;
-                }
-
-                public Era Era { get; }
-
-                public string Name { get; }
-
-                public static Calendar? ForEra(Era era) => s_byEra[(int)era];
-
-                private static class Holder
-                {
-                    internal static Calendar Thai { get; } = new Calendar(Era.Buddhist, "Thai");
-
-                    internal static Calendar Islamic { get; } = new Calendar(Era.Hijri, "Islamic");
-
-                    static Holder() { }
-                }
-                
-                public static class Factory
-                {
-                    public static Calendar Custom(string name) => new Calendar(Era.Common, name);
-                }
-            }
-            """)
+        await Test(SelfRegisteringCalendars.Replace("MARK", "{|#0:s_byEra[(int)era]|}").Replace("EXTRA", "\n    public static class Factory\n    {\n        public static Calendar Custom(string name) => new Calendar(Era.Common, name);\n    }"))
             .ExpectDiagnostic(Expect(0, "Calendar", "s_byEra", "Calendar"))
             .ValidateAsync();
     }
+
+    private const string MailerSettings = """
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+
+        public sealed class SmtpSettings
+        {
+            public string Host { get; set; } = "";
+        }
+
+        public sealed class Mailer
+        {
+            private static SmtpSettings? s_settings;
+
+            public Mailer(OPTIONS options)
+            {
+                MARK = options.Value;
+            }
+
+            public static string Host => s_settings?.Host ?? "localhost";
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddMailer(this IServiceCollection services) => services.AddScoped<Mailer>();
+        }
+        """;
 
     [Fact]
     public async Task StaticSetToTheAppsOptionsValue()
     {
         // IOptions<T>.Value is the container's one options object: every scoped instance stores the same.
-        await Test("""
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Options;
-
-            public sealed class SmtpSettings
-            {
-                public string Host { get; set; } = "";
-            }
-
-            public sealed class Mailer
-            {
-                private static SmtpSettings? s_settings;
-
-                public Mailer(IOptions<SmtpSettings> options)
-                {
-                    s_settings = options.Value;
-                }
-
-                public static string Host => s_settings?.Host ?? "localhost";
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddMailer(this IServiceCollection services) => services.AddScoped<Mailer>();
-            }
-            """, References.DependencyInjection)
+        await Test(MailerSettings.Replace("MARK", "s_settings").Replace("OPTIONS", "IOptions<SmtpSettings>"), References.DependencyInjection)
             .ValidateAsync();
     }
 
@@ -817,116 +781,59 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     public async Task StaticSetToAnOptionsSnapshot_IsReported()
     {
         // A snapshot is made per scope: the last instance built decides for all.
-        await Test("""
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Options;
-
-            public sealed class SmtpSettings
-            {
-                public string Host { get; set; } = "";
-            }
-
-            public sealed class Mailer
-            {
-                private static SmtpSettings? s_settings;
-
-                public Mailer(IOptionsSnapshot<SmtpSettings> options)
-                {
-                    {|#0:s_settings|} = options.Value;
-                }
-
-                public static string Host => s_settings?.Host ?? "localhost";
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddMailer(this IServiceCollection services) => services.AddScoped<Mailer>();
-            }
-            """, References.DependencyInjection)
+        await Test(MailerSettings.Replace("MARK", "{|#0:s_settings|}").Replace("OPTIONS", "IOptionsSnapshot<SmtpSettings>"), References.DependencyInjection)
             .ExpectDiagnostic(Expect(0, "Mailer", "s_settings", "Mailer"))
             .ValidateAsync();
     }
+
+    private const string CachedRepositories = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface ICachedRepository
+        {
+            void BuildIndexes();
+        }
+
+        public sealed record Show(int Id, string Title);
+
+        public sealed class ShowRepository : ICachedRepository
+        {
+            private static Dictionary<int, Show>? s_byId;
+            private readonly List<Show> _shows = new();
+
+            public void BuildIndexes() => MARK = _shows.ToDictionary(show => show.Id);
+
+            public Show? Get(int id) => s_byId is not null && s_byId.TryGetValue(id, out var show) ? show : null;
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddRepositories(this IServiceCollection services)
+            {
+                services.AddCached<ShowRepository>();
+                return services;
+            }
+
+            private static void AddCached<TRepository>(this IServiceCollection services)
+                where TRepository : class, ICachedRepository
+                => services.LIFETIMEICachedRepository, TRepository>();
+        }
+        """;
 
     [Fact]
     public async Task SingletonRegisteredThroughTheAppsGenericHelper()
     {
         // AddCached<ShowRepository>() registers it as a singleton through the helper's type parameter: one instance.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface ICachedRepository
-            {
-                void BuildIndexes();
-            }
-
-            public sealed record Show(int Id, string Title);
-
-            public sealed class ShowRepository : ICachedRepository
-            {
-                private static Dictionary<int, Show>? s_byId;
-                private readonly List<Show> _shows = new();
-
-                public void BuildIndexes() => s_byId = _shows.ToDictionary(show => show.Id);
-
-                public Show? Get(int id) => s_byId is not null && s_byId.TryGetValue(id, out var show) ? show : null;
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddRepositories(this IServiceCollection services)
-                {
-                    services.AddCached<ShowRepository>();
-                    return services;
-                }
-
-                private static void AddCached<TRepository>(this IServiceCollection services)
-                    where TRepository : class, ICachedRepository
-                    => services.AddSingleton<ICachedRepository, TRepository>();
-            }
-            """, References.DependencyInjection)
+        await Test(CachedRepositories.Replace("MARK", "s_byId").Replace("LIFETIME", "AddSingleton<"), References.DependencyInjection)
             .ValidateAsync();
     }
 
     [Fact]
     public async Task ScopedThroughTheAppsGenericHelper_IsReported()
     {
-        await Test("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface ICachedRepository
-            {
-                void BuildIndexes();
-            }
-
-            public sealed record Show(int Id, string Title);
-
-            public sealed class ShowRepository : ICachedRepository
-            {
-                private static Dictionary<int, Show>? s_byId;
-                private readonly List<Show> _shows = new();
-
-                public void BuildIndexes() => {|#0:s_byId|} = _shows.ToDictionary(show => show.Id);
-
-                public Show? Get(int id) => s_byId is not null && s_byId.TryGetValue(id, out var show) ? show : null;
-            }
-
-            public static class Registration
-            {
-                public static IServiceCollection AddRepositories(this IServiceCollection services)
-                {
-                    services.AddCached<ShowRepository>();
-                    return services;
-                }
-
-                private static void AddCached<TRepository>(this IServiceCollection services)
-                    where TRepository : class, ICachedRepository
-                    => services.AddScoped<ICachedRepository, TRepository>();
-            }
-            """, References.DependencyInjection)
+        await Test(CachedRepositories.Replace("MARK", "{|#0:s_byId|}").Replace("LIFETIME", "AddScoped<"), References.DependencyInjection)
             .ExpectDiagnostic(Expect(0, "BuildIndexes", "s_byId", "ShowRepository"))
             .ValidateAsync();
     }
@@ -1576,64 +1483,43 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string ImmutableReaders = """
+        using System;
+        using System.Collections.Immutable;
+
+        public sealed class IdReader<TId> where TId : notnull
+        {
+            private static KEYTYPE.Empty;
+
+            public object Read(TId id) => ReaderFor()(id);
+
+            private Func<TId, object> ReaderFor()
+            {
+                if (s_readers.TryGetValue(KEYVALUE, out var cached))
+                {
+                    return (Func<TId, object>)cached;
+                }
+
+                var valueProperty = typeof(TId).GetProperty("Value");
+                Func<TId, object> reader = valueProperty is null ? id => id : id => valueProperty.GetValue(id)!;
+                MARK = s_readers.SetItem(KEYVALUE, reader);
+                return reader;
+            }
+        }
+        """;
+
     [Fact]
     public async Task TypeKeyedImmutableCache_ReplacedWithACopyPlusOneEntry()
     {
         // An immutable reflection cache keyed by type, filled by swapping in a copy with the new entry.
-        await Test("""
-            using System;
-            using System.Collections.Immutable;
-
-            public sealed class IdReader<TId> where TId : notnull
-            {
-                private static ImmutableDictionary<Type, object> s_readers = ImmutableDictionary<Type, object>.Empty;
-
-                public object Read(TId id) => ReaderFor()(id);
-
-                private Func<TId, object> ReaderFor()
-                {
-                    if (s_readers.TryGetValue(typeof(TId), out var cached))
-                    {
-                        return (Func<TId, object>)cached;
-                    }
-
-                    var valueProperty = typeof(TId).GetProperty("Value");
-                    Func<TId, object> reader = valueProperty is null ? id => id : id => valueProperty.GetValue(id)!;
-                    s_readers = s_readers.SetItem(typeof(TId), reader);
-                    return reader;
-                }
-            }
-            """)
+        await Test(ImmutableReaders.Replace("MARK", "s_readers").Replace("KEYTYPE", "ImmutableDictionary<Type, object> s_readers = ImmutableDictionary<Type, object>").Replace("KEYVALUE", "typeof(TId)"))
             .ValidateAsync();
     }
 
     [Fact]
     public async Task NameKeyedImmutableCache_ReplacedWithACopyPlusOneEntry_IsReported()
     {
-        await Test("""
-            using System;
-            using System.Collections.Immutable;
-
-            public sealed class IdReader<TId> where TId : notnull
-            {
-                private static ImmutableDictionary<string, object> s_readers = ImmutableDictionary<string, object>.Empty;
-
-                public object Read(TId id) => ReaderFor()(id);
-
-                private Func<TId, object> ReaderFor()
-                {
-                    if (s_readers.TryGetValue(Environment.MachineName + typeof(TId).Name, out var cached))
-                    {
-                        return (Func<TId, object>)cached;
-                    }
-
-                    var valueProperty = typeof(TId).GetProperty("Value");
-                    Func<TId, object> reader = valueProperty is null ? id => id : id => valueProperty.GetValue(id)!;
-                    {|#0:s_readers|} = s_readers.SetItem(Environment.MachineName + typeof(TId).Name, reader);
-                    return reader;
-                }
-            }
-            """)
+        await Test(ImmutableReaders.Replace("MARK", "{|#0:s_readers|}").Replace("KEYTYPE", "ImmutableDictionary<string, object> s_readers = ImmutableDictionary<string, object>").Replace("KEYVALUE", "Environment.MachineName + typeof(TId).Name"))
             .ExpectDiagnostic(Expect(0, "ReaderFor", "s_readers", "IdReader"))
             .ValidateAsync();
     }

@@ -705,43 +705,45 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string MultipleResultSetsCache = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Data.Common;
+
+        public sealed class ConnectionSettingsView
+        {
+            private readonly string _text;
+
+            public ConnectionSettingsView(string text) => _text = text;
+
+            public bool MultipleResultSets => _text.Contains("MultipleActiveResultSets=True", StringComparison.OrdinalIgnoreCase);
+        }
+
+        public sealed class DialectProvider
+        {
+            private static readonly ConcurrentDictionary<string, bool> MARK = new(StringComparer.Ordinal);
+            private readonly Func<string, ConnectionSettingsView> _parse = text => new ConnectionSettingsView(text);
+
+            public bool SupportsMultipleResultSets(DbConnection connection)
+            {
+                var connectionString = connection.ConnectionString;
+                if (!s_multipleResultSets.TryGetValue(connectionString, out var supported))
+                {
+                    VALUE
+                    s_multipleResultSets[connectionString] = supported;
+                }
+
+                return supported;
+            }
+        }
+        """;
+
     [Fact]
     public async Task ValueComputedFromItsKeyAlone()
     {
         // The flag is parsed from the connection string it is cached under: a function of the key, never stale for
         // it, wherever the key was read.
-        await Test("""
-            using System;
-            using System.Collections.Concurrent;
-            using System.Data.Common;
-
-            public sealed class ConnectionSettingsView
-            {
-                private readonly string _text;
-
-                public ConnectionSettingsView(string text) => _text = text;
-
-                public bool MultipleResultSets => _text.Contains("MultipleActiveResultSets=True", StringComparison.OrdinalIgnoreCase);
-            }
-
-            public sealed class DialectProvider
-            {
-                private static readonly ConcurrentDictionary<string, bool> s_multipleResultSets = new(StringComparer.Ordinal);
-                private readonly Func<string, ConnectionSettingsView> _parse = text => new ConnectionSettingsView(text);
-
-                public bool SupportsMultipleResultSets(DbConnection connection)
-                {
-                    var connectionString = connection.ConnectionString;
-                    if (!s_multipleResultSets.TryGetValue(connectionString, out var supported))
-                    {
-                        supported = _parse(connectionString).MultipleResultSets;
-                        s_multipleResultSets[connectionString] = supported;
-                    }
-
-                    return supported;
-                }
-            }
-            """)
+        await Test(MultipleResultSetsCache.Replace("MARK", "s_multipleResultSets").Replace("VALUE", "supported = _parse(connectionString).MultipleResultSets;"))
             .ValidateAsync();
     }
 
@@ -749,90 +751,59 @@ public sealed class StaticCacheAnalyzerTests
     public async Task ValueReadFromTheDatabaseTheKeyNames_IsReported()
     {
         // The same cache, with the flag asked of the server the key names: data read from a database.
-        await Test("""
-            using System;
-            using System.Collections.Concurrent;
-            using System.Data.Common;
-
-            public sealed class ConnectionSettingsView
-            {
-                private readonly string _text;
-
-                public ConnectionSettingsView(string text) => _text = text;
-
-                public bool MultipleResultSets => _text.Contains("MultipleActiveResultSets=True", StringComparison.OrdinalIgnoreCase);
-            }
-
-            public sealed class DialectProvider
-            {
-                private static readonly ConcurrentDictionary<string, bool> {|#0:s_multipleResultSets|} = new(StringComparer.Ordinal);
-                private readonly Func<string, ConnectionSettingsView> _parse = text => new ConnectionSettingsView(text);
-
-                public bool SupportsMultipleResultSets(DbConnection connection)
-                {
-                    var connectionString = connection.ConnectionString;
-                    if (!s_multipleResultSets.TryGetValue(connectionString, out var supported))
-                    {
-                        using var command = connection.CreateCommand();
-                        command.CommandText = "SELECT SERVERPROPERTY('MultipleActiveResultSets')";
-                        supported = command.ExecuteScalar() is 1;
-                        s_multipleResultSets[connectionString] = supported;
-                    }
-
-                    return supported;
-                }
-            }
-            """)
+        await Test(MultipleResultSetsCache.Replace("MARK", "{|#0:s_multipleResultSets|}").Replace("VALUE", "using var command = connection.CreateCommand();\n            command.CommandText = \"SELECT SERVERPROPERTY('MultipleActiveResultSets')\";\n            supported = command.ExecuteScalar() is 1;"))
             .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_multipleResultSets", "data read from a database")))
             .ValidateAsync();
     }
+
+    private const string MailTemplates = """
+        using System.Collections.Generic;
+        using System.IO;
+        using Microsoft.AspNetCore.Hosting;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+
+        public sealed class MailOptions
+        {
+            public string TemplateFolder { get; set; } = "";
+        }
+
+        public sealed class MailTemplates
+        {
+            private readonly Dictionary<string, string> MARK = new();
+            private readonly string _folder;
+
+            public MailTemplates(IWebHostEnvironment environment, IOptions<MailOptions> options)
+            {
+                _folder = FOLDER;
+            }
+
+            public string Get(string name)
+            {
+                lock (_templates)
+                {
+                    if (!_templates.TryGetValue(name, out var text))
+                    {
+                        text = File.ReadAllText(Path.Combine(_folder, name + ".html"));
+                        _templates[name] = text;
+                    }
+
+                    return text;
+                }
+            }
+        }
+
+        public static class MailSetup
+        {
+            public static IServiceCollection AddMail(this IServiceCollection services) => services.AddSingleton<MailTemplates>();
+        }
+        """;
 
     [Fact]
     public async Task TemplatesTheAppShipsUnderItsContentRoot()
     {
         // The templates are deployed with the app: they change only with a new deployment, which starts new processes.
-        await Test("""
-            using System.Collections.Generic;
-            using System.IO;
-            using Microsoft.AspNetCore.Hosting;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Options;
-
-            public sealed class MailOptions
-            {
-                public string TemplateFolder { get; set; } = "";
-            }
-
-            public sealed class MailTemplates
-            {
-                private readonly Dictionary<string, string> _templates = new();
-                private readonly string _folder;
-
-                public MailTemplates(IWebHostEnvironment environment, IOptions<MailOptions> options)
-                {
-                    _folder = Path.Combine(environment.ContentRootPath, "Templates");
-                }
-
-                public string Get(string name)
-                {
-                    lock (_templates)
-                    {
-                        if (!_templates.TryGetValue(name, out var text))
-                        {
-                            text = File.ReadAllText(Path.Combine(_folder, name + ".html"));
-                            _templates[name] = text;
-                        }
-
-                        return text;
-                    }
-                }
-            }
-
-            public static class MailSetup
-            {
-                public static IServiceCollection AddMail(this IServiceCollection services) => services.AddSingleton<MailTemplates>();
-            }
-            """, References.AspNetCore)
+        await Test(MailTemplates.Replace("MARK", "_templates").Replace("FOLDER", "Path.Combine(environment.ContentRootPath, \"Templates\")"), References.AspNetCore)
             .ValidateAsync();
     }
 
@@ -870,48 +841,7 @@ public sealed class StaticCacheAnalyzerTests
     public async Task TemplatesFromAConfiguredFolder_IsReported()
     {
         // A folder named by configuration may be anywhere, shared and edited while the app runs: data read from files.
-        await Test("""
-            using System.Collections.Generic;
-            using System.IO;
-            using Microsoft.AspNetCore.Hosting;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.Options;
-
-            public sealed class MailOptions
-            {
-                public string TemplateFolder { get; set; } = "";
-            }
-
-            public sealed class MailTemplates
-            {
-                private readonly Dictionary<string, string> {|#0:_templates|} = new();
-                private readonly string _folder;
-
-                public MailTemplates(IWebHostEnvironment environment, IOptions<MailOptions> options)
-                {
-                    _folder = options.Value.TemplateFolder;
-                }
-
-                public string Get(string name)
-                {
-                    lock (_templates)
-                    {
-                        if (!_templates.TryGetValue(name, out var text))
-                        {
-                            text = File.ReadAllText(Path.Combine(_folder, name + ".html"));
-                            _templates[name] = text;
-                        }
-
-                        return text;
-                    }
-                }
-            }
-
-            public static class MailSetup
-            {
-                public static IServiceCollection AddMail(this IServiceCollection services) => services.AddSingleton<MailTemplates>();
-            }
-            """, References.AspNetCore)
+        await Test(MailTemplates.Replace("MARK", "{|#0:_templates|}").Replace("FOLDER", "options.Value.TemplateFolder"), References.AspNetCore)
             .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_templates", "data read from files")))
             .ValidateAsync();
     }

@@ -543,51 +543,53 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string CachedAssets = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.IO;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Http;
+
+        public sealed class CachedAsset
+        {
+            public string Path { get; init; } = "";
+            public byte[] Bytes { get; init; } = [];
+            public string? RequestedBy { get; init; }
+        }
+
+        public sealed class AssetMiddleware
+        {
+            private static readonly string s_root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+            private static readonly ConcurrentDictionary<string, CachedAsset> MARK = new();
+            private readonly RequestDelegate _next;
+
+            public AssetMiddleware(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                var path = s_root + context.Request.Path;
+                if (!File.Exists(path))
+                {
+                    await _next(context);
+                    return;
+                }
+
+                if (!s_assets.TryGetValue(path, out var asset))
+                {
+                    asset = new CachedAsset { Path = path, Bytes = await File.ReadAllBytesAsync(path)EXTRA };
+                    s_assets.TryAdd(path, asset);
+                }
+
+                await context.Response.Body.WriteAsync(asset.Bytes);
+            }
+        }
+        """;
+
     [Fact]
     public async Task CacheEntryKeepsTheUserBesideItsKey()
     {
         // The entry records who asked first: one user's name then answers everyone's request.
-        await Test("""
-            using System;
-            using System.Collections.Concurrent;
-            using System.IO;
-            using System.Threading.Tasks;
-            using Microsoft.AspNetCore.Http;
-
-            public sealed class CachedAsset
-            {
-                public string Path { get; init; } = "";
-                public byte[] Bytes { get; init; } = [];
-                public string? RequestedBy { get; init; }
-            }
-
-            public sealed class AssetMiddleware
-            {
-                private static readonly string s_root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-                private static readonly ConcurrentDictionary<string, CachedAsset> {|#0:s_assets|} = new();
-                private readonly RequestDelegate _next;
-
-                public AssetMiddleware(RequestDelegate next) => _next = next;
-
-                public async Task InvokeAsync(HttpContext context)
-                {
-                    var path = s_root + context.Request.Path;
-                    if (!File.Exists(path))
-                    {
-                        await _next(context);
-                        return;
-                    }
-
-                    if (!s_assets.TryGetValue(path, out var asset))
-                    {
-                        asset = new CachedAsset { Path = path, Bytes = await File.ReadAllBytesAsync(path), RequestedBy = context.User.Identity?.Name };
-                        s_assets.TryAdd(path, asset);
-                    }
-
-                    await context.Response.Body.WriteAsync(asset.Bytes);
-                }
-            }
-            """)
+        await Test(CachedAssets.Replace("MARK", "{|#0:s_assets|}").Replace("EXTRA", ", RequestedBy = context.User.Identity?.Name"))
             .ExpectDiagnostic(Expected("s_assets", "request data (User)"))
             .ValidateAsync();
     }
@@ -598,47 +600,7 @@ public sealed class StaticRequestDataAnalyzerTests
     public async Task CacheEntryKeepsACopyOfItsKey()
     {
         // The entry keeps the path it is stored under: request data only as the key is, which names a file, not a user.
-        await Test("""
-            using System;
-            using System.Collections.Concurrent;
-            using System.IO;
-            using System.Threading.Tasks;
-            using Microsoft.AspNetCore.Http;
-
-            public sealed class CachedAsset
-            {
-                public string Path { get; init; } = "";
-                public byte[] Bytes { get; init; } = [];
-                public string? RequestedBy { get; init; }
-            }
-
-            public sealed class AssetMiddleware
-            {
-                private static readonly string s_root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-                private static readonly ConcurrentDictionary<string, CachedAsset> s_assets = new();
-                private readonly RequestDelegate _next;
-
-                public AssetMiddleware(RequestDelegate next) => _next = next;
-
-                public async Task InvokeAsync(HttpContext context)
-                {
-                    var path = s_root + context.Request.Path;
-                    if (!File.Exists(path))
-                    {
-                        await _next(context);
-                        return;
-                    }
-
-                    if (!s_assets.TryGetValue(path, out var asset))
-                    {
-                        asset = new CachedAsset { Path = path, Bytes = await File.ReadAllBytesAsync(path) };
-                        s_assets.TryAdd(path, asset);
-                    }
-
-                    await context.Response.Body.WriteAsync(asset.Bytes);
-                }
-            }
-            """)
+        await Test(CachedAssets.Replace("MARK", "s_assets").Replace("EXTRA", ""))
             .ValidateAsync();
     }
 
