@@ -842,65 +842,67 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string PathFilters = """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.Extensions.Options;
+
+        public sealed class PathListOptions
+        {
+            public List<string> Paths { get; } = new();
+        }
+
+        public sealed class PathSet
+        {
+            private readonly List<string> _paths = new();
+
+            public void Add(string path) => _paths.Add(path);
+
+            public bool Contains(PathString path) => _paths.Exists(p => path.StartsWithSegments(p));
+        }
+
+        public sealed class PathFilterMiddleware
+        {
+            private readonly RequestDelegate _next;
+            private PathSet? _paths;
+
+            public PathFilterMiddleware(RequestDelegate next, IOptionsMonitor<PathListOptions> options)
+            {
+                _next = next;
+                CONSTRUCTOR
+            }
+
+            private void Load(PathListOptions options) => AddAll(options.Paths);
+
+            private void AddAll(List<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    if (_paths == null)
+                    {
+                        ASSIGNMENT;
+                    }
+
+                    _paths.Add(path);
+                }
+            }
+
+            public Task InvokeAsync(HttpContext context)
+            {
+                INVOKE
+                return _paths != null && _paths.Contains(context.Request.Path)
+                    ? context.Response.WriteAsync("filtered")
+                    : _next(context);
+            }
+        }
+        """;
+
     [Fact]
     public async Task InstanceField_SetUpByAConstructorHelper_ThatRequestsAlsoCall()
     {
         // The helper is also called while requests are served: two requests can both see the field unset.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.AspNetCore.Http;
-            using Microsoft.Extensions.Options;
-
-            public sealed class PathListOptions
-            {
-                public List<string> Paths { get; } = new();
-            }
-
-            public sealed class PathSet
-            {
-                private readonly List<string> _paths = new();
-
-                public void Add(string path) => _paths.Add(path);
-
-                public bool Contains(PathString path) => _paths.Exists(p => path.StartsWithSegments(p));
-            }
-
-            public sealed class PathFilterMiddleware
-            {
-                private readonly RequestDelegate _next;
-                private PathSet? _paths;
-
-                public PathFilterMiddleware(RequestDelegate next, IOptionsMonitor<PathListOptions> options)
-                {
-                    _next = next;
-                    Load(options.CurrentValue);
-                }
-
-                private void Load(PathListOptions options) => AddAll(options.Paths);
-
-                private void AddAll(List<string> paths)
-                {
-                    foreach (var path in paths)
-                    {
-                        if (_paths == null)
-                        {
-                            {|#0:_paths = new PathSet()|};
-                        }
-
-                        _paths.Add(path);
-                    }
-                }
-
-                public Task InvokeAsync(HttpContext context)
-                {
-                    if (_paths == null) Load(new PathListOptions());
-                    return _paths != null && _paths.Contains(context.Request.Path)
-                        ? context.Response.WriteAsync("filtered")
-                        : _next(context);
-                }
-            }
-            """, References.AspNetCore)
+        await Test(PathFilters.Replace("CONSTRUCTOR", "Load(options.CurrentValue);").Replace("ASSIGNMENT", "{|#0:_paths = new PathSet()|}").Replace("INVOKE", "if (_paths == null) Load(new PathListOptions());"), References.AspNetCore)
             .ExpectDiagnostic(At(0, "_paths"))
             .ValidateAsync();
     }
@@ -949,62 +951,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     public async Task InstanceField_SetUpByAConstructorHelper_AlsoCalledFromAChangeCallback()
     {
         // The constructor only subscribes: the callback runs later, on whatever thread reloads the options.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.AspNetCore.Http;
-            using Microsoft.Extensions.Options;
-
-            public sealed class PathListOptions
-            {
-                public List<string> Paths { get; } = new();
-            }
-
-            public sealed class PathSet
-            {
-                private readonly List<string> _paths = new();
-
-                public void Add(string path) => _paths.Add(path);
-
-                public bool Contains(PathString path) => _paths.Exists(p => path.StartsWithSegments(p));
-            }
-
-            public sealed class PathFilterMiddleware
-            {
-                private readonly RequestDelegate _next;
-                private PathSet? _paths;
-
-                public PathFilterMiddleware(RequestDelegate next, IOptionsMonitor<PathListOptions> options)
-                {
-                    _next = next;
-                    Load(options.CurrentValue);
-                    options.OnChange(changed => Load(changed));
-                }
-
-                private void Load(PathListOptions options) => AddAll(options.Paths);
-
-                private void AddAll(List<string> paths)
-                {
-                    foreach (var path in paths)
-                    {
-                        if (_paths == null)
-                        {
-                            {|#0:_paths = new PathSet()|};
-                        }
-
-                        _paths.Add(path);
-                    }
-                }
-
-                public Task InvokeAsync(HttpContext context)
-                {
-                    
-                    return _paths != null && _paths.Contains(context.Request.Path)
-                        ? context.Response.WriteAsync("filtered")
-                        : _next(context);
-                }
-            }
-            """, References.AspNetCore)
+        await Test(PathFilters.Replace("CONSTRUCTOR", "Load(options.CurrentValue);\n        options.OnChange(changed => Load(changed));").Replace("ASSIGNMENT", "{|#0:_paths = new PathSet()|}").Replace("INVOKE", ""), References.AspNetCore)
             .ExpectDiagnostic(At(0, "_paths"))
             .ValidateAsync();
     }
@@ -1175,61 +1122,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     {
         // The middleware's constructor builds its lookup through two private helpers: nothing else calls them, so the
         // object is not shared before the field is set.
-        await Test("""
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using Microsoft.AspNetCore.Http;
-            using Microsoft.Extensions.Options;
-
-            public sealed class PathListOptions
-            {
-                public List<string> Paths { get; } = new();
-            }
-
-            public sealed class PathSet
-            {
-                private readonly List<string> _paths = new();
-
-                public void Add(string path) => _paths.Add(path);
-
-                public bool Contains(PathString path) => _paths.Exists(p => path.StartsWithSegments(p));
-            }
-
-            public sealed class PathFilterMiddleware
-            {
-                private readonly RequestDelegate _next;
-                private PathSet? _paths;
-
-                public PathFilterMiddleware(RequestDelegate next, IOptionsMonitor<PathListOptions> options)
-                {
-                    _next = next;
-                    Load(options.CurrentValue);
-                }
-
-                private void Load(PathListOptions options) => AddAll(options.Paths);
-
-                private void AddAll(List<string> paths)
-                {
-                    foreach (var path in paths)
-                    {
-                        if (_paths == null)
-                        {
-                            _paths = new PathSet();
-                        }
-
-                        _paths.Add(path);
-                    }
-                }
-
-                public Task InvokeAsync(HttpContext context)
-                {
-                    
-                    return _paths != null && _paths.Contains(context.Request.Path)
-                        ? context.Response.WriteAsync("filtered")
-                        : _next(context);
-                }
-            }
-            """, References.AspNetCore)
+        await Test(PathFilters.Replace("CONSTRUCTOR", "Load(options.CurrentValue);").Replace("ASSIGNMENT", "_paths = new PathSet()").Replace("INVOKE", ""), References.AspNetCore)
             .ValidateAsync();
     }
 
