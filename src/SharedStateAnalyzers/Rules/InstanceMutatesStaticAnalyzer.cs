@@ -315,9 +315,9 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             var field = CacheStorage.GetReferencedStorage(assignment.Target);
             if (field is null || _shared.Keyed is not { } keyed
                 || CacheStorage.GetDeclaredType(field) is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } type
-                || type.ContainingNamespace?.ToDisplayString() != "System.Collections.Immutable"
                 || !keyed.IsCodeDerivedKey(type.TypeArguments[0])
-                || assignment.Value.WithoutConversions() is not IInvocationOperation { TargetMethod.Name: "SetItem" or "Add" or "SetItems" or "AddRange" or "Remove" or "Union" } copy
+                || assignment.Value.WithoutConversions() is not IInvocationOperation { TargetMethod.Name: var name } copy
+                || !IsCopyWithEntry(name)
                 || copy.Instance is null)
             {
                 return false;
@@ -325,6 +325,14 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
 
             return SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(copy.Instance), field);
         }
+
+        /// <summary>
+        /// The methods of immutable maps and sets that return a copy with an entry changed:
+        /// <c>System.Collections.Immutable</c>'s <c>SetItem</c>, <c>Add</c>, <c>Remove</c>, and the
+        /// <c>AddOrUpdate</c> of other persistent maps.
+        /// </summary>
+        private static bool IsCopyWithEntry(string name)
+            => name is "SetItem" or "SetItems" or "Add" or "AddRange" or "Remove" or "Union" or "AddOrUpdate" or "AddOrKeep" or "Update";
 
         /// <summary><c>options.Value</c> of an <c>IOptions&lt;T&gt;</c> (not a snapshot or monitor, whose value changes).</summary>
         private static bool IsTheProcessOptions(IOperation value)

@@ -1517,6 +1517,46 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task TypeKeyedPersistentMapOfAnotherLibrary_ReplacedWithACopyPlusOneEntry()
+    {
+        // A persistent map from another library (ImTools' ImHashMap, say): AddOrUpdate returns the copy.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class PersistentMap<TKey, TValue> where TKey : notnull
+            {
+                public static readonly PersistentMap<TKey, TValue> Empty = new(new Dictionary<TKey, TValue>());
+                private readonly Dictionary<TKey, TValue> _items;
+
+                private PersistentMap(Dictionary<TKey, TValue> items) => _items = items;
+
+                public bool TryFind(TKey key, out TValue value) => _items.TryGetValue(key, out value!);
+
+                public PersistentMap<TKey, TValue> AddOrUpdate(TKey key, TValue value) => new(new Dictionary<TKey, TValue>(_items) { [key] = value });
+            }
+
+            public sealed class StreamIds<TId> where TId : notnull
+            {
+                private static PersistentMap<Type, Func<TId, string>> s_unwrappers = PersistentMap<Type, Func<TId, string>>.Empty;
+
+                public Func<TId, string> UnwrapperFor()
+                {
+                    if (s_unwrappers.TryFind(typeof(TId), out var unwrapper))
+                    {
+                        return unwrapper;
+                    }
+
+                    unwrapper = id => id.ToString()!;
+                    s_unwrappers = s_unwrappers.AddOrUpdate(typeof(TId), unwrapper);
+                    return unwrapper;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NameKeyedImmutableCache_ReplacedWithACopyPlusOneEntry_IsReported()
     {
         await Test(ImmutableReaders.Replace("MARK", "{|#0:s_readers|}").Replace("KEYTYPE", "ImmutableDictionary<string, object> s_readers = ImmutableDictionary<string, object>").Replace("KEYVALUE", "Environment.MachineName + typeof(TId).Name"))
