@@ -150,7 +150,8 @@ internal sealed class CompositionTime
     /// collection or a host, app, endpoint or container builder (<c>ConfigureServices(IHostApplicationBuilder)</c>, an
     /// <c>AddX(this IServiceCollection)</c> extension), in a method only such methods call (up to four callers up), or
     /// in the program's entry point before it runs the app. The composition runs once, on one thread, before the first
-    /// request. Calls of the interface members a method implements count as its calls, and must be made there too. A
+    /// request. Calls of the interface members a method implements count as its calls, and must be made there too (such
+    /// a method is searched only when it is named for registering: <c>Register…</c>, <c>Add…</c>, <c>Use…</c>, …). A
     /// method that is never called in the compilation, is virtual (its calls may go through the base), or is used as
     /// a delegate, is not such a method. Calls are found by name in the files
     /// that can make them (for an instance or static method, the files that name its type) and bound only where the
@@ -176,8 +177,28 @@ internal sealed class CompositionTime
         }
 
         method = candidate.OriginalDefinition;
-        return true;
+
+        // A method that implements an interface is searched under the interface's name too, which binds every call of
+        // that name: asked only for registration methods (`RegisterTool`, `AddHandler`, `UseFeature`, …), the ones a
+        // composition calls through an interface.
+        return method.DeclaredAccessibility == Accessibility.Private || SymbolFacts.ImplementedInterfaceMethods(method).Count == 0
+            || IsRegistrationName(method.Name);
     }
+
+    private static bool IsRegistrationName(string name)
+    {
+        foreach (var verb in s_registrationVerbs)
+        {
+            if (name.StartsWith(verb, System.StringComparison.Ordinal) && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] s_registrationVerbs = ["Register", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe"];
 
     /// <summary>
     /// The methods whose calls reach <paramref name="method"/>: itself, and the interface members it implements (a
@@ -185,8 +206,20 @@ internal sealed class CompositionTime
     /// </summary>
     private static List<IMethodSymbol> CallTargets(IMethodSymbol method)
     {
-        var targets = method.DeclaredAccessibility == Accessibility.Private ? new List<IMethodSymbol>() : SymbolFacts.ImplementedInterfaceMethods(method);
-        targets.Insert(0, method);
+        var targets = new List<IMethodSymbol> { method };
+        if (method.DeclaredAccessibility != Accessibility.Private)
+        {
+            foreach (var implemented in SymbolFacts.ImplementedInterfaceMethods(method))
+            {
+                // The app's own interfaces only: a framework's (IDisposable.Dispose, IHostedService.StartAsync) is
+                // called by the framework, where no search can see it, and naming it would bind calls everywhere.
+                if (!implemented.DeclaringSyntaxReferences.IsEmpty)
+                {
+                    targets.Add(implemented);
+                }
+            }
+        }
+
         return targets;
     }
 
