@@ -223,7 +223,10 @@ internal sealed class CompositionTime
         return targets;
     }
 
-    /// <summary>A method that takes the service collection or a builder: it composes the app.</summary>
+    /// <summary>
+    /// A method that takes the service collection or a builder, or registers services through a builder its own type
+    /// holds (an options object's <c>UseFeature()</c> calling <c>Services.TryAddSingleton(…)</c>): it composes the app.
+    /// </summary>
     public bool TakesABuilder(IMethodSymbol method)
     {
         foreach (var parameter in method.Parameters)
@@ -231,6 +234,46 @@ internal sealed class CompositionTime
             if (IsBuilderOrImplementation(parameter.Type))
             {
                 return true;
+            }
+        }
+
+        return !method.IsStatic && UsesItsTypesBuilder(method);
+    }
+
+    private bool UsesItsTypesBuilder(IMethodSymbol method)
+    {
+        List<string>? names = null;
+        foreach (var member in method.ContainingType.GetMembers())
+        {
+            var type = member switch
+            {
+                IPropertySymbol { IsStatic: false } property => property.Type,
+                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
+                _ => null,
+            };
+
+            if (type is not null && IsBuilderOrImplementation(type))
+            {
+                (names ??= new List<string>()).Add(member.Name);
+            }
+        }
+
+        if (names is null)
+        {
+            return false;
+        }
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is IdentifierNameSyntax identifier && names.Contains(identifier.Identifier.ValueText)
+                    && identifier.Parent is MemberAccessExpressionSyntax { Expression: var receiver } access && receiver == identifier
+                    && access.Parent is InvocationExpressionSyntax)
+                {
+                    // `Services.TryAddSingleton(…)`: a call on the builder it holds.
+                    return true;
+                }
             }
         }
 

@@ -1391,6 +1391,52 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         }
         """;
 
+    private const string MessagingOptions = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.DependencyInjection.Extensions;
+
+        public sealed class ReplyFormatRegistry
+        {
+            private readonly List<Type> MARK = new();
+
+            public IReadOnlyList<Type> Formats => _formats;
+
+            public void Add(Type format) => _formats.Add(format);
+        }
+
+        public sealed class MessagingOptions
+        {
+            public MessagingOptions(IServiceCollection services) => Services = services;
+
+            public IServiceCollection Services { get; }
+
+            public ReplyFormatRegistry ReplyFormats { get; } = new();
+
+            public void UseReplyFormat<T>()
+            {
+                ReplyFormats.Add(typeof(T));
+                REGISTRATION
+            }
+        }
+
+        public static class MessagingSetup
+        {
+            public static IServiceCollection AddMessaging(this IServiceCollection services)
+                => services.AddSingleton(provider => new ReplyFormatRegistry());
+        }
+        """;
+
+    [Fact]
+    public async Task RegistryFilledByAnOptionsMethodThatRegistersNothing()
+    {
+        // The options method does not touch the service collection: nothing shows it runs while the app is composed.
+        await Test(MessagingOptions.Replace("MARK", "{|#0:_formats|}").Replace("REGISTRATION", ""), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_formats", "List<Type>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SingletonFilledThroughItsInterface_AlsoFromAnEndpoint()
     {
@@ -1712,6 +1758,15 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task RegistryFilledByAnOptionsMethodThatRegistersServices()
+    {
+        // UseReplyFormat<T>() also registers services through the options object's Services: it runs while the app is
+        // composed, so the registry is filled before the first request.
+        await Test(MessagingOptions.Replace("MARK", "_formats").Replace("REGISTRATION", "Services.TryAddSingleton(ReplyFormats);"), References.DependencyInjection)
+            .ValidateAsync();
+    }
 
     [Fact]
     public async Task StaticRegistryOfBuiltInsFromItsInitializer_ExtendedByItsInsertMethod()
