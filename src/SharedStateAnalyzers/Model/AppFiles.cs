@@ -110,7 +110,7 @@ internal static class AppFiles
         foreach (var reference in field.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
-                && Operation(initializer, compilation, cancellationToken) is { } value)
+                && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } value)
             {
                 yield return value;
             }
@@ -123,7 +123,7 @@ internal static class AppFiles
                 foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
                 {
                     if (node is AssignmentExpressionSyntax assignment
-                        && Operation(assignment, compilation, cancellationToken) is ISimpleAssignmentOperation { Target: IFieldReferenceOperation target } simple
+                        && SemanticModelCache.OperationOf(compilation, assignment, cancellationToken) is ISimpleAssignmentOperation { Target: IFieldReferenceOperation target } simple
                         && SymbolEqualityComparer.Default.Equals(target.Field.OriginalDefinition, field.OriginalDefinition))
                     {
                         yield return simple.Value;
@@ -131,18 +131,6 @@ internal static class AppFiles
                 }
             }
         }
-    }
-
-    private static IOperation? Operation(SyntaxNode node, Compilation compilation, CancellationToken cancellationToken)
-    {
-        if (!compilation.ContainsSyntaxTree(node.SyntaxTree))
-        {
-            return null;
-        }
-
-#pragma warning disable RS1030 // Asked only for a file read about to count as external data; the driver's semantic models are cached and shared.
-        return compilation.GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken);
-#pragma warning restore RS1030
     }
 
     private static bool IsAppDirectory(IPropertySymbol property) => property.Name switch

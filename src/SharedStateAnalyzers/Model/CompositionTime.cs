@@ -56,6 +56,9 @@ internal sealed class CompositionTime
     private readonly ImmutableArray<INamedTypeSymbol> _builderTypes;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Per type, the names of its instance fields and properties that hold a builder.</summary>
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<string>> _builderMembers = new(SymbolEqualityComparer.Default);
+
     private CompositionTime(Compilation compilation, ImmutableArray<INamedTypeSymbol> builderTypes)
     {
         _compilation = compilation;
@@ -182,20 +185,7 @@ internal sealed class CompositionTime
         // that name: asked only for registration methods (`RegisterTool`, `AddHandler`, `UseFeature`, …), the ones a
         // composition calls through an interface.
         return method.DeclaredAccessibility == Accessibility.Private || SymbolFacts.ImplementedInterfaceMethods(method).Count == 0
-            || IsRegistrationName(method.Name);
-    }
-
-    private static bool IsRegistrationName(string name)
-    {
-        foreach (var verb in s_registrationVerbs)
-        {
-            if (name.StartsWith(verb, System.StringComparison.Ordinal) && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
-            {
-                return true;
-            }
-        }
-
-        return false;
+            || SymbolFacts.IsNamedFor(method.Name, s_registrationVerbs);
     }
 
     private static readonly string[] s_registrationVerbs = ["Register", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe"];
@@ -223,6 +213,27 @@ internal sealed class CompositionTime
         return targets;
     }
 
+    private ImmutableArray<string> BuilderMemberNames(INamedTypeSymbol type)
+    {
+        var names = ImmutableArray.CreateBuilder<string>();
+        foreach (var member in type.GetMembers())
+        {
+            var memberType = member switch
+            {
+                IPropertySymbol { IsStatic: false } property => property.Type,
+                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
+                _ => null,
+            };
+
+            if (memberType is not null && IsBuilderOrImplementation(memberType))
+            {
+                names.Add(member.Name);
+            }
+        }
+
+        return names.ToImmutable();
+    }
+
     /// <summary>
     /// A method that takes the service collection or a builder, or registers services through a builder its own type
     /// holds (an options object's <c>UseFeature()</c> calling <c>Services.TryAddSingleton(…)</c>): it composes the app.
@@ -242,23 +253,8 @@ internal sealed class CompositionTime
 
     private bool UsesItsTypesBuilder(IMethodSymbol method)
     {
-        List<string>? names = null;
-        foreach (var member in method.ContainingType.GetMembers())
-        {
-            var type = member switch
-            {
-                IPropertySymbol { IsStatic: false } property => property.Type,
-                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
-                _ => null,
-            };
-
-            if (type is not null && IsBuilderOrImplementation(type))
-            {
-                (names ??= new List<string>()).Add(member.Name);
-            }
-        }
-
-        if (names is null)
+        var names = _builderMembers.GetOrAdd(method.ContainingType.OriginalDefinition, BuilderMemberNames);
+        if (names.IsEmpty)
         {
             return false;
         }

@@ -501,11 +501,8 @@ internal sealed class ExternalDataModel
         var callees = new List<IMethodSymbol>();
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var node = reference.GetSyntax(cancellationToken);
-#pragma warning disable RS1030 // The driver gives analyzers a compilation whose semantic models are cached and shared, so this costs one lookup per followed method; results are cached per compilation.
-            var model = _compilation.GetSemanticModel(node.SyntaxTree);
-#pragma warning restore RS1030
-            var operation = model.GetOperation(node, cancellationToken);
+            // One lookup per followed method; the results are cached per compilation.
+            var operation = SemanticModelCache.OperationOf(_compilation, reference.GetSyntax(cancellationToken), cancellationToken);
             if (operation is null)
             {
                 continue;

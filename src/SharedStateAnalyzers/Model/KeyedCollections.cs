@@ -296,6 +296,9 @@ internal sealed class KeyedCollections
         return null;
     }
 
+    /// <summary>The local a key argument reads (<c>cache[path] = …</c> with <c>var path = …</c>), or null.</summary>
+    public static ILocalSymbol? KeyLocal(IOperation? key) => (key?.WithoutConversions() as ILocalReferenceOperation)?.Local;
+
     /// <summary>Classifies a method called on a keyed collection by its name.</summary>
     public static CollectionAccess ClassifyMethod(string name) => name switch
     {

@@ -11,6 +11,19 @@ internal sealed class SemanticModelCache(Compilation compilation)
 {
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
 
+    /// <summary>The operation tree of <paramref name="node"/>, or null when it is not in <paramref name="compilation"/>.</summary>
+    public static IOperation? OperationOf(Compilation compilation, SyntaxNode node, System.Threading.CancellationToken cancellationToken)
+    {
+        if (!compilation.ContainsSyntaxTree(node.SyntaxTree))
+        {
+            return null;
+        }
+
+#pragma warning disable RS1030 // Asked for declarations a model follows (a called method, a field's initializer); the driver's semantic models are cached and shared.
+        return compilation.GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken);
+#pragma warning restore RS1030
+    }
+
     public SemanticModel For(SyntaxTree tree)
     {
         if (!_models.TryGetValue(tree, out var model))

@@ -220,7 +220,7 @@ internal sealed class ServiceRegistrations
             yield break;
         }
 
-        SemanticModel? model = null;
+        var models = new SemanticModelCache(compilation);
         foreach (var name in MethodNameUses.Find(compilation, helper.OriginalDefinition, CancellationToken.None))
         {
             if (name is not GenericNameSyntax || CallSites.Classify(name, out _) != CallSites.Use.Call)
@@ -228,10 +228,7 @@ internal sealed class ServiceRegistrations
                 continue;
             }
 
-#pragma warning disable RS1030 // Asked once per generic registration helper, while the registrations are gathered.
-            model = model?.SyntaxTree == name.SyntaxTree ? model : compilation.GetSemanticModel(name.SyntaxTree);
-#pragma warning restore RS1030
-            if (model.GetSymbolInfo(name).Symbol is IMethodSymbol called
+            if (models.For(name.SyntaxTree).GetSymbolInfo(name).Symbol is IMethodSymbol called
                 && SymbolEqualityComparer.Default.Equals((called.ReducedFrom ?? called).OriginalDefinition, helper.OriginalDefinition)
                 && parameter.Ordinal < called.TypeArguments.Length)
             {

@@ -233,6 +233,23 @@ internal static class SymbolFacts
     }
 
     /// <summary>
+    /// The name starts with one of <paramref name="verbs"/> as a whole word: <c>RegisterTool</c> and <c>Register</c> for
+    /// "Register", not <c>Registry</c>.
+    /// </summary>
+    public static bool IsNamedFor(string name, string[] verbs)
+    {
+        foreach (var verb in verbs)
+        {
+            if (name.StartsWith(verb, StringComparison.Ordinal) && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A logging abstraction: <c>ILogger</c>, <c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c> or <c>ILog</c> of any
     /// logging library (Microsoft.Extensions.Logging, Castle, Serilog, log4net, also when the package is not resolved),
     /// or NLog's <c>Logger</c>. Code writes to a logger and never reads state back from it.

@@ -52,15 +52,8 @@ internal static class Teardown
     {
         foreach (var reference in helper.OriginalDefinition.DeclaringSyntaxReferences)
         {
-            var declaration = reference.GetSyntax();
-            if (!compilation.ContainsSyntaxTree(declaration.SyntaxTree))
-            {
-                continue;
-            }
-
-#pragma warning disable RS1030 // Asked only for a Clear() right after a call of the type's own method; the driver's semantic models are cached and shared.
-            var body = compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration);
-#pragma warning restore RS1030
+            // Asked only for a Clear() right after a call of the type's own method.
+            var body = SemanticModelCache.OperationOf(compilation, reference.GetSyntax(), System.Threading.CancellationToken.None);
             if (body is null)
             {
                 continue;

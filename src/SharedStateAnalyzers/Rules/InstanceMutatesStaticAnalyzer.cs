@@ -493,7 +493,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // connection registry) is SSA007's.
             if (shape.IsThreadSafe
                 && (value is null
-                    || _shared.External.FindSource(value, value.Root(), (key?.WithoutConversions() as ILocalReferenceOperation)?.Local, context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
+                    || _shared.External.FindSource(value, value.Root(), KeyedCollections.KeyLocal(key), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
             {
                 return;
             }

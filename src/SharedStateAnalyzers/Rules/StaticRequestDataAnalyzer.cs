@@ -405,8 +405,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
             var root = value.Root();
 
             var handlers = _shared.Handlers;
-            var keyLocal = (key?.WithoutConversions() as ILocalReferenceOperation)?.Local;
-            return _shared.Types.FindRequestRead(value, root, parameter => IsBoundParameter(handlers, parameter, value), keyLocal, context.CancellationToken);
+            return _shared.Types.FindRequestRead(value, root, parameter => IsBoundParameter(handlers, parameter, value), KeyedCollections.KeyLocal(key), context.CancellationToken);
         }
 
         /// <summary>A parameter the request binds: of a controller action, page handler, hub method or minimal API lambda, of a simple type or with a <c>[From…]</c> attribute.</summary>

@@ -560,10 +560,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         private static void AddWithBases(HashSet<INamedTypeSymbol> served, INamedTypeSymbol service)
         {
-            served.Add(service);
+            served.Add(service.OriginalDefinition);
             foreach (var inherited in service.AllInterfaces)
             {
-                served.Add(inherited);
+                served.Add(inherited.OriginalDefinition);
             }
         }
 
@@ -585,15 +585,11 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            foreach (var service in served)
+            foreach (var implemented in SymbolFacts.ImplementedInterfaceMethods(method))
             {
-                foreach (var serviceMember in service.GetMembers())
+                if (served.Contains(implemented.ContainingType.OriginalDefinition))
                 {
-                    if (_type.FindImplementationForInterfaceMember(serviceMember) is { } implementation
-                        && SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, method.OriginalDefinition))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
 
@@ -705,7 +701,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             var isApi = method.MethodKind == MethodKind.PropertySet
-                || (method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility != Accessibility.Private && HasConfigurationName(method.Name));
+                || (method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility != Accessibility.Private && SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs));
             if (!isApi && method.DeclaredAccessibility != Accessibility.Private)
             {
                 return false;
@@ -732,20 +728,6 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             return true;
-        }
-
-        private static bool HasConfigurationName(string name)
-        {
-            foreach (var verb in s_configurationVerbs)
-            {
-                if (name.StartsWith(verb, System.StringComparison.Ordinal)
-                    && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private static readonly string[] s_configurationVerbs =
