@@ -50,7 +50,7 @@ internal sealed class AnalyzerSettings
 
     public static readonly ImmutableArray<string> SwitchKeys = ImmutableArray.Create(ReportDoubleCheckedLockingKey);
 
-    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, true);
+    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, false);
 
     private AnalyzerSettings(
         ImmutableArray<string> requestScopedTypes,
@@ -74,8 +74,9 @@ internal sealed class AnalyzerSettings
     public ImmutableArray<string> CodeDerivedKeyTypes { get; }
 
     /// <summary>
-    /// SSA009 also reports double-checked locking over a non-volatile field, at Info severity (on by default). Off when
-    /// any section that applies to the project turns it off: the pattern is correct on the .NET runtime's memory model.
+    /// SSA009 also reports double-checked locking over a non-volatile field, at Info severity. Off by default: the
+    /// pattern is correct on the .NET runtime's memory model. On when a section that applies to the project turns it
+    /// on and none turns it off.
     /// </summary>
     public bool ReportDoubleCheckedLocking { get; }
 
@@ -83,12 +84,18 @@ internal sealed class AnalyzerSettings
     public static AnalyzerSettings Read(AnalyzerOptions options, Compilation compilation)
     {
         var lists = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var reportDoubleCheckedLocking = true;
+        var switchedOn = false;
+        var switchedOff = false;
         foreach (var (key, value) in ReadRaw(options, compilation))
         {
             if (IsSwitch(key))
             {
-                reportDoubleCheckedLocking &= !TryParseSwitch(value, out var on, out _) || on;
+                if (TryParseSwitch(value, out var on, out _))
+                {
+                    switchedOn |= on;
+                    switchedOff |= !on;
+                }
+
                 continue;
             }
 
@@ -105,7 +112,8 @@ internal sealed class AnalyzerSettings
             set.UnionWith(names);
         }
 
-        if (lists.Count == 0 && reportDoubleCheckedLocking)
+        var reportDoubleCheckedLocking = switchedOn && !switchedOff;
+        if (lists.Count == 0 && !reportDoubleCheckedLocking)
         {
             return Default;
         }

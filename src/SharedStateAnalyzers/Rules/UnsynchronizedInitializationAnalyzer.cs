@@ -17,7 +17,8 @@ namespace SharedStateAnalyzers.Rules;
 /// assigned outside a lock — <c>if (_x == null) _x = new X();</c>, <c>_x ??= new X();</c>, <c>_x ?? (_x = new X())</c> —
 /// so two threads can both see it unset and each build an instance. Double-checked locking over a non-volatile field
 /// is correct under the .NET runtime's memory model (storing a reference publishes the object built before it), not
-/// under ECMA-335's: it is reported at Info severity, unless <c>shared_state.report_double_checked_locking</c> is false.
+/// under ECMA-335's: it is reported, at Info severity, only when <c>shared_state.report_double_checked_locking</c> is
+/// true. Double-checked locking that publishes the value before filling it is a warning either way.
 /// Reported at the assignment, once per field per member.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]

@@ -13,9 +13,12 @@ internal static class SharedShapes
         }
         """;
 
+    /// <summary>An <c>.editorconfig</c> that turns on SSA009's report of double-checked locking over a non-volatile field.</summary>
+    public const string ReportDoubleCheckedLocking = "root = true\n\n[*.cs]\nshared_state.report_double_checked_locking = true\n";
+
     /// <summary>
     /// Double-checked locking over a non-volatile static field, the assignment marked <c>{|#0:…|}</c>: SSA009 reports it
-    /// at Info unless <c>shared_state.report_double_checked_locking = false</c>.
+    /// at Info when <see cref="ReportDoubleCheckedLocking"/> turns that report on, and leaves it alone by default.
     /// </summary>
     public const string DoubleCheckedRegistry = """
         public sealed class Registry

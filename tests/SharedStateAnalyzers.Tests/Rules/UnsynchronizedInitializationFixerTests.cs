@@ -474,6 +474,7 @@ public sealed class UnsynchronizedInitializationFixerTests
     {
         await Test()
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseLazyKey)
+            .WithEditorConfig(SharedShapes.ReportDoubleCheckedLocking)
             .WithSource("""
                 using System;
 
@@ -531,6 +532,7 @@ public sealed class UnsynchronizedInitializationFixerTests
     {
         await Test()
             .WithCodeFixEquivalenceKey(UnsynchronizedInitializationFixer.UseStaticReadonlyInitializerKey)
+            .WithEditorConfig(SharedShapes.ReportDoubleCheckedLocking)
             .WithSource("""
                 using System.Collections.Generic;
 
