@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -52,7 +53,7 @@ internal sealed class Duplicates
     /// What building <paramref name="value"/> twice for <paramref name="storage"/> costs, or null when nothing is built:
     /// the value is an object that already exists (<c>LogLevel.Info</c>, <c>Settings.Default</c>).
     /// </summary>
-    public Duplicate? Classify(IOperation value, ISymbol storage, INamedTypeSymbol owner)
+    public Duplicate? Classify(IOperation value, ISymbol storage, INamedTypeSymbol owner, CancellationToken cancellationToken)
     {
         value = value.WithoutConversions();
 
@@ -61,9 +62,10 @@ internal sealed class Duplicates
             return null;
         }
 
-        if (value is IObjectCreationOperation { Type: INamedTypeSymbol created } && IsDeclaredClass(created))
+        if (value is IObjectCreationOperation { Type: INamedTypeSymbol created } creation && IsDeclaredClass(created))
         {
-            return Duplicate.Always;
+            // An object that only keeps what it was given: two threads that each build one get interchangeable copies.
+            return IsInterchangeable(creation, cancellationToken) ? Duplicate.WhenUsedAsState : Duplicate.Always;
         }
 
         var storageType = CacheStorage.GetDeclaredType(storage);
@@ -75,7 +77,8 @@ internal sealed class Duplicates
                 continue;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owner.OriginalDefinition) || IsDisposable(type))
+            if ((SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owner.OriginalDefinition) && value is not IObjectCreationOperation)
+                || IsDisposable(type))
             {
                 return Duplicate.Always;
             }
@@ -87,6 +90,184 @@ internal sealed class Duplicates
         // expression with elements) is a finished table: callers handed it do not fill it, and whichever copy they keep
         // is complete. An empty one (`new List<string>()`, `[]`) is there to be filled.
         return container && IsEmptyContainer(value, depth: 0) ? Duplicate.WhenUsedAsStateOrHandedOut : Duplicate.WhenUsedAsState;
+    }
+
+    /// <summary>
+    /// A new instance that keeps nothing but what it is given: built with arguments, a class of the compilation, neither disposable nor a
+    /// collection, whose instance fields (and those of its base classes in the compilation) are all <c>readonly</c>,
+    /// initialized, if at all, with constants or <c>typeof</c>, and whose constructors only store their parameters,
+    /// constants or <c>this</c> in its own fields (a <c>?? throw</c> or <c>ThrowIfNull</c> guard allowed); built from
+    /// arguments that are read, not computed, and with no object initializer. Two such instances built from the same
+    /// arguments cannot be told apart except by reference (<c>_tracker ??= new Tracker(this)</c>), so building one twice
+    /// matters only when the owner locks on it.
+    /// </summary>
+    private bool IsInterchangeable(IObjectCreationOperation creation, CancellationToken cancellationToken)
+    {
+        // `new X()` with nothing given is the shape the rule exists for: whether its instance is all there is to it
+        // is the class's own design. A wrapper of what it is given (`new Tracker(this)`) is judged by what it keeps.
+        if (creation.Initializer is not null || creation.Constructor is null || creation.Arguments.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var argument in creation.Arguments)
+        {
+            if (!IsReadNotComputed(argument.Value))
+            {
+                return false;
+            }
+        }
+
+        return creation.Type is INamedTypeSymbol type && KeepsOnlyWhatItIsGiven(type, creation.SemanticModel?.Compilation, depth: 0, cancellationToken);
+    }
+
+    private bool KeepsOnlyWhatItIsGiven(INamedTypeSymbol type, Compilation? compilation, int depth, CancellationToken cancellationToken)
+    {
+        if (compilation is null || depth > 3 || type.TypeKind != TypeKind.Class || IsDisposable(type) || IsContainer(type))
+        {
+            return false;
+        }
+
+        if (type.DeclaringSyntaxReferences.IsEmpty)
+        {
+            // A base class of a library: only object, or an abstract base with no field a subclass could change.
+            if (type.SpecialType == SpecialType.System_Object)
+            {
+                return true;
+            }
+
+            if (!type.IsAbstract)
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol { IsStatic: false, IsConst: false, IsReadOnly: false })
+                {
+                    return false;
+                }
+            }
+
+            return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, compilation, depth + 1, cancellationToken);
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: false, IsConst: false } field:
+                    if (!field.IsReadOnly || !HasOnlyAConstantInitializer(field, compilation, cancellationToken))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IEventSymbol { IsStatic: false }:
+                    return false;
+                case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
+                    foreach (var reference in constructor.DeclaringSyntaxReferences)
+                    {
+                        if (SemanticModelCache.OperationOf(compilation, reference.GetSyntax(cancellationToken), cancellationToken) is not IConstructorBodyOperation body
+                            || !OnlyStoresWhatItIsGiven(body))
+                        {
+                            return false;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, compilation, depth + 1, cancellationToken);
+    }
+
+    /// <summary>A field (or an auto-property's backing field) with no initializer, or one that is a constant or <c>typeof</c>.</summary>
+    private static bool HasOnlyAConstantInitializer(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var declaration = field.AssociatedSymbol ?? field;
+        foreach (var reference in declaration.DeclaringSyntaxReferences)
+        {
+            var initializer = reference.GetSyntax(cancellationToken) switch
+            {
+                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                PropertyDeclarationSyntax property => property.Initializer?.Value,
+                _ => null,
+            };
+
+            if (initializer is not null
+                && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } value
+                && !IsConstantOrTypeOf(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A constructor whose chained call passes only read values and whose statements only store parameters,
+    /// constants or <c>this</c> in the instance's own fields and properties, or guard a parameter against null.
+    /// </summary>
+    private static bool OnlyStoresWhatItIsGiven(IConstructorBodyOperation body)
+    {
+        if (body.Initializer is IExpressionStatementOperation { Operation: IInvocationOperation chained })
+        {
+            foreach (var argument in chained.Arguments)
+            {
+                if (!IsReadNotComputed(argument.Value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var statement in body.BlockBody?.Operations ?? body.ExpressionBody?.Operations ?? ImmutableArray<IOperation>.Empty)
+        {
+            if (statement is not IExpressionStatementOperation { Operation: var operation })
+            {
+                return false;
+            }
+
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } } store
+                    when IsGiven(store.Value):
+                    continue;
+                case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "ThrowIfNull" or "ThrowIfNullOrEmpty" or "ThrowIfNullOrWhiteSpace" } }:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+
+        static bool IsGiven(IOperation value)
+        {
+            value = value.WithoutConversions();
+            if (value is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation)
+            {
+                value = guarded.Value.WithoutConversions();
+            }
+
+            return value is IParameterReferenceOperation or IInstanceReferenceOperation || IsConstantOrTypeOf(value);
+        }
+    }
+
+    /// <summary>A value taken as it is, with nothing run to make it: a parameter, a local, a field, <c>this</c>, a constant.</summary>
+    private static bool IsReadNotComputed(IOperation value)
+    {
+        value = value.WithoutConversions();
+        return value is IParameterReferenceOperation or ILocalReferenceOperation or IInstanceReferenceOperation or IFieldReferenceOperation
+            || IsConstantOrTypeOf(value);
+    }
+
+    private static bool IsConstantOrTypeOf(IOperation value)
+    {
+        value = value.WithoutConversions();
+        return value.ConstantValue.HasValue || value is ITypeOfOperation or IDefaultValueOperation;
     }
 
     private static bool ReturnsOnlyAnEmptyCollection(IMethodSymbol method)

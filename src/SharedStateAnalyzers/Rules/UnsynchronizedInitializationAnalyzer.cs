@@ -455,7 +455,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         || !LazyInitialization.Refers(assignment.Target, storage)
                         || Initialization.IsInitialization(context.OwningSymbol, storage)
                         || LazyInitialization.IsHarmlessToBuildTwice(assignment.Value)
-                        || _duplicates.Classify(assignment.Value, storage, _type) is not { } duplicate)
+                        || _duplicates.Classify(assignment.Value, storage, _type, context.CancellationToken) is not { } duplicate)
                     {
                         continue;
                     }

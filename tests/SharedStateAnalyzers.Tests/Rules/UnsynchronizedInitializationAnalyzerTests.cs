@@ -435,6 +435,89 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A DI singleton that lazily builds a view of itself (<c>_tracker ??= new Tracker(ARGUMENT)</c>) whose constructor
+    /// keeps what it is given, plus EXTRA; and a converter that is its own lazily built instance of the same kind.
+    /// </summary>
+    private const string WrapperTemplate = """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class Tracker
+        {
+            private readonly Runtime _runtime;
+            private readonly Type _kind = typeof(Runtime);
+
+            public Tracker(Runtime runtime)
+            {
+                _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+                EXTRA
+            }
+
+            public void Sent(string message) => _runtime.Record(message);
+        }
+
+        public sealed class Runtime
+        {
+            private Tracker? _tracker;
+
+            public Tracker Traffic => {|#0:_tracker ??= new Tracker(ARGUMENT)|};
+
+            public void Record(string message) { }
+
+            private static Runtime Create() => new();
+        }
+
+        public sealed class ElementConverter
+        {
+            private static ElementConverter? s_instance;
+            private readonly Func<string, object> _element;
+
+            private ElementConverter(Func<string, object> element)
+            {
+                ArgumentNullException.ThrowIfNull(element);
+                _element = element;
+            }
+
+            public static ElementConverter Get(Func<string, object> element) => {|#1:s_instance ??= new ElementConverter(element)|};
+
+            private static Func<string, object> Checked(Func<string, object> element) => element;
+        }
+
+        public static class Setup
+        {
+            public static void Register(IServiceCollection services) => services.AddSingleton<Runtime>();
+        }
+        """;
+
+    [Fact]
+    public async Task NewWrapperThatKeepsOnlyWhatItIsGiven_IsLeftAlone()
+    {
+        // Two racing threads each build a Tracker over the same runtime: the copies cannot be told apart, and the last
+        // one stored wins. Nothing is lost, leaked or run twice that matters.
+        await Test(WrapperTemplate.Replace("EXTRA", "").Replace("ARGUMENT", "this").Replace("{|#0:", "").Replace("{|#1:", "").Replace(")|};", ");"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NewWrapperThatAlsoBuildsStateOrIsGivenAComputedValue_IsReported()
+    {
+        // A constructor that builds state of its own, or an argument computed for the call, runs once per racing thread.
+        var withState = WrapperTemplate.Replace("EXTRA", "Pending = new System.Collections.Generic.List<string>();")
+            .Replace("public void Sent(", "public System.Collections.Generic.List<string> Pending { get; }\n\n    public void Sent(")
+            .Replace("ARGUMENT", "this").Replace("{|#1:", "").Replace("s_instance ??= new ElementConverter(element)|};", "s_instance ??= new ElementConverter(element);");
+        await Test(withState, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_tracker"))
+            .ValidateAsync();
+
+        var computed = WrapperTemplate.Replace("EXTRA", "").Replace("ARGUMENT", "Create()")
+            .Replace("(element)|};", "(Checked(element))|};");
+        await Test(computed, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_tracker"))
+            .ExpectDiagnostic(At(1, "s_instance"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StaticPropertyBackingField_ThroughTheFieldKeyword()
     {
