@@ -170,6 +170,14 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
             {
                 RecordAssignedType(field, assignment.Value);
+                if (!storage.IsStatic && context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } && HasElements(assignment.Value))
+                {
+                    lock (_gate)
+                    {
+                        field.InitializedWithElements = true;
+                    }
+                }
+
                 return;
             }
 
@@ -339,7 +347,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)
                         || IsFilledOnlyThroughItsSetUpApi(pair.Key, pair.Value)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
-                        || IsExtensionPointRegistry(pair.Key, pair.Value))
+                        || IsExtensionPointRegistry(pair.Key, pair.Value)
+                        || IsUncalledRegistryOfASingleton(pair.Key, pair.Value, context.CancellationToken))
                     {
                         continue;
                     }
@@ -650,6 +659,115 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             return filledWhileInitialized || field.InitializedWithElements;
+        }
+
+        /// <summary>
+        /// A DI singleton's registry of built-ins that nothing in the compilation extends: an instance collection that
+        /// the constructor fills with built-in entries (creates it with elements, or calls the methods that add them),
+        /// and that after that changes only in public methods named for configuring (<c>Register…</c>, <c>Add…</c>,
+        /// <c>Remove…</c>, <c>Set…</c>, …) — members of its interfaces included (<c>IFormatRegistry.Register</c>) — that no
+        /// code of the compilation calls or takes as a delegate, through the class or through any of the app's
+        /// interfaces they implement, other than the constructor. That is a library's extension point, for its users to
+        /// call, usually at start-up; one call anywhere in the compilation (an endpoint, a hosted service, a set-up
+        /// method) and the changes are judged as usual. A tracker's <c>Connected</c>/<c>Disconnected</c> is not such an
+        /// API; a table that starts empty is there to be filled by code this rule cannot see, and stays reported. Calls
+        /// are found by name (<see cref="MethodNameUses"/>).
+        /// </summary>
+        private bool IsUncalledRegistryOfASingleton(ISymbol storage, FieldState field, System.Threading.CancellationToken cancellationToken)
+        {
+            if (storage.IsStatic || field.Mutations.Count == 0 || _lifetimes.Classify(_type) != ProcessLifetimeKind.DependencyInjectionSingleton)
+            {
+                return false;
+            }
+
+            var filledWhileConstructed = field.InitializedWithElements;
+            var api = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var mutation in field.Mutations)
+            {
+                if (mutation.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor })
+                {
+                    filledWhileConstructed = true;
+                    continue;
+                }
+
+                if (mutation.ContainingSymbol is not IMethodSymbol
+                    {
+                        MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public, IsVirtual: false, IsAbstract: false, IsOverride: false,
+                    } method
+                    || _usedLater.Contains(method.OriginalDefinition))
+                {
+                    return false;
+                }
+
+                // The type's own uses: only its constructors may call the method (to add the built-ins).
+                if (_methodUses.TryGetValue(method.OriginalDefinition, out var users))
+                {
+                    foreach (var user in users)
+                    {
+                        if (user is not IMethodSymbol { MethodKind: MethodKind.Constructor })
+                        {
+                            return false;
+                        }
+
+                        filledWhileConstructed = true;
+                    }
+                }
+
+                if (!SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs))
+                {
+                    return false;
+                }
+
+                api.Add(method.OriginalDefinition);
+            }
+
+            if (!filledWhileConstructed)
+            {
+                return false;
+            }
+
+            var models = new SemanticModelCache(_compilation);
+            var bound = 0;
+            foreach (var method in api)
+            {
+                var targets = new List<IMethodSymbol> { method };
+                foreach (var implemented in SymbolFacts.ImplementedInterfaceMethods(method))
+                {
+                    targets.Add(implemented);
+                }
+
+                foreach (var target in targets)
+                {
+                    foreach (var name in MethodNameUses.Find(_compilation, target, cancellationToken))
+                    {
+                        if (IsInTheTypesOwnDeclarations(name))
+                        {
+                            continue;
+                        }
+
+                        // A use elsewhere that may be this method: the collection is changed here, judge it as usual.
+                        if (++bound > 64 || MethodNameUses.Binds(models.For(name.SyntaxTree), name, target, cancellationToken) != false)
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private bool IsInTheTypesOwnDeclarations(SyntaxNode node)
+        {
+            foreach (var reference in _type.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -1037,7 +1155,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// <summary>Some use of the field is inside a lambda or local function.</summary>
         public bool UsedInNestedFunction { get; set; }
 
-        /// <summary>The field's initializer creates the collection with elements (built-in entries).</summary>
+        /// <summary>
+        /// The field's initializer (for an instance field, also a constructor) creates the collection with elements
+        /// (built-in entries).
+        /// </summary>
         public bool InitializedWithElements { get; set; }
     }
 

@@ -1310,6 +1310,87 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         }
         """;
 
+    /// <summary>
+    /// A DI singleton's registry whose constructor adds built-in entries through BUILT_INS, and whose interface lets
+    /// users add more; CALLER is code elsewhere in the compilation.
+    /// </summary>
+    private const string BuiltInRegistry = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IFormatRegistry
+        {
+            void Register(string name, Type type);
+            bool Remove(string name);
+            bool TryFind(string name, out Type? type);
+        }
+
+        public sealed class FormatRegistry : IFormatRegistry
+        {
+            private readonly Dictionary<string, Type> {|#0:_formats|};
+
+            public FormatRegistry()
+            {
+                BUILT_INS
+            }
+
+            public void Register(string name, Type type) => _formats[name] = type;
+
+            public bool Remove(string name) => _formats.Remove(name);
+
+            public bool TryFind(string name, out Type? type) => _formats.TryGetValue(name, out type);
+        }
+
+        public sealed class FormatEndpoint(IFormatRegistry registry)
+        {
+            public bool Has(string name) => registry.TryFind(name, out _);
+
+            CALLER
+        }
+
+        public static class FormatSetup
+        {
+            public static IServiceCollection AddFormats(this IServiceCollection services) => services.AddSingleton<IFormatRegistry, FormatRegistry>();
+        }
+        """;
+
+    private const string BuiltInsByRegister = "_formats = new(StringComparer.OrdinalIgnoreCase);\n        Register(\"text\", typeof(string));\n        Register(\"number\", typeof(int));";
+
+    private const string BuiltInsByInitializer = "_formats = new() { [\"text\"] = typeof(string), [\"number\"] = typeof(int) };";
+
+    [Theory]
+    [InlineData(BuiltInsByRegister)]
+    [InlineData(BuiltInsByInitializer)]
+    public async Task SingletonRegistryOfBuiltIns_ThatNothingInTheCompilationExtends(string builtIns)
+    {
+        // A library's extension point: users may add formats (at start-up, in their own code), the library itself never
+        // does. Nothing this compilation runs changes the map after the constructor.
+        await Test(BuiltInRegistry.Replace("{|#0:_formats|}", "_formats").Replace("BUILT_INS", builtIns).Replace("CALLER", ""), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public void Learn(string name) => registry.Register(name, typeof(object));")]
+    [InlineData("public bool Forget(string name) => ((FormatRegistry)registry).Remove(name);")]
+    [InlineData("public Func<string, bool> Forgetter => registry.Remove;")]
+    public async Task SingletonRegistryOfBuiltIns_ExtendedByTheCompilation(string caller)
+    {
+        // An endpoint adds or removes entries while requests read them: the usual race.
+        await Test(BuiltInRegistry.Replace("BUILT_INS", BuiltInsByRegister).Replace("CALLER", caller), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_formats", "Dictionary<string, Type>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonRegistryWithoutBuiltIns_ChangedOnlyThroughItsInterface()
+    {
+        // Starts empty: it exists to be filled through its interface, by code this rule cannot see run at start-up.
+        await Test(BuiltInRegistry.Replace("BUILT_INS", "_formats = new();").Replace("CALLER", ""), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_formats", "Dictionary<string, Type>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SingletonRegisteredUnderItsInterface_ChangedByAMemberOfThatInterface()
     {
