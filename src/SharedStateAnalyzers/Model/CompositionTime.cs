@@ -170,6 +170,52 @@ internal sealed class CompositionTime
         return _answers.GetOrAdd(method, m => new CallerSearch(this, cancellationToken).IsComposition(m, depth: 0));
     }
 
+    /// <summary>
+    /// True when the composition of the app reads <paramref name="property"/>: a method that takes the service
+    /// collection or a builder (<c>Startup.Configure(IApplicationBuilder app)</c>), or one only such methods call (a
+    /// <c>UseJobs(this IServiceProvider)</c> extension that <c>Configure</c> calls), reads it in its own body, outside
+    /// lambdas and local functions. The composition runs once, on one thread, before the server takes requests: a lazy
+    /// accessor it reads is built by then. Reads are found by name in the files that spell it, and bound there.
+    /// </summary>
+    public bool IsReadWhileComposing(IPropertySymbol property, CancellationToken cancellationToken)
+    {
+        var models = new SemanticModelCache(_compilation);
+        var bound = 0;
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            SyntaxNode? root = null;
+            foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), property.Name))
+            {
+                root ??= tree.GetRoot(cancellationToken);
+                var token = root.FindToken(position);
+                if (token.SpanStart != position || !token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name
+                    || Caller(name, out var declaration) != Site.Method || declaration is null)
+                {
+                    continue;
+                }
+
+                if (++bound > MaxBoundCalls)
+                {
+                    return false;
+                }
+
+                var model = models.For(tree);
+                if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, property.OriginalDefinition)
+                    || model.GetDeclaredSymbol(declaration, cancellationToken) is not { } method)
+                {
+                    continue;
+                }
+
+                if (TakesABuilder(method) || IsCalledOnlyWhileComposing(method, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsSearchable(ISymbol member, out IMethodSymbol method)
     {
         method = null!;
@@ -393,7 +439,7 @@ internal sealed class CompositionTime
     }
 
     /// <summary>Where the call is made; for <see cref="Site.Method"/>, <paramref name="method"/> is the method whose body holds it.</summary>
-    private static Site Caller(InvocationExpressionSyntax invocation, out MethodDeclarationSyntax? method)
+    private static Site Caller(ExpressionSyntax invocation, out MethodDeclarationSyntax? method)
     {
         method = null;
         if (EntryPoints.IsBeforeTheAppRuns(invocation))

@@ -637,10 +637,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     }
 
                     // Built by the program's entry point before the app runs (`var settings = Settings.Instance;` at the
-                    // top of Main), and never reset: by the time requests read it, it is set.
+                    // top of Main), or by the code that composes the app (`Startup.Configure` reading `JobHub.Instance`),
+                    // and never reset: by the time requests read it, it is set.
                     if (finding.Accessor is { } accessor
                         && IsAssignedOnlyIn(finding.Storage, accessor, context.CancellationToken)
-                        && EntryPoints.ReadsBeforeTheAppRuns(context.Compilation, accessor, context.CancellationToken))
+                        && (EntryPoints.ReadsBeforeTheAppRuns(context.Compilation, accessor, context.CancellationToken)
+                            || (accessor is IPropertySymbol property && _compositionTime?.IsReadWhileComposing(property, context.CancellationToken) == true)))
                     {
                         continue;
                     }

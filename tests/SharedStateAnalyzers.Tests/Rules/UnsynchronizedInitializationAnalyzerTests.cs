@@ -2169,6 +2169,68 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A hand-rolled scheduler singleton that a Startup class's <c>Configure</c> warms up through an extension method;
+    /// EXTRA is more code that may call that method.
+    /// </summary>
+    private const string SchedulerWarmedByStartup = """
+        using System;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Mvc;
+
+        public sealed class JobHub
+        {
+            private static JobHub? s_instance;
+            private readonly System.Collections.Generic.Dictionary<string, DateTime> _jobs = new();
+
+            private JobHub() { }
+
+            public static JobHub Instance => s_instance ?? ({|#0:s_instance = new JobHub()|});
+
+            public void Schedule(string name) { lock (_jobs) _jobs[name] = DateTime.UtcNow; }
+        }
+
+        public static class JobHubSetup
+        {
+            public static void UseJobs(this IServiceProvider services) => JobHub.Instance.Schedule("nightly");
+        }
+
+        public sealed class Startup
+        {
+            public void Configure(IApplicationBuilder app)
+            {
+                app.ApplicationServices.UseJobs();
+                app.UseRouting();
+            }
+        }
+
+        [ApiController]
+        public sealed class JobsController : ControllerBase
+        {
+            [HttpPost("jobs/{name}")]
+            public IActionResult Run(string name) { JobHub.Instance.Schedule(name); return Ok(); }
+
+            EXTRA
+        }
+        """;
+
+    [Fact]
+    public async Task LazySingleton_FirstReadWhileTheAppIsComposed()
+    {
+        // Startup.Configure runs once, before the server takes requests: the instance is built by then.
+        await Test(SchedulerWarmedByStartup.Replace("EXTRA", "").Replace("{|#0:", "").Replace("|});", ");"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazySingleton_WarmUpMethodAlsoCalledByAnEndpointIsReported()
+    {
+        // The same warm-up from a request: nothing shows the composition read it first.
+        await Test(SchedulerWarmedByStartup.Replace("EXTRA", "[HttpPost(\"jobs/warm\")]\n    public void Warm([FromServices] IServiceProvider services) => services.UseJobs();"), References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_instance"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task LazySingleton_ReadByMainOnlyAfterTheAppRanIsReported()
     {
