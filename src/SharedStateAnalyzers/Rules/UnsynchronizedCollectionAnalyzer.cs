@@ -726,48 +726,16 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            var models = new SemanticModelCache(_compilation);
-            var bound = 0;
+            var uses = new UncalledMethods(_compilation, cancellationToken);
             foreach (var method in api)
             {
-                var targets = new List<IMethodSymbol> { method };
-                foreach (var implemented in SymbolFacts.ImplementedInterfaceMethods(method))
+                if (!uses.IsUncalled(method))
                 {
-                    targets.Add(implemented);
-                }
-
-                foreach (var target in targets)
-                {
-                    foreach (var name in MethodNameUses.Find(_compilation, target, cancellationToken))
-                    {
-                        if (IsInTheTypesOwnDeclarations(name))
-                        {
-                            continue;
-                        }
-
-                        // A use elsewhere that may be this method: the collection is changed here, judge it as usual.
-                        if (++bound > 64 || MethodNameUses.Binds(models.For(name.SyntaxTree), name, target, cancellationToken) != false)
-                        {
-                            return false;
-                        }
-                    }
+                    return false;
                 }
             }
 
             return true;
-        }
-
-        private bool IsInTheTypesOwnDeclarations(SyntaxNode node)
-        {
-            foreach (var reference in _type.DeclaringSyntaxReferences)
-            {
-                if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>

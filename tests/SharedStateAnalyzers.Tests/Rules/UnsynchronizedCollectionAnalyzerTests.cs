@@ -1342,6 +1342,15 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             public bool TryFind(string name, out Type? type) => _formats.TryGetValue(name, out type);
         }
 
+        public sealed class AuditedFormatRegistry(IFormatRegistry inner) : IFormatRegistry
+        {
+            public void Register(string name, Type type) => inner.Register(name, type);
+
+            public bool Remove(string name) => inner.Remove(name);
+
+            public bool TryFind(string name, out Type? type) => inner.TryFind(name, out type);
+        }
+
         public sealed class FormatEndpoint(IFormatRegistry registry)
         {
             public bool Has(string name) => registry.TryFind(name, out _);
@@ -1352,6 +1361,8 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         public static class FormatSetup
         {
             public static IServiceCollection AddFormats(this IServiceCollection services) => services.AddSingleton<IFormatRegistry, FormatRegistry>();
+
+            public static void RegisterFormat<T>(this IFormatRegistry registry, string name) => registry.Register(name, typeof(T));
         }
         """;
 
@@ -1364,8 +1375,9 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     [InlineData(BuiltInsByInitializer)]
     public async Task SingletonRegistryOfBuiltIns_ThatNothingInTheCompilationExtends(string builtIns)
     {
-        // A library's extension point: users may add formats (at start-up, in their own code), the library itself never
-        // does. Nothing this compilation runs changes the map after the constructor.
+        // A library's extension point: users may add formats (at start-up, in their own code, also through the
+        // forwarding extension or the audited decorator), the library itself never does. Nothing this compilation runs changes the map after
+        // the constructor.
         await Test(BuiltInRegistry.Replace("{|#0:_formats|}", "_formats").Replace("BUILT_INS", builtIns).Replace("CALLER", ""), References.DependencyInjection)
             .ValidateAsync();
     }
@@ -1374,6 +1386,8 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     [InlineData(BuiltInsByRegister, "public void Learn(string name) => registry.Register(name, typeof(object));")]
     [InlineData(BuiltInsByRegister, "public bool Forget(string name) => ((FormatRegistry)registry).Remove(name);")]
     [InlineData(BuiltInsByRegister, "public Func<string, bool> Forgetter => registry.Remove;")]
+    [InlineData(BuiltInsByRegister, "public void LearnNumbers() => registry.RegisterFormat<int>(\"count\");")]
+    [InlineData(BuiltInsByRegister, "public void Audit(AuditedFormatRegistry audited) => audited.Register(\"audit\", typeof(object));")]
     [InlineData("_formats = new();", "")]
     public async Task SingletonRegistry_ExtendedByTheCompilation_OrWithoutBuiltIns(string builtIns, string caller)
     {
