@@ -28,6 +28,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
     internal const string DoubleCheckedReason = "is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
 
+    internal const string FilledUnderALockReason = "is assigned and then filled under a lock, but read without it: a thread that does not take the lock can read it empty or half-filled; fill a local and assign the field last, or take the lock to read";
+
     internal const string PublishedBeforeFilledReason = "is published by double-checked locking before it is filled: a thread that passes the unlocked check can read it empty or half-filled, volatile or not; fill a local and assign the field last, or use Lazy<T>";
 
     /// <summary>The diagnostic property that marks double-checked locking.</summary>
@@ -360,6 +362,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         /// <summary>Candidates whose value a non-private member returns.</summary>
         private readonly HashSet<ISymbol> _handedOut = new(SymbolEqualityComparer.Default);
 
+        /// <summary>
+        /// The members that read each candidate outside a lock (null: in a lambda or a local function, which may run
+        /// anywhere).
+        /// </summary>
+        private readonly Dictionary<ISymbol, List<ISymbol?>> _unlockedReaders = new(SymbolEqualityComparer.Default);
+
         public TypeState(
             INamedTypeSymbol type,
             HashSet<ISymbol> candidates,
@@ -392,6 +400,24 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var operation in block.DescendantsAndSelf())
                 {
+                    if (operation is IFieldReferenceOperation or IPropertyReferenceOperation
+                        && CacheStorage.GetReferencedStorage(operation) is { } read && _candidates.Contains(read)
+                        && !(operation.Parent is IAssignmentOperation written && written.Target == operation)
+                        && !Initialization.IsInitialization(context.OwningSymbol, read)
+                        && !Synchronization.GetGuard(operation, context.OwningSymbol).IsGuarded)
+                    {
+                        var reader = operation.IsInsideLambda() ? null : context.OwningSymbol;
+                        lock (_gate)
+                        {
+                            if (!_unlockedReaders.TryGetValue(read, out var readers))
+                            {
+                                _unlockedReaders[read] = readers = new List<ISymbol?>();
+                            }
+
+                            readers.Add(reader);
+                        }
+                    }
+
                     if (operation is IInvocationOperation { TargetMethod: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target } invocation
                         && SymbolEqualityComparer.Default.Equals(target.ContainingType, context.OwningSymbol.ContainingType))
                     {
@@ -482,7 +508,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                             Descriptors.UnsynchronizedInitialization,
                             assignment.Syntax.GetLocation(),
                             storage.Name,
-                            kind == Race.PublishedBeforeFilled ? PublishedBeforeFilledReason : UnsynchronizedReason);
+                            kind switch
+                            {
+                                Race.PublishedBeforeFilled => PublishedBeforeFilledReason,
+                                Race.FilledUnderALock => FilledUnderALockReason,
+                                _ => UnsynchronizedReason,
+                            });
 
                     var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method
                         ? method.OriginalDefinition
@@ -501,6 +532,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         {
                             InternalMethod = internalMethod,
                             Method = context.OwningSymbol as IMethodSymbol,
+                            NeedsAnUnlockedReader = kind == Race.FilledUnderALock,
                         });
                     }
                 }
@@ -540,6 +572,29 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             }
 
             callers.Add(caller);
+        }
+
+        /// <summary>
+        /// Some member reads the storage outside a lock: a lambda, a non-private member, or a private method that is
+        /// called outside a lock. Called under the gate.
+        /// </summary>
+        private bool IsReadOutsideALock(ISymbol storage)
+        {
+            if (!_unlockedReaders.TryGetValue(storage, out var readers))
+            {
+                return false;
+            }
+
+            foreach (var reader in readers)
+            {
+                if (reader is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+                    || !_calledOutsideALock.TryGetValue(helper.OriginalDefinition, out var outside) || outside)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -589,7 +644,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         _ => true,
                     };
 
-                    if (!matters)
+                    if (!matters || (finding.NeedsAnUnlockedReader && !IsReadOutsideALock(finding.Storage)))
                     {
                         continue;
                     }
@@ -711,6 +766,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         /// <summary>For a race on a private static field, the member (a property, or a method) whose lazy assignment it is.</summary>
         public ISymbol? Accessor { get; } = accessor;
 
+        /// <summary>Filled under a lock after it is published: a problem only when some member reads it outside the lock.</summary>
+        public bool NeedsAnUnlockedReader { get; set; }
+
         public ISymbol Storage { get; } = storage;
 
         public IMethodSymbol? PrivateMethod { get; } = privateMethod;
@@ -734,6 +792,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         /// <summary>Double-checked locking that assigns the field before it fills it: the unlocked check can hand out a half-built value.</summary>
         PublishedBeforeFilled,
+
+        /// <summary>
+        /// Checked, assigned and then filled under a lock: a half-built value only if some member reads the field
+        /// outside the lock, which is known at the end of the type.
+        /// </summary>
+        FilledUnderALock,
     }
 
     private static Race Classify(IAssignmentOperation assignment, ISymbol storage, ISymbol owner, CancellationToken cancellationToken)
@@ -773,7 +837,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         if (!checkedOutsideTheLock)
         {
-            return Race.None;
+            // Filled after it is published, under the lock: readers that do not take the lock see it half built.
+            var gate = innermost is IConditionalOperation { WhenTrue: var whenTrue } conditional && whenTrue.Syntax.Span.Contains(assignment.Syntax.Span)
+                ? conditional
+                : null;
+            return PublicationOrder.IsChangedAfter(assignment, gate, storage, cancellationToken) ? Race.FilledUnderALock : Race.None;
         }
 
         // The lock holder assigns the field, then fills what it holds: a reader that passes the unlocked check in

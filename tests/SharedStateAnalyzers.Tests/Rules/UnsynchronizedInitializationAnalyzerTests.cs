@@ -784,6 +784,81 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A slug table built on first use by a helper that takes the lock, checks, assigns and fills; READ is how the
+    /// request path reads it, and BUILD how the helper builds it.
+    /// </summary>
+    internal const string SlugTableFilledUnderALock = """
+        using System.Collections.Generic;
+        using System.Text;
+        using System.Threading;
+
+        public static class Slugs
+        {
+            private static readonly Lock s_gate = new();
+            private static Dictionary<string, string>? s_table;
+
+            public static string Make(string name, string conversions)
+            {
+                Init(conversions);
+                var builder = new StringBuilder();
+                foreach (var c in name)
+                {
+                    var text = c.ToString();
+                    READ
+                    builder.Append(text);
+                }
+
+                return builder.ToString();
+            }
+
+            private static void Init(string conversions)
+            {
+                lock (s_gate)
+                {
+                    if (s_table != null)
+                    {
+                        return;
+                    }
+
+                    BUILD
+                }
+            }
+        }
+        """;
+
+    internal const string ReadWithoutTheLock = "if (s_table != null && s_table.TryGetValue(text, out var mapped)) text = mapped;";
+
+    internal const string AssignThenFill = """
+        {|#0:s_table = new Dictionary<string, string>()|};
+                    foreach (var pair in conversions.Split(';'))
+                    {
+                        var parts = pair.Split(':');
+                        if (parts.Length == 2) s_table[parts[0]] = parts[1];
+                    }
+        """;
+
+    [Fact]
+    public async Task AssignedAndFilledUnderALock_ReadWithoutIt()
+    {
+        // A request that reads the table while the first caller fills it sees it empty or half-filled, or reads a
+        // Dictionary another thread is writing.
+        await Test(SlugTableFilledUnderALock.Replace("READ", ReadWithoutTheLock).Replace("BUILD", AssignThenFill))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA009").WithLocation(0).WithMessage(
+                "'s_table' is assigned and then filled under a lock, but read without it: a thread that does not take the lock can read it empty or half-filled; fill a local and assign the field last, or take the lock to read"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("lock (s_gate) { if (s_table != null && s_table.TryGetValue(text, out var mapped)) text = mapped; }", AssignThenFill)]
+    [InlineData(ReadWithoutTheLock, "var table = new Dictionary<string, string>();\n            foreach (var pair in conversions.Split(';')) { var parts = pair.Split(':'); if (parts.Length == 2) table[parts[0]] = parts[1]; }\n            s_table = table;")]
+    public async Task AssignedAndFilledUnderALock_ReadUnderItToo_OrFilledBeforeItIsAssigned(string read, string build)
+    {
+        // Every reader takes the lock, or the table is complete before anyone can see it.
+        await Test(SlugTableFilledUnderALock.Replace("READ", read).Replace("BUILD", build.Replace("{|#0:", "").Replace("|};", ";")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task DoubleCheckedLocking_FillsALocalAndAssignsItLast()
     {

@@ -850,6 +850,18 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
+    public async Task NoFix_AssignedAndFilledUnderALock_ReadWithoutIt()
+    {
+        // The filling would have to move with the construction into the Lazy<T>'s factory.
+        await Test()
+            .ShouldNotOfferFix()
+            .WithSource(UnsynchronizedInitializationAnalyzerTests.SlugTableFilledUnderALock
+                .Replace("READ", UnsynchronizedInitializationAnalyzerTests.ReadWithoutTheLock)
+                .Replace("BUILD", UnsynchronizedInitializationAnalyzerTests.AssignThenFill.Replace("{|#0:", "[|").Replace("|};", "|];")))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task NoFix_CheckOutsideTheLock_AssignInside()
     {
         await Test()
