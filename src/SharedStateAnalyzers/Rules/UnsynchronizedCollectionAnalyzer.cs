@@ -667,7 +667,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// and that after that changes only in public methods named for configuring (<c>Register…</c>, <c>Add…</c>,
         /// <c>Remove…</c>, <c>Set…</c>, …) — members of its interfaces included (<c>IFormatRegistry.Register</c>) — that no
         /// code of the compilation calls or takes as a delegate, through the class or through any of the app's
-        /// interfaces they implement, other than the constructor. That is a library's extension point, for its users to
+        /// interfaces they implement, other than the constructor and each other (<c>AddRange</c> calling <c>Add</c>). That is a library's extension point, for its users to
         /// call, usually at start-up; one call anywhere in the compilation (an endpoint, a hosted service, a set-up
         /// method) and the changes are judged as usual. A tracker's <c>Connected</c>/<c>Disconnected</c> is not such an
         /// API; a table that starts empty is there to be filled by code this rule cannot see, and stays reported. Calls
@@ -682,43 +682,50 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             var filledWhileConstructed = field.InitializedWithElements;
             var api = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var pending = new Stack<ISymbol>();
             foreach (var mutation in field.Mutations)
             {
-                if (mutation.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor })
+                pending.Push(mutation.ContainingSymbol);
+            }
+
+            // The changing members, and the type's own members that call them: constructors (adding the built-ins) or
+            // more of the same API (`AddRange` calling `Add`).
+            while (pending.Count > 0)
+            {
+                var member = pending.Pop();
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor })
                 {
                     filledWhileConstructed = true;
                     continue;
                 }
 
-                if (mutation.ContainingSymbol is not IMethodSymbol
+                if (member is not IMethodSymbol
                     {
                         MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public, IsVirtual: false, IsAbstract: false, IsOverride: false,
                     } method
-                    || _usedLater.Contains(method.OriginalDefinition))
+                    || _usedLater.Contains(method.OriginalDefinition)
+                    || !SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs))
                 {
                     return false;
                 }
 
-                // The type's own uses: only its constructors may call the method (to add the built-ins).
+                if (!api.Add(method.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                if (api.Count > 8)
+                {
+                    return false;
+                }
+
                 if (_methodUses.TryGetValue(method.OriginalDefinition, out var users))
                 {
                     foreach (var user in users)
                     {
-                        if (user is not IMethodSymbol { MethodKind: MethodKind.Constructor })
-                        {
-                            return false;
-                        }
-
-                        filledWhileConstructed = true;
+                        pending.Push(user);
                     }
                 }
-
-                if (!SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs))
-                {
-                    return false;
-                }
-
-                api.Add(method.OriginalDefinition);
             }
 
             if (!filledWhileConstructed)

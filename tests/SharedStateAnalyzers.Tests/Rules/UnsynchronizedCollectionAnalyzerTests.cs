@@ -1337,6 +1337,11 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
             public void Register(string name, Type type) => _formats[name] = type;
 
+            public void RegisterAll(params (string Name, Type Type)[] formats)
+            {
+                foreach (var (name, type) in formats) Register(name, type);
+            }
+
             public bool Remove(string name) => _formats.Remove(name);
 
             public bool TryFind(string name, out Type? type) => _formats.TryGetValue(name, out type);
@@ -1373,6 +1378,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     [Theory]
     [InlineData(BuiltInsByRegister)]
     [InlineData(BuiltInsByInitializer)]
+    [InlineData("_formats = new();\n        RegisterAll((\"text\", typeof(string)), (\"number\", typeof(int)));")]
     public async Task SingletonRegistryOfBuiltIns_ThatNothingInTheCompilationExtends(string builtIns)
     {
         // A library's extension point: users may add formats (at start-up, in their own code, also through the
