@@ -667,7 +667,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// and that after that changes only in public methods named for configuring (<c>Register…</c>, <c>Add…</c>,
         /// <c>Remove…</c>, <c>Set…</c>, …) — members of its interfaces included (<c>IFormatRegistry.Register</c>) — that no
         /// code of the compilation calls or takes as a delegate, through the class or through any of the app's
-        /// interfaces they implement, other than the constructor and each other (<c>AddRange</c> calling <c>Add</c>). That is a library's extension point, for its users to
+        /// interfaces they implement, other than the constructor and each other (<c>AddRange</c> calling <c>Add</c>,
+        /// directly or through private helpers). That is a library's extension point, for its users to
         /// call, usually at start-up; one call anywhere in the compilation (an endpoint, a hosted service, a set-up
         /// method) and the changes are judged as usual. A tracker's <c>Connected</c>/<c>Disconnected</c> is not such an
         /// API; a table that starts empty is there to be filled by code this rule cannot see, and stays reported. Calls
@@ -682,14 +683,15 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             var filledWhileConstructed = field.InitializedWithElements;
             var api = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var helpers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var pending = new Stack<ISymbol>();
             foreach (var mutation in field.Mutations)
             {
                 pending.Push(mutation.ContainingSymbol);
             }
 
-            // The changing members, and the type's own members that call them: constructors (adding the built-ins) or
-            // more of the same API (`AddRange` calling `Add`).
+            // The changing members, and the type's own members that call them: constructors (adding the built-ins),
+            // more of the same API (`AddRange` calling `Add`), or private helpers both use.
             while (pending.Count > 0)
             {
                 var member = pending.Pop();
@@ -701,20 +703,22 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
                 if (member is not IMethodSymbol
                     {
-                        MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public, IsVirtual: false, IsAbstract: false, IsOverride: false,
+                        MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public or Accessibility.Private,
+                        IsVirtual: false, IsAbstract: false, IsOverride: false,
                     } method
                     || _usedLater.Contains(method.OriginalDefinition)
-                    || !SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs))
+                    || (method.DeclaredAccessibility == Accessibility.Public && !SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs)))
                 {
                     return false;
                 }
 
-                if (!api.Add(method.OriginalDefinition))
+                // A private helper is reached only through the type's own members: followed to them, not searched for.
+                if (!(method.DeclaredAccessibility == Accessibility.Private ? helpers.Add(method.OriginalDefinition) : api.Add(method.OriginalDefinition)))
                 {
                     continue;
                 }
 
-                if (api.Count > 8)
+                if (api.Count + helpers.Count > 8)
                 {
                     return false;
                 }

@@ -1335,7 +1335,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                 BUILT_INS
             }
 
-            public void Register(string name, Type type) => _formats[name] = type;
+            public void Register(string name, Type type) => Store(name, type);
 
             public void RegisterAll(params (string Name, Type Type)[] formats)
             {
@@ -1345,6 +1345,8 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             public bool Remove(string name) => _formats.Remove(name);
 
             public bool TryFind(string name, out Type? type) => _formats.TryGetValue(name, out type);
+
+            private void Store(string name, Type type) => _formats[name] = type;
         }
 
         public sealed class AuditedFormatRegistry(IFormatRegistry inner) : IFormatRegistry
