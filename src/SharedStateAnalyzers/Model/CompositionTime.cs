@@ -234,7 +234,7 @@ internal sealed class CompositionTime
             || SymbolFacts.IsNamedFor(method.Name, s_registrationVerbs);
     }
 
-    private static readonly string[] s_registrationVerbs = ["Register", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe"];
+    private static readonly string[] s_registrationVerbs = ["Register", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe", "Create"];
 
     /// <summary>
     /// The methods whose calls reach <paramref name="method"/>: itself, and the interface members it implements (a
