@@ -10,8 +10,10 @@ namespace SharedStateAnalyzers.Model;
 /// Whether the compilation ever uses a method: a call or a delegate of it, or of an interface member it implements,
 /// anywhere outside its own type. A use inside a forwarder that is itself never used (an extension of the method's
 /// type, <c>RegisterType&lt;T&gt;(this IRegistry r, …) =&gt; r.RegisterType(typeof(T), …)</c>, or a decorator's
-/// implementation of the same interface member that calls the inner one) does not count, two forwarders deep. Uses are found by name (<see cref="MethodNameUses"/>) and
-/// bound; past a bound on the names bound, or where a name cannot be told apart, the method counts as used.
+/// implementation of the same interface member that calls the inner one) does not count, two forwarders deep. Uses
+/// are found by name (<see cref="MethodNameUses"/>) and bound; past a bound on the names bound, or where a name cannot
+/// be told apart, the method counts as used. A method found used ends the search, so none is visited twice with a
+/// different answer. One search, one instance: not thread-safe.
 /// </summary>
 internal sealed class UncalledMethods(Compilation compilation, CancellationToken cancellationToken)
 {
