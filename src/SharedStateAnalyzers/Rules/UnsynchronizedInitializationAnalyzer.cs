@@ -28,7 +28,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
     internal const string DoubleCheckedReason = "is initialized by double-checked locking but is not volatile: the unlocked check is safe on the .NET runtime's memory model, not on ECMA-335's; mark it volatile or use Lazy<T>";
 
-    internal const string FilledUnderALockReason = "is assigned and then filled under a lock, but read without it: a thread that does not take the lock can read it empty or half-filled; fill a local and assign the field last, or take the lock to read";
+    internal const string FilledUnderALockReason = "is assigned and then filled under a lock that its callers skip once it is set: a caller that checks it first can read it empty or half-filled; fill a local and assign the field last, or use Lazy<T>";
 
     internal const string PublishedBeforeFilledReason = "is published by double-checked locking before it is filled: a thread that passes the unlocked check can read it empty or half-filled, volatile or not; fill a local and assign the field last, or use Lazy<T>";
 
@@ -363,10 +363,10 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<ISymbol> _handedOut = new(SymbolEqualityComparer.Default);
 
         /// <summary>
-        /// The members that read each candidate outside a lock (null: in a lambda or a local function, which may run
-        /// anywhere).
+        /// Private methods called only once a check outside any lock has seen a candidate unset (<c>if (s_table ==
+        /// null) Init();</c>), with that candidate: the first half of double-checked locking, in the caller.
         /// </summary>
-        private readonly Dictionary<ISymbol, List<ISymbol?>> _unlockedReaders = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<(IMethodSymbol Method, ISymbol Field)> _calledAfterAnUnlockedCheck = new(MethodAndField.Comparer);
 
         public TypeState(
             INamedTypeSymbol type,
@@ -400,24 +400,6 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var operation in block.DescendantsAndSelf())
                 {
-                    if (operation is IFieldReferenceOperation or IPropertyReferenceOperation
-                        && CacheStorage.GetReferencedStorage(operation) is { } read && _candidates.Contains(read)
-                        && !(operation.Parent is IAssignmentOperation written && written.Target == operation)
-                        && !Initialization.IsInitialization(context.OwningSymbol, read)
-                        && !Synchronization.GetGuard(operation, context.OwningSymbol).IsGuarded)
-                    {
-                        var reader = operation.IsInsideLambda() ? null : context.OwningSymbol;
-                        lock (_gate)
-                        {
-                            if (!_unlockedReaders.TryGetValue(read, out var readers))
-                            {
-                                _unlockedReaders[read] = readers = new List<ISymbol?>();
-                            }
-
-                            readers.Add(reader);
-                        }
-                    }
-
                     if (operation is IInvocationOperation { TargetMethod: { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target } invocation
                         && SymbolEqualityComparer.Default.Equals(target.ContainingType, context.OwningSymbol.ContainingType))
                     {
@@ -432,10 +414,18 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         // initialization lock: a private helper called only from there is synchronized by it.
                         var unguarded = !Initialization.IsTypeInitialization(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
                         var caller = invocation.IsInsideLambda() ? null : context.OwningSymbol;
+                        var checkedOutside = unguarded ? FieldsCheckedUnsetOutsideALock(invocation, context.OwningSymbol) : null;
                         lock (_gate)
                         {
                             _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
                             AddPrivateCaller(target.OriginalDefinition, caller);
+                            if (checkedOutside is not null)
+                            {
+                                foreach (var field in checkedOutside)
+                                {
+                                    _calledAfterAnUnlockedCheck.Add((target.OriginalDefinition, field));
+                                }
+                            }
                         }
 
                         continue;
@@ -532,7 +522,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         {
                             InternalMethod = internalMethod,
                             Method = context.OwningSymbol as IMethodSymbol,
-                            NeedsAnUnlockedReader = kind == Race.FilledUnderALock,
+                            NeedsAnUnlockedCheckInACaller = kind == Race.FilledUnderALock,
                         });
                     }
                 }
@@ -574,27 +564,23 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             callers.Add(caller);
         }
 
-        /// <summary>
-        /// Some member reads the storage outside a lock: a lambda, a non-private member, or a private method that is
-        /// called outside a lock. Called under the gate.
-        /// </summary>
-        private bool IsReadOutsideALock(ISymbol storage)
+        /// <summary>The candidates that a check outside any lock must have seen unset for <paramref name="call"/> to run.</summary>
+        private List<ISymbol>? FieldsCheckedUnsetOutsideALock(IOperation call, ISymbol owner)
         {
-            if (!_unlockedReaders.TryGetValue(storage, out var readers))
+            List<ISymbol>? found = null;
+            foreach (var candidate in _candidates)
             {
-                return false;
-            }
-
-            foreach (var reader in readers)
-            {
-                if (reader is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
-                    || !_calledOutsideALock.TryGetValue(helper.OriginalDefinition, out var outside) || outside)
+                foreach (var check in LazyInitialization.FindGoverningChecks(call, candidate))
                 {
-                    return true;
+                    if (!Synchronization.GetGuard(check, owner).IsGuarded)
+                    {
+                        (found ??= new List<ISymbol>()).Add(candidate);
+                        break;
+                    }
                 }
             }
 
-            return false;
+            return found;
         }
 
         /// <summary>
@@ -644,7 +630,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         _ => true,
                     };
 
-                    if (!matters || (finding.NeedsAnUnlockedReader && !IsReadOutsideALock(finding.Storage)))
+                    if (!matters
+                        || (finding.NeedsAnUnlockedCheckInACaller
+                            && (finding.PrivateMethod is null || !_calledAfterAnUnlockedCheck.Contains((finding.PrivateMethod, finding.Storage)))))
                     {
                         continue;
                     }
@@ -761,13 +749,28 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             && !(kind == ProcessLifetimeKind.HostedService
                 && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
 
+    /// <summary>Compares (method, field) pairs by symbol.</summary>
+    private sealed class MethodAndField : IEqualityComparer<(IMethodSymbol Method, ISymbol Field)>
+    {
+        public static readonly MethodAndField Comparer = new();
+
+        public bool Equals((IMethodSymbol Method, ISymbol Field) x, (IMethodSymbol Method, ISymbol Field) y)
+            => SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Field, y.Field);
+
+        public int GetHashCode((IMethodSymbol Method, ISymbol Field) pair)
+            => (SymbolEqualityComparer.Default.GetHashCode(pair.Method) * 31) + SymbolEqualityComparer.Default.GetHashCode(pair.Field);
+    }
+
     private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic, ISymbol? accessor)
     {
         /// <summary>For a race on a private static field, the member (a property, or a method) whose lazy assignment it is.</summary>
         public ISymbol? Accessor { get; } = accessor;
 
-        /// <summary>Filled under a lock after it is published: a problem only when some member reads it outside the lock.</summary>
-        public bool NeedsAnUnlockedReader { get; set; }
+        /// <summary>
+        /// Checked, assigned and filled under a lock in a private method: double-checked locking only when a caller
+        /// checks the field unset outside the lock before it calls the method.
+        /// </summary>
+        public bool NeedsAnUnlockedCheckInACaller { get; set; }
 
         public ISymbol Storage { get; } = storage;
 
@@ -794,8 +797,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         PublishedBeforeFilled,
 
         /// <summary>
-        /// Checked, assigned and then filled under a lock: a half-built value only if some member reads the field
-        /// outside the lock, which is known at the end of the type.
+        /// Checked, assigned and then filled under a lock: double-checked locking that publishes the value before it is
+        /// filled when a caller checks the field outside the lock first, which is known at the end of the type.
         /// </summary>
         FilledUnderALock,
     }
@@ -837,7 +840,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
         if (!checkedOutsideTheLock)
         {
-            // Filled after it is published, under the lock: readers that do not take the lock see it half built.
+            // Filled after it is published, under the lock: a caller that checked the field outside the lock, and
+            // skips the call once it is set, reads it half built.
             var gate = innermost is IConditionalOperation { WhenTrue: var whenTrue } conditional && whenTrue.Syntax.Span.Contains(assignment.Syntax.Span)
                 ? conditional
                 : null;

@@ -850,12 +850,13 @@ public sealed class UnsynchronizedInitializationFixerTests
     }
 
     [Fact]
-    public async Task NoFix_AssignedAndFilledUnderALock_ReadWithoutIt()
+    public async Task NoFix_AssignedAndFilledUnderALock_CallerChecksItOutsideTheLock()
     {
         // The filling would have to move with the construction into the Lazy<T>'s factory.
         await Test()
             .ShouldNotOfferFix()
             .WithSource(UnsynchronizedInitializationAnalyzerTests.SlugTableFilledUnderALock
+                .Replace("CALL", UnsynchronizedInitializationAnalyzerTests.CallOnlyWhileUnset)
                 .Replace("READ", UnsynchronizedInitializationAnalyzerTests.ReadWithoutTheLock)
                 .Replace("BUILD", UnsynchronizedInitializationAnalyzerTests.AssignThenFill.Replace("{|#0:", "[|").Replace("|};", "|];")))
             .ValidateAsync();
