@@ -45,6 +45,26 @@ internal static class CallSites
         return calls;
     }
 
+    /// <summary>
+    /// The method whose own body holds <paramref name="node"/>; null when it is in a lambda, a local function (code that
+    /// may run at another time) or outside a method.
+    /// </summary>
+    public static MethodDeclarationSyntax? EnclosingMethod(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case MethodDeclarationSyntax method:
+                    return method;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>What a use of a method's name is.</summary>
     public enum Use
     {

@@ -175,41 +175,30 @@ internal sealed class CompositionTime
     /// collection or a builder (<c>Startup.Configure(IApplicationBuilder app)</c>), or one only such methods call (a
     /// <c>UseJobs(this IServiceProvider)</c> extension that <c>Configure</c> calls), reads it in its own body, outside
     /// lambdas and local functions. The composition runs once, on one thread, before the server takes requests: a lazy
-    /// accessor it reads is built by then. Reads are found by name in the files that spell it, and bound there.
+    /// accessor it reads is built by then. Reads are found by name in the files that name its type (<see cref="MethodNameUses"/>), and bound there.
     /// </summary>
     public bool IsReadWhileComposing(IPropertySymbol property, CancellationToken cancellationToken)
     {
         var models = new SemanticModelCache(_compilation);
         var bound = 0;
-        foreach (var tree in _compilation.SyntaxTrees)
+        foreach (var name in MethodNameUses.Find(_compilation, property, cancellationToken))
         {
-            SyntaxNode? root = null;
-            foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), property.Name))
+            if (Caller(name, out var declaration) != Site.Method || declaration is null)
             {
-                root ??= tree.GetRoot(cancellationToken);
-                var token = root.FindToken(position);
-                if (token.SpanStart != position || !token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name
-                    || Caller(name, out var declaration) != Site.Method || declaration is null)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if (++bound > MaxBoundCalls)
-                {
-                    return false;
-                }
+            if (++bound > MaxBoundCalls)
+            {
+                return false;
+            }
 
-                var model = models.For(tree);
-                if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, property.OriginalDefinition)
-                    || model.GetDeclaredSymbol(declaration, cancellationToken) is not { } method)
-                {
-                    continue;
-                }
-
-                if (TakesABuilder(method) || IsCalledOnlyWhileComposing(method, cancellationToken))
-                {
-                    return true;
-                }
+            var model = models.For(name.SyntaxTree);
+            if (MethodNameUses.Binds(model, name, property, cancellationToken) == true
+                && model.GetDeclaredSymbol(declaration, cancellationToken) is { } method
+                && (TakesABuilder(method) || IsCalledOnlyWhileComposing(method, cancellationToken)))
+            {
+                return true;
             }
         }
 
@@ -447,20 +436,7 @@ internal sealed class CompositionTime
             return Site.EntryPointBeforeRun;
         }
 
-        for (var current = invocation.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
-                    return Site.Other;
-                case MethodDeclarationSyntax declaration:
-                    method = declaration;
-                    return Site.Method;
-                case MemberDeclarationSyntax:
-                    return Site.Other;
-            }
-        }
-
-        return Site.Other;
+        method = CallSites.EnclosingMethod(invocation);
+        return method is null ? Site.Other : Site.Method;
     }
 }

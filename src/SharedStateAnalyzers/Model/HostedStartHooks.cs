@@ -67,7 +67,7 @@ internal sealed class HostedStartHooks
                 continue;
             }
 
-            if (EnclosingMethod(call) is not { } caller || caller.Modifiers.Any(SyntaxKind.StaticKeyword))
+            if (CallSites.EnclosingMethod(call) is not { } caller || caller.Modifiers.Any(SyntaxKind.StaticKeyword))
             {
                 return false;
             }
@@ -97,23 +97,6 @@ internal sealed class HostedStartHooks
         }
 
         return true;
-    }
-
-    /// <summary>The method whose body holds the call, or null when it is in a lambda, a local function or elsewhere.</summary>
-    private static MethodDeclarationSyntax? EnclosingMethod(SyntaxNode node)
-    {
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case MethodDeclarationSyntax method:
-                    return method;
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                    return null;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>A virtual or abstract, non-public instance method named <paramref name="name"/> of the type.</summary>

@@ -67,13 +67,7 @@ internal sealed class Instantiations
 
         foreach (var creation in creations)
         {
-            var inside = false;
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                inside |= reference.SyntaxTree == creation.SyntaxTree && reference.Span.Contains(creation.Span);
-            }
-
-            if (!inside)
+            if (!SymbolFacts.IsInDeclarationOf(type, creation))
             {
                 return true;
             }

@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Where the compilation may use a method, by name: every simple name spelled like it in the files that can reach it —
+/// Where the compilation may use a method (or a property), by name: every simple name spelled like it in the files that can reach it —
 /// the files of its type, and those that name its type (or, for an unsealed class, a source type derived from it); for
 /// an extension method, every file that names the method. The files are picked by searching their text
 /// (<see cref="WordSearch"/>), once per type (per extension method) and compilation, so only a few are parsed into
@@ -21,19 +21,21 @@ internal static class MethodNameUses
     /// <summary>Per compilation, the files that can reach a type's members, found once per type (and per extension method's name).</summary>
     private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<(ISymbol Key, bool Extension), HashSet<SyntaxTree>>> s_trees = new();
 
-    public static IEnumerable<SimpleNameSyntax> Find(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    /// <summary>The simple names spelled like <paramref name="member"/> (a method or a property) in the files that can use it.</summary>
+    public static IEnumerable<SimpleNameSyntax> Find(Compilation compilation, ISymbol member, CancellationToken cancellationToken)
     {
         var byKey = s_trees.GetValue(compilation, static _ => new ConcurrentDictionary<(ISymbol, bool), HashSet<SyntaxTree>>(KeyComparer.Instance));
-        var key = method.IsExtensionMethod ? ((ISymbol)method.OriginalDefinition, true) : (method.ContainingType.OriginalDefinition, false);
+        var extension = member is IMethodSymbol { IsExtensionMethod: true };
+        var key = extension ? (member.OriginalDefinition, true) : ((ISymbol)member.ContainingType.OriginalDefinition, false);
         if (!byKey.TryGetValue(key, out var trees))
         {
-            trees = byKey.GetOrAdd(key, TreesThatCanUse(compilation, method, cancellationToken));
+            trees = byKey.GetOrAdd(key, TreesThatCanUse(compilation, member, extension, cancellationToken));
         }
 
         foreach (var tree in trees)
         {
             SyntaxNode? root = null;
-            foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), method.Name))
+            foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), member.Name))
             {
                 root ??= tree.GetRoot(cancellationToken);
                 var token = root.FindToken(position);
@@ -45,19 +47,18 @@ internal static class MethodNameUses
         }
     }
 
-    /// <summary>Whether <paramref name="name"/> binds to <paramref name="method"/>; null when it is one of several candidates.</summary>
-    public static bool? Binds(SemanticModel model, SimpleNameSyntax name, IMethodSymbol method, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="name"/> binds to <paramref name="member"/>; null when it is one of several candidates.</summary>
+    public static bool? Binds(SemanticModel model, SimpleNameSyntax name, ISymbol member, CancellationToken cancellationToken)
     {
         var info = model.GetSymbolInfo(name, cancellationToken);
-        if (info.Symbol is IMethodSymbol bound)
+        if (info.Symbol is { } bound)
         {
-            return SymbolEqualityComparer.Default.Equals((bound.ReducedFrom ?? bound).OriginalDefinition, method.OriginalDefinition);
+            return IsSame(bound, member);
         }
 
         foreach (var candidate in info.CandidateSymbols)
         {
-            if (candidate is IMethodSymbol candidateMethod
-                && SymbolEqualityComparer.Default.Equals((candidateMethod.ReducedFrom ?? candidateMethod).OriginalDefinition, method.OriginalDefinition))
+            if (IsSame(candidate, member))
             {
                 return null;
             }
@@ -66,25 +67,29 @@ internal static class MethodNameUses
         return false;
     }
 
-    private static HashSet<SyntaxTree> TreesThatCanUse(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    /// <summary>The same member, an extension method called in reduced form included.</summary>
+    private static bool IsSame(ISymbol bound, ISymbol member)
+        => SymbolEqualityComparer.Default.Equals(((bound as IMethodSymbol)?.ReducedFrom ?? bound).OriginalDefinition, member.OriginalDefinition);
+
+    private static HashSet<SyntaxTree> TreesThatCanUse(Compilation compilation, ISymbol member, bool extension, CancellationToken cancellationToken)
     {
         var trees = new HashSet<SyntaxTree>();
-        foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+        foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
         {
             trees.Add(reference.SyntaxTree);
         }
 
         var words = new List<string>();
-        if (method.IsExtensionMethod)
+        if (extension)
         {
-            words.Add(method.Name);
+            words.Add(member.Name);
         }
         else
         {
-            words.Add(method.ContainingType.Name);
-            if (!method.ContainingType.IsSealed && !method.ContainingType.IsStatic)
+            words.Add(member.ContainingType.Name);
+            if (!member.ContainingType.IsSealed && !member.ContainingType.IsStatic)
             {
-                foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(compilation, method.ContainingType, cancellationToken))
+                foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(compilation, member.ContainingType, cancellationToken))
                 {
                     words.Add(derived.Name);
                 }

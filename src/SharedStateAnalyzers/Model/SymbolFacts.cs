@@ -180,6 +180,20 @@ internal static class SymbolFacts
         return implemented;
     }
 
+    /// <summary>Whether <paramref name="node"/> lies inside one of <paramref name="type"/>'s declarations (any part of a partial type).</summary>
+    public static bool IsInDeclarationOf(INamedTypeSymbol type, SyntaxNode node)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether <paramref name="declaration"/> is one of <paramref name="type"/>'s own declarations (a part of it, for a partial type).</summary>
     public static bool IsDeclarationOf(SyntaxNode? declaration, INamedTypeSymbol type, CancellationToken cancellationToken)
     {

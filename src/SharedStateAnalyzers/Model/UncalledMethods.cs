@@ -41,7 +41,7 @@ internal sealed class UncalledMethods(Compilation compilation, CancellationToken
             foreach (var name in MethodNameUses.Find(compilation, target, cancellationToken))
             {
                 // The examined method's own type is the caller's to judge; a forwarder's type is searched like any other.
-                if (depth == 0 && IsInside(method.ContainingType, name))
+                if (depth == 0 && SymbolFacts.IsInDeclarationOf(method.ContainingType, name))
                 {
                     continue;
                 }
@@ -61,7 +61,7 @@ internal sealed class UncalledMethods(Compilation compilation, CancellationToken
                 // A use in a forwarder that nothing uses either: not a use.
                 if (binds is null
                     || depth >= MaxForwarderDepth
-                    || EnclosingMethod(name) is not { } enclosing
+                    || CallSites.EnclosingMethod(name) is not { } enclosing
                     || model.GetDeclaredSymbol(enclosing, cancellationToken) is not IMethodSymbol { MethodKind: MethodKind.Ordinary } user
                     || !IsForwarder(user, targets)
                     || !IsUncalled(user.OriginalDefinition, depth + 1))
@@ -104,37 +104,5 @@ internal sealed class UncalledMethods(Compilation compilation, CancellationToken
         }
 
         return false;
-    }
-
-    private static bool IsInside(INamedTypeSymbol type, SyntaxNode node)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The method whose own body holds <paramref name="node"/>, outside lambdas and local functions.</summary>
-    private static MethodDeclarationSyntax? EnclosingMethod(SyntaxNode node)
-    {
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
-                    return null;
-                case MethodDeclarationSyntax method:
-                    return method;
-                case MemberDeclarationSyntax:
-                    return null;
-            }
-        }
-
-        return null;
     }
 }

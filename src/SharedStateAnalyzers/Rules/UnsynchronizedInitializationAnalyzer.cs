@@ -363,10 +363,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<ISymbol> _handedOut = new(SymbolEqualityComparer.Default);
 
         /// <summary>
-        /// Private methods called only once a check outside any lock has seen a candidate unset (<c>if (s_table ==
-        /// null) Init();</c>), with that candidate: the first half of double-checked locking, in the caller.
+        /// The calls of each private method made outside a lock, with the member that makes each: read at the end, for
+        /// a helper that fills a field under its lock, to find a caller that checked the field first
+        /// (<c>if (s_table == null) Init();</c>).
         /// </summary>
-        private readonly HashSet<(IMethodSymbol Method, ISymbol Field)> _calledAfterAnUnlockedCheck = new(MethodAndField.Comparer);
+        private readonly Dictionary<IMethodSymbol, List<(IOperation Call, ISymbol Owner)>> _unguardedCalls = new(SymbolEqualityComparer.Default);
 
         public TypeState(
             INamedTypeSymbol type,
@@ -414,17 +415,18 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         // initialization lock: a private helper called only from there is synchronized by it.
                         var unguarded = !Initialization.IsTypeInitialization(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
                         var caller = invocation.IsInsideLambda() ? null : context.OwningSymbol;
-                        var checkedOutside = unguarded ? FieldsCheckedUnsetOutsideALock(invocation, context.OwningSymbol) : null;
                         lock (_gate)
                         {
                             _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
                             AddPrivateCaller(target.OriginalDefinition, caller);
-                            if (checkedOutside is not null)
+                            if (unguarded)
                             {
-                                foreach (var field in checkedOutside)
+                                if (!_unguardedCalls.TryGetValue(target.OriginalDefinition, out var calls))
                                 {
-                                    _calledAfterAnUnlockedCheck.Add((target.OriginalDefinition, field));
+                                    _unguardedCalls[target.OriginalDefinition] = calls = new List<(IOperation, ISymbol)>();
                                 }
+
+                                calls.Add((invocation, context.OwningSymbol));
                             }
                         }
 
@@ -564,23 +566,29 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             callers.Add(caller);
         }
 
-        /// <summary>The candidates that a check outside any lock must have seen unset for <paramref name="call"/> to run.</summary>
-        private List<ISymbol>? FieldsCheckedUnsetOutsideALock(IOperation call, ISymbol owner)
+        /// <summary>
+        /// Some call of <paramref name="method"/> outside a lock runs only once a check outside any lock has seen
+        /// <paramref name="storage"/> unset: the first half of double-checked locking, in the caller. Called under the gate.
+        /// </summary>
+        private bool IsCalledAfterAnUnlockedCheck(IMethodSymbol? method, ISymbol storage)
         {
-            List<ISymbol>? found = null;
-            foreach (var candidate in _candidates)
+            if (method is null || !_unguardedCalls.TryGetValue(method, out var calls))
             {
-                foreach (var check in LazyInitialization.FindGoverningChecks(call, candidate))
+                return false;
+            }
+
+            foreach (var (call, owner) in calls)
+            {
+                foreach (var check in LazyInitialization.FindGoverningChecks(call, storage))
                 {
                     if (!Synchronization.GetGuard(check, owner).IsGuarded)
                     {
-                        (found ??= new List<ISymbol>()).Add(candidate);
-                        break;
+                        return true;
                     }
                 }
             }
 
-            return found;
+            return false;
         }
 
         /// <summary>
@@ -631,8 +639,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     };
 
                     if (!matters
-                        || (finding.NeedsAnUnlockedCheckInACaller
-                            && (finding.PrivateMethod is null || !_calledAfterAnUnlockedCheck.Contains((finding.PrivateMethod, finding.Storage)))))
+                        || (finding.NeedsAnUnlockedCheckInACaller && !IsCalledAfterAnUnlockedCheck(finding.PrivateMethod, finding.Storage)))
                     {
                         continue;
                     }
@@ -748,18 +755,6 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         => processLifetime?.Value is { } kind
             && !(kind == ProcessLifetimeKind.HostedService
                 && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
-
-    /// <summary>Compares (method, field) pairs by symbol.</summary>
-    private sealed class MethodAndField : IEqualityComparer<(IMethodSymbol Method, ISymbol Field)>
-    {
-        public static readonly MethodAndField Comparer = new();
-
-        public bool Equals((IMethodSymbol Method, ISymbol Field) x, (IMethodSymbol Method, ISymbol Field) y)
-            => SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Field, y.Field);
-
-        public int GetHashCode((IMethodSymbol Method, ISymbol Field) pair)
-            => (SymbolEqualityComparer.Default.GetHashCode(pair.Method) * 31) + SymbolEqualityComparer.Default.GetHashCode(pair.Field);
-    }
 
     private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic, ISymbol? accessor)
     {

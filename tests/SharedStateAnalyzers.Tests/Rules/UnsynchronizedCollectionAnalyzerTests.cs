@@ -1406,38 +1406,22 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task SingletonRegisteredUnderItsInterface_ChangedByAMemberOfThatInterface()
-    {
-        // The mutator is part of the interface the container hands out: requests can call it.
-        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "void Listen<TNotice, TListener>() where TNotice : INotice;").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();"), References.DependencyInjection)
-            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
-            .ValidateAsync();
-    }
+    private const string ListenOnTheServedInterface = "void Listen<TNotice, TListener>() where TNotice : INotice;";
 
-    [Fact]
-    public async Task SingletonRegisteredAsItsClass_ChangedByItsSetUpMethod()
-    {
-        // Registered as the class itself: every public member is what consumers get.
-        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<NoticeBus>();"), References.DependencyInjection)
-            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
-            .ValidateAsync();
-    }
+    private const string RegisteredUnderItsInterface = "services.AddSingleton<INoticeBus, NoticeBus>();";
 
-    [Fact]
-    public async Task SingletonAlsoRegisteredUnderItsSetUpInterface()
+    [Theory]
+    // The mutator is part of the interface the container hands out: requests can call it.
+    [InlineData(ListenOnTheServedInterface, "", RegisteredUnderItsInterface)]
+    // Registered as the class itself: every public member is what consumers get.
+    [InlineData("", "", "services.AddSingleton<NoticeBus>();")]
+    // The set-up interface is a service too: any consumer can inject it and change the map while requests read it.
+    [InlineData("", "", RegisteredUnderItsInterface + "\n        services.AddSingleton<INoticeSetup>(sp => (NoticeBus)sp.GetRequiredService<INoticeBus>());")]
+    // Sending registers a fallback listener on the fly: the served path changes the map.
+    [InlineData("", "if (!_listeners.ContainsKey(notice.GetType())) Listen<INotice, object>();", RegisteredUnderItsInterface)]
+    public async Task SingletonChangedOutsideItsSetUpApi(string servedMember, string send, string registration)
     {
-        // The set-up interface is a service too: any consumer can inject it and change the map while requests read it.
-        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();\n        services.AddSingleton<INoticeSetup>(sp => (NoticeBus)sp.GetRequiredService<INoticeBus>());"), References.DependencyInjection)
-            .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
-            .ValidateAsync();
-    }
-
-    [Fact]
-    public async Task SingletonRegisteredUnderItsInterface_ServedMemberCallsTheSetUpMethod()
-    {
-        // Sending registers a fallback listener on the fly: the served path changes the map.
-        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", "").Replace("SEND", "if (!_listeners.ContainsKey(notice.GetType())) Listen<INotice, object>();").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();"), References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "{|#0:_listeners|}").Replace("SERVED_MEMBER", servedMember).Replace("SEND", send).Replace("REGISTRATION", registration), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_listeners", "Dictionary<Type, List<Type>>"))
             .ValidateAsync();
     }
@@ -1921,7 +1905,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     {
         // The container hands out INoticeBus, whose members only read the map. Listeners are added through the set-up
         // interface the library returns from ConfigureNotices at start-up.
-        await Test(NoticeBusRegistrations.Replace("MARK", "_listeners").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", "services.AddSingleton<INoticeBus, NoticeBus>();"), References.DependencyInjection)
+        await Test(NoticeBusRegistrations.Replace("MARK", "_listeners").Replace("SERVED_MEMBER", "").Replace("SEND", "").Replace("REGISTRATION", RegisteredUnderItsInterface), References.DependencyInjection)
             .ValidateAsync();
     }
 
