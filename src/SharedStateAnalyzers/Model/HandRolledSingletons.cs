@@ -159,44 +159,80 @@ internal static class HandRolledSingletons
     /// <summary>
     /// State of its own, seen from its fields: a writable instance field, an instance field holding a mutable collection
     /// or array, or (besides the instance's storage) a writable static field. A static readonly collection is a table
-    /// of the type, not state of the instance. Fields of base classes declared in source count too.
+    /// of the type, not state of the instance, and a memo keyed by <c>Type</c> or a reflection member is a cache of
+    /// code, not data. Fields of base classes count too, unless the base is not the singleton's alone
+    /// (<see cref="InheritedState.IsSharedBase"/>): those are returned in <paramref name="inherited"/>, state only where
+    /// something changes them on the singleton.
     /// </summary>
-    public static ISymbol? FindMutableField(HandRolledSingletonShape shape, MutableCollections collections)
+    public static ISymbol? FindMutableField(
+        HandRolledSingletonShape shape, MutableCollections collections, Compilation compilation, CancellationToken cancellationToken, out ImmutableArray<ISymbol> inherited)
     {
+        inherited = ImmutableArray<ISymbol>.Empty;
+        var shared = false;
         var depth = 0;
         for (var current = shape.Type; current is not null && depth < 8 && !SymbolFacts.IsFrameworkAssembly(current.ContainingAssembly); current = current.BaseType, depth++)
         {
             foreach (var member in current.GetMembers())
             {
-                if (member is not IFieldSymbol { IsConst: false } field || SymbolEqualityComparer.Default.Equals(field, shape.Storage)
-                    || (field.AssociatedSymbol is not null && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, shape.Storage)))
+                if (member is not IFieldSymbol field || !IsMutableField(field, current, shape, collections))
                 {
                     continue;
                 }
 
-                if (field.IsStatic && !SymbolEqualityComparer.Default.Equals(current, shape.Type))
+                if (!shared && depth > 0)
                 {
-                    continue;
+                    // Decided once, at the first base with state: the bases above a shared one are shared too.
+                    shared = InheritedState.IsSharedBase(current, shape.Type, compilation, cancellationToken);
                 }
 
-                // A logger slot (a property-injected `Logger { get; set; }`) is written to, never read back from. A
-                // `[ThreadStatic]` static (a re-entrancy guard) is each thread's own, not the shared instance's.
-                if (SymbolFacts.IsLogger(field.Type) || (field.IsStatic && IsThreadStatic(field)))
-                {
-                    continue;
-                }
-
-                // A static readonly table (the types a converter handles) belongs to the type, not to the one
-                // instance: it is shared the same whether or not the container owns the instance.
-                if (!field.IsReadOnly || (!field.IsStatic && collections.TryGetShape(field.Type, out _)))
+                if (!shared)
                 {
                     return field.AssociatedSymbol ?? field;
+                }
+
+                inherited = inherited.Add(field);
+                if (field.AssociatedSymbol is { } property)
+                {
+                    inherited = inherited.Add(property);
                 }
             }
         }
 
         return null;
     }
+
+    private static bool IsMutableField(IFieldSymbol field, INamedTypeSymbol declaringType, HandRolledSingletonShape shape, MutableCollections collections)
+    {
+        if (field.IsConst || SymbolEqualityComparer.Default.Equals(field, shape.Storage)
+            || (field.AssociatedSymbol is not null && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, shape.Storage)))
+        {
+            return false;
+        }
+
+        if (field.IsStatic && !SymbolEqualityComparer.Default.Equals(declaringType, shape.Type))
+        {
+            return false;
+        }
+
+        // A logger slot (a property-injected `Logger { get; set; }`) is written to, never read back from. A
+        // `[ThreadStatic]` static (a re-entrancy guard) is each thread's own, not the shared instance's.
+        if (SymbolFacts.IsLogger(field.Type) || (field.IsStatic && IsThreadStatic(field)) || IsReflectionMemo(field.Type))
+        {
+            return false;
+        }
+
+        // A static readonly table (the types a converter handles) belongs to the type, not to the one
+        // instance: it is shared the same whether or not the container owns the instance.
+        return !field.IsReadOnly || (!field.IsStatic && collections.TryGetShape(field.Type, out _));
+    }
+
+    /// <summary>
+    /// A map keyed by <c>Type</c> or a reflection member (<c>ConcurrentDictionary&lt;Type, IMessageSerializer&gt;</c>,
+    /// an immutable hash map swapped on each addition): each entry is built from code, so it is the same in every
+    /// process and for every request.
+    /// </summary>
+    private static bool IsReflectionMemo(ITypeSymbol type)
+        => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map && SymbolFacts.IsReflectionObject(map.TypeArguments[0]);
 
     private static bool IsThreadStatic(IFieldSymbol field)
     {

@@ -73,7 +73,7 @@ internal sealed class SameValueWrites
                 case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
                     // A collection initializer's Add on the object being built.
                     break;
-                case IInvocationOperation lookup when IsReflectionObject(lookup.Type):
+                case IInvocationOperation lookup when SymbolFacts.IsReflectionObject(lookup.Type):
                     // Its receiver and arguments are checked as the walk goes on.
                     break;
                 case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
@@ -130,21 +130,6 @@ internal sealed class SameValueWrites
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             if (reference.SyntaxTree == function.Syntax.SyntaxTree && span.Contains(reference.Span))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary><c>System.Type</c>, a <c>System.Reflection</c> member or assembly: what the runtime loaded, one object per member.</summary>
-    private static bool IsReflectionObject(ITypeSymbol? type)
-    {
-        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
-        {
-            var ns = current.ContainingNamespace?.ToDisplayString();
-            if ((current.Name == "Type" && ns == "System") || (ns == "System.Reflection" && current.Name is "MemberInfo" or "Assembly" or "Module"))
             {
                 return true;
             }

@@ -263,6 +263,21 @@ internal static class SymbolFacts
         return false;
     }
 
+    /// <summary>A <c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c> or <c>Module</c>: what the program's own code defines, loaded once by the runtime.</summary>
+    public static bool IsReflectionObject(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            var ns = current.ContainingNamespace?.ToDisplayString();
+            if ((current.Name == "Type" && ns == "System") || (ns == "System.Reflection" && current.Name is "MemberInfo" or "Assembly" or "Module"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// A logging abstraction: <c>ILogger</c>, <c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c> or <c>ILog</c> of any
     /// logging library (Microsoft.Extensions.Logging, Castle, Serilog, log4net, also when the package is not resolved),

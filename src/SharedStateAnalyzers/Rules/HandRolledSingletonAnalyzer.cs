@@ -11,7 +11,9 @@ namespace SharedStateAnalyzers.Rules;
 /// SSA004: a class that keeps its own single instance — non-public constructors, one static field, auto-property or
 /// <c>Lazy&lt;T&gt;</c> of its own type, handed out by <c>Instance</c>/<c>Current</c>/<c>Default</c>/<c>GetInstance()</c>
 /// (built eagerly, lazily, by double-checked locking, or by a <c>Configure(…)</c> set-up method) — and that has state:
-/// a mutable field, or code that reads a database, files, the network, configuration or the environment. Immutable,
+/// a mutable field, or code that reads a database, files, the network, configuration or the environment. The fields
+/// of a base class that is not its alone (a preset of a general type) count only where the singleton's methods or
+/// callers through the accessor change them after construction. Immutable,
 /// stateless shared instances (null objects, comparers, <c>Empty</c> values) are left alone. Reported on the accessor,
 /// once per class: Info, or Warning when the compilation references <c>Microsoft.Extensions.DependencyInjection</c>.
 /// </summary>
@@ -49,7 +51,8 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var state = new TypeState(shape, HandRolledSingletons.FindMutableField(shape, collections) is not null, external);
+        var hasMutableField = HandRolledSingletons.FindMutableField(shape, collections, context.Compilation, context.CancellationToken, out var inherited) is not null;
+        var state = new TypeState(shape, hasMutableField, inherited, context.Compilation, external);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(end => state.Report(end, descriptor));
     }
@@ -58,15 +61,20 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
     private sealed class TypeState
     {
         private readonly HandRolledSingletonShape _shape;
+        private readonly ImmutableArray<ISymbol> _inherited;
+        private readonly Compilation _compilation;
         private readonly System.Lazy<ExternalDataModel> _external;
         private readonly object _gate = new();
         private bool _hasState;
         private bool _hasOtherFactory;
 
-        public TypeState(HandRolledSingletonShape shape, bool hasMutableField, System.Lazy<ExternalDataModel> external)
+        public TypeState(
+            HandRolledSingletonShape shape, bool hasMutableField, ImmutableArray<ISymbol> inherited, Compilation compilation, System.Lazy<ExternalDataModel> external)
         {
             _shape = shape;
             _hasState = hasMutableField;
+            _inherited = inherited;
+            _compilation = compilation;
             _external = external;
         }
 
@@ -76,6 +84,8 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             var isSingletonMember = IsSingletonMember(owner);
             var createsInstance = false;
             var assignsStorage = false;
+            var changesInherited = false;
+            var checksInherited = !_inherited.IsEmpty && owner is not IMethodSymbol { MethodKind: MethodKind.Constructor };
             foreach (var block in context.OperationBlocks)
             {
                 foreach (var operation in block.DescendantsAndSelf())
@@ -88,6 +98,12 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
                         case IAssignmentOperation assignment when IsStorage(assignment.Target):
                             assignsStorage = true;
                             break;
+                    }
+
+                    // A base's field set once by the constructor is the preset's value; changed later, it is state.
+                    if (checksInherited && !changesInherited && InheritedState.IsChange(operation, _inherited, _compilation, context.CancellationToken))
+                    {
+                        changesInherited = true;
                     }
                 }
             }
@@ -103,6 +119,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
 
             lock (_gate)
             {
+                _hasState |= changesInherited;
                 if (_hasState || _hasOtherFactory)
                 {
                     return;
@@ -125,12 +142,21 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
 
         public void Report(SymbolAnalysisContext context, DiagnosticDescriptor descriptor)
         {
+            bool hasState;
             lock (_gate)
             {
-                if (!_hasState || _hasOtherFactory)
+                if (_hasOtherFactory)
                 {
                     return;
                 }
+
+                hasState = _hasState;
+            }
+
+            // Fields of a shared base count only where callers change them on the one instance.
+            if (!hasState && (_inherited.IsEmpty || !InheritedState.IsChangedThroughAccessor(_shape, _inherited, _compilation, context.CancellationToken)))
+            {
+                return;
             }
 
             var accessor = _shape.PrimaryAccessor;

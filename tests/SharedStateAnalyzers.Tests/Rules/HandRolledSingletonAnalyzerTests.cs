@@ -385,6 +385,214 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task PresetsOfASharedBase_FilledByTheirConstructors_AreLeftAlone()
+    {
+        // A general type every caller can build, and fixed presets of it (one per database dialect): the base's
+        // tables are the design of the general type, filled once when each preset is built.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public class MappingSchema
+            {
+                private readonly Dictionary<Type, string> _dataTypes = new();
+                private string _name = "";
+
+                public MappingSchema(string name) => _name = name;
+
+                public void SetDataType(Type type, string dataType) => _dataTypes[type] = dataType;
+
+                public string Describe(Type type) => _name + ":" + _dataTypes[type];
+            }
+
+            public sealed class SqlServerMappingSchema : MappingSchema
+            {
+                internal static readonly SqlServerMappingSchema Instance = new();
+
+                private SqlServerMappingSchema() : base("SqlServer")
+                {
+                    SetDataType(typeof(string), "nvarchar");
+                }
+            }
+
+            public sealed class PostgreSqlMappingSchema : MappingSchema
+            {
+                internal static readonly PostgreSqlMappingSchema Instance = new();
+
+                private PostgreSqlMappingSchema() : base("PostgreSQL")
+                {
+                    SetDataType(typeof(string), "text");
+                }
+            }
+
+            public static class Schemas
+            {
+                public static MappingSchema Custom() => new MappingSchema("custom");
+
+                public static string Describe() => SqlServerMappingSchema.Instance.Describe(typeof(string)) + PostgreSqlMappingSchema.Instance.Describe(typeof(string));
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FixedValueOfAnEntityClass_IsLeftAlone()
+    {
+        // The first-run user: an entity class whose other instances come from the database, and one fixed value of it.
+        await Test("""
+            public class User
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+                public bool IsAdmin { get; set; }
+            }
+
+            public sealed class InitialUser : User
+            {
+                private InitialUser()
+                {
+                    Id = 0;
+                    Name = "Default";
+                    IsAdmin = true;
+                }
+
+                public static InitialUser Instance { get; } = new InitialUser();
+            }
+
+            public static class Users
+            {
+                public static User Load(int id) => id == 0 ? InitialUser.Instance : new User { Id = id, Name = "user" + id };
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object, string>>", "readonly ", "_writers.GetOrAdd(type, Build)")]
+    [InlineData("System.Collections.Immutable.ImmutableDictionary<Type, Func<object, string>>", "", "(_writers = _writers.SetItem(type, Build(type)))[type]")]
+    [InlineData("System.Collections.Generic.Dictionary<System.Reflection.PropertyInfo, Func<object, string>>", "readonly ", "_writers[type.GetProperties()[0]]")]
+    public async Task MemoKeyedByTypeOrMember_IsLeftAlone(string mapType, string modifier, string lookup)
+    {
+        // Each entry is built from code (the type's shape), the same for every request and every process.
+        await Test($$"""
+            using System;
+
+            public sealed class IntrinsicSerializer
+            {
+                public static readonly IntrinsicSerializer Instance = new();
+
+                private {{modifier}}{{mapType}} _writers = {{(modifier == "" ? "System.Collections.Immutable.ImmutableDictionary<Type, Func<object, string>>.Empty" : "new()")}};
+
+                private IntrinsicSerializer() { }
+
+                public Func<object, string> WriterFor(Type type) => {{lookup}};
+
+                private static Func<object, string> Build(Type type) => value => type.Name + ":" + value;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StateOfASharedBase_ChangedThroughTheAccessor_IsState()
+    {
+        await Test("""
+            public class Settings
+            {
+                public string Theme { get; set; } = "light";
+            }
+
+            public sealed class SiteSettings : Settings
+            {
+                private SiteSettings() { }
+
+                public static SiteSettings {|#0:Instance|} { get; } = new SiteSettings();
+            }
+
+            public static class SettingsPage
+            {
+                public static Settings Preview() => new Settings { Theme = "dark" };
+
+                public static void Save(string theme) => SiteSettings.Instance.Theme = theme;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "SiteSettings"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("Registry.Current.Names.Add(name)")]
+    [InlineData("Registry.Current.Register(name)")]
+    [InlineData("Registry.Current.Count++")]
+    [InlineData("System.Threading.Interlocked.Increment(ref Registry.Current.Total)")]
+    public async Task CollectionOfASharedBase_ChangedThroughTheAccessor_IsState(string change)
+    {
+        await Test($$"""
+            using System.Collections.Generic;
+
+            public class NameList
+            {
+                public readonly List<string> Names = new();
+                public int Count { get; set; }
+                public int Total;
+
+                public void Register(string name) => Names.Add(name);
+            }
+
+            public sealed class Registry : NameList
+            {
+                private Registry() { }
+
+                public static Registry {|#0:Current|} { get; } = new Registry();
+            }
+
+            public static class Signup
+            {
+                public static NameList Guests() => new NameList();
+
+                public static void Join(string name) => {{change}};
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Current", "Registry"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("Names.Add(name)")]
+    [InlineData("this.Count++")]
+    [InlineData("Register(name)")]
+    public async Task StateOfASharedBase_ChangedByTheSingleton_IsState(string change)
+    {
+        await Test($$"""
+            using System.Collections.Generic;
+
+            public class NameList
+            {
+                public readonly List<string> Names = new();
+                public int Count { get; set; }
+
+                public void Register(string name) => Names.Add(name);
+            }
+
+            public sealed class Registry : NameList
+            {
+                private Registry() { }
+
+                public static Registry {|#0:Current|} { get; } = new Registry();
+
+                public void Join(string name) => {{change}};
+            }
+
+            public static class Guests
+            {
+                public static NameList Create() => new NameList();
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Current", "Registry"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HttpClientReads_AreInputOutput()
     {
         await Test("""

@@ -1,0 +1,232 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// The fields a hand-rolled singleton inherits from a base class that is not its alone: a preset of a general type
+/// (<c>SqlServerMappingSchema.Instance</c> of a <c>MappingSchema</c> every caller can build), or a fixed value of an
+/// entity class. The base's fields are the base's design, filled once when the preset is built; they are the
+/// singleton's state only where something changes them on the singleton after construction.
+/// </summary>
+internal static class InheritedState
+{
+    /// <summary>Calls through the accessor looked at before the search gives up (and reports nothing).</summary>
+    private const int MaxAccessorUses = 64;
+
+    /// <summary>
+    /// Whether <paramref name="baseType"/> is shared with other code: it comes from another assembly, it is a concrete
+    /// class created with <c>new</c> outside its own declarations, or another source type (not one between
+    /// <paramref name="singleton"/> and it, nor one derived from the singleton) derives from it.
+    /// </summary>
+    public static bool IsSharedBase(INamedTypeSymbol baseType, INamedTypeSymbol singleton, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (!IsInSource(baseType))
+        {
+            return true;
+        }
+
+        if (!baseType.IsAbstract && Instantiations.For(compilation).IsCreatedOutside(baseType))
+        {
+            return true;
+        }
+
+        foreach (var derived in SymbolFacts.SourceTypesDerivedFrom(compilation, baseType, cancellationToken))
+        {
+            if (!SymbolEqualityComparer.Default.Equals(derived, singleton)
+                && !SymbolFacts.DerivesFrom(singleton, derived) && !SymbolFacts.DerivesFrom(derived, singleton))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="operation"/> changes one of <paramref name="inherited"/> on the instance whose code it
+    /// is (<c>this.Count++</c>, <c>_map[key] = value</c>, <c>Items.Add(item)</c>), or calls a method of the instance
+    /// declared in source on a base class whose body does.
+    /// </summary>
+    public static bool IsChange(IOperation operation, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (ChangedMember(operation) is { } member)
+        {
+            return IsOnThisInstance(member) && Contains(inherited, member.Member);
+        }
+
+        return operation is IInvocationOperation { Instance: { } receiver } call
+            && receiver.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            && BaseMethodChanges(call.TargetMethod, inherited, compilation, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether code anywhere in the compilation changes one of <paramref name="inherited"/> through an accessor of the
+    /// singleton: <c>Settings.Instance.Theme = theme</c>, <c>Registry.Instance.Items.Add(item)</c>, or a call through the
+    /// accessor of a base method that changes them. Gives up (false) after <see cref="MaxAccessorUses"/> uses.
+    /// </summary>
+    public static bool IsChangedThroughAccessor(HandRolledSingletonShape shape, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var models = new SemanticModelCache(compilation);
+        var uses = 0;
+        foreach (var accessor in shape.Accessors)
+        {
+            foreach (var name in MethodNameUses.Find(compilation, accessor, cancellationToken))
+            {
+                if (++uses > MaxAccessorUses)
+                {
+                    return false;
+                }
+
+                var model = models.For(name.SyntaxTree);
+                if (MethodNameUses.Binds(model, name, accessor, cancellationToken) != true)
+                {
+                    continue;
+                }
+
+                // The accessor's value, then what is done with it: `X.Instance.Member = v`, `X.Instance.Items.Add(v)`.
+                if (ValueOf(name, accessor) is { Parent: MemberAccessExpressionSyntax access } instance && access.Expression == instance
+                    && IsChangeThrough(UseOf(model, access, cancellationToken), inherited, compilation, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The expression that evaluates to the accessor's value: <c>X.Instance</c>, <c>Instance</c>, <c>X.GetInstance()</c>.</summary>
+    private static ExpressionSyntax? ValueOf(SimpleNameSyntax name, ISymbol accessor)
+    {
+        ExpressionSyntax node = name;
+        if (node.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == node)
+        {
+            node = qualified;
+        }
+
+        if (accessor is IMethodSymbol)
+        {
+            return node.Parent is InvocationExpressionSyntax invocation && invocation.Expression == node ? invocation : null;
+        }
+
+        return node;
+    }
+
+    /// <summary>The operation of a member access on the accessor's value: the member reference, or the call it names.</summary>
+    private static IOperation? UseOf(SemanticModel model, MemberAccessExpressionSyntax access, CancellationToken cancellationToken)
+        => access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access
+            ? model.GetOperation(invocation, cancellationToken)
+            : model.GetOperation(access, cancellationToken);
+
+    /// <summary>
+    /// Whether a use of the accessor's value changes an inherited member: a call of a base method that does, or the
+    /// member climbed to the operation that changes it, if one does (the assignment, increment or mutating call on
+    /// the member, or on what the member holds).
+    /// </summary>
+    private static bool IsChangeThrough(IOperation? reference, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (reference is IInvocationOperation call)
+        {
+            return BaseMethodChanges(call.TargetMethod, inherited, compilation, cancellationToken);
+        }
+
+        if (reference is not IMemberReferenceOperation member || !Contains(inherited, member.Member))
+        {
+            return false;
+        }
+
+        for (var current = reference; current is not null; current = current.Parent)
+        {
+            if (ChangedMember(current) is { } changed)
+            {
+                return changed == member;
+            }
+
+            if (current is not (IMemberReferenceOperation or IConversionOperation or IArrayElementReferenceOperation))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The field or property <paramref name="operation"/> changes: the target of an assignment or increment, the owner
+    /// of an element or indexer it assigns, the receiver of a mutating collection call, or a field passed by reference.
+    /// </summary>
+    private static IMemberReferenceOperation? ChangedMember(IOperation operation) => operation switch
+    {
+        IAssignmentOperation assignment => Target(assignment.Target),
+        IIncrementOrDecrementOperation increment => Target(increment.Target),
+        IInvocationOperation { Instance: { } receiver } call when MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name)
+            => receiver.WithoutConversions() as IMemberReferenceOperation,
+        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value.WithoutConversions() as IFieldReferenceOperation,
+        _ => null,
+    };
+
+    private static IMemberReferenceOperation? Target(IOperation target) => target.WithoutConversions() switch
+    {
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } owner } => owner.WithoutConversions() as IMemberReferenceOperation,
+        IArrayElementReferenceOperation element => element.ArrayReference.WithoutConversions() as IMemberReferenceOperation,
+        IMemberReferenceOperation member => member,
+        _ => null,
+    };
+
+    private static bool IsOnThisInstance(IMemberReferenceOperation member)
+        => member.Instance?.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary>A method declared in source on a base class that changes one of <paramref name="inherited"/> on its instance.</summary>
+    private static bool BaseMethodChanges(IMethodSymbol method, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            var body = SemanticModelCache.OperationOf(compilation, reference.GetSyntax(cancellationToken), cancellationToken);
+            if (body is null)
+            {
+                continue;
+            }
+
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                if (ChangedMember(operation) is { } member && IsOnThisInstance(member) && Contains(inherited, member.Member))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(ImmutableArray<ISymbol> inherited, ISymbol member)
+    {
+        foreach (var symbol in inherited)
+        {
+            if (SymbolEqualityComparer.Default.Equals(symbol, member.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInSource(INamedTypeSymbol type)
+    {
+        foreach (var location in type.Locations)
+        {
+            if (location.IsInSource)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
