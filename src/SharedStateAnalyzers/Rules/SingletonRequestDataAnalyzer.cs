@@ -15,7 +15,8 @@ namespace SharedStateAnalyzers.Rules;
 /// (<c>HttpContext</c>, <c>HttpRequest</c>, <c>HttpResponse</c>, <c>ISession</c>, <c>ConnectionInfo</c>,
 /// <c>ClaimsPrincipal</c>, a <c>DbContext</c>, a configured type), however assigned; and a mutable instance field or
 /// auto-property that request-handling code sets, with a plain assignment, to per-request data (a value read from the
-/// request, or from the writing method's parameters). Types that are request-scoped only because the compilation
+/// request, or from the writing method's parameters), unless only background work reaches the writing method
+/// (<see cref="BackgroundWork"/>). Types that are request-scoped only because the compilation
 /// registers them scoped are SSA006's business. Reported once per field, on its name, at the end of its type.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -267,6 +268,15 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             if (LazyInitialization.FindGoverningChecks(assignment, storage).Count > 0
                 || Synchronization.GetGuard(assignment, context.ContainingSymbol).IsGuarded
                 || !IsPerRequestValue(assignment.Value, (IMethodSymbol)context.ContainingSymbol, context.CancellationToken))
+            {
+                return;
+            }
+
+            // A method only a hosted service's steps or a loop the object starts itself reach handles no request: what
+            // it is handed comes from that work (a heartbeat check's statistics, a gateway's session), not from a request.
+            // A lambda's body runs whenever what it is handed to calls it, so it is not judged by its method's callers.
+            if (_lifetime != ProcessLifetimeKind.Middleware && !assignment.IsInsideLambda()
+                && BackgroundWork.For(context.Compilation).IsReachedOnlyFromBackground((IMethodSymbol)context.ContainingSymbol, context.CancellationToken))
             {
                 return;
             }

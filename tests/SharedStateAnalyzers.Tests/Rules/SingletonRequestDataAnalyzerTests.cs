@@ -850,6 +850,153 @@ public sealed class SingletonRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string HeartbeatMonitor = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public interface IEndpointMonitor
+        {
+            Task CheckAsync(DateTime threshold, CancellationToken cancellationToken);
+        }
+
+        public sealed class EndpointMonitor : IEndpointMonitor
+        {
+            private string? {|#0:_previousStats|};
+
+            public async Task CheckAsync(DateTime threshold, CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                _previousStats = threshold.ToString("O");
+            }
+        }
+
+        public sealed class RetryDequeuer
+        {
+            private int? {|#1:_targetCount|};
+
+            public async Task RunAsync(string batchId, int? expected)
+            {
+                _targetCount = expected;
+                await Task.Yield();
+            }
+        }
+
+        public sealed class RetryProcessor(RetryDequeuer dequeuer)
+        {
+            public Task ForwardAsync(string batchId, int count) => dequeuer.RunAsync(batchId, count);
+        }
+
+        public sealed class HeartbeatService(IEndpointMonitor monitor, RetryProcessor retries) : IHostedService
+        {
+            private Timer? _timer;
+
+            public Task StartAsync(CancellationToken cancellationToken)
+            {
+                _timer = new Timer(_ => Beat(), null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+                return retries.ForwardAsync("startup", 10);
+            }
+
+            private void Beat() => _ = monitor.CheckAsync(DateTime.UtcNow.AddMinutes(-1), CancellationToken.None);
+
+            public Task StopAsync(CancellationToken cancellationToken)
+            {
+                _timer?.Dispose();
+                return Task.CompletedTask;
+            }
+        }
+
+        public sealed class GatewayClient
+        {
+            private string? {|#2:_sessionId|};
+
+            public Task ConnectAsync(string token)
+            {
+                /*start*/
+                return Task.CompletedTask;
+            }
+
+            private async Task ReceiveLoopAsync()
+            {
+                while (true)
+                {
+                    var payload = await Task.FromResult("session-1");
+                    await OnReadyAsync(payload);
+                }
+            }
+
+            internal async Task OnReadyAsync(string sessionId)
+            {
+                _sessionId = sessionId;
+                await Task.Yield();
+            }
+        }
+
+        public static class Startup
+        {
+            public static void Register(IServiceCollection services)
+            {
+                services.AddSingleton<IEndpointMonitor, EndpointMonitor>();
+                services.AddSingleton<RetryDequeuer>();
+                services.AddSingleton<RetryProcessor>();
+                services.AddSingleton<GatewayClient>();
+                services.AddHostedService<HeartbeatService>();
+            }
+        }
+
+        /*handlers*/
+        """;
+
+    [Theory]
+    [InlineData("_ = ReceiveLoopAsync();")]
+    [InlineData("_ = Task.Run(ReceiveLoopAsync);")]
+    [InlineData("_ = Task.Run(async () => await ReceiveLoopAsync());")]
+    public async Task WrittenOnlyByBackgroundWork_IsLeftAlone(string start)
+    {
+        // A heartbeat check a hosted service's timer runs (through an interface), a batch forwarder its start step
+        // calls two services down, and a gateway session the client's own receive loop sets: no request reaches them.
+        await Test(HeartbeatMonitor.Replace("{|#0:_previousStats|}", "_previousStats").Replace("{|#1:_targetCount|}", "_targetCount")
+                .Replace("{|#2:_sessionId|}", "_sessionId").Replace("/*start*/", start))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task WrittenByBackgroundWorkAndByARequest_IsReported()
+    {
+        await Test(HeartbeatMonitor.Replace("{|#2:_sessionId|}", "_sessionId").Replace("/*start*/", "_ = ReceiveLoopAsync();").Replace("/*handlers*/", """
+            public class StatusController(IEndpointMonitor monitor, RetryDequeuer dequeuer) : ControllerBase
+            {
+                [HttpPost("check")]
+                public Task Check(DateTime since) => monitor.CheckAsync(since, HttpContext.RequestAborted);
+
+                [HttpPost("retry")]
+                public Task Retry(string batch, int count) => dequeuer.RunAsync(batch, count);
+            }
+            """))
+            .ExpectDiagnostic(Expected("_previousStats", "singleton", "EndpointMonitor", "per-request data written in 'CheckAsync'").WithLocation(0))
+            .ExpectDiagnostic(Expected("_targetCount", "singleton", "RetryDequeuer", "per-request data written in 'RunAsync'").WithLocation(1))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("_ = ReceiveLoopAsync(token);", "private async Task ReceiveLoopAsync()", "private async Task ReceiveLoopAsync(string token)")]
+    [InlineData("ReceiveLoopAsync().Wait();", "", "")]
+    [InlineData("_ = OnReadyAsync(token);", "", "")]
+    public async Task LoopGivenTheCallersValue_IsReported(string start, string declaration, string replacement)
+    {
+        // The loop carries its starter's argument, is waited for by it, or the public method writes its own argument:
+        // the public ConnectAsync is called by code the compilation does not show.
+        var source = HeartbeatMonitor.Replace("{|#0:_previousStats|}", "_previousStats").Replace("{|#1:_targetCount|}", "_targetCount")
+            .Replace("{|#2:_sessionId|}", "{|#0:_sessionId|}").Replace("/*start*/", start);
+        await Test(declaration.Length == 0 ? source : source.Replace(declaration, replacement))
+            .ExpectDiagnostic(Expected("_sessionId", "singleton", "GatewayClient", "per-request data written in 'OnReadyAsync'"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task InterlockedAndVolatileCounters()
     {

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SharedStateAnalyzers.Model;
+
+/// <summary>
+/// Methods that only background work reaches: every use of the method (or of an interface member it implements)
+/// in the compilation sits in a hosted service's start, run or stop step (<c>StartAsync</c>, <c>ExecuteAsync</c>, …,
+/// lambdas and timer callbacks they set up included), is a loop started without arguments and not awaited
+/// (<c>_ = ReceiveAsync()</c>, <c>Task.Run(ReceiveAsync)</c>), or is in a method of which the same holds, a few
+/// callers up. A method with no use in the compilation (public API, a framework's entry point), one also used
+/// elsewhere, or one whose uses are too many to bind, is not. One instance per compilation (<see cref="For"/>);
+/// answers are kept per method; safe for concurrent use.
+/// </summary>
+internal sealed class BackgroundWork
+{
+    private const int MaxCallerDepth = 4;
+    private const int MaxBoundNames = 64;
+
+    private static readonly ConditionalWeakTable<Compilation, BackgroundWork> s_byCompilation = new();
+
+    private readonly Compilation _compilation;
+    private readonly INamedTypeSymbol? _hostedService;
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+
+    private BackgroundWork(Compilation compilation)
+    {
+        _compilation = compilation;
+        _hostedService = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
+    }
+
+    public static BackgroundWork For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new BackgroundWork(c));
+
+    /// <summary>Whether only background work calls <paramref name="method"/>: no request, and no code outside the compilation, can.</summary>
+    public bool IsReachedOnlyFromBackground(IMethodSymbol method, CancellationToken cancellationToken)
+        => _answers.GetOrAdd(
+            method.OriginalDefinition,
+            m => Compute(m, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), new SemanticModelCache(_compilation), 0, cancellationToken));
+
+    private bool Compute(IMethodSymbol method, HashSet<IMethodSymbol> visiting, SemanticModelCache models, int depth, CancellationToken cancellationToken)
+    {
+        if (depth > MaxCallerDepth || method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        if (!visiting.Add(method))
+        {
+            // A recursive call: the other callers decide.
+            return true;
+        }
+
+        var targets = new List<IMethodSymbol> { method };
+        foreach (var implemented in SymbolFacts.ImplementedInterfaceMethods(method))
+        {
+            targets.Add(implemented);
+        }
+
+        var found = false;
+        var bound = 0;
+        foreach (var target in targets)
+        {
+            foreach (var name in MethodNameUses.Find(_compilation, target, cancellationToken))
+            {
+                if (++bound > MaxBoundNames)
+                {
+                    return false;
+                }
+
+                var model = models.For(name.SyntaxTree);
+                switch (MethodNameUses.Binds(model, name, target, cancellationToken))
+                {
+                    case false:
+                        continue;
+                    case null:
+                        return false;
+                }
+
+                found = true;
+                if (!IsBackgroundUse(name, model, visiting, models, depth, cancellationToken))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A use started as a loop of its own, or made in a hosted service's step, or in a method only background work reaches.</summary>
+    private bool IsBackgroundUse(SimpleNameSyntax name, SemanticModel model, HashSet<IMethodSymbol> visiting, SemanticModelCache models, int depth, CancellationToken cancellationToken)
+    {
+        if (IsStartedLoop(name, model, cancellationToken))
+        {
+            return true;
+        }
+
+        var member = name.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+        if (member is not MethodDeclarationSyntax declaration || model.GetDeclaredSymbol(declaration, cancellationToken) is not { } caller)
+        {
+            return false;
+        }
+
+        if (IsHostedServiceStep(caller))
+        {
+            return true;
+        }
+
+        // Inside a lambda, or handed on as a delegate, the method runs when whoever receives it decides: followed only
+        // in a hosted service's step (above). A plain call runs when its caller does.
+        return CallSites.Classify(name, out _) == CallSites.Use.Call && !IsInsideLambda(name, declaration)
+            && Compute(caller.OriginalDefinition, visiting, models, depth + 1, cancellationToken);
+    }
+
+    /// <summary>
+    /// A call without arguments (a <c>CancellationToken</c> aside) whose task is dropped: <c>_ = ReceiveAsync();</c>,
+    /// <c>Task.Run(ReceiveAsync)</c>, <c>Task.Run(() =&gt; ReceiveAsync())</c>, <c>Task.Run(async () =&gt; await ReceiveAsync())</c>. It runs on its own, with nothing of its
+    /// starter's.
+    /// </summary>
+    private static bool IsStartedLoop(SimpleNameSyntax name, SemanticModel model, CancellationToken cancellationToken)
+    {
+        ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        if (callee.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax starter } })
+        {
+            // Task.Run(ReceiveAsync): the method group itself.
+            return IsTaskRun(starter);
+        }
+
+        if (callee.Parent is not InvocationExpressionSyntax call || call.Expression != callee || !TakesNothing(call, model, cancellationToken))
+        {
+            return false;
+        }
+
+        if (call.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard && discard.Right == call)
+        {
+            return true;
+        }
+
+        var body = call.Parent is AwaitExpressionSyntax awaited ? awaited : (ExpressionSyntax)call;
+        return body.Parent is LambdaExpressionSyntax { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } } } && IsTaskRun(run);
+    }
+
+    private static bool TakesNothing(InvocationExpressionSyntax call, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var argument in call.ArgumentList.Arguments)
+        {
+            if (model.GetTypeInfo(argument.Expression, cancellationToken).Type is not { Name: "CancellationToken" })
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsTaskRun(InvocationExpressionSyntax call)
+        => call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Run" or "StartNew", Expression: var owner }
+            && owner.ToString() is "Task" or "Task.Factory" or "System.Threading.Tasks.Task";
+
+    /// <summary>A step the host calls once of a hosted service: start, run, stop.</summary>
+    private bool IsHostedServiceStep(IMethodSymbol method)
+        => _hostedService is not null && (HostedStartHooks.IsLifecycleName(method.Name) || method.Name == "ExecuteAsync")
+            && SymbolFacts.Implements(method.ContainingType, _hostedService);
+
+    private static bool IsInsideLambda(SyntaxNode node, SyntaxNode stop)
+    {
+        for (var current = node.Parent; current is not null && current != stop; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
