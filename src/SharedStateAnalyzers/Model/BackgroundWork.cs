@@ -9,7 +9,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Methods that only background work reaches: every use of the method (or of an interface member it implements)
+/// Methods that only background work reaches: every use of the method (or of an interface member it implements, or
+/// of a base method it overrides)
 /// in the compilation sits in a hosted service's start, run or stop step (<c>StartAsync</c>, <c>ExecuteAsync</c>, …,
 /// lambdas and timer callbacks they set up included), is a loop started without arguments and not awaited
 /// (<c>_ = ReceiveAsync()</c>, <c>Task.Run(ReceiveAsync)</c>), or is in a method of which the same holds, a few
@@ -56,9 +57,10 @@ internal sealed class BackgroundWork
         }
 
         var targets = new List<IMethodSymbol> { method };
-        foreach (var implemented in SymbolFacts.ImplementedInterfaceMethods(method))
+        targets.AddRange(SymbolFacts.ImplementedInterfaceMethods(method));
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
         {
-            targets.Add(implemented);
+            targets.Add(overridden.OriginalDefinition);
         }
 
         var found = false;
@@ -72,13 +74,12 @@ internal sealed class BackgroundWork
                     return false;
                 }
 
+                // A name that is one of several candidates (a method group whose conversion did not bind) is taken as a
+                // use: that only adds a use to judge.
                 var model = models.For(name.SyntaxTree);
-                switch (MethodNameUses.Binds(model, name, target, cancellationToken))
+                if (MethodNameUses.Binds(model, name, target, cancellationToken) == false)
                 {
-                    case false:
-                        continue;
-                    case null:
-                        return false;
+                    continue;
                 }
 
                 found = true;

@@ -964,6 +964,80 @@ public sealed class SingletonRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WrittenFromAnOverrideABaseHostedServiceRuns_IsLeftAlone_UnlessARequestWritesToo(bool reported)
+    {
+        // The base class's start step runs the abstract RunAsync on a task of its own; the override watches a feed and
+        // publishes each configuration to the dispatcher, which keeps the last one for late subscribers. A controller
+        // publishing too makes the write request handling again.
+        var test = Test($$"""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public abstract class BackgroundHostedService : IHostedService
+            {
+                private Task? _run;
+
+                public Task StartAsync(CancellationToken cancellationToken)
+                {
+                    _run = Task.Run(CallRunAsync, CancellationToken.None);
+                    return Task.CompletedTask;
+
+                    async Task CallRunAsync() => await RunAsync(CancellationToken.None);
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken) => _run ?? Task.CompletedTask;
+
+                public abstract Task RunAsync(CancellationToken cancellationToken);
+            }
+
+            public sealed class Dispatcher
+            {
+                private byte[]? {{(reported ? "{|#0:_lastMessage|}" : "_lastMessage")}};
+
+                public async Task SendAsync(byte[] message, CancellationToken cancellationToken)
+                {
+                    _lastMessage = message;
+                    await Task.Delay(1, cancellationToken);
+                }
+            }
+
+            public sealed class FeedWatcher(Dispatcher dispatcher) : BackgroundHostedService
+            {
+                public override async Task RunAsync(CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        await dispatcher.SendAsync(new byte[] { 1 }, cancellationToken);
+                    }
+                }
+            }
+
+            public static class Startup
+            {
+                public static void Register(IServiceCollection services)
+                {
+                    services.AddSingleton<Dispatcher>();
+                    services.AddHostedService<FeedWatcher>();
+                }
+            }
+            {{(reported ? """
+            public class PublishController(Dispatcher dispatcher) : ControllerBase
+            {
+                [HttpPost("publish")]
+                public Task Publish(byte[] body) => dispatcher.SendAsync(body, HttpContext.RequestAborted);
+            }
+            """ : "")}}
+            """);
+        await (reported ? test.ExpectDiagnostic(Expected("_lastMessage", "singleton", "Dispatcher", "per-request data written in 'SendAsync'")) : test)
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task WrittenByBackgroundWorkAndByARequest_IsReported()
     {
