@@ -181,9 +181,23 @@ internal static class InheritedState
     private static bool IsOnThisInstance(IMemberReferenceOperation member)
         => member.Instance?.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
-    /// <summary>A method declared in source on a base class that changes one of <paramref name="inherited"/> on its instance.</summary>
+    /// <summary>
+    /// A method declared in source on a base class that holds some of <paramref name="inherited"/>, and that changes one
+    /// of them on its instance.
+    /// </summary>
     private static bool BaseMethodChanges(IMethodSymbol method, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
     {
+        var declaredWithState = false;
+        foreach (var symbol in inherited)
+        {
+            declaredWithState |= SymbolEqualityComparer.Default.Equals(symbol.ContainingType, method.ContainingType.OriginalDefinition);
+        }
+
+        if (!declaredWithState)
+        {
+            return false;
+        }
+
         foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
         {
             var body = SemanticModelCache.OperationOf(compilation, reference.GetSyntax(cancellationToken), cancellationToken);
