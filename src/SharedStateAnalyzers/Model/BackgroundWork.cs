@@ -9,14 +9,14 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Methods that only background work reaches: every use of the method (or of an interface member it implements, or
-/// of a base method it overrides)
-/// in the compilation sits in a hosted service's start, run or stop step (<c>StartAsync</c>, <c>ExecuteAsync</c>, …,
-/// lambdas and timer callbacks they set up included), is a loop started without arguments and not awaited
-/// (<c>_ = ReceiveAsync()</c>, <c>Task.Run(ReceiveAsync)</c>), or is in a method of which the same holds, a few
-/// callers up. A method with no use in the compilation (public API, a framework's entry point), one also used
-/// elsewhere, or one whose uses are too many to bind, is not. One instance per compilation (<see cref="For"/>);
-/// answers are kept per method; safe for concurrent use.
+/// Methods that only background work reaches: every use of the method (and of the interface members it implements
+/// and the base methods it overrides, all declared in source) in the compilation sits in a hosted service's start, run
+/// or stop step (<c>StartAsync</c>, <c>ExecuteAsync</c>, …, lambdas and timer callbacks they set up included), starts
+/// it as a loop without arguments and without waiting for it (<c>_ = ReceiveAsync()</c>, <c>Task.Run(ReceiveAsync)</c>),
+/// or is a plain call in a method of which the same holds, a few callers up. A method with no use in the compilation
+/// (public API, a framework's entry point), one that implements or overrides a member of a library or the framework,
+/// one also used elsewhere, or one whose uses are too many to bind, is not. One instance per compilation
+/// (<see cref="For"/>); answers are kept per method; safe for concurrent use.
 /// </summary>
 internal sealed class BackgroundWork
 {
@@ -61,6 +61,16 @@ internal sealed class BackgroundWork
         for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
         {
             targets.Add(overridden.OriginalDefinition);
+        }
+
+        foreach (var target in targets)
+        {
+            // A member of a library's or the framework's type (a message handler's Handle, a DelegatingHandler's
+            // SendAsync) is called by code the compilation does not hold.
+            if (target.DeclaringSyntaxReferences.Length == 0)
+            {
+                return false;
+            }
         }
 
         var found = false;

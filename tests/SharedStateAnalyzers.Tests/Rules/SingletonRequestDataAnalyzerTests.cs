@@ -1039,6 +1039,49 @@ public sealed class SingletonRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task FrameworkEntryPointAlsoCalledByAHostedService_IsReported()
+    {
+        // The framework calls IMiddleware.InvokeAsync for every request; a warm-up call from a start step does not make
+        // it background work.
+        await Test("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class LastPathMiddleware : IMiddleware
+            {
+                private string? {|#0:_lastPath|};
+
+                public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+                {
+                    _lastPath = context.Request.Path;
+                    await next(context);
+                }
+            }
+
+            public sealed class Warmup(LastPathMiddleware middleware) : IHostedService
+            {
+                public Task StartAsync(CancellationToken cancellationToken) => middleware.InvokeAsync(new DefaultHttpContext(), _ => Task.CompletedTask);
+
+                public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+
+            public static class Startup
+            {
+                public static void Register(IServiceCollection services)
+                {
+                    services.AddSingleton<LastPathMiddleware>();
+                    services.AddHostedService<Warmup>();
+                }
+            }
+            """)
+            .ExpectDiagnostic(Expected("_lastPath", "singleton", "LastPathMiddleware", "per-request data written in 'InvokeAsync'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task WrittenByBackgroundWorkAndByARequest_IsReported()
     {
         await Test(HeartbeatMonitor.Replace("{|#2:_sessionId|}", "_sessionId").Replace("/*start*/", "_ = ReceiveLoopAsync();").Replace("/*handlers*/", """
