@@ -261,7 +261,39 @@ internal sealed class Duplicates
     {
         value = value.WithoutConversions();
         return value is IParameterReferenceOperation or ILocalReferenceOperation or IInstanceReferenceOperation or IFieldReferenceOperation
-            || IsConstantOrTypeOf(value);
+            || IsConstantOrTypeOf(value) || IsEmptyValue(value);
+    }
+
+    /// <summary>
+    /// An empty value, the same whichever thread builds it: <c>Array.Empty&lt;T&gt;()</c>, <c>Enumerable.Empty&lt;T&gt;()</c>, a
+    /// framework type's static <c>Empty</c> property, <c>new T[0]</c>, or <c>[]</c> given as an array or a read-only sequence.
+    /// </summary>
+    private static bool IsEmptyValue(IOperation value) => value switch
+    {
+        IInvocationOperation { Instance: null, Arguments.IsEmpty: true, TargetMethod: { Name: "Empty", ContainingType: var type } }
+            => type.ContainingNamespace?.ToDisplayString() is "System" or "System.Linq" && type.Name is "Array" or "Enumerable",
+        IPropertyReferenceOperation { Instance: null, Property: { Name: "Empty", ContainingAssembly: var assembly } } => SymbolFacts.IsFrameworkAssembly(assembly),
+        IArrayCreationOperation { Initializer: null or { ElementValues.IsEmpty: true } } creation => AllZero(creation.DimensionSizes),
+        ICollectionExpressionOperation { Elements.IsEmpty: true, Type: var type } => type is IArrayTypeSymbol || IsReadOnlySequenceInterface(type),
+        _ => false,
+    };
+
+    /// <summary><c>IEnumerable&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>: an empty <c>[]</c> of them is <c>Array.Empty&lt;T&gt;()</c>.</summary>
+    private static bool IsReadOnlySequenceInterface(ITypeSymbol? type)
+        => type is INamedTypeSymbol { TypeKind: TypeKind.Interface, Name: "IEnumerable" or "IReadOnlyCollection" or "IReadOnlyList", Arity: 1 } sequence
+            && sequence.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic";
+
+    private static bool AllZero(ImmutableArray<IOperation> sizes)
+    {
+        foreach (var size in sizes)
+        {
+            if (size.ConstantValue is not { HasValue: true, Value: 0 })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsConstantOrTypeOf(IOperation value)

@@ -518,6 +518,60 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>Shared empty results built on first use, from the kind and ITEMS.</summary>
+    private const string EmptyResultTemplate = """
+        using System;
+        using System.Collections.Generic;
+
+        public abstract class Result
+        {
+            private static Result? s_emptyList;
+
+            protected Result(int kind) => Kind = kind;
+
+            public int Kind { get; }
+
+            public abstract int Count { get; }
+
+            public static Result EmptyList(int count) => MARKED;
+
+            private static Result[] Load(int count) => new Result[count];
+
+            private sealed class ListResult : Result
+            {
+                private readonly IEnumerable<Result> _items;
+
+                public ListResult(IEnumerable<Result> items, int kind) : base(kind) => _items = items;
+
+                public override int Count => System.Linq.Enumerable.Count(_items);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Array.Empty<Result>()")]
+    [InlineData("System.Linq.Enumerable.Empty<Result>()")]
+    [InlineData("new Result[0]")]
+    [InlineData("new Result[] { }")]
+    [InlineData("[]")]
+    public async Task NewWrapperOfAnEmptyValue_IsLeftAlone(string items)
+    {
+        // An empty array or sequence is the same whichever thread builds it: two racing copies cannot be told apart.
+        await Test(EmptyResultTemplate.Replace("MARKED", "s_emptyList ??= new ListResult(ITEMS, 1)").Replace("ITEMS", items))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("Load(count)")]
+    [InlineData("new Result[count]")]
+    [InlineData("new Result[] { null! }")]
+    public async Task NewWrapperOfAComputedOrFilledArray_IsReported(string items)
+    {
+        await Test(EmptyResultTemplate.Replace("MARKED", "{|#0:s_emptyList ??= new ListResult(ITEMS, 1)|}").Replace("ITEMS", items))
+            .ExpectDiagnostic(At(0, "s_emptyList"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StaticPropertyBackingField_ThroughTheFieldKeyword()
     {
