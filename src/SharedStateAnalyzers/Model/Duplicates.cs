@@ -256,12 +256,38 @@ internal sealed class Duplicates
         }
     }
 
-    /// <summary>A value taken as it is, with nothing run to make it: a parameter, a local, a field, <c>this</c>, a constant.</summary>
-    private static bool IsReadNotComputed(IOperation value)
+    /// <summary>
+    /// A value taken as it is, with nothing run to make it: a parameter, a local, a field, <c>this</c>, a constant, an
+    /// empty value; or the built-in operators over such values (<c>value is null ? ResultType.Null : type</c>,
+    /// <c>name ?? ""</c>), which give every thread the same result.
+    /// </summary>
+    private static bool IsReadNotComputed(IOperation value) => IsReadNotComputed(value, depth: 0);
+
+    private static bool IsReadNotComputed(IOperation value, int depth)
     {
         value = value.WithoutConversions();
-        return value is IParameterReferenceOperation or ILocalReferenceOperation or IInstanceReferenceOperation or IFieldReferenceOperation
-            || IsConstantOrTypeOf(value) || IsEmptyValue(value);
+        if (value is IParameterReferenceOperation or ILocalReferenceOperation or IInstanceReferenceOperation or IFieldReferenceOperation
+            || IsConstantOrTypeOf(value) || IsEmptyValue(value))
+        {
+            return true;
+        }
+
+        if (depth >= 3)
+        {
+            return false;
+        }
+
+        return value switch
+        {
+            IConditionalOperation { WhenFalse: { } whenFalse } conditional => IsReadNotComputed(conditional.Condition, depth + 1)
+                && IsReadNotComputed(conditional.WhenTrue, depth + 1) && IsReadNotComputed(whenFalse, depth + 1),
+            ICoalesceOperation coalesce => IsReadNotComputed(coalesce.Value, depth + 1) && IsReadNotComputed(coalesce.WhenNull, depth + 1),
+            IBinaryOperation { OperatorMethod: null } binary => IsReadNotComputed(binary.LeftOperand, depth + 1) && IsReadNotComputed(binary.RightOperand, depth + 1),
+            IUnaryOperation { OperatorMethod: null } unary => IsReadNotComputed(unary.Operand, depth + 1),
+            IIsPatternOperation { Pattern: IConstantPatternOperation or ITypePatternOperation or INegatedPatternOperation { Pattern: IConstantPatternOperation or ITypePatternOperation } } test
+                => IsReadNotComputed(test.Value, depth + 1),
+            _ => false,
+        };
     }
 
     /// <summary>

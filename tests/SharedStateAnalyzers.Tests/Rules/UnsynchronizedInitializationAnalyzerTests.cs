@@ -518,7 +518,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
-    /// <summary>Shared empty results built on first use, from the kind and ITEMS.</summary>
+    /// <summary>Shared empty results built on first use, from the kind and ITEMS; the base is given a kind the built-in operators pick.</summary>
     private const string EmptyResultTemplate = """
         using System;
         using System.Collections.Generic;
@@ -541,7 +541,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             {
                 private readonly IEnumerable<Result> _items;
 
-                public ListResult(IEnumerable<Result> items, int kind) : base(kind) => _items = items;
+                public ListResult(IEnumerable<Result> items, int kind) : base(items is null ? -1 : kind) => _items = items;
 
                 public override int Count => System.Linq.Enumerable.Count(_items);
             }
