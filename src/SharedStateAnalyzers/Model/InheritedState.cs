@@ -25,7 +25,7 @@ internal static class InheritedState
     /// </summary>
     public static bool IsSharedBase(INamedTypeSymbol baseType, INamedTypeSymbol singleton, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (!IsInSource(baseType))
+        if (baseType.DeclaringSyntaxReferences.IsEmpty)
         {
             return true;
         }
@@ -223,19 +223,6 @@ internal static class InheritedState
         foreach (var symbol in inherited)
         {
             if (SymbolEqualityComparer.Default.Equals(symbol, member.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInSource(INamedTypeSymbol type)
-    {
-        foreach (var location in type.Locations)
-        {
-            if (location.IsInSource)
             {
                 return true;
             }
