@@ -9,14 +9,14 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Methods that only background work reaches: every use of the method (and of the interface members it implements
-/// and the base methods it overrides, all declared in source) in the compilation sits in a hosted service's start, run
-/// or stop step (<c>StartAsync</c>, <c>ExecuteAsync</c>, …, lambdas and timer callbacks they set up included), starts
-/// it as a loop without arguments and without waiting for it (<c>_ = ReceiveAsync()</c>, <c>Task.Run(ReceiveAsync)</c>),
-/// or is a plain call in a method of which the same holds, a few callers up. A method with no use in the compilation
-/// (public API, a framework's entry point), one that implements or overrides a member of a library or the framework,
-/// one also used elsewhere, or one whose uses are too many to bind, is not. One instance per compilation
-/// (<see cref="For"/>); answers are kept per method; safe for concurrent use.
+/// Methods that only background work reaches: every use of the method (and of the interface members it implements and
+/// the base methods it overrides, all declared in source) in the compilation sits in a hosted service's start, run or
+/// stop step (<c>StartAsync</c>, <c>ExecuteAsync</c>, …, lambdas and timer callbacks they set up included; not handlers
+/// they subscribe to an event), starts it as a loop without arguments and without waiting for it (<c>_ =
+/// ReceiveAsync()</c>, <c>Task.Run(ReceiveAsync)</c>), or is a plain call in a method of which the same holds, a few
+/// callers up. A method with no use in the compilation (public API, a framework's entry point), one that implements or
+/// overrides a member of a library or the framework, one also used elsewhere, or one whose uses are too many to bind,
+/// is not. One instance per compilation (<see cref="For"/>); answers are kept per method; safe for concurrent use.
 /// </summary>
 internal sealed class BackgroundWork
 {
@@ -119,7 +119,8 @@ internal sealed class BackgroundWork
 
         if (IsHostedServiceStep(caller))
         {
-            return true;
+            // A handler subscribed to an event runs whenever the event is raised: by a server's incoming messages, say.
+            return !IsInEventSubscription(name, declaration, model, cancellationToken);
         }
 
         // Inside a lambda, or handed on as a delegate, the method runs when whoever receives it decides: followed only
@@ -177,6 +178,21 @@ internal sealed class BackgroundWork
     private bool IsHostedServiceStep(IMethodSymbol method)
         => _hostedService is not null && (HostedStartHooks.IsLifecycleName(method.Name) || method.Name == "ExecuteAsync")
             && SymbolFacts.Implements(method.ContainingType, _hostedService);
+
+    /// <summary>Inside the right side of <c>x.Event += …</c>: a handler, or a lambda that calls one.</summary>
+    private static bool IsInEventSubscription(SyntaxNode node, SyntaxNode stop, SemanticModel model, CancellationToken cancellationToken)
+    {
+        for (var current = node.Parent; current is not null && current != stop; current = current.Parent)
+        {
+            if (current is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression } subscription
+                && model.GetSymbolInfo(subscription.Left, cancellationToken).Symbol is IEventSymbol)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsInsideLambda(SyntaxNode node, SyntaxNode stop)
     {

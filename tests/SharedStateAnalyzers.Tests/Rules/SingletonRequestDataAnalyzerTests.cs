@@ -1039,6 +1039,60 @@ public sealed class SingletonRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task HandlerAHostedServiceSubscribesToAnEvent_IsReported()
+    {
+        // The start step only subscribes: the handler runs for each message the server receives, not in the step.
+        await Test("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public sealed class MessageServer
+            {
+                public event Func<string, Task>? MessageReceived;
+
+                public Task ReceiveAsync(string message) => MessageReceived?.Invoke(message) ?? Task.CompletedTask;
+            }
+
+            public sealed class LastMessage
+            {
+                private string? {|#0:_last|};
+
+                public async Task StoreAsync(string message)
+                {
+                    _last = message;
+                    await Task.Yield();
+                }
+            }
+
+            public sealed class Listener(MessageServer server, LastMessage last) : IHostedService
+            {
+                public Task StartAsync(CancellationToken cancellationToken)
+                {
+                    server.MessageReceived += message => last.StoreAsync(message);
+                    return Task.CompletedTask;
+                }
+
+                public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+
+            public static class Startup
+            {
+                public static void Register(IServiceCollection services)
+                {
+                    services.AddSingleton<MessageServer>();
+                    services.AddSingleton<LastMessage>();
+                    services.AddHostedService<Listener>();
+                }
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(Expected("_last", "singleton", "LastMessage", "per-request data written in 'StoreAsync'"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task FrameworkEntryPointAlsoCalledByAHostedService_IsReported()
     {
         // The framework calls IMiddleware.InvokeAsync for every request; a warm-up call from a start step does not make
