@@ -125,7 +125,7 @@ internal sealed class BackgroundWork
 
         // Inside a lambda, or handed on as a delegate, the method runs when whoever receives it decides: followed only
         // in a hosted service's step (above). A plain call runs when its caller does.
-        return CallSites.Classify(name, out _) == CallSites.Use.Call && !IsInsideLambda(name, declaration)
+        return CallSites.Classify(name, out _) == CallSites.Use.Call && CallSites.EnclosingMethod(name) == declaration
             && Compute(caller.OriginalDefinition, visiting, models, depth + 1, cancellationToken);
     }
 
@@ -136,25 +136,17 @@ internal sealed class BackgroundWork
     /// </summary>
     private static bool IsStartedLoop(SimpleNameSyntax name, SemanticModel model, CancellationToken cancellationToken)
     {
-        ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
-        if (callee.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax starter } })
+        if (CallSites.Classify(name, out var call) != CallSites.Use.Call)
         {
             // Task.Run(ReceiveAsync): the method group itself.
-            return IsTaskRun(starter);
+            ExpressionSyntax group = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            return group.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax starter } } && IsTaskRun(starter);
         }
 
-        if (callee.Parent is not InvocationExpressionSyntax call || call.Expression != callee || !TakesNothing(call, model, cancellationToken))
-        {
-            return false;
-        }
-
-        if (call.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard && discard.Right == call)
-        {
-            return true;
-        }
-
-        var body = call.Parent is AwaitExpressionSyntax awaited ? awaited : (ExpressionSyntax)call;
-        return body.Parent is LambdaExpressionSyntax { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } } } && IsTaskRun(run);
+        var started = call!.Parent is AwaitExpressionSyntax awaited ? awaited : (ExpressionSyntax)call;
+        var dropped = (call.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard && discard.Right == call)
+            || (started.Parent is LambdaExpressionSyntax { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } } } && IsTaskRun(run));
+        return dropped && TakesNothing(call, model, cancellationToken);
     }
 
     private static bool TakesNothing(InvocationExpressionSyntax call, SemanticModel model, CancellationToken cancellationToken)
@@ -176,7 +168,7 @@ internal sealed class BackgroundWork
 
     /// <summary>A step the host calls once of a hosted service: start, run, stop.</summary>
     private bool IsHostedServiceStep(IMethodSymbol method)
-        => _hostedService is not null && (HostedStartHooks.IsLifecycleName(method.Name) || method.Name == "ExecuteAsync")
+        => _hostedService is not null && HostedStartHooks.IsHostStepName(method.Name)
             && SymbolFacts.Implements(method.ContainingType, _hostedService);
 
     /// <summary>Inside the right side of <c>x.Event += …</c>: a handler, or a lambda that calls one.</summary>
@@ -186,19 +178,6 @@ internal sealed class BackgroundWork
         {
             if (current is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression } subscription
                 && model.GetSymbolInfo(subscription.Left, cancellationToken).Symbol is IEventSymbol)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInsideLambda(SyntaxNode node, SyntaxNode stop)
-    {
-        for (var current = node.Parent; current is not null && current != stop; current = current.Parent)
-        {
-            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
             {
                 return true;
             }

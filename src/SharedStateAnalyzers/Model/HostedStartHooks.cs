@@ -37,6 +37,9 @@ internal sealed class HostedStartHooks
     public static bool IsLifecycleName(string name)
         => name is "StartAsync" or "StopAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync";
 
+    /// <summary>The members the host calls of a hosted service: its start and stop steps, and a <c>BackgroundService</c>'s run.</summary>
+    public static bool IsHostStepName(string name) => IsLifecycleName(name) || name == "ExecuteAsync";
+
     /// <summary>True when <paramref name="member"/> is an instance method called only while the service starts or stops.</summary>
     public bool IsCalledOnlyWhileStartingOrStopping(ISymbol member, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -13,10 +14,23 @@ namespace SharedStateAnalyzers.Model;
 /// entity class. The base's fields are the base's design, filled once when the preset is built; they are the
 /// singleton's state only where something changes them on the singleton after construction.
 /// </summary>
-internal static class InheritedState
+internal sealed class InheritedState
 {
     /// <summary>Calls through the accessor looked at before the search gives up (and reports nothing).</summary>
     private const int MaxAccessorUses = 64;
+
+    private readonly ImmutableArray<ISymbol> _fields;
+    private readonly Compilation _compilation;
+
+    /// <summary>Per base method, whether its body changes one of the fields: asked by every block that calls it.</summary>
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _changingMethods = new(SymbolEqualityComparer.Default);
+
+    /// <param name="fields">The inherited fields (and the auto-properties they back) that <see cref="HandRolledSingletons.FindMutableField"/> found.</param>
+    public InheritedState(ImmutableArray<ISymbol> fields, Compilation compilation)
+    {
+        _fields = fields;
+        _compilation = compilation;
+    }
 
     /// <summary>
     /// Whether <paramref name="baseType"/> is shared with other code: it comes from another assembly, it is a concrete
@@ -48,34 +62,34 @@ internal static class InheritedState
     }
 
     /// <summary>
-    /// Whether <paramref name="operation"/> changes one of <paramref name="inherited"/> on the instance whose code it
+    /// Whether <paramref name="operation"/> changes one of the fields on the instance whose code it
     /// is (<c>this.Count++</c>, <c>_map[key] = value</c>, <c>Items.Add(item)</c>), or calls a method of the instance
     /// declared in source on a base class whose body does.
     /// </summary>
-    public static bool IsChange(IOperation operation, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    public bool IsChange(IOperation operation, CancellationToken cancellationToken)
     {
         if (ChangedMember(operation) is { } member)
         {
-            return IsOnThisInstance(member) && Contains(inherited, member.Member);
+            return IsOnThisInstance(member) && Contains(member.Member);
         }
 
         return operation is IInvocationOperation { Instance: { } receiver } call
             && receiver.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
-            && BaseMethodChanges(call.TargetMethod, inherited, compilation, cancellationToken);
+            && BaseMethodChanges(call.TargetMethod, cancellationToken);
     }
 
     /// <summary>
-    /// Whether code anywhere in the compilation changes one of <paramref name="inherited"/> through an accessor of the
+    /// Whether code anywhere in the compilation changes one of the fields through an accessor of the
     /// singleton: <c>Settings.Instance.Theme = theme</c>, <c>Registry.Instance.Items.Add(item)</c>, or a call through the
     /// accessor of a base method that changes them. Gives up (false) after <see cref="MaxAccessorUses"/> uses.
     /// </summary>
-    public static bool IsChangedThroughAccessor(HandRolledSingletonShape shape, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    public bool IsChangedThroughAccessor(HandRolledSingletonShape shape, CancellationToken cancellationToken)
     {
-        var models = new SemanticModelCache(compilation);
+        var models = new SemanticModelCache(_compilation);
         var uses = 0;
         foreach (var accessor in shape.Accessors)
         {
-            foreach (var name in MethodNameUses.Find(compilation, accessor, cancellationToken))
+            foreach (var name in MethodNameUses.Find(_compilation, accessor, cancellationToken))
             {
                 if (++uses > MaxAccessorUses)
                 {
@@ -90,7 +104,7 @@ internal static class InheritedState
 
                 // The accessor's value, then what is done with it: `X.Instance.Member = v`, `X.Instance.Items.Add(v)`.
                 if (ValueOf(name, accessor) is { Parent: MemberAccessExpressionSyntax access } instance && access.Expression == instance
-                    && IsChangeThrough(UseOf(model, access, cancellationToken), inherited, compilation, cancellationToken))
+                    && IsChangeThrough(UseOf(model, access, cancellationToken), cancellationToken))
                 {
                     return true;
                 }
@@ -103,18 +117,12 @@ internal static class InheritedState
     /// <summary>The expression that evaluates to the accessor's value: <c>X.Instance</c>, <c>Instance</c>, <c>X.GetInstance()</c>.</summary>
     private static ExpressionSyntax? ValueOf(SimpleNameSyntax name, ISymbol accessor)
     {
-        ExpressionSyntax node = name;
-        if (node.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == node)
-        {
-            node = qualified;
-        }
-
         if (accessor is IMethodSymbol)
         {
-            return node.Parent is InvocationExpressionSyntax invocation && invocation.Expression == node ? invocation : null;
+            return CallSites.Classify(name, out var invocation) == CallSites.Use.Call ? invocation : null;
         }
 
-        return node;
+        return name.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == name ? qualified : name;
     }
 
     /// <summary>The operation of a member access on the accessor's value: the member reference, or the call it names.</summary>
@@ -128,14 +136,14 @@ internal static class InheritedState
     /// member climbed to the operation that changes it, if one does (the assignment, increment or mutating call on
     /// the member, or on what the member holds).
     /// </summary>
-    private static bool IsChangeThrough(IOperation? reference, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    private bool IsChangeThrough(IOperation? reference, CancellationToken cancellationToken)
     {
         if (reference is IInvocationOperation call)
         {
-            return BaseMethodChanges(call.TargetMethod, inherited, compilation, cancellationToken);
+            return BaseMethodChanges(call.TargetMethod, cancellationToken);
         }
 
-        if (reference is not IMemberReferenceOperation member || !Contains(inherited, member.Member))
+        if (reference is not IMemberReferenceOperation member || !Contains(member.Member))
         {
             return false;
         }
@@ -182,25 +190,26 @@ internal static class InheritedState
         => member.Instance?.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     /// <summary>
-    /// A method declared in source on a base class that holds some of <paramref name="inherited"/>, and that changes one
-    /// of them on its instance.
+    /// A method declared in source on a base class that holds some of the fields, and that changes one of them on its
+    /// instance. Each method's body is read once per singleton.
     /// </summary>
-    private static bool BaseMethodChanges(IMethodSymbol method, ImmutableArray<ISymbol> inherited, Compilation compilation, CancellationToken cancellationToken)
+    private bool BaseMethodChanges(IMethodSymbol method, CancellationToken cancellationToken)
     {
+        method = method.OriginalDefinition;
         var declaredWithState = false;
-        foreach (var symbol in inherited)
+        foreach (var symbol in _fields)
         {
-            declaredWithState |= SymbolEqualityComparer.Default.Equals(symbol.ContainingType, method.ContainingType.OriginalDefinition);
+            declaredWithState |= SymbolEqualityComparer.Default.Equals(symbol.ContainingType, method.ContainingType);
         }
 
-        if (!declaredWithState)
-        {
-            return false;
-        }
+        return declaredWithState && _changingMethods.GetOrAdd(method, m => BodyChanges(m, cancellationToken));
+    }
 
-        foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+    private bool BodyChanges(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var body = SemanticModelCache.OperationOf(compilation, reference.GetSyntax(cancellationToken), cancellationToken);
+            var body = SemanticModelCache.OperationOf(_compilation, reference.GetSyntax(cancellationToken), cancellationToken);
             if (body is null)
             {
                 continue;
@@ -208,7 +217,7 @@ internal static class InheritedState
 
             foreach (var operation in body.DescendantsAndSelf())
             {
-                if (ChangedMember(operation) is { } member && IsOnThisInstance(member) && Contains(inherited, member.Member))
+                if (ChangedMember(operation) is { } member && IsOnThisInstance(member) && Contains(member.Member))
                 {
                     return true;
                 }
@@ -218,9 +227,9 @@ internal static class InheritedState
         return false;
     }
 
-    private static bool Contains(ImmutableArray<ISymbol> inherited, ISymbol member)
+    private bool Contains(ISymbol member)
     {
-        foreach (var symbol in inherited)
+        foreach (var symbol in _fields)
         {
             if (SymbolEqualityComparer.Default.Equals(symbol, member.OriginalDefinition))
             {

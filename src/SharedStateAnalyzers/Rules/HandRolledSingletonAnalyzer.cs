@@ -52,7 +52,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
         }
 
         var hasMutableField = HandRolledSingletons.FindMutableField(shape, collections, context.Compilation, context.CancellationToken, out var inherited) is not null;
-        var state = new TypeState(shape, hasMutableField, inherited, context.Compilation, external);
+        var state = new TypeState(shape, hasMutableField, inherited.IsEmpty ? null : new InheritedState(inherited, context.Compilation), external);
         context.RegisterOperationBlockAction(state.AnalyzeBlock);
         context.RegisterSymbolEndAction(end => state.Report(end, descriptor));
     }
@@ -61,20 +61,18 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
     private sealed class TypeState
     {
         private readonly HandRolledSingletonShape _shape;
-        private readonly ImmutableArray<ISymbol> _inherited;
-        private readonly Compilation _compilation;
+        private readonly InheritedState? _inherited;
         private readonly System.Lazy<ExternalDataModel> _external;
         private readonly object _gate = new();
         private bool _hasState;
         private bool _hasOtherFactory;
 
         public TypeState(
-            HandRolledSingletonShape shape, bool hasMutableField, ImmutableArray<ISymbol> inherited, Compilation compilation, System.Lazy<ExternalDataModel> external)
+            HandRolledSingletonShape shape, bool hasMutableField, InheritedState? inherited, System.Lazy<ExternalDataModel> external)
         {
             _shape = shape;
             _hasState = hasMutableField;
             _inherited = inherited;
-            _compilation = compilation;
             _external = external;
         }
 
@@ -85,7 +83,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             var createsInstance = false;
             var assignsStorage = false;
             var changesInherited = false;
-            var checksInherited = !_inherited.IsEmpty && owner is not IMethodSymbol { MethodKind: MethodKind.Constructor };
+            var inherited = owner is IMethodSymbol { MethodKind: MethodKind.Constructor } ? null : _inherited;
             foreach (var block in context.OperationBlocks)
             {
                 foreach (var operation in block.DescendantsAndSelf())
@@ -101,7 +99,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
                     }
 
                     // A base's field set once by the constructor is the preset's value; changed later, it is state.
-                    if (checksInherited && !changesInherited && InheritedState.IsChange(operation, _inherited, _compilation, context.CancellationToken))
+                    if (inherited is not null && !changesInherited && inherited.IsChange(operation, context.CancellationToken))
                     {
                         changesInherited = true;
                     }
@@ -154,7 +152,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             }
 
             // Fields of a shared base count only where callers change them on the one instance.
-            if (!hasState && (_inherited.IsEmpty || !InheritedState.IsChangedThroughAccessor(_shape, _inherited, _compilation, context.CancellationToken)))
+            if (!hasState && (_inherited is null || !_inherited.IsChangedThroughAccessor(_shape, context.CancellationToken)))
             {
                 return;
             }

@@ -50,12 +50,6 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         "System.Threading.ThreadLocal`1",
     };
 
-    /// <summary>The host calls these of a hosted service, once each, in turn: the service's own loop state.</summary>
-    private static readonly HashSet<string> s_hostedServiceMembers = new(System.StringComparer.Ordinal)
-    {
-        "StartAsync", "StopAsync", "ExecuteAsync", "StartingAsync", "StartedAsync", "StoppingAsync", "StoppedAsync",
-    };
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SingletonRequestData);
 
     public override void Initialize(AnalysisContext context)
@@ -219,7 +213,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         return lifetime switch
         {
             ProcessLifetimeKind.Middleware => true,
-            ProcessLifetimeKind.HostedService => accessible && !s_hostedServiceMembers.Contains(method.Name),
+            ProcessLifetimeKind.HostedService => accessible && !HostedStartHooks.IsHostStepName(method.Name),
             _ => accessible || method.IsAsync,
         };
     }

@@ -754,7 +754,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     private static bool IsShared(Lazy<ProcessLifetimeKind?>? processLifetime, ISymbol member)
         => processLifetime?.Value is { } kind
             && !(kind == ProcessLifetimeKind.HostedService
-                && member is IMethodSymbol { Name: "StartAsync" or "StopAsync" or "ExecuteAsync" or "StartingAsync" or "StartedAsync" or "StoppingAsync" or "StoppedAsync" });
+                && member is IMethodSymbol method && HostedStartHooks.IsHostStepName(method.Name));
 
     private sealed class Finding(ISymbol storage, IMethodSymbol? privateMethod, Duplicate duplicate, Diagnostic diagnostic, ISymbol? accessor)
     {
