@@ -54,15 +54,19 @@ internal sealed class CompositionTime
 
     private readonly Compilation _compilation;
     private readonly ImmutableArray<INamedTypeSymbol> _builderTypes;
+
+    /// <summary><c>IHostedService.StartAsync</c> and <c>IHostedLifecycleService.StartingAsync</c>, where referenced.</summary>
+    private readonly ImmutableArray<IMethodSymbol> _hostStartSteps;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
 
     /// <summary>Per type, the names of its instance fields and properties that hold a builder.</summary>
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<string>> _builderMembers = new(SymbolEqualityComparer.Default);
 
-    private CompositionTime(Compilation compilation, ImmutableArray<INamedTypeSymbol> builderTypes)
+    private CompositionTime(Compilation compilation, ImmutableArray<INamedTypeSymbol> builderTypes, ImmutableArray<IMethodSymbol> hostStartSteps)
     {
         _compilation = compilation;
         _builderTypes = builderTypes;
+        _hostStartSteps = hostStartSteps;
     }
 
     /// <summary>The model for a compilation, or null when it references none of the builder types.</summary>
@@ -77,8 +81,70 @@ internal sealed class CompositionTime
             }
         }
 
-        return builder.Count == 0 ? null : new CompositionTime(compilation, builder.ToImmutable());
+        if (builder.Count == 0)
+        {
+            return null;
+        }
+
+        var startSteps = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        AddStep(compilation, "Microsoft.Extensions.Hosting.IHostedService", "StartAsync", startSteps);
+        AddStep(compilation, "Microsoft.Extensions.Hosting.IHostedLifecycleService", "StartingAsync", startSteps);
+        return new CompositionTime(compilation, builder.ToImmutable(), startSteps.ToImmutable());
     }
+
+    private static void AddStep(Compilation compilation, string interfaceName, string stepName, ImmutableArray<IMethodSymbol>.Builder steps)
+    {
+        if (compilation.GetTypeByMetadataName(interfaceName) is { } hostInterface)
+        {
+            foreach (var member in hostInterface.GetMembers(stepName))
+            {
+                if (member is IMethodSymbol step)
+                {
+                    steps.Add(step);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A hosted service's start: its implementation of <c>IHostedService.StartAsync</c> or of
+    /// <c>IHostedLifecycleService.StartingAsync</c>. The host runs these once each, one service after another, before
+    /// the server takes requests (the web server is itself a hosted service, started after the app's own).
+    /// </summary>
+    private bool IsHostStartStep(IMethodSymbol method)
+    {
+        if (method.IsStatic || method.Name is not ("StartAsync" or "StartingAsync") || method.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        foreach (var step in _hostStartSteps)
+        {
+            if (step.Name != method.Name || type.FindImplementationForInterfaceMember(step) is not { } implementation)
+            {
+                continue;
+            }
+
+            // The implementation found may be a base class's virtual method that this one overrides
+            // (`BackgroundService.StartAsync`).
+            for (var current = method; current is not null; current = current.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, current.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A call made while the app starts: in a method that composes it (<see cref="TakesABuilder"/>), or in a hosted
+    /// service's start before that start hands work to other threads (<see cref="EntryPoints.IsBeforeWorkStarts"/>).
+    /// </summary>
+    private bool IsStartingTheApp(IMethodSymbol caller, MethodDeclarationSyntax callerDeclaration, SyntaxNode call)
+        => TakesABuilder(caller) || (IsHostStartStep(caller) && EntryPoints.IsBeforeWorkStarts(callerDeclaration, call));
 
     /// <summary>True when <paramref name="type"/> declares an instance method (not a constructor) with a parameter of a builder type.</summary>
     public bool IsCompositionTimeType(INamedTypeSymbol type)
@@ -151,9 +217,10 @@ internal sealed class CompositionTime
     /// True when <paramref name="member"/> is a method that only the composition of the app calls: every call the
     /// compilation makes to it is made, outside lambdas and local functions, in a method that takes the service
     /// collection or a host, app, endpoint or container builder (<c>ConfigureServices(IHostApplicationBuilder)</c>, an
-    /// <c>AddX(this IServiceCollection)</c> extension), in a method only such methods call (up to four callers up), or
-    /// in the program's entry point before it runs the app. The composition runs once, on one thread, before the first
-    /// request. Calls of the interface members a method implements count as its calls, and must be made there too (such
+    /// <c>AddX(this IServiceCollection)</c> extension), in a hosted service's <c>StartAsync</c> (or
+    /// <c>StartingAsync</c>) before any statement that starts work alongside it, in a method only such methods call (up
+    /// to four callers up), or in the program's entry point before it runs the app. The composition and the hosted
+    /// services' starts run once, on one thread after another, before the first request. Calls of the interface members a method implements count as its calls, and must be made there too (such
     /// a method is searched only when it is named for registering: <c>Register…</c>, <c>Add…</c>, <c>Use…</c>, …). A
     /// method that is never called in the compilation, is virtual (its calls may go through the base), or is used as
     /// a delegate, is not such a method. Calls are found by name in the files
@@ -196,7 +263,7 @@ internal sealed class CompositionTime
             var model = models.For(name.SyntaxTree);
             if (MethodNameUses.Binds(model, name, property, cancellationToken) == true
                 && model.GetDeclaredSymbol(declaration, cancellationToken) is { } method
-                && (TakesABuilder(method) || IsCalledOnlyWhileComposing(method, cancellationToken)))
+                && (IsStartingTheApp(method, declaration, name) || IsCalledOnlyWhileComposing(method, cancellationToken)))
             {
                 return true;
             }
@@ -365,7 +432,7 @@ internal sealed class CompositionTime
 
                 var site = Caller(invocation!, out var callerDeclaration);
                 var caller = callerDeclaration is null ? null : DeclaredMethod(callerDeclaration);
-                if (site == Site.EntryPointBeforeRun || (caller is not null && owner.TakesABuilder(caller)))
+                if (site == Site.EntryPointBeforeRun || (caller is not null && owner.IsStartingTheApp(caller, callerDeclaration!, invocation!)))
                 {
                     // A call made while composing: bound only to learn that the method is called at all.
                     if (!found)

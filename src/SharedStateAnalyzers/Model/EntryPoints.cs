@@ -114,6 +114,56 @@ internal static class EntryPoints
     private static bool IsMain(MethodDeclarationSyntax method)
         => method.Identifier.ValueText == "Main" && method.Modifiers.Any(SyntaxKind.StaticKeyword);
 
+    /// <summary>
+    /// True when nothing in <paramref name="method"/>'s body, up to and including the statement of the body that holds
+    /// <paramref name="node"/>, starts work alongside it (<c>Task.Run</c>, <c>timer.Start()</c>, <c>base.StartAsync</c>,
+    /// …): a statement inside a loop counts the whole loop, whose later iterations run after what it starts.
+    /// </summary>
+    public static bool IsBeforeWorkStarts(MethodDeclarationSyntax method, SyntaxNode node)
+    {
+        if (method.ExpressionBody is { } arrow)
+        {
+            return !StartsWork(arrow);
+        }
+
+        if (method.Body is not { } body)
+        {
+            return false;
+        }
+
+        for (var current = node; current.Parent is not null; current = current.Parent)
+        {
+            if (current.Parent == body && current is StatementSyntax statement)
+            {
+                return IsBeforeRun(body.Statements, statement);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool StartsWork(SyntaxNode code)
+    {
+        foreach (var node in code.DescendantNodesAndSelf())
+        {
+            if (node is InvocationExpressionSyntax { Expression: var expression } && RunsTheApp(expression))
+            {
+                return true;
+            }
+
+            // `new Timer(Tick, null, 0, 1000)` calls back on another thread from then on.
+            if (node is ObjectCreationExpressionSyntax creation && CreatesATimer(creation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CreatesATimer(ObjectCreationExpressionSyntax creation)
+        => creation.Type is QualifiedNameSyntax { Right.Identifier.ValueText: "Timer" } or SimpleNameSyntax { Identifier.ValueText: "Timer" };
+
     /// <summary>No statement up to and including <paramref name="statement"/> runs the app or starts work alongside it.</summary>
     private static bool IsBeforeRun<T>(SyntaxList<T> statements, T statement)
         where T : SyntaxNode
@@ -125,12 +175,9 @@ internal static class EntryPoints
                 continue;
             }
 
-            foreach (var node in earlier.DescendantNodesAndSelf())
+            if (StartsWork(earlier))
             {
-                if (node is InvocationExpressionSyntax { Expression: var expression } && RunsTheApp(expression))
-                {
-                    return false;
-                }
+                return false;
             }
 
             if (earlier == statement)

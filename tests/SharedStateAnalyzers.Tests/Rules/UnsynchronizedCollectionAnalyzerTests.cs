@@ -3437,6 +3437,169 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         await Test(PermissionRegistry, References.DependencyInjection).ValidateAsync();
     }
 
+    /// <summary>
+    /// A job router seeded by another type's hosted-service start: the pool manager loads the pool names and hands them
+    /// to the router's <c>Initialize</c> before it starts its worker, which (like requests) only reads the routes.
+    /// <c>Initialize</c> reads the map as it fills it, so it is not a one-pass loader.
+    /// <c>// (seed)</c> is where the start seeds the router, <c>// (more)</c> where a test adds another caller.
+    /// </summary>
+    private const string RouterSeededByAHostedStart = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class JobRouter
+        {
+            private readonly Dictionary<string, int> {|#0:_poolsByName|} = new();
+
+            public void Initialize(IEnumerable<string> names)
+            {
+                var index = 0;
+                foreach (var name in names)
+                {
+                    // The first pool named for a job type keeps it.
+                    if (!_poolsByName.ContainsKey(name))
+                    {
+                        _poolsByName[name] = index++;
+                    }
+                }
+            }
+
+            public int PoolFor(string name) => _poolsByName.TryGetValue(name, out var pool) ? pool : -1;
+        }
+
+        public sealed class PoolManager : IHostedService
+        {
+            private readonly JobRouter _router;
+            private Task? _worker;
+
+            public PoolManager(JobRouter router) { _router = router; }
+
+            public async Task StartAsync(CancellationToken cancellationToken)
+            {
+                var names = await LoadNamesAsync(cancellationToken);
+                // (seed)
+                _worker = Task.Run(() => Work(cancellationToken), cancellationToken);
+            }
+
+            public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;
+
+            private static Task<List<string>> LoadNamesAsync(CancellationToken cancellationToken)
+                => Task.FromResult(new List<string> { "import", "thumbnails" });
+
+            private void Work(CancellationToken cancellationToken) => _router.PoolFor("import");
+        }
+
+        public sealed class RoutesEndpoint
+        {
+            private readonly JobRouter _router;
+
+            public RoutesEndpoint(JobRouter router) { _router = router; }
+
+            public int Get(string name) => _router.PoolFor(name);
+            // (more)
+        }
+
+        public static class QueueRegistrations
+        {
+            public static void AddQueue(this IServiceCollection services)
+            {
+                services.AddSingleton<JobRouter>();
+                services.AddSingleton<RoutesEndpoint>();
+                services.AddHostedService<PoolManager>();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task StartUpRegistry_SeededByAnotherHostedServicesStartBeforeItStartsWork()
+    {
+        // The host runs each hosted service's StartAsync in turn, before the server (itself a hosted service, added last)
+        // takes requests; the router is seeded there, before the worker starts.
+        await Test(RouterSeededByAHostedStart.Replace("// (seed)", "_router.Initialize(names);"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_SeededByAnOverriddenStartBeforeTheBaseStartsTheLoop()
+    {
+        // A BackgroundService that seeds the router in its StartAsync override, then lets the base start ExecuteAsync.
+        var source = RouterSeededByAHostedStart
+            .Replace("public sealed class PoolManager : IHostedService", "public sealed class PoolManager : BackgroundService")
+            .Replace("public async Task StartAsync(", "public override async Task StartAsync(")
+            .Replace("// (seed)", "_router.Initialize(names);\n        await base.StartAsync(cancellationToken);")
+            .Replace("_worker = Task.Run(() => Work(cancellationToken), cancellationToken);", "")
+            .Replace("public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;", "protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => Work(stoppingToken), stoppingToken);");
+        await Test(source, References.DependencyInjection).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("after the worker starts", "_worker = Task.Run(() => Work(cancellationToken), cancellationToken);", "_worker = Task.Run(() => Work(cancellationToken), cancellationToken);\n        _router.Initialize(names);")]
+    [InlineData("after a timer starts", "// (seed)", "var timer = new Timer(_ => Work(cancellationToken), null, 0, 1000);\n        _router.Initialize(names);")]
+    [InlineData("in a loop that starts work", "// (seed)", "foreach (var name in names) { Task.Run(() => Work(cancellationToken)); _router.Initialize([name]); }")]
+    [InlineData("inside the worker", "Task.Run(() => Work(cancellationToken), cancellationToken)", "Task.Run(() => { _router.Initialize(names); Work(cancellationToken); }, cancellationToken)")]
+    [InlineData("by a service method as well", "// (more)", "public void Reload(List<string> names) => _router.Initialize(names);")]
+    [InlineData("by a StartAsync of a class the host does not run", " : IHostedService", "")]
+    public async Task StartUpRegistry_SeededByAHostedStartButNotOnlyBeforeWorkStartsIsReported(string _, string find, string replace)
+    {
+        var source = RouterSeededByAHostedStart.Replace("// (seed)", "_router.Initialize(names);").Replace(find, replace);
+        if (find == "// (seed)")
+        {
+            source = RouterSeededByAHostedStart.Replace(find, replace);
+        }
+
+        if (!source.Contains(": IHostedService"))
+        {
+            source = source.Replace("services.AddHostedService<PoolManager>();", "services.AddSingleton<PoolManager>();");
+        }
+
+        await Test(source, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_poolsByName", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_SeededByAHostedServicesStartedStepIsReported()
+    {
+        // IHostedLifecycleService.StartedAsync runs after every service has started, the server included.
+        var source = RouterSeededByAHostedStart
+            .Replace("public sealed class PoolManager : IHostedService", "public sealed class PoolManager : IHostedLifecycleService")
+            .Replace("// (seed)", "")
+            .Replace(
+                "public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;",
+                """
+                public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;
+                    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                    public Task StartedAsync(CancellationToken cancellationToken) { _router.Initialize(["late"]); return Task.CompletedTask; }
+                    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                """);
+        await Test(source, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_poolsByName", "Dictionary<string, int>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_SeededByAHostedServicesStartingStep()
+    {
+        // IHostedLifecycleService.StartingAsync runs before any service's StartAsync.
+        var source = RouterSeededByAHostedStart
+            .Replace("public sealed class PoolManager : IHostedService", "public sealed class PoolManager : IHostedLifecycleService")
+            .Replace("// (seed)", "")
+            .Replace(
+                "public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;",
+                """
+                public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;
+                    public Task StartingAsync(CancellationToken cancellationToken) { _router.Initialize(["first"]); return Task.CompletedTask; }
+                    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                """);
+        await Test(source, References.DependencyInjection).ValidateAsync();
+    }
+
     [Fact]
     public async Task StartUpRegistry_AlsoFilledWhileServingIsReported()
     {
