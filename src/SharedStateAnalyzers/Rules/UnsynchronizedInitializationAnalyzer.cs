@@ -513,9 +513,10 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     var internalMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Internal, MethodKind: MethodKind.Ordinary } helper
                         ? helper.OriginalDefinition
                         : null;
-                    // A private static field that only this member assigns, which the program's entry point may build
-                    // before the app runs: asked at the end, once the type's assignments are known.
-                    var warmable = kind == Race.Unsynchronized && storage.IsStatic && storage.DeclaredAccessibility == Accessibility.Private
+                    // A private (or protected) static field that only this member assigns, which the program's entry point
+                    // may build before the app runs: asked at the end, once the type's assignments are known.
+                    var warmable = kind == Race.Unsynchronized && storage.IsStatic
+                        && storage.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
                         ? (context.OwningSymbol as IMethodSymbol)?.AssociatedSymbol ?? context.OwningSymbol
                         : null;
                     lock (_gate)
@@ -691,6 +692,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     // and never reset: by the time requests read it, it is set.
                     if (finding.Accessor is { } accessor
                         && IsAssignedOnlyIn(finding.Storage, accessor, context.CancellationToken)
+                        && !IsAssignableByDerivedTypes(finding.Storage, context.Compilation, context.CancellationToken)
                         && (EntryPoints.ReadsBeforeTheAppRuns(context.Compilation, accessor, context.CancellationToken)
                             || (accessor is IPropertySymbol property && _compositionTime?.IsReadWhileComposing(property, context.CancellationToken) == true)))
                     {
@@ -711,6 +713,25 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(diagnostic);
             }
         }
+    }
+
+    /// <summary>
+    /// A protected field of a type that source types derive from: their code may reset it. (A protected field with no
+    /// derived type in the compilation is the type's own, as a private one is.)
+    /// </summary>
+    private static bool IsAssignableByDerivedTypes(ISymbol storage, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (storage.DeclaredAccessibility == Accessibility.Private || storage.ContainingType is not { } owner)
+        {
+            return false;
+        }
+
+        foreach (var _ in SymbolFacts.SourceTypesDerivedFrom(compilation, owner.OriginalDefinition, cancellationToken))
+        {
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Every assignment to the field's name in the type's code is inside the declaration of <paramref name="accessor"/>.</summary>

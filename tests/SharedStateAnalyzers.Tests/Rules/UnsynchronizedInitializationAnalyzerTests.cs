@@ -2355,6 +2355,82 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task LazySingleton_FirstReadByAHostedServicesStart()
+    {
+        // A hosted service's StartAsync runs before the server (a hosted service the host starts last) takes requests.
+        var source = SchedulerWarmedByStartup.Replace("EXTRA", "").Replace("{|#0:", "").Replace("|});", ");")
+            .Replace("app.ApplicationServices.UseJobs();", "")
+            .Replace("public sealed class Startup", WarmUpService + "\npublic sealed class Startup");
+        await Test(source, References.AspNetCore).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazySingleton_ReadByAHostedServicesStartAfterItStartsATimerIsReported()
+    {
+        // The timer's callback may already read the accessor, on another thread, while the start reads it.
+        var source = SchedulerWarmedByStartup.Replace("EXTRA", "")
+            .Replace("app.ApplicationServices.UseJobs();", "")
+            .Replace("public sealed class Startup", WarmUpService.Replace("// (before)", "_timer = new System.Threading.Timer(_ => JobHub.Instance.Schedule(\"tick\"), null, 0, 1000);") + "\npublic sealed class Startup");
+        await Test(source, References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_instance"))
+            .ValidateAsync();
+    }
+
+    /// <summary>A hosted service that schedules the nightly job when it starts; <c>// (before)</c> comes first.</summary>
+    private const string WarmUpService = """
+        public sealed class JobsWarmUp : Microsoft.Extensions.Hosting.IHostedService
+        {
+            private System.Threading.Timer? _timer;
+
+            public System.Threading.Tasks.Task StartAsync(System.Threading.CancellationToken cancellationToken)
+            {
+                // (before)
+                JobHub.Instance.Schedule("nightly");
+                return System.Threading.Tasks.Task.CompletedTask;
+            }
+
+            public System.Threading.Tasks.Task StopAsync(System.Threading.CancellationToken cancellationToken)
+            {
+                _timer?.Dispose();
+                return System.Threading.Tasks.Task.CompletedTask;
+            }
+        }
+        """;
+
+    /// <summary>The scheduler singleton with a protected field and constructor, as a base class would declare them.</summary>
+    private static string ProtectedSchedulerWarmedByStartup(string derived)
+        => SchedulerWarmedByStartup.Replace("EXTRA", "")
+            .Replace("public sealed class JobHub", "public class JobHub")
+            .Replace("private static JobHub? s_instance;", "protected static JobHub? s_instance;")
+            .Replace("private JobHub() { }", "protected JobHub() { }")
+            + derived;
+
+    [Fact]
+    public async Task LazySingleton_ProtectedFieldFirstReadWhileTheAppIsComposed()
+    {
+        // No type of the compilation derives from JobHub: the protected field is assigned only by its accessor.
+        await Test(ProtectedSchedulerWarmedByStartup("").Replace("{|#0:", "").Replace("|});", ");"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazySingleton_ProtectedFieldADerivedTypeCanResetIsReported()
+    {
+        // A derived type can put the field back to unset while requests run.
+        await Test(
+                ProtectedSchedulerWarmedByStartup("""
+
+                    public sealed class TestJobHub : JobHub
+                    {
+                        public static void Reset() => s_instance = null;
+                    }
+                    """),
+                References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_instance"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task LazySingleton_WarmUpMethodAlsoCalledByAnEndpointIsReported()
     {
         // The same warm-up from a request: nothing shows the composition read it first.
