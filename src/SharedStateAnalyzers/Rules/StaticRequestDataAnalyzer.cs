@@ -285,11 +285,20 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var attachesToItsKey = IsConditionalWeakTable(receiver!.Type);
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter is { Name: "key" } && RequestScopedTypes.IsHubConnectionKey(argument.Value))
                 {
                     // A hub's connection mapping: each connection's entry is its own.
+                    return;
+                }
+
+                if (attachesToItsKey && argument.Parameter is { Name: "key" } && Find(context, argument.Value) is not null)
+                {
+                    // `s_users.AddOrUpdate(context.User, user)`: a ConditionalWeakTable entry hangs on its key object,
+                    // found only through that object (by reference) and gone with it; keyed by the request's own
+                    // principal or context, no other request can reach it.
                     return;
                 }
             }
@@ -361,6 +370,10 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 Record(context, storage, read, initializer.Value.Syntax.GetLocation());
             }
         }
+
+        private static bool IsConditionalWeakTable(ITypeSymbol? type)
+            => type is INamedTypeSymbol { Name: "ConditionalWeakTable", Arity: 2 } table
+                && table.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
 
         /// <summary>The storage's type is request-scoped only because the project registers it as scoped (asked of static initializations only).</summary>
         private bool IsScopedByRegistrationOnly(ISymbol storage)

@@ -737,6 +737,58 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A middleware that attaches the app's user record to the request's principal in a static ConditionalWeakTable;
+    /// KEY is the object the entry hangs on.
+    /// </summary>
+    private const string UserRecordTable = """
+        using System.Runtime.CompilerServices;
+        using System.Security.Claims;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Http;
+
+        public sealed class UserRecord
+        {
+            public string Name { get; init; } = "";
+        }
+
+        public sealed class UserRecordMiddleware
+        {
+            private static readonly ConditionalWeakTable<object, UserRecord> {|#0:s_records|} = new();
+            private readonly RequestDelegate _next;
+            private readonly object _options = new();
+
+            public UserRecordMiddleware(RequestDelegate next) => _next = next;
+
+            public static UserRecord? For(ClaimsPrincipal principal) => s_records.TryGetValue(principal, out var record) ? record : null;
+
+            public Task InvokeAsync(HttpContext context)
+            {
+                s_records.AddOrUpdate(KEY, new UserRecord { Name = context.User.Identity?.Name ?? "" });
+                return _next(context);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("context.User")]
+    [InlineData("context")]
+    public async Task ConditionalWeakTable_EntryAttachedToTheRequestsOwnObject(string key)
+    {
+        // The entry is found only through the key object, by reference, and dies with it: keyed by the request's own
+        // principal (or context), no other request can reach it.
+        await Test(UserRecordTable.Replace("KEY", key).Replace("{|#0:", "").Replace("|}", "")).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ConditionalWeakTable_RequestDataAttachedToALongLivedObjectIsReported()
+    {
+        // Keyed by the middleware's own options object: every request reads and overwrites the same entry.
+        await Test(UserRecordTable.Replace("KEY", "_options"))
+            .ExpectDiagnostic(Expected("s_records", "request data (User)"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task HubConnectionMapping_UserDataPerConnection()
     {
