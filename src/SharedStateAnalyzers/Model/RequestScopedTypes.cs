@@ -87,9 +87,19 @@ internal sealed class RequestScopedTypes
         => member is IPropertySymbol { Name: "ConnectionId", ContainingType: { Name: "HubCallerContext" } hubContext }
             && hubContext.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.SignalR";
 
+    /// <summary>
+    /// <c>HttpContext.Connection.Id</c>: the id the server gives a transport connection. Like a hub's connection id it
+    /// names a connection, not a user: a static set of them counts the connections in use.
+    /// </summary>
+    public static bool IsServerConnectionId(IOperation? value)
+        => value?.WithoutConversions() is IPropertyReferenceOperation { Property: { Name: "Id" } property } && IsConnectionInfo(property.ContainingType);
+
     /// <summary>A key that is a hub's connection id (<see cref="IsHubConnectionId(ISymbol?)"/>).</summary>
     public static bool IsHubConnectionKey(IOperation? key)
         => key?.WithoutConversions() is IPropertyReferenceOperation property && IsHubConnectionId(property.Property);
+
+    private static bool IsConnectionInfo(INamedTypeSymbol? type)
+        => type is { Name: "ConnectionInfo" } && type.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Http";
 
     private const int MaxLocalDepth = 3;
 
@@ -618,15 +628,15 @@ internal sealed class RequestScopedTypes
             return _owner.IsRequestDataType(reference.Type) ? new RequestRead(member.Name, _owner.IsUserDataType(reference.Type)) : null;
         }
 
+        /// <summary>The connection's address, port and id (<c>HttpContext.Connection.RemoteIpAddress</c>): the network endpoint.</summary>
+        private static bool IsConnectionEndpoint(ISymbol member)
+            => member is IPropertySymbol { Name: "RemoteIpAddress" or "RemotePort" or "LocalIpAddress" or "LocalPort" or "Id" } property
+                && IsConnectionInfo(property.ContainingType);
+
         /// <summary>
         /// A read on a value that is already request data keeps the innermost member's name (<c>User</c> in
         /// <c>User.Identity.Name</c>), or takes this member's when the inner read was a parameter or local.
         /// </summary>
-        private static bool IsConnectionEndpoint(ISymbol member)
-            => member is IPropertySymbol { Name: "RemoteIpAddress" or "RemotePort" or "LocalIpAddress" or "LocalPort" or "Id" } property
-                && property.ContainingType is { Name: "ConnectionInfo" } holder
-                && holder.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Http";
-
         private RequestRead Deeper(RequestRead inner, string member, ITypeSymbol? type)
         {
             var isUser = inner.IsUserData || _owner.IsUserDataType(type);

@@ -313,6 +313,12 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
 
                 if (s_valueParameters.Contains(parameter.Name))
                 {
+                    // `s_open.Add(context.Connection.Id)`: a set of the connections in use, not a user's data.
+                    if (RequestScopedTypes.IsServerConnectionId(argument.Value))
+                    {
+                        continue;
+                    }
+
                     read = Find(context, argument.Value, KeyedCollections.KeyArgument(invocation));
                 }
                 else if (parameter.Name == "key" && Find(context, argument.Value) is { IsUserData: true } key)

@@ -790,6 +790,64 @@ public sealed class StaticRequestDataAnalyzerTests
     }
 
     [Fact]
+    public async Task ServerConnectionIdsInUse()
+    {
+        // The ids the server gives its transport connections name connections, not users: the set tells whether the
+        // API is in use (the same idiom as a hub's presence set). The client's address stored as a value is still
+        // request data (IsAuthenticatedFlag_InterlockedExchange_AndQueue).
+        await Test("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Http;
+
+            public static class ApiUsage
+            {
+                private static readonly HashSet<string> s_openConnections = new();
+
+                public static bool IsInUse { get; private set; }
+
+                public static void Opened(HttpContext context)
+                {
+                    lock (s_openConnections)
+                    {
+                        s_openConnections.Add(context.Connection.Id);
+                        IsInUse = s_openConnections.Count > 0;
+                    }
+                }
+
+                public static void Closed(HttpContext context)
+                {
+                    lock (s_openConnections)
+                    {
+                        s_openConnections.Remove(context.Connection.Id);
+                        IsInUse = s_openConnections.Count > 0;
+                    }
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ServerConnectionIdKeptAsTheLastOneIsReported()
+    {
+        // One field for the last connection: each request overwrites what another request reads.
+        await Test("""
+            using Microsoft.AspNetCore.Http;
+
+            public static class ApiUsage
+            {
+                private static string? {|#0:s_lastConnection|};
+
+                public static void Opened(HttpContext context) => s_lastConnection = context.Connection.Id;
+
+                public static string? Last => s_lastConnection;
+            }
+            """)
+            .ExpectDiagnostic(Expected("s_lastConnection", "request data (Connection)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HubConnectionMapping_UserDataPerConnection()
     {
         // SignalR's connection mapping: each connection's entry (who it is, their roles) is added on connect and
