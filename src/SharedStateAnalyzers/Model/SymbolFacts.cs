@@ -101,6 +101,54 @@ internal static class SymbolFacts
     }
 
     /// <summary>
+    /// A generic collection whose entries are code, not data: its element (a dictionary's value) is a delegate, a
+    /// reflection object (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>) or a tuple of them, and its other type
+    /// arguments (a dictionary's key) are such too, an enum or a <c>string</c> name. A registry of handler types or of
+    /// set-up callbacks holds what the code that registers is, not what it reads.
+    /// </summary>
+    public static bool HoldsOnlyCode(ITypeSymbol? collectionType)
+    {
+        if (collectionType is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named || !IsCollection(named))
+        {
+            return false;
+        }
+
+        var arguments = named.TypeArguments;
+        for (var i = 0; i < arguments.Length - 1; i++)
+        {
+            if (arguments[i] is not { SpecialType: SpecialType.System_String } and not { TypeKind: TypeKind.Enum } && !IsCode(arguments[i]))
+            {
+                return false;
+            }
+        }
+
+        return IsCode(arguments[arguments.Length - 1]);
+    }
+
+    private static bool IsCode(ITypeSymbol type)
+    {
+        if (type.TypeKind == TypeKind.Delegate || IsReflectionObject(type))
+        {
+            return true;
+        }
+
+        if (type is INamedTypeSymbol { IsTupleType: true, TupleElements: { Length: > 0 } elements })
+        {
+            foreach (var element in elements)
+            {
+                if (!IsCode(element.Type))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A type of a desktop or mobile UI toolkit: Avalonia, WPF and Windows Forms (<c>System.Windows</c>), .NET MAUI,
     /// Xamarin.Forms, WinUI and UWP XAML. The toolkit creates and uses its objects on its UI thread.
     /// </summary>

@@ -347,7 +347,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)
                         || IsFilledOnlyThroughItsSetUpApi(pair.Key, pair.Value)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
-                        || IsExtensionPointRegistry(pair.Key, pair.Value)
+                        || IsExtensionPointRegistry(pair.Key, pair.Value, context.CancellationToken)
                         || IsUncalledRegistryOfASingleton(pair.Key, pair.Value, context.CancellationToken))
                     {
                         continue;
@@ -631,9 +631,11 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// <c>Set…</c>, <c>Configure…</c>, <c>Remove…</c>, <c>Reset</c>, a static property's setter — that no other member
         /// of the type calls. That is a library's extension point (a dashboard's renderers and colors, a serializer's
         /// headers), which its users configure at start-up; what the API is called from is the caller's business. A
-        /// collection that starts empty, or that a lookup or an instance member changes, is still reported.
+        /// collection that starts empty counts only when it holds code (<see cref="SymbolFacts.HoldsOnlyCode"/>: handler
+        /// types, set-up callbacks) and nothing in the compilation calls the methods that fill it (<see
+        /// cref="IsUncalledApi"/>). One that a lookup or an instance member changes is still reported.
         /// </summary>
-        private bool IsExtensionPointRegistry(ISymbol storage, FieldState field)
+        private bool IsExtensionPointRegistry(ISymbol storage, FieldState field, System.Threading.CancellationToken cancellationToken)
         {
             if (!storage.IsStatic)
             {
@@ -658,7 +660,76 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return filledWhileInitialized || field.InitializedWithElements;
+            return filledWhileInitialized || field.InitializedWithElements
+                || (SymbolFacts.HoldsOnlyCode(field.CollectionType ?? field.AssignedType) && IsUncalledApi(field, cancellationToken));
+        }
+
+        /// <summary>
+        /// Every change of the collection is made directly in a public or internal method named for configuring
+        /// (<c>RegisterAlias</c>, <c>ConfigureHandler</c>) that nothing in the compilation calls or takes as a delegate
+        /// outside its own type (<see cref="UncalledMethods"/>), and that no member of its type calls other than another
+        /// such method (a generic overload forwarding to the <c>Type</c> one): an API for code this rule cannot see.
+        /// </summary>
+        private bool IsUncalledApi(FieldState field, System.Threading.CancellationToken cancellationToken)
+        {
+            if (field.Mutations.Count == 0)
+            {
+                return false;
+            }
+
+            var api = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var mutation in field.Mutations)
+            {
+                if (mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } method
+                    || method.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal)
+                    || !SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs))
+                {
+                    return false;
+                }
+
+                api.Add(method.OriginalDefinition);
+            }
+
+            // The type's own calls of the API: only from more of the same API (an overload that forwards).
+            var pending = new Stack<IMethodSymbol>(api);
+            while (pending.Count > 0)
+            {
+                if (!_methodUses.TryGetValue(pending.Pop(), out var callers))
+                {
+                    continue;
+                }
+
+                foreach (var caller in callers)
+                {
+                    if (caller is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } forwarder
+                        || forwarder.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal)
+                        || !SymbolFacts.IsNamedFor(forwarder.Name, s_configurationVerbs))
+                    {
+                        return false;
+                    }
+
+                    if (api.Add(forwarder.OriginalDefinition))
+                    {
+                        if (api.Count > 8)
+                        {
+                            return false;
+                        }
+
+                        pending.Push(forwarder.OriginalDefinition);
+                    }
+                }
+            }
+
+            var uses = new UncalledMethods(_compilation, cancellationToken);
+            foreach (var method in api)
+            {
+                if (!uses.IsUncalled(method))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -732,7 +803,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (!filledWhileConstructed)
+            // A registry that starts empty is there to be filled by code this rule cannot see: left alone only when what
+            // it holds is code (handler types, set-up callbacks), not a cache's or a tracker's data.
+            if (!filledWhileConstructed && !SymbolFacts.HoldsOnlyCode(field.CollectionType ?? field.AssignedType))
             {
                 return false;
             }

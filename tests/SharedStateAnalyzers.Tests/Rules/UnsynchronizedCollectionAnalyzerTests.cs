@@ -1396,13 +1396,36 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     [InlineData(BuiltInsByRegister, "public Func<string, bool> Forgetter => registry.Remove;")]
     [InlineData(BuiltInsByRegister, "public void LearnNumbers() => registry.RegisterFormat<int>(\"count\");")]
     [InlineData(BuiltInsByRegister, "public void Audit(AuditedFormatRegistry audited) => audited.Register(\"audit\", typeof(object));")]
-    [InlineData("_formats = new();", "")]
-    public async Task SingletonRegistry_ExtendedByTheCompilation_OrWithoutBuiltIns(string builtIns, string caller)
+    [InlineData("_formats = new();", "public void Learn(string name) => registry.Register(name, typeof(object));")]
+    public async Task SingletonRegistry_ExtendedByTheCompilation(string builtIns, string caller)
     {
-        // An endpoint adds or removes entries while requests read them: the usual race. A registry that starts empty
-        // exists to be filled through its interface, by code this rule cannot see run at start-up.
+        // An endpoint adds or removes entries while requests read them: the usual race.
         await Test(BuiltInRegistry.Replace("BUILT_INS", builtIns).Replace("CALLER", caller), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_formats", "Dictionary<string, Type>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonRegistryOfTypes_StartingEmpty_ThatNothingInTheCompilationExtends()
+    {
+        // No built-ins, but what it holds is code (a name for each registered type): a registry for the library's users
+        // to fill, which nothing in this compilation changes.
+        await Test(BuiltInRegistry.Replace("{|#0:_formats|}", "_formats").Replace("BUILT_INS", "_formats = new();").Replace("CALLER", ""), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonRegistryOfData_StartingEmpty_IsReported()
+    {
+        // The same registry holding names of names: data, which an uncalled Register is there to fill while requests
+        // run (a cache, a tracker) as much as at start-up.
+        var source = BuiltInRegistry.Replace("BUILT_INS", "_formats = new();").Replace("CALLER", "")
+            .Replace("Dictionary<string, Type>", "Dictionary<string, string>")
+            .Replace("Type type", "string type").Replace("Type? type", "string? type")
+            .Replace("(string Name, Type Type)", "(string Name, string Type)")
+            .Replace("registry.Register(name, typeof(T))", "registry.Register(name, typeof(T).Name)");
+        await Test(source, References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_formats", "Dictionary<string, string>"))
             .ValidateAsync();
     }
 
@@ -1834,6 +1857,56 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         // No built-in entries: the API is the only writer, as in a cache.
         await Test(NamingRules.Replace("RULES", "{|#0:s_rules|} = new()"))
             .ExpectDiagnostic(Flagged(0, "s_rules", "List<INamingRule>"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// A library's static registry that starts empty, filled by a public <c>Register…</c> API (and a generic overload
+    /// forwarding to it) for its users; <c>// (caller)</c> is where a test adds code that calls it.
+    /// </summary>
+    private const string StaticAliasRegistry = """
+        using System;
+        using System.Collections.Generic;
+
+        public static class TypeAliases
+        {
+            private static readonly Dictionary<string, Type> {|#0:s_aliases|} = new();
+            private static readonly Dictionary<Type, Func<object, bool>> {|#1:s_validators|} = new();
+
+            public static void RegisterAlias(string alias, Type type) => s_aliases[alias] = type;
+
+            public static void RegisterAlias<T>(string alias) => RegisterAlias(alias, typeof(T));
+
+            public static void RegisterValidator<T>(Func<T, bool> validator) => s_validators[typeof(T)] = value => validator((T)value);
+
+            public static Type? Find(string alias) => s_aliases.TryGetValue(alias, out var type) ? type : null;
+
+            public static bool IsValid(object value) => !s_validators.TryGetValue(value.GetType(), out var validate) || validate(value);
+        }
+
+        public sealed class AliasEndpoint
+        {
+            public Type? Get(string alias) => TypeAliases.Find(alias);
+            // (caller)
+        }
+        """;
+
+    [Fact]
+    public async Task StaticRegistryOfCodeThatStartsEmpty_ItsRegisterApiUncalledInTheCompilation()
+    {
+        // Types by alias and validators by type: code, registered by the library's users (at start-up, in their code);
+        // nothing in this compilation changes the maps.
+        await Test(StaticAliasRegistry.Replace("{|#0:s_aliases|}", "s_aliases").Replace("{|#1:s_validators|}", "s_validators")).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticRegistryOfCodeThatStartsEmpty_RegisteredByAnEndpointIsReported()
+    {
+        await Test(StaticAliasRegistry.Replace(
+                "// (caller)",
+                "public void Learn(string alias) => TypeAliases.RegisterAlias<object>(alias);\n    public void Check() => TypeAliases.RegisterValidator<string>(s => s.Length > 0);"))
+            .ExpectDiagnostic(Flagged(0, "s_aliases", "Dictionary<string, Type>"))
+            .ExpectDiagnostic(Flagged(1, "s_validators", "Dictionary<Type, Func<object, bool>>"))
             .ValidateAsync();
     }
 
