@@ -456,12 +456,49 @@ internal sealed class CompositionTime
                     continue;
                 }
 
-                if (refers is null || caller is null || !IsComposition(caller, depth + 1))
+                if (refers is null || caller is null)
+                {
+                    return false;
+                }
+
+                if (IsUncalledOverload(caller, target))
+                {
+                    // `AddJob<T>() => AddJob(typeof(T))`, which nothing calls: it says nothing about when the API runs.
+                    continue;
+                }
+
+                if (!IsComposition(caller, depth + 1))
                 {
                     return false;
                 }
 
                 found = true;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// An overload of <paramref name="target"/> in the same type (a generic convenience form), implementing no
+        /// interface member, that nothing in the compilation calls or takes as a delegate, its own type included.
+        /// </summary>
+        private bool IsUncalledOverload(IMethodSymbol caller, IMethodSymbol target)
+        {
+            if (caller.Name != target.Name
+                || !SymbolEqualityComparer.Default.Equals(caller.ContainingType.OriginalDefinition, target.ContainingType.OriginalDefinition)
+                || SymbolEqualityComparer.Default.Equals(caller.OriginalDefinition, target.OriginalDefinition)
+                || !IsSearchable(caller, out var overload)
+                || SymbolFacts.ImplementedInterfaceMethods(overload).Count > 0)
+            {
+                return false;
+            }
+
+            foreach (var name in MethodNameUses.Find(owner._compilation, overload, cancellationToken))
+            {
+                if (Refers(name, overload) != false)
+                {
+                    return false;
+                }
             }
 
             return true;

@@ -3673,6 +3673,74 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         await Test(source, References.DependencyInjection).ValidateAsync();
     }
 
+    /// <summary>
+    /// A singleton job catalog that the app's <c>UseJobs</c> fills while it builds the pipeline, through
+    /// <c>AddJob(Type)</c>; <c>AddJob&lt;TJob&gt;()</c> is a convenience overload. <c>// (caller)</c> and
+    /// <c>// (member)</c> are where a test adds more code.
+    /// </summary>
+    private const string JobCatalogFilledByUseJobs = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed record JobDescriptor(Type JobType, string Name);
+
+        public sealed class JobCatalog
+        {
+            private readonly Dictionary<Type, JobDescriptor> {|#0:_jobs|} = new();
+
+            public void AddJob<TJob>() => AddJob(typeof(TJob));
+
+            public void AddJob(Type jobType) => AddJob(new JobDescriptor(jobType, jobType.Name));
+
+            public void AddJob(JobDescriptor descriptor) => _jobs[descriptor.JobType] = descriptor;
+
+            public JobDescriptor Get(Type jobType) => _jobs[jobType];
+            // (member)
+        }
+
+        public sealed class CleanupJob { }
+
+        public static class JobSetup
+        {
+            public static IServiceCollection AddJobs(this IServiceCollection services) => services.AddSingleton<JobCatalog>();
+
+            public static void UseJobs(this IApplicationBuilder app)
+            {
+                var catalog = app.ApplicationServices.GetRequiredService<JobCatalog>();
+                foreach (var type in new[] { typeof(CleanupJob) })
+                {
+                    catalog.AddJob(type);
+                }
+            }
+        }
+
+        public sealed class JobsEndpoint(JobCatalog catalog)
+        {
+            public string Name(Type jobType) => catalog.Get(jobType).Name;
+            // (caller)
+        }
+        """;
+
+    [Fact]
+    public async Task StartUpRegistry_AnUncalledConvenienceOverloadSaysNothingAboutWhenTheApiRuns()
+    {
+        // Every call the compilation makes is UseJobs's, while the pipeline is built; AddJob<TJob>() has no caller.
+        await Test(JobCatalogFilledByUseJobs, References.AspNetCore).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("// (caller)", "public void Learn() => catalog.AddJob<CleanupJob>();")]
+    [InlineData("// (member)", "public void AddDefaults() => AddJob<CleanupJob>();")]
+    public async Task StartUpRegistry_ConvenienceOverloadCalledOutsideTheCompositionIsReported(string find, string replace)
+    {
+        // From an endpoint; or from a member of the type that nothing shows is run while composing.
+        await Test(JobCatalogFilledByUseJobs.Replace(find, replace), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_jobs", "Dictionary<Type, JobDescriptor>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StartUpRegistry_AlsoFilledWhileServingIsReported()
     {
