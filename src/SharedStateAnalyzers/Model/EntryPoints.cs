@@ -41,6 +41,31 @@ internal static class EntryPoints
     }
 
     /// <summary>
+    /// True when <paramref name="node"/> runs once per run of the program: in the top-level statements or a static
+    /// <c>Main</c>, outside loops, lambdas and local functions.
+    /// </summary>
+    public static bool IsRunOnceByTheEntryPoint(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                    or ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    return false;
+                case GlobalStatementSyntax:
+                    return true;
+                case MethodDeclarationSyntax method:
+                    return IsMain(method);
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// True when the entry point reads <paramref name="member"/> (a property, or a method it calls) before the app runs:
     /// <c>var settings = AppSettings.Instance;</c> at the top of <c>Main</c>.
     /// </summary>

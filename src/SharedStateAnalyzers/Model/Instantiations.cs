@@ -57,6 +57,39 @@ internal sealed class Instantiations
         return false;
     }
 
+    /// <summary>
+    /// The class has the one instance the program's entry point makes: the only <c>new</c> of its name in the
+    /// compilation runs once per run of the program (<see cref="EntryPoints.IsRunOnceByTheEntryPoint"/>), no source
+    /// type derives from it, and the compilation neither registers it with the container nor makes it per request.
+    /// </summary>
+    public bool IsCreatedOnceByTheEntryPoint(INamedTypeSymbol type, ServiceRegistrations registrations, RequestHandlers handlers, CancellationToken cancellationToken)
+    {
+        if (type.IsAbstract || !_creations.Value.TryGetValue(type.Name, out var creations) || creations.Count != 1
+            || !EntryPoints.IsRunOnceByTheEntryPoint(creations[0]) || handlers.IsMadePerRequest(type))
+        {
+            return false;
+        }
+
+        foreach (var registration in registrations.Registrations)
+        {
+            if (SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, type.OriginalDefinition)
+                || SymbolEqualityComparer.Default.Equals(registration.ServiceType?.OriginalDefinition, type.OriginalDefinition))
+            {
+                return false;
+            }
+        }
+
+        if (!type.IsSealed)
+        {
+            foreach (var _ in SymbolFacts.SourceTypesDerivedFrom(_compilation, type.OriginalDefinition, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A <c>new</c> of a type named like <paramref name="type"/> outside the type's own declarations.</summary>
     public bool IsCreatedOutside(INamedTypeSymbol type)
     {

@@ -61,6 +61,13 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // The one instance the program's entry point makes (`_setupServer = new SetupServer(…)` in Main): no other
+        // instance to see the change.
+        if (shared.Instantiations.IsCreatedOnceByTheEntryPoint(type, shared.Registrations, shared.Handlers, context.CancellationToken))
+        {
+            return;
+        }
+
         var sameValues = new SameValueWrites(type, shared.Disposables);
 
         // Asked only when a write is about to be reported: whether the compilation shows several instances. A service

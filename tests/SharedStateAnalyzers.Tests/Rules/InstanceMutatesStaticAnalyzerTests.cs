@@ -2189,6 +2189,66 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     /// <summary>
+    /// A start-up server whose static log buffer static code fills, and whose <c>Dispose</c> turns the buffer off; Main
+    /// makes it through CREATE. <c>// (elsewhere)</c> is where a test adds code.
+    /// </summary>
+    private const string SetupServerMadeByMain = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        public sealed class SetupServer : IDisposable
+        {
+            public static Queue<string>? LogQueue { get; set; } = new();
+
+            public static void Report(string line) => LogQueue?.Enqueue(line);
+
+            public Task RunAsync() => Task.CompletedTask;
+
+            public void Dispose()
+            {
+                LogQueue?.Clear();
+                {|#0:LogQueue|} = null;
+            }
+        }
+
+        public static class Program
+        {
+            private static SetupServer? s_setup;
+
+            public static async Task Main(string[] args)
+            {
+                CREATE
+                SetupServer.Report("started");
+                s_setup?.Dispose();
+            }
+
+            // (elsewhere)
+        }
+        """;
+
+    [Fact]
+    public async Task TheOneInstanceMainMakes()
+    {
+        // The only `new` of the type is one statement of Main: there is no other instance to see the buffer go.
+        await Test(SetupServerMadeByMain
+                .Replace("{|#0:LogQueue|}", "LogQueue")
+                .Replace("CREATE", "s_setup = new SetupServer();\n        await s_setup.RunAsync();"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("in a loop", "for (var attempt = 0; attempt < 2; attempt++) { s_setup = new SetupServer(); await s_setup.RunAsync(); }", "")]
+    [InlineData("in a lambda", "await Task.Run(() => { s_setup = new SetupServer(); });", "")]
+    [InlineData("also elsewhere", "s_setup = new SetupServer();", "public static void Restart() => s_setup = new SetupServer();")]
+    public async Task InstancesMainMakesMoreThanOnceAreReported(string _, string create, string elsewhere)
+    {
+        await Test(SetupServerMadeByMain.Replace("CREATE", create).Replace("// (elsewhere)", elsewhere))
+            .ExpectDiagnostic(Expect(0, "Dispose", "LogQueue", "SetupServer"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A plugin that a MEF container builds (<c>[Export(typeof(IPlugin))]</c>, no <c>new</c> of it in the
     /// compilation); its host hook sets the plugin's static configuration. <c>// (elsewhere)</c> is where a test
     /// adds code.
