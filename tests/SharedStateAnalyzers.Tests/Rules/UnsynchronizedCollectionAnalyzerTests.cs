@@ -3633,23 +3633,27 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task StartUpRegistry_SeededByAHostedServicesStartedStepIsReported()
+    /// <summary>The router's pool manager as an <c>IHostedLifecycleService</c> that seeds it in <paramref name="step"/>.</summary>
+    private static string RouterSeededByALifecycleStep(string step)
     {
-        // IHostedLifecycleService.StartedAsync runs after every service has started, the server included.
-        var source = RouterSeededByAHostedStart
+        string Step(string name) => name == step
+            ? $"public Task {name}(CancellationToken cancellationToken) {{ _router.Initialize([\"{name}\"]); return Task.CompletedTask; }}"
+            : $"public Task {name}(CancellationToken cancellationToken) => Task.CompletedTask;";
+
+        return RouterSeededByAHostedStart
             .Replace("public sealed class PoolManager : IHostedService", "public sealed class PoolManager : IHostedLifecycleService")
             .Replace("// (seed)", "")
             .Replace(
                 "public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;",
-                """
-                public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;
-                    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-                    public Task StartedAsync(CancellationToken cancellationToken) { _router.Initialize(["late"]); return Task.CompletedTask; }
-                    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-                    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-                """);
-        await Test(source, References.DependencyInjection)
+                "public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;\n    "
+                    + string.Join("\n    ", Step("StartingAsync"), Step("StartedAsync"), Step("StoppingAsync"), Step("StoppedAsync")));
+    }
+
+    [Fact]
+    public async Task StartUpRegistry_SeededByAHostedServicesStartedStepIsReported()
+    {
+        // IHostedLifecycleService.StartedAsync runs after every service has started, the server included.
+        await Test(RouterSeededByALifecycleStep("StartedAsync"), References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "_poolsByName", "Dictionary<string, int>"))
             .ValidateAsync();
     }
@@ -3658,19 +3662,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     public async Task StartUpRegistry_SeededByAHostedServicesStartingStep()
     {
         // IHostedLifecycleService.StartingAsync runs before any service's StartAsync.
-        var source = RouterSeededByAHostedStart
-            .Replace("public sealed class PoolManager : IHostedService", "public sealed class PoolManager : IHostedLifecycleService")
-            .Replace("// (seed)", "")
-            .Replace(
-                "public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;",
-                """
-                public Task StopAsync(CancellationToken cancellationToken) => _worker ?? Task.CompletedTask;
-                    public Task StartingAsync(CancellationToken cancellationToken) { _router.Initialize(["first"]); return Task.CompletedTask; }
-                    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-                    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-                    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-                """);
-        await Test(source, References.DependencyInjection).ValidateAsync();
+        await Test(RouterSeededByALifecycleStep("StartingAsync"), References.DependencyInjection).ValidateAsync();
     }
 
     /// <summary>
