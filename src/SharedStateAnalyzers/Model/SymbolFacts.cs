@@ -102,9 +102,10 @@ internal static class SymbolFacts
 
     /// <summary>
     /// A generic collection whose entries are code, not data: its element (a dictionary's value) is a delegate, a
-    /// reflection object (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>) or a tuple of them, and its other type
-    /// arguments (a dictionary's key) are such too, an enum or a <c>string</c> name. A registry of handler types or of
-    /// set-up callbacks holds what the code that registers is, not what it reads.
+    /// reflection object (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>), a service registration
+    /// (<c>ServiceDescriptor</c>: a service type with its implementation and lifetime) or a tuple of them, and its
+    /// other type arguments (a dictionary's key) are such too, an enum or a <c>string</c> name. A registry of handler
+    /// types, of set-up callbacks or of services to register holds what the code that registers is, not what it reads.
     /// </summary>
     public static bool HoldsOnlyCode(ITypeSymbol? collectionType)
     {
@@ -127,7 +128,8 @@ internal static class SymbolFacts
 
     private static bool IsCode(ITypeSymbol type)
     {
-        if (type.TypeKind == TypeKind.Delegate || IsReflectionObject(type))
+        if (type.TypeKind == TypeKind.Delegate || IsReflectionObject(type)
+            || (type.Name == "ServiceDescriptor" && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.DependencyInjection"))
         {
             return true;
         }

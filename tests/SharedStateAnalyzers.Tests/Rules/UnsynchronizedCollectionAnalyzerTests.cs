@@ -1414,6 +1414,70 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A library's options object: its fluent <c>AddDecorator</c> fills a list of services to register inside the
+    /// user's configure callback; <c>AddWidgets</c> registers them and then the object itself, as a singleton instance.
+    /// ELEMENT is what the list holds, <c>// (caller)</c> where a test adds a use.
+    /// </summary>
+    private const string WidgetOptionsRegistry = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class WidgetOptions
+        {
+            public List<ELEMENT> {|#0:Decorators|} { get; } = new();
+
+            public WidgetOptions AddDecorator(Type decoratorType)
+            {
+                Decorators.Add(NEW);
+                return this;
+            }
+        }
+
+        public static class WidgetServiceCollectionExtensions
+        {
+            public static IServiceCollection AddWidgets(this IServiceCollection services, Action<WidgetOptions> configure)
+            {
+                var options = new WidgetOptions();
+                configure(options);
+                services.AddSingleton(options);
+                return services;
+            }
+        }
+
+        public sealed class WidgetEndpoint(WidgetOptions options)
+        {
+            public int Count() => options.Decorators.Count;
+            // (caller)
+        }
+        """;
+
+    [Fact]
+    public async Task SingletonOptionsListingServicesToRegister_FilledOnlyByItsUncalledFluentApi()
+    {
+        // ServiceDescriptors built from the types a user names in AddWidgets(o => o.AddDecorator(…)): registrations,
+        // which nothing in this compilation adds after start-up.
+        await Test(
+                WidgetOptionsRegistry.Replace("{|#0:Decorators|}", "Decorators").Replace("ELEMENT", "ServiceDescriptor")
+                    .Replace("NEW", "new ServiceDescriptor(decoratorType, decoratorType, ServiceLifetime.Transient)"),
+                References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("ServiceDescriptor", "new ServiceDescriptor(decoratorType, decoratorType, ServiceLifetime.Transient)", "public void Learn() => options.AddDecorator(typeof(object));")]
+    [InlineData("string", "decoratorType.Name", "")]
+    public async Task SingletonOptionsList_FilledWhileServingOrHoldingDataIsReported(string element, string created, string caller)
+    {
+        // An endpoint that adds to it while requests read it; or a list of names, data an uncalled API fills.
+        await Test(
+                WidgetOptionsRegistry.Replace("ELEMENT", element).Replace("NEW", created).Replace("// (caller)", caller),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "Decorators", $"List<{element}>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SingletonRegistryOfData_StartingEmpty_IsReported()
     {
