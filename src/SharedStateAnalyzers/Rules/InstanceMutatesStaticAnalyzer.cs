@@ -61,20 +61,16 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // The one instance the program's entry point makes (`_setupServer = new SetupServer(…)` in Main): no other
-        // instance to see the change.
-        if (shared.Instantiations.IsCreatedOnceByTheEntryPoint(type, shared.Registrations, shared.Handlers, context.CancellationToken))
-        {
-            return;
-        }
-
         var sameValues = new SameValueWrites(type, shared.Disposables);
 
         // Asked only when a write is about to be reported: whether the compilation shows several instances. A service
         // built by a container the compilation does not show the registrations of (assembly scanning, another
-        // container's conventions) may have one instance for the process.
+        // container's conventions) may have one instance for the process; a class whose only `new` is one statement
+        // of the entry point (`_setupServer = new SetupServer(…)` in Main) has one.
+        var cancellationToken = context.CancellationToken;
         var mayHaveSeveral = new System.Lazy<bool>(
-            () => shared.Instantiations.MayHaveSeveral(type, shared.Registrations, shared.Handlers),
+            () => shared.Instantiations.MayHaveSeveral(type, shared.Registrations, shared.Handlers)
+                && !shared.Instantiations.IsCreatedOnceByTheEntryPoint(type, shared.Registrations, shared.Handlers, cancellationToken),
             System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
 
         context.RegisterOperationBlockStartAction(blockStart =>
