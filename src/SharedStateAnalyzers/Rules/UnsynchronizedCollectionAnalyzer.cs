@@ -170,7 +170,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
             {
                 RecordAssignedType(field, assignment.Value);
-                if (!storage.IsStatic && context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } && HasElements(assignment.Value))
+                // Created with elements by the constructor (the static constructor, for a static field).
+                var constructorKind = storage.IsStatic ? MethodKind.StaticConstructor : MethodKind.Constructor;
+                if (context.ContainingSymbol is IMethodSymbol constructor && constructor.MethodKind == constructorKind && HasElements(assignment.Value))
                 {
                     lock (_gate)
                     {

@@ -1994,6 +1994,14 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task StaticRegistryOfBuiltInsFromItsStaticConstructor_ExtendedByItsInsertMethod()
+    {
+        // The same built-ins, created with the list by the static constructor.
+        await Test(NamingRules.Replace("RULES", "s_rules;\n\n    static MessageNames() => s_rules = new List<INamingRule> { new AttributeRule(), new FullNameRule() }"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task LoaderWalkingATreeThroughALocalWorkList()
     {
         // The directory walk ends when its own queue is empty: one pass, like a for loop, run once by a hosted service.
