@@ -120,19 +120,17 @@ internal sealed class CompositionTime
 
         foreach (var step in _hostStartSteps)
         {
-            if (step.Name != method.Name || type.FindImplementationForInterfaceMember(step) is not { } implementation)
+            if (step.Name != method.Name || type.FindImplementationForInterfaceMember(step) is not IMethodSymbol implementation)
             {
                 continue;
             }
 
             // The implementation found may be a base class's virtual method that this one overrides
             // (`BackgroundService.StartAsync`).
-            for (var current = method; current is not null; current = current.OverriddenMethod)
+            if (SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, method.OriginalDefinition)
+                || SymbolFacts.Overrides(method, implementation))
             {
-                if (SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, current.OriginalDefinition))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

@@ -552,7 +552,7 @@ internal sealed class ExternalDataModel
 
                 foreach (var candidate in type.GetMembers(member.Name))
                 {
-                    if (candidate is IMethodSymbol { IsOverride: true } overriding && Overrides(overriding, member))
+                    if (candidate is IMethodSymbol { IsOverride: true } overriding && SymbolFacts.Overrides(overriding, member))
                     {
                         builder.Add(overriding.OriginalDefinition);
                     }
@@ -562,19 +562,6 @@ internal sealed class ExternalDataModel
 
         var result = builder.ToImmutable();
         return _implementations.GetOrAdd(member, result);
-    }
-
-    private static bool Overrides(IMethodSymbol method, IMethodSymbol baseMethod)
-    {
-        for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseMethod.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The source types implementing each interface (by its definition), in source-type order: read-only once built.</summary>

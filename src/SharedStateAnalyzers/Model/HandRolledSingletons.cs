@@ -289,12 +289,9 @@ internal static class HandRolledSingletons
             }
         }
 
-        if (derivable && !type.IsSealed)
+        if (derivable && !type.IsSealed && SymbolFacts.HasSourceTypesDerivedFrom(compilation, type, cancellationToken))
         {
-            foreach (var _ in SymbolFacts.SourceTypesDerivedFrom(compilation, type, cancellationToken))
-            {
-                return false;
-            }
+            return false;
         }
 
         return !assemblyWide || !Instantiations.For(compilation).IsCreatedOutside(type);

@@ -46,9 +46,7 @@ internal sealed class Instantiations
 
         foreach (var registration in registrations.Registrations)
         {
-            if (registration.Lifetime != ServiceLifetimeKind.Singleton
-                && (SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, type.OriginalDefinition)
-                    || SymbolEqualityComparer.Default.Equals(registration.ServiceType?.OriginalDefinition, type.OriginalDefinition)))
+            if (registration.Lifetime != ServiceLifetimeKind.Singleton && Names(registration, type))
             {
                 return true;
             }
@@ -72,23 +70,19 @@ internal sealed class Instantiations
 
         foreach (var registration in registrations.Registrations)
         {
-            if (SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, type.OriginalDefinition)
-                || SymbolEqualityComparer.Default.Equals(registration.ServiceType?.OriginalDefinition, type.OriginalDefinition))
+            if (Names(registration, type))
             {
                 return false;
             }
         }
 
-        if (!type.IsSealed)
-        {
-            foreach (var _ in SymbolFacts.SourceTypesDerivedFrom(_compilation, type.OriginalDefinition, cancellationToken))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return type.IsSealed || !SymbolFacts.HasSourceTypesDerivedFrom(_compilation, type.OriginalDefinition, cancellationToken);
     }
+
+    /// <summary>The registration registers <paramref name="type"/> as its service or its implementation.</summary>
+    private static bool Names(ServiceRegistration registration, INamedTypeSymbol type)
+        => SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, type.OriginalDefinition)
+            || SymbolEqualityComparer.Default.Equals(registration.ServiceType?.OriginalDefinition, type.OriginalDefinition);
 
     /// <summary>A <c>new</c> of a type named like <paramref name="type"/> outside the type's own declarations.</summary>
     public bool IsCreatedOutside(INamedTypeSymbol type)

@@ -205,6 +205,31 @@ internal static class SymbolFacts
         }
     }
 
+    /// <summary>Whether some source type of <paramref name="compilation"/> derives from <paramref name="owner"/>.</summary>
+    public static bool HasSourceTypesDerivedFrom(Compilation compilation, INamedTypeSymbol owner, CancellationToken cancellationToken)
+    {
+        foreach (var _ in SourceTypesDerivedFrom(compilation, owner, cancellationToken))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary><paramref name="method"/> overrides <paramref name="baseMethod"/>, directly or further down.</summary>
+    public static bool Overrides(IMethodSymbol method, IMethodSymbol baseMethod)
+    {
+        for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseMethod.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The interface methods <paramref name="method"/> implements (by name, implicitly or explicitly), as original definitions.</summary>
     public static List<IMethodSymbol> ImplementedInterfaceMethods(IMethodSymbol method)
     {

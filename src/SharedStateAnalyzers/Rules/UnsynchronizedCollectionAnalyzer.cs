@@ -722,16 +722,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            var uses = new UncalledMethods(_compilation, cancellationToken);
-            foreach (var method in api)
-            {
-                if (!uses.IsUncalled(method))
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return AreUncalled(api, cancellationToken);
         }
 
         /// <summary>
@@ -812,6 +803,12 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
+            return AreUncalled(api, cancellationToken);
+        }
+
+        /// <summary>Nothing in the compilation calls any of <paramref name="api"/> outside its own type (<see cref="UncalledMethods"/>).</summary>
+        private bool AreUncalled(HashSet<IMethodSymbol> api, System.Threading.CancellationToken cancellationToken)
+        {
             var uses = new UncalledMethods(_compilation, cancellationToken);
             foreach (var method in api)
             {

@@ -720,19 +720,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
     /// derived type in the compilation is the type's own, as a private one is.)
     /// </summary>
     private static bool IsAssignableByDerivedTypes(ISymbol storage, Compilation compilation, CancellationToken cancellationToken)
-    {
-        if (storage.DeclaredAccessibility == Accessibility.Private || storage.ContainingType is not { } owner)
-        {
-            return false;
-        }
-
-        foreach (var _ in SymbolFacts.SourceTypesDerivedFrom(compilation, owner.OriginalDefinition, cancellationToken))
-        {
-            return true;
-        }
-
-        return false;
-    }
+        => storage.DeclaredAccessibility != Accessibility.Private && storage.ContainingType is { } owner
+            && SymbolFacts.HasSourceTypesDerivedFrom(compilation, owner.OriginalDefinition, cancellationToken);
 
     /// <summary>Every assignment to the field's name in the type's code is inside the declaration of <paramref name="accessor"/>.</summary>
     private static bool IsAssignedOnlyIn(ISymbol storage, ISymbol accessor, CancellationToken cancellationToken)
