@@ -411,25 +411,17 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                             continue;
                         }
 
-                        // The runtime runs a static constructor (and static initializers) once, under the type's
-                        // initialization lock: a private helper called only from there is synchronized by it.
-                        var unguarded = !Initialization.IsTypeInitialization(context.OwningSymbol) && !Synchronization.GetGuard(invocation, context.OwningSymbol).IsGuarded;
-                        var caller = invocation.IsInsideLambda() ? null : context.OwningSymbol;
-                        lock (_gate)
-                        {
-                            _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
-                            AddPrivateCaller(target.OriginalDefinition, caller);
-                            if (unguarded)
-                            {
-                                if (!_unguardedCalls.TryGetValue(target.OriginalDefinition, out var calls))
-                                {
-                                    _unguardedCalls[target.OriginalDefinition] = calls = new List<(IOperation, ISymbol)>();
-                                }
+                        RecordPrivateCall(target, invocation, context.OwningSymbol);
+                        continue;
+                    }
 
-                                calls.Add((invocation, context.OwningSymbol));
-                            }
-                        }
-
+                    // A read of a private property (`TickProvider` in `new Generator(TickProvider)`) is a call of its
+                    // getter, and counts like a call of a private method.
+                    if (operation is IPropertyReferenceOperation { Property.GetMethod: { DeclaredAccessibility: Accessibility.Private } getter } read
+                        && !IsWrite(read)
+                        && SymbolEqualityComparer.Default.Equals(getter.ContainingType, context.OwningSymbol.ContainingType))
+                    {
+                        RecordPrivateCall(getter, read, context.OwningSymbol);
                         continue;
                     }
 
@@ -507,7 +499,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                                 _ => UnsynchronizedReason,
                             });
 
-                    var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method
+                    var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet } method
                         ? method.OriginalDefinition
                         : null;
                     var internalMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Internal, MethodKind: MethodKind.Ordinary } helper
@@ -556,6 +548,35 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
 
             return registered == 1;
         }
+
+        /// <summary>
+        /// A call of the type's private method (or a read of its private property) from <paramref name="owner"/>. The
+        /// runtime runs a static constructor (and static initializers) once, under the type's initialization lock: a
+        /// private helper called only from there is synchronized by it.
+        /// </summary>
+        private void RecordPrivateCall(IMethodSymbol target, IOperation call, ISymbol owner)
+        {
+            var unguarded = !Initialization.IsTypeInitialization(owner) && !Synchronization.GetGuard(call, owner).IsGuarded;
+            var caller = call.IsInsideLambda() ? null : owner;
+            lock (_gate)
+            {
+                _calledOutsideALock[target.OriginalDefinition] = unguarded || (_calledOutsideALock.TryGetValue(target.OriginalDefinition, out var before) && before);
+                AddPrivateCaller(target.OriginalDefinition, caller);
+                if (unguarded)
+                {
+                    if (!_unguardedCalls.TryGetValue(target.OriginalDefinition, out var calls))
+                    {
+                        _unguardedCalls[target.OriginalDefinition] = calls = new List<(IOperation, ISymbol)>();
+                    }
+
+                    calls.Add((call, owner));
+                }
+            }
+        }
+
+        /// <summary>The target of a plain assignment (<c>P = x</c>): set, not read. <c>P ??= x</c> and <c>P += x</c> also read it.</summary>
+        private static bool IsWrite(IPropertyReferenceOperation reference)
+            => reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
 
         private void AddPrivateCaller(IMethodSymbol target, ISymbol? caller)
         {
@@ -608,7 +629,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 var allowed = caller switch
                 {
                     IMethodSymbol { MethodKind: MethodKind.Constructor } => true,
-                    IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+                    IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet } helper
                         when !SymbolEqualityComparer.Default.Equals(helper.OriginalDefinition, method) => IsCalledOnlyWhileConstructing(helper.OriginalDefinition, depth + 1),
                     _ => false,
                 };

@@ -2169,6 +2169,88 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// An id generator whose providers are private static properties built on first read; the generator reads them
+    /// while it builds itself under a spin lock. <c>READ</c> is where a test adds another read.
+    /// </summary>
+    private const string IdGeneratorWithLazyProviders = """
+        using System.Threading;
+
+        public interface IClock { long Ticks { get; } }
+        public sealed class SystemClock : IClock { public long Ticks => System.DateTime.UtcNow.Ticks; }
+        public interface IWorkerId { int Value { get; } }
+        public sealed class MachineWorkerId : IWorkerId { public int Value => System.Environment.ProcessId; }
+
+        public sealed class IdGenerator
+        {
+            public IdGenerator(IClock clock, IWorkerId worker) { }
+            public long Next() => 0;
+        }
+
+        public static class Ids
+        {
+            private static IClock? s_clock;
+            private static IWorkerId? s_worker;
+            private static IdGenerator? s_generator;
+            private static SpinLock s_spin = new(false);
+            private static readonly object s_gate = new();
+
+            private static IClock Clock => {|#0:s_clock ??= new SystemClock()|};
+
+            private static IWorkerId Worker
+            {
+                get
+                {
+                    lock (s_gate)
+                    {
+                        return s_worker ??= new MachineWorkerId();
+                    }
+                }
+            }
+
+            public static void UseClock(IClock clock) => s_clock = clock;
+
+            public static long Next()
+            {
+                if (s_generator != null)
+                {
+                    return s_generator.Next();
+                }
+
+                var taken = false;
+                try
+                {
+                    s_spin.Enter(ref taken);
+                    s_generator ??= new IdGenerator(Clock, Worker);
+                }
+                finally
+                {
+                    if (taken) s_spin.Exit();
+                }
+
+                return s_generator.Next();
+            }
+            READ
+        }
+        """;
+
+    [Fact]
+    public async Task PrivateLazyProperty_EveryReadUnderALock()
+    {
+        await Test(IdGeneratorWithLazyProviders.Replace("{|#0:", "").Replace("|};", ";").Replace("READ", string.Empty))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public static long Now() => Clock.Ticks;")]
+    [InlineData("public static System.Func<long> Later() => () => Clock.Ticks;")]
+    public async Task PrivateLazyProperty_ReadOnceOutsideALock_IsReported(string read)
+    {
+        await Test(IdGeneratorWithLazyProviders.Replace("READ", read))
+            .ExpectDiagnostic(At(0, "s_clock"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task AnotherInstancesField()
     {
