@@ -534,9 +534,13 @@ internal sealed class ExternalDataModel
             {
                 foreach (var type in implementers)
                 {
-                    if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation && !implementation.IsAbstract)
+                    foreach (var implemented in ConstructionsOf(member, type))
                     {
-                        builder.Add(implementation.OriginalDefinition);
+                        if (type.FindImplementationForInterfaceMember(implemented) is IMethodSymbol implementation && !implementation.IsAbstract
+                            && builder.IndexOf(implementation.OriginalDefinition, 0, builder.Count, SymbolEqualityComparer.Default) < 0)
+                        {
+                            builder.Add(implementation.OriginalDefinition);
+                        }
                     }
                 }
             }
@@ -562,6 +566,37 @@ internal sealed class ExternalDataModel
 
         var result = builder.ToImmutable();
         return _implementations.GetOrAdd(member, result);
+    }
+
+    /// <summary>
+    /// The interface member <paramref name="member"/> (followed by its definition) as <paramref name="type"/> implements
+    /// it: for a generic interface, the member of each construction the type implements (<c>TypeLabel&lt;T&gt;</c>
+    /// implements <c>ILabel&lt;T&gt;.Name</c> with its own <c>T</c>, not the interface's).
+    /// </summary>
+    private static IEnumerable<IMethodSymbol> ConstructionsOf(IMethodSymbol member, INamedTypeSymbol type)
+    {
+        var definition = member.ContainingType.OriginalDefinition;
+        if (!definition.IsGenericType)
+        {
+            yield return member;
+            yield break;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, definition))
+            {
+                continue;
+            }
+
+            foreach (var candidate in @interface.GetMembers(member.Name))
+            {
+                if (candidate is IMethodSymbol method && SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, member.OriginalDefinition))
+                {
+                    yield return method;
+                }
+            }
+        }
     }
 
     /// <summary>The source types implementing each interface (by its definition), in source-type order: read-only once built.</summary>

@@ -1917,6 +1917,53 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A static memo of labels read through a generic interface (<c>ILabel&lt;T&gt;</c>) that one generic class of the
+    /// compilation implements; <c>NAME</c> is what the implementation returns.
+    /// </summary>
+    private const string LabelsThroughAGenericInterface = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.IO;
+
+        public interface ILabel<T>
+        {
+            string Name { get; }
+        }
+
+        public sealed class TypeLabel<T> : ILabel<T>
+        {
+            private static readonly Lazy<ILabel<T>> s_instance = new(() => new TypeLabel<T>());
+
+            public static string Name => s_instance.Value.Name;
+
+            string ILabel<T>.Name => NAME;
+        }
+
+        public static class Labels
+        {
+            private static readonly ConcurrentDictionary<string, string> {|#0:s_cleaned|} = new();
+
+            public static string For<THandler, TMessage>()
+                => s_cleaned.GetOrAdd(TypeLabel<THandler>.Name, handler => handler.Replace("<" + TypeLabel<TMessage>.Name + ">", "_message"));
+        }
+        """;
+
+    [Fact]
+    public async Task ImplementedGenericInterfaceThatOnlyComputes()
+    {
+        await Test(LabelsThroughAGenericInterface.Replace("{|#0:s_cleaned|}", "s_cleaned").Replace("NAME", "typeof(T).Name"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ImplementedGenericInterfaceThatReadsFiles_IsReported()
+    {
+        await Test(LabelsThroughAGenericInterface.Replace("NAME", "File.ReadAllText(typeof(T).Name + \".label\")"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_cleaned", "data read from files")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task ImplementedInterfaceThatOnlyComputes()
     {
