@@ -24,6 +24,14 @@ internal enum Duplicate
     /// member, where callers can fill the copy that is then replaced.
     /// </summary>
     WhenUsedAsStateOrHandedOut,
+
+    /// <summary>
+    /// An HTTP client or handler built with <c>new</c>: only when the owner configures it after building it (a property
+    /// set, a header added) or disposes it, or hands it out (a field that is not private, or a non-private member
+    /// returning it). A client that only sends requests is meant to live for the process, and a second one is dropped
+    /// like any unreachable object.
+    /// </summary>
+    WhenConfiguredOrHandedOut,
 }
 
 /// <summary>
@@ -66,6 +74,11 @@ internal sealed class Duplicates
         {
             // An object that only keeps what it was given: two threads that each build one get interchangeable copies.
             return IsInterchangeable(creation, cancellationToken) ? Duplicate.WhenUsedAsState : Duplicate.Always;
+        }
+
+        if (value is IObjectCreationOperation { Type: INamedTypeSymbol http } && IsHttpClientOrHandler(http))
+        {
+            return Duplicate.WhenConfiguredOrHandedOut;
         }
 
         var storageType = CacheStorage.GetDeclaredType(storage);
@@ -439,7 +452,7 @@ internal sealed class Duplicates
     {
         if (operation is not IReturnOperation { ReturnedValue: { } returned }
             || owningSymbol is not IMethodSymbol { DeclaredAccessibility: not Accessibility.Private } method
-            || !IsContainer(method.ReturnType))
+            || !(IsContainer(method.ReturnType) || IsHttpClientOrHandler(method.ReturnType)))
         {
             return null;
         }
@@ -451,6 +464,60 @@ internal sealed class Duplicates
             ICoalesceOperation coalesce => CacheStorage.GetReferencedStorage(coalesce.Value.WithoutConversions()),
             _ => CacheStorage.GetReferencedStorage(returned),
         };
+    }
+
+    /// <summary>
+    /// The storage (a field or property) whose value this operation configures or disposes: a member assigned through
+    /// it (<c>s_client.Timeout = …</c>, <c>Client.DefaultRequestHeaders.Authorization = …</c>), a call on one of its
+    /// members (<c>s_client.DefaultRequestHeaders.Add(…)</c>), or its own <c>Dispose</c>/<c>DisposeAsync</c>/
+    /// <c>CancelPendingRequests</c>. A call on the value itself (<c>s_client.GetAsync(…)</c>) only uses it.
+    /// </summary>
+    public static ISymbol? GetConfigured(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" or "CancelPendingRequests", Instance: { } disposed }:
+                return CacheStorage.GetReferencedStorage(Receiver(disposed));
+            case IInvocationOperation { Instance: IMemberReferenceOperation { Instance: { } owner } }:
+                return RootOf(owner);
+            case IAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } owner } }:
+                return RootOf(owner);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The field or property a chain of member reads starts from: <c>s_client</c> in <c>s_client.DefaultRequestHeaders.Accept</c>.</summary>
+    private static ISymbol? RootOf(IOperation operation)
+    {
+        operation = Receiver(operation);
+        while (operation is IMemberReferenceOperation { Instance: { } instance } and (IPropertyReferenceOperation or IFieldReferenceOperation)
+            && Receiver(instance) is not IInstanceReferenceOperation)
+        {
+            operation = Receiver(instance);
+        }
+
+        return CacheStorage.GetReferencedStorage(operation);
+    }
+
+    /// <summary>The value a member is read or called on: for <c>s_client?.Dispose()</c>, <c>s_client</c>.</summary>
+    private static IOperation Receiver(IOperation instance)
+    {
+        instance = instance.WithoutConversions();
+        if (instance is IConditionalAccessInstanceOperation)
+        {
+            // The nearest `?.` whose right side holds the use: its left side is the value.
+            IOperation child = instance;
+            for (var current = instance.Parent; current is not null; child = current, current = current.Parent)
+            {
+                if (current is IConditionalAccessOperation access && access.WhenNotNull == child)
+                {
+                    return access.Operation.WithoutConversions();
+                }
+            }
+        }
+
+        return instance;
     }
 
     /// <summary>
@@ -486,6 +553,28 @@ internal sealed class Duplicates
 
     private bool IsContainer(ITypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(type, _stringBuilder) || _collections.TryGetShape(type, out _);
+
+    /// <summary>
+    /// <c>System.Net.Http</c>'s <c>HttpClient</c>, <c>HttpMessageInvoker</c> or a handler of it (<c>HttpClientHandler</c>,
+    /// <c>SocketsHttpHandler</c>): types built to be shared for the life of the process.
+    /// </summary>
+    private static bool IsHttpClientOrHandler(ITypeSymbol type)
+    {
+        if (type.ContainingNamespace?.ToDisplayString() != "System.Net.Http")
+        {
+            return false;
+        }
+
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (current.Name is "HttpMessageInvoker" or "HttpMessageHandler" && current.ContainingNamespace?.ToDisplayString() == "System.Net.Http")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A Task is IDisposable only for its wait handle, which a completed task never allocates; nobody disposes one.</summary>
     private bool IsDisposable(ITypeSymbol type) => !IsTask(type) && _disposables.IsDisposable(type);

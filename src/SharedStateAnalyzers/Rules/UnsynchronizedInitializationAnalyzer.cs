@@ -359,6 +359,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         /// <summary>Candidates whose contents the type changes or that it locks on: a second instance loses what went into the first.</summary>
         private readonly HashSet<ISymbol> _usedAsState = new(SymbolEqualityComparer.Default);
 
+        /// <summary>Candidates, and the type's properties, whose value the type configures or disposes (see <see cref="Duplicates.GetConfigured"/>).</summary>
+        private readonly HashSet<ISymbol> _configured = new(SymbolEqualityComparer.Default);
+
         /// <summary>Candidates whose value a non-private member returns.</summary>
         private readonly HashSet<ISymbol> _handedOut = new(SymbolEqualityComparer.Default);
 
@@ -434,6 +437,16 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         }
 
                         continue;
+                    }
+
+                    // Configuring or disposing a client through its field, or through the property built over it.
+                    if (Duplicates.GetConfigured(operation) is { } configured
+                        && (_candidates.Contains(configured) || (configured is IPropertySymbol && SymbolEqualityComparer.Default.Equals(configured.ContainingType, _type))))
+                    {
+                        lock (_gate)
+                        {
+                            _configured.Add(configured);
+                        }
                     }
 
                     if (Duplicates.GetStateUse(operation) is { } used && _candidates.Contains(used))
@@ -652,11 +665,16 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 foreach (var finding in _findings)
                 {
                     // A value that matters only as state: reported when the type changes it or locks on it, or (a
-                    // collection) hands it out to callers who can fill it.
+                    // collection) hands it out to callers who can fill it. An HTTP client: when the type configures or
+                    // disposes it (through the field or the property built over it), or others can reach it.
                     var matters = finding.Duplicate switch
                     {
                         Duplicate.WhenUsedAsState => _usedAsState.Contains(finding.Storage),
                         Duplicate.WhenUsedAsStateOrHandedOut => _usedAsState.Contains(finding.Storage) || _handedOut.Contains(finding.Storage),
+                        Duplicate.WhenConfiguredOrHandedOut => finding.Storage.DeclaredAccessibility != Accessibility.Private
+                            || _configured.Contains(finding.Storage)
+                            || (finding.Method?.AssociatedSymbol is { } builtBy && _configured.Contains(builtBy.OriginalDefinition))
+                            || _handedOut.Contains(finding.Storage),
                         _ => true,
                     };
 

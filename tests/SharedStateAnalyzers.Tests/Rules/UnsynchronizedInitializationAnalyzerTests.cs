@@ -113,6 +113,70 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// Health probes sharing one HTTP client built on first use. <c>ACCESS</c> is the accessor's accessibility and
+    /// <c>USE</c> what a probe does with the client besides sending.
+    /// </summary>
+    private const string ProbesSharingAClient = """
+        using System;
+        using System.Net.Http;
+        using System.Net.Security;
+        using System.Threading.Tasks;
+
+        public abstract class HeaderProbe
+        {
+            private static HttpClientHandler? s_handler;
+            private static HttpClient? s_client;
+            private static HttpClient? s_legacy;
+
+            private static HttpClientHandler Handler => s_handler ??= new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, _, _, errors) => errors == SslPolicyErrors.None,
+            };
+
+            ACCESS static HttpClient Client => {|#0:s_client ??= new HttpClient(Handler)|};
+
+            protected abstract string Header { get; }
+
+            public async Task<bool> HasHeaderAsync(string url)
+            {
+                USE
+                using var response = await Client.GetAsync(url);
+                return response.Headers.Contains(Header);
+            }
+
+            public async Task<string> LegacyAsync(string url)
+            {
+                if (s_legacy == null)
+                {
+                    s_legacy = new HttpClient();
+                }
+
+                return await s_legacy.GetStringAsync(url);
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task HttpClient_BuiltOnFirstUse_OnlySendsRequests()
+    {
+        await Test(ProbesSharingAClient.Replace("{|#0:", "").Replace(")|};", ");").Replace("ACCESS", "private").Replace("USE", string.Empty))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("private", "Client.Timeout = TimeSpan.FromSeconds(1);")]
+    [InlineData("private", "s_client!.DefaultRequestHeaders.Add(\"X-Probe\", Header);")]
+    [InlineData("private", "if (url.Length == 0) { s_client?.Dispose(); s_client = null; }")]
+    [InlineData("public", "")]
+    [InlineData("protected", "")]
+    public async Task HttpClient_BuiltOnFirstUse_ConfiguredDisposedOrHandedOut_IsReported(string access, string use)
+    {
+        await Test(ProbesSharingAClient.Replace("ACCESS", access).Replace("USE", use))
+            .ExpectDiagnostic(At(0, "s_client"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task CoalesceWithParenthesizedAssignment()
     {
