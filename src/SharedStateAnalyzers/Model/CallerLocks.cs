@@ -10,7 +10,8 @@ namespace SharedStateAnalyzers.Model;
 /// <summary>
 /// Helpers whose callers hold the lock: a private, protected or internal method (<c>CleanCache()</c>) that every call in the
 /// compilation makes inside a <c>lock</c> statement on something other than <c>this</c> (<c>lock (cache) { CleanCache();
-/// … }</c>). The helper's own writes are then synchronized by its callers. Its calls are those <see cref="CallSites"/>
+/// … }</c>), or inside another region <see cref="Synchronization"/> recognises, taken on a named object (a
+/// <c>SemaphoreSlim</c> released in a <c>finally</c>). The helper's own writes are then synchronized by its callers. Its calls are those <see cref="CallSites"/>
 /// finds; a method used as a delegate, never called, or public (its callers may be anywhere) is not such a helper. Asked only when a write is
 /// about to be reported; answers are kept per method. One instance per compilation (<see cref="For"/>); safe for concurrent use.
 /// </summary>
@@ -82,7 +83,7 @@ internal sealed class CallerLocks
                 continue;
             }
 
-            if (IsInsideLock(call))
+            if (IsInsideLock(call) || IsInsideGuardedRegion(call, cancellationToken))
             {
                 underLock = true;
             }
@@ -178,6 +179,53 @@ internal sealed class CallerLocks
             }
 
             return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Inside another region <see cref="Synchronization"/> recognises, taken on a named field or local: a <c>try</c>
+    /// whose <c>finally</c> releases a <c>SemaphoreSlim</c>, <c>Monitor</c> or <c>ReaderWriterLockSlim</c>, or a
+    /// <c>using</c> over a lock handle (<c>await _gate.WaitAsync(); try { await LoadAsync(); } finally { _gate.Release(); }</c>).
+    /// Only a call inside a <c>try</c> or a <c>using</c> can be, so only those are bound.
+    /// </summary>
+    private bool IsInsideGuardedRegion(InvocationExpressionSyntax call, CancellationToken cancellationToken)
+    {
+        var candidate = false;
+        for (var current = call.Parent; current is not null && !candidate; current = current.Parent)
+        {
+            switch (current)
+            {
+                case TryStatementSyntax { Finally: not null } or UsingStatementSyntax:
+                case BlockSyntax block when HasUsingDeclaration(block):
+                    candidate = true;
+                    break;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        if (!candidate || !_compilation.ContainsSyntaxTree(call.SyntaxTree))
+        {
+            return false;
+        }
+
+#pragma warning disable RS1030 // Asked only when a write is about to be reported, for the few calls of one helper.
+        var model = _compilation.GetSemanticModel(call.SyntaxTree);
+#pragma warning restore RS1030
+        return model.GetOperation(call, cancellationToken) is { } operation
+            && Synchronization.GetGuard(operation, model.GetEnclosingSymbol(call.SpanStart, cancellationToken)) is { IsGuarded: true, LockObject: not null };
+    }
+
+    private static bool HasUsingDeclaration(BlockSyntax block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            if (statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword })
+            {
+                return true;
+            }
         }
 
         return false;

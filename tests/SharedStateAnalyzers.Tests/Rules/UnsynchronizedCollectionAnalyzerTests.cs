@@ -1088,6 +1088,104 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A singleton that loads its subscriptions under an async gate: the public method takes a <c>SemaphoreSlim</c>
+    /// and a private helper does the work. <c>ELSEWHERE</c> is where a test adds another call of the helper.
+    /// </summary>
+    private const string SubscriptionsLoadedUnderAnAsyncGate = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IFeedSource
+        {
+            IDisposable Subscribe(Action onChange);
+            Task<IReadOnlyList<string>> LoadAsync(CancellationToken cancellationToken);
+        }
+
+        public sealed class FeedRegistry : IDisposable
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly IFeedSource _source;
+            private readonly List<IDisposable> {|#0:_subscriptions|} = new();
+            private readonly List<string> {|#1:_names|} = new();
+
+            public FeedRegistry(IFeedSource source) => _source = source;
+
+            public async Task LoadAsync(CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await LoadUnderTheGateAsync(cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public void Rename(string name)
+            {
+                _rw.EnterWriteLock();
+                try
+                {
+                    Store(name);
+                }
+                finally
+                {
+                    _rw.ExitWriteLock();
+                }
+            }
+
+            ELSEWHERE
+
+            private async Task LoadUnderTheGateAsync(CancellationToken cancellationToken)
+            {
+                _subscriptions.Add(_source.Subscribe(() => { }));
+                foreach (var name in await _source.LoadAsync(cancellationToken))
+                {
+                    _names.Add(name);
+                }
+            }
+
+            private void Store(string name) => _names.Add(name);
+
+            public void Dispose()
+            {
+                foreach (var subscription in _subscriptions)
+                {
+                    subscription.Dispose();
+                }
+            }
+        }
+
+        public static class Setup
+        {
+            public static void Register(IServiceCollection services) => services.AddSingleton<FeedRegistry>();
+        }
+        """;
+
+    [Fact]
+    public async Task HelperCalledOnlyInsideASemaphoreOrWriteLockRegion()
+    {
+        await Test(SubscriptionsLoadedUnderAnAsyncGate.Replace("{|#0:_subscriptions|}", "_subscriptions").Replace("{|#1:_names|}", "_names").Replace("ELSEWHERE", string.Empty), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelperAlsoCalledOutsideTheRegion_IsReported()
+    {
+        const string elsewhere = "public Task ReloadAsync() => LoadUnderTheGateAsync(CancellationToken.None);";
+        await Test(SubscriptionsLoadedUnderAnAsyncGate.Replace("ELSEWHERE", elsewhere), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_subscriptions", "List<IDisposable>"))
+            .ExpectDiagnostic(Flagged(1, "_names", "List<string>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task HelperCalledByTheConstructorAndUnderALock()
     {
