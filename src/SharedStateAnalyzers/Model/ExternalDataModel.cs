@@ -242,11 +242,13 @@ internal sealed class ExternalDataModel
                 return facts.Direct;
             }
 
-            if (depth < MaxCallDepth)
+            // A call through an interface or abstract member runs one of its implementations: the same call, at the
+            // same depth. Other callees are one call deeper.
+            if (facts.AreImplementations || depth < MaxCallDepth)
             {
                 foreach (var callee in facts.Callees)
                 {
-                    pending.Add((callee, depth + 1));
+                    pending.Add((callee, facts.AreImplementations ? depth : depth + 1));
                 }
             }
         }
@@ -478,7 +480,7 @@ internal sealed class ExternalDataModel
             var implementations = GetImplementations(method);
             if (!implementations.IsEmpty)
             {
-                return new MethodFacts(null, implementations);
+                return new MethodFacts(null, implementations, implementations: true);
             }
 
             // No implementation in this compilation: the abstraction is implemented elsewhere. Count it as external
@@ -855,14 +857,18 @@ internal sealed class ExternalDataModel
     {
         public static readonly MethodFacts None = new(null, ImmutableArray<IMethodSymbol>.Empty);
 
-        public MethodFacts(ExternalSource? direct, ImmutableArray<IMethodSymbol> callees)
+        public MethodFacts(ExternalSource? direct, ImmutableArray<IMethodSymbol> callees, bool implementations = false)
         {
             Direct = direct;
             Callees = callees;
+            AreImplementations = implementations;
         }
 
         public ExternalSource? Direct { get; }
 
         public ImmutableArray<IMethodSymbol> Callees { get; }
+
+        /// <summary>The callees are an abstract or interface member's implementations: the same call, dispatched.</summary>
+        public bool AreImplementations { get; }
     }
 }

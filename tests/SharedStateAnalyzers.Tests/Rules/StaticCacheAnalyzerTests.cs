@@ -284,6 +284,70 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A memo whose value is read three calls deep, the third through <c>LOOKUP</c>: a repository interface the project
+    /// implements, or a fourth method of its own.
+    /// </summary>
+    private const string TranslationsThreeCallsDeep = """
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
+
+        public interface IRepository<T>
+        {
+            IQueryable<T> Table { get; }
+        }
+
+        public sealed class FileRepository<T> : IRepository<T>
+        {
+            public IQueryable<T> Table => File.ReadAllLines(typeof(T).Name + ".txt").Select(Parse).AsQueryable();
+
+            private static T Parse(string line) => default!;
+        }
+
+        public sealed record Translation(string Language, string Name, string Value);
+
+        public sealed class Translations
+        {
+            private static readonly Dictionary<string, Dictionary<string, string>> {|#0:s_byLanguage|} = new();
+            private readonly IRepository<Translation> _repository;
+
+            public Translations(IRepository<Translation> repository) => _repository = repository;
+
+            public string? Get(string language, string name)
+            {
+                if (!s_byLanguage.TryGetValue(language, out var names))
+                {
+                    names = Build(language);
+                    s_byLanguage[language] = names;
+                }
+
+                return names.TryGetValue(name, out var value) ? value : null;
+            }
+
+            private Dictionary<string, string> Build(string language) => Rows(language).ToDictionary(t => t.Name, t => t.Value);
+
+            private List<Translation> Rows(string language) => LOOKUP.Where(t => t.Language == language).ToList();
+
+            private IQueryable<Translation> Own() => new FileRepository<Translation>().Table;
+        }
+        """;
+
+    [Fact]
+    public async Task FollowsAnInterfaceCallAtTheThirdLevelIntoItsImplementation()
+    {
+        await Test(TranslationsThreeCallsDeep.Replace("LOOKUP", "_repository.Table"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_byLanguage", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StopsAfterThreeCallsOfItsOwn()
+    {
+        await Test(TranslationsThreeCallsDeep.Replace("{|#0:s_byLanguage|}", "s_byLanguage").Replace("LOOKUP", "Own()"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task FollowsInterfaceToItsImplementationInTheProject()
     {
