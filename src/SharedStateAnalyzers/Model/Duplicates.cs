@@ -366,6 +366,9 @@ internal sealed class Duplicates
     /// call returns (a LINQ <c>ToList()</c>, <c>File.ReadAllBytes</c>, a loader) is built; anything else — a parameter,
     /// a value of unknown origin — may be empty, and counts as empty.
     /// </summary>
+    private static bool IsLocal(IOperation operation, ILocalSymbol local)
+        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
     private bool IsEmptyContainer(IOperation value, int depth)
     {
         switch (value.WithoutConversions())
@@ -405,10 +408,12 @@ internal sealed class Duplicates
                 var root = value.Root();
                 foreach (var node in root.Descendants())
                 {
-                    if (node is IInvocationOperation { Instance: { } instance } call
-                        && instance.WithoutConversions() is ILocalReferenceOperation receiver
-                        && SymbolEqualityComparer.Default.Equals(receiver.Local, local.Local)
-                        && (MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name) || s_builderMethods.Contains(call.TargetMethod.Name)))
+                    // Filled through the local: `map.Add(key, value)`, `text.Append(…)`, or `map[key] = value`.
+                    if ((node is IInvocationOperation { Instance: { } instance } call
+                            && IsLocal(instance, local.Local)
+                            && (MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name) || s_builderMethods.Contains(call.TargetMethod.Name)))
+                        || (node is IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } }
+                            && IsLocal(indexed, local.Local)))
                     {
                         return false;
                     }

@@ -1931,6 +1931,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                 private static List<Type>? s_viewModels;
                 private static List<string>? s_names;
                 private static List<string>? s_tags;
+                private static Dictionary<string, string>? s_settings;
                 private static byte[]? s_icon;
                 private static byte[]? s_buffer;
 
@@ -1958,6 +1959,23 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
                     => s_viewModels ??= typeof(ModelTypes).Assembly.GetTypes().Where(t => t.Name.EndsWith("VM")).ToList();
 
                 public static List<string> Names => s_names ??= new List<string>(new[] { "a", "b" });
+
+                public static Dictionary<string, string> GetSettings()
+                {
+                    if (s_settings == null)
+                    {
+                        var map = new Dictionary<string, string>();
+                        foreach (var line in System.IO.File.ReadAllLines("app.settings"))
+                        {
+                            var pair = line.Split('=', 2);
+                            map[pair[0]] = pair[1];
+                        }
+
+                        s_settings = map;
+                    }
+
+                    return s_settings;
+                }
 
                 public static List<string> Tags()
                 {

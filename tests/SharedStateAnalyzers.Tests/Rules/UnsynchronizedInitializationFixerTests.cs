@@ -753,22 +753,23 @@ public sealed class UnsynchronizedInitializationFixerTests
             .ShouldNotOfferFix()
             .WithSource("""
                 using System.Collections.Generic;
+                using System.Threading;
 
                 public static class Lookup
                 {
-                    private static Dictionary<string, int>? s_map;
+                    private static Timer? s_timer;
                     private static List<string>? s_list;
 
-                    public static Dictionary<string, int> Map()
+                    public static Timer Ticker()
                     {
-                        if (s_map == null)
+                        if (s_timer == null)
                         {
-                            var map = new Dictionary<string, int>();
-                            map["a"] = 1;
-                            [|s_map = map|];
+                            var timer = new Timer(_ => { });
+                            timer.Change(1000, 1000);
+                            [|s_timer = timer|];
                         }
 
-                        return s_map;
+                        return s_timer;
                     }
 
                     public static List<string> List()
