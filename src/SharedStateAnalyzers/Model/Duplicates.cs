@@ -509,20 +509,9 @@ internal sealed class Duplicates
     private static IOperation Receiver(IOperation instance)
     {
         instance = instance.WithoutConversions();
-        if (instance is IConditionalAccessInstanceOperation)
-        {
-            // The nearest `?.` whose right side holds the use: its left side is the value.
-            IOperation child = instance;
-            for (var current = instance.Parent; current is not null; child = current, current = current.Parent)
-            {
-                if (current is IConditionalAccessOperation access && access.WhenNotNull == child)
-                {
-                    return access.Operation.WithoutConversions();
-                }
-            }
-        }
-
-        return instance;
+        return instance is IConditionalAccessInstanceOperation conditional && conditional.ConditionalAccess() is { } access
+            ? access.Operation.WithoutConversions()
+            : instance;
     }
 
     /// <summary>

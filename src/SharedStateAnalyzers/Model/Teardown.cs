@@ -39,6 +39,10 @@ internal static class Teardown
         {
             IForEachLoopOperation loop => IsOver(loop.Collection, storage) && ReleasesEachElement(loop),
 
+            // `_callbacks.ForEach(callback => callback(host));`: the same loop, written as a method.
+            IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "ForEach", Instance: { } list, Arguments.Length: 1 } forEach }
+                => IsOver(list, storage) && ReleasesEachElement(forEach.Arguments[0].Value),
+
             // `Stop(); _subscriptions.Clear();` where the type's own `Stop()` releases each element.
             IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0, TargetMethod: { MethodKind: MethodKind.Ordinary } helper } call }
                 when SymbolEqualityComparer.Default.Equals(helper.ContainingType?.OriginalDefinition, storage.ContainingType?.OriginalDefinition)
@@ -83,10 +87,18 @@ internal static class Teardown
         return SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(collection), storage);
     }
 
-    /// <summary>The body calls a releasing member on the iteration variable (or its <c>Value</c>), or invokes it.</summary>
+    /// <summary>The loop's body calls a releasing member on the iteration variable (or its <c>Value</c>), or invokes it.</summary>
     private static bool ReleasesEachElement(IForEachLoopOperation loop)
+        => ReleasesEachElement(loop.Body, loop.Locals.CastArray<ISymbol>());
+
+    /// <summary>A lambda, given to <c>ForEach</c>, that calls a releasing member on its parameter, or invokes it.</summary>
+    private static bool ReleasesEachElement(IOperation action)
+        => action.WithoutConversions() is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda }
+            && ReleasesEachElement(lambda.Body, ImmutableArray.Create<ISymbol>(lambda.Symbol.Parameters[0]));
+
+    private static bool ReleasesEachElement(IOperation body, ImmutableArray<ISymbol> elements)
     {
-        foreach (var node in loop.Body.DescendantsAndSelf())
+        foreach (var node in body.DescendantsAndSelf())
         {
             if (node is not IInvocationOperation invocation || !s_releasingNames.Contains(invocation.TargetMethod.Name))
             {
@@ -104,15 +116,16 @@ internal static class Teardown
                 receiver = pair.WithoutConversions();
             }
 
-            if (receiver is ILocalReferenceOperation { Local: var local })
+            ISymbol? element = receiver switch
             {
-                foreach (var iterated in loop.Locals)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(iterated, local))
-                    {
-                        return true;
-                    }
-                }
+                ILocalReferenceOperation { Local: var local } => local,
+                IParameterReferenceOperation { Parameter: var parameter } => parameter,
+                _ => null,
+            };
+
+            if (element is not null && elements.IndexOf(element, 0, elements.Length, SymbolEqualityComparer.Default) >= 0)
+            {
+                return true;
             }
         }
 

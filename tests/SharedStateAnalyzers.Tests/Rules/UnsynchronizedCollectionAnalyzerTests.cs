@@ -2562,6 +2562,50 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// Set-up steps a host runs once each with <c>List.ForEach</c>, then drops. <c>EACH</c> is what the lambda does with
+    /// each step.
+    /// </summary>
+    private const string StepsRunWithForEach = """
+        using System;
+        using System.Collections.Generic;
+
+        public sealed class Host
+        {
+            private static readonly List<Action<Host>> {|#0:s_steps|} = new()
+            {
+                host => host.Name = "api",
+                host => host.Port = 8080,
+            };
+
+            public string Name { get; set; } = "host";
+
+            public int Port { get; set; }
+
+            public Host Start()
+            {
+                s_steps.ForEach(step => EACH);
+                s_steps.Clear();
+                return this;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task RunEachElementWithForEachThenClear_IsATeardown()
+    {
+        await Test(StepsRunWithForEach.Replace("{|#0:s_steps|}", "s_steps").Replace("EACH", "step(this)"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ClearAfterAForEachThatReleasesNothing_IsReported()
+    {
+        await Test(StepsRunWithForEach.Replace("EACH", "Console.WriteLine(step)"))
+            .ExpectDiagnostic(Flagged(0, "s_steps", "List<Action<Host>>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task TypeRegisteredAsASingletonOnlyByATest()
     {
