@@ -49,9 +49,11 @@ internal sealed class Duplicates
     private readonly DisposableTypes _disposables;
     private readonly INamedTypeSymbol? _stringBuilder;
     private readonly MutableCollections _collections;
+    private readonly Compilation _compilation;
 
     public Duplicates(Compilation compilation)
     {
+        _compilation = compilation;
         _disposables = new DisposableTypes(compilation);
         _stringBuilder = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
         _collections = new MutableCollections(compilation);
@@ -65,7 +67,8 @@ internal sealed class Duplicates
     {
         value = value.WithoutConversions();
 
-        if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false } || IsFromAnInstanceCache(value))
+        if (value is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false } || IsFromAnInstanceCache(value)
+            || IsTheContainersSingleton(value))
         {
             return null;
         }
@@ -469,6 +472,58 @@ internal sealed class Duplicates
             ICoalesceOperation coalesce => CacheStorage.GetReferencedStorage(coalesce.Value.WithoutConversions()),
             _ => CacheStorage.GetReferencedStorage(returned),
         };
+    }
+
+    /// <summary>
+    /// A service resolved from the container (<c>services.GetRequiredService&lt;Broadcaster&gt;()</c>,
+    /// <c>GetService(typeof(Broadcaster))</c>) that the compilation registers only as a singleton: every thread gets the
+    /// container's one instance, so nothing is built twice.
+    /// </summary>
+    private bool IsTheContainersSingleton(IOperation value)
+    {
+        if (value is not IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" } resolve)
+        {
+            return false;
+        }
+
+        var method = resolve.TargetMethod;
+        ITypeSymbol? service = null;
+        if (method.TypeArguments.Length == 1)
+        {
+            service = method.TypeArguments[0];
+        }
+        else
+        {
+            foreach (var argument in resolve.Arguments)
+            {
+                if (argument.Value.WithoutConversions() is ITypeOfOperation typeOf)
+                {
+                    service = typeOf.TypeOperand;
+                }
+            }
+        }
+
+        if (service is not INamedTypeSymbol named || (method.ReducedFrom ?? method).ContainingType is not { } resolver
+            || !(resolver.Name is "ServiceProviderServiceExtensions" or "IServiceProvider"))
+        {
+            return false;
+        }
+
+        var registrations = ServiceRegistrations.For(_compilation).GetRegistrationsOf(named);
+        if (registrations.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var registration in registrations)
+        {
+            if (registration.Lifetime != ServiceLifetimeKind.Singleton)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -177,6 +177,74 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A notifier that looks its broadcaster up on first use (to break a construction cycle). <c>LIFETIME</c> is how
+    /// the compilation registers the broadcaster.
+    /// </summary>
+    private const string NotifierResolvingItsBroadcaster = """
+        using System;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class Broadcaster : IDisposable
+        {
+            public void Dispose() { }
+            public Task SendAsync(string message) => Task.CompletedTask;
+        }
+
+        public sealed class Notifier
+        {
+            private readonly IServiceProvider _services;
+            private Broadcaster? _broadcaster;
+            private Broadcaster? _fallback;
+
+            public Notifier(IServiceProvider services) => _services = services;
+
+            public Task NotifyAsync(string message)
+            {
+                var target = {|#0:_broadcaster ??= _services.GetRequiredService<Broadcaster>()|};
+                return target.SendAsync(message);
+            }
+
+            public Task RetryAsync(string message)
+            {
+                if (_fallback == null)
+                {
+                    {|#1:_fallback = (Broadcaster)_services.GetService(typeof(Broadcaster))!|};
+                }
+
+                return _fallback.SendAsync(message);
+            }
+        }
+
+        public static class Setup
+        {
+            public static void Add(IServiceCollection services)
+            {
+                services.LIFETIME<Broadcaster>();
+                services.AddSingleton<Notifier>();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ServiceResolvedOnFirstUse_RegisteredOnlyAsASingleton()
+    {
+        await Test(NotifierResolvingItsBroadcaster.Replace("{|#0:", "").Replace("{|#1:", "").Replace(")|};", ");").Replace(")!|};", ")!;").Replace("LIFETIME", "AddSingleton"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("AddTransient")]
+    [InlineData("AddScoped")]
+    public async Task ServiceResolvedOnFirstUse_BuiltPerResolution_IsReported(string lifetime)
+    {
+        await Test(NotifierResolvingItsBroadcaster.Replace("LIFETIME", lifetime), References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_broadcaster"))
+            .ExpectDiagnostic(At(1, "_fallback"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task CoalesceWithParenthesizedAssignment()
     {
