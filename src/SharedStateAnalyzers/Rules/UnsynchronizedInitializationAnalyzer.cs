@@ -847,6 +847,36 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         FilledUnderALock,
     }
 
+    /// <summary>
+    /// The check (or <c>??=</c>) is a statement of a block in which an earlier statement of its own assigns the field
+    /// unconditionally: the member sets the field every time it runs, and the check only asks whether what it just set
+    /// is there.
+    /// </summary>
+    private static bool IsFallbackForWhatWasJustAssigned(IOperation check, ISymbol storage)
+    {
+        var statement = check is IConditionalOperation ? check : check.Parent as IExpressionStatementOperation;
+        if (statement?.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        foreach (var earlier in block.Operations)
+        {
+            if (earlier == statement)
+            {
+                return false;
+            }
+
+            if (earlier is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: var target } }
+                && LazyInitialization.Refers(target, storage))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static Race Classify(IAssignmentOperation assignment, ISymbol storage, ISymbol owner, CancellationToken cancellationToken)
     {
         var checks = LazyInitialization.FindGoverningChecks(assignment, storage);
@@ -863,6 +893,12 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
         else
         {
             // A plain assignment (a reset, a setter): not check-then-assign.
+            return Race.None;
+        }
+
+        // `_x = FindCustom(); if (_x == null) _x = new Default();`: a fallback for what was just stored, not a first use.
+        if (IsFallbackForWhatWasJustAssigned(innermost, storage))
+        {
             return Race.None;
         }
 

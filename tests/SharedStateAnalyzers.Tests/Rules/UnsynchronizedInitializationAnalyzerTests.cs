@@ -245,6 +245,59 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// Error pages the app may supply, with a built-in default when it does not. <c>FIND</c> is how the page is first
+    /// looked for.
+    /// </summary>
+    private const string ErrorPagesWithADefault = """
+        public interface IErrorPage { string Render(int status); }
+
+        public sealed class DefaultErrorPage : IErrorPage
+        {
+            public string Title { get; set; } = "Error";
+            public string Render(int status) => Title + " " + status;
+        }
+
+        public interface IErrorPageSource { IErrorPage? Find(int status); }
+
+        public static class ErrorPages
+        {
+            private static IErrorPage? s_forbidden;
+            private static IErrorPage? s_notFound;
+
+            public static IErrorPage Forbidden => s_forbidden!;
+
+            public static IErrorPage NotFound => s_notFound!;
+
+            public static void Configure(IErrorPageSource source, string title)
+            {
+                FIND
+                if (s_forbidden == null)
+                {
+                    {|#0:s_forbidden = new DefaultErrorPage { Title = title }|};
+                }
+
+                s_notFound = source.Find(404);
+                {|#1:s_notFound ??= new DefaultErrorPage { Title = title }|};
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task FallbackForWhatTheMemberJustAssigned()
+    {
+        await Test(ErrorPagesWithADefault.Replace("{|#0:", "").Replace("{|#1:", "").Replace("}|};", "};").Replace("FIND", "s_forbidden = source.Find(403);"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FieldAssignedOnlySometimesBeforeTheCheck_IsReported()
+    {
+        await Test(ErrorPagesWithADefault.Replace("{|#1:s_notFound ??= new DefaultErrorPage { Title = title }|};", "s_notFound ??= new DefaultErrorPage { Title = title };").Replace("FIND", "if (title.Length > 0) s_forbidden = source.Find(403);"))
+            .ExpectDiagnostic(At(0, "s_forbidden"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task CoalesceWithParenthesizedAssignment()
     {
