@@ -206,15 +206,8 @@ internal sealed class CallerLocks
             }
         }
 
-        if (!candidate || !_compilation.ContainsSyntaxTree(call.SyntaxTree))
-        {
-            return false;
-        }
-
-#pragma warning disable RS1030 // Asked only when a write is about to be reported, for the few calls of one helper.
-        var model = _compilation.GetSemanticModel(call.SyntaxTree);
-#pragma warning restore RS1030
-        return model.GetOperation(call, cancellationToken) is { } operation
+        return candidate
+            && SemanticModelCache.OperationOf(_compilation, call, cancellationToken) is { SemanticModel: { } model } operation
             && Synchronization.GetGuard(operation, model.GetEnclosingSymbol(call.SpanStart, cancellationToken)) is { IsGuarded: true, LockObject: not null };
     }
 

@@ -184,38 +184,56 @@ internal static class ServiceRequests
             var receiver = operation.Instance ?? (method.IsExtensionMethod && operation.Arguments.Length > 0 ? operation.Arguments[0].Value : null);
             receiver = receiver?.WithoutConversions();
 
-            if (receiver is not IParameterReferenceOperation reference || !Contains(providers, reference.Parameter))
+            if (receiver is not IParameterReferenceOperation reference || !Contains(providers, reference.Parameter)
+                || OfCall(operation) is not { } request)
             {
                 continue;
             }
 
-            INamedTypeSymbol? type = method.TypeArguments.Length == 1 ? method.TypeArguments[0] as INamedTypeSymbol : null;
-            object? key = null;
-            foreach (var argument in operation.Arguments)
-            {
-                if (argument.Parameter?.Name == "serviceType" && argument.Value is ITypeOfOperation typeOf)
-                {
-                    type = typeOf.TypeOperand as INamedTypeSymbol;
-                }
-                else if (argument.Parameter?.Name == "serviceKey")
-                {
-                    var value = argument.Value;
-                    value = value.WithoutConversions();
-
-                    key = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
-                }
-            }
-
-            if (type is null || type.TypeKind == TypeKind.Error)
-            {
-                continue;
-            }
-
-            var keyed = name.IndexOf("Keyed", StringComparison.Ordinal) >= 0;
-            requests.Add(Create(type, forceEnumerable: name is "GetServices" or "GetKeyedServices", keyed, key, parameter: null, invocation));
+            requests.Add(request);
         }
 
         return requests.ToImmutable();
+    }
+
+    /// <summary>
+    /// The service a call of one of the container's resolving methods asks for (<c>GetRequiredService&lt;T&gt;()</c>,
+    /// <c>GetService(typeof(T))</c>, their keyed forms, <c>GetServices</c>): its type argument or its <c>serviceType</c>,
+    /// and its key when it is a constant. Null for another call, or when the type is not known.
+    /// </summary>
+    public static ServiceRequest? OfCall(IInvocationOperation operation)
+    {
+        var method = operation.TargetMethod;
+        var name = method.Name;
+        if (!s_resolveMethods.Contains(name))
+        {
+            return null;
+        }
+
+        INamedTypeSymbol? type = method.TypeArguments.Length == 1 ? method.TypeArguments[0] as INamedTypeSymbol : null;
+        object? key = null;
+        foreach (var argument in operation.Arguments)
+        {
+            if (argument.Parameter?.Name == "serviceType" && argument.Value is ITypeOfOperation typeOf)
+            {
+                type = typeOf.TypeOperand as INamedTypeSymbol;
+            }
+            else if (argument.Parameter?.Name == "serviceKey")
+            {
+                var value = argument.Value;
+                value = value.WithoutConversions();
+
+                key = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
+            }
+        }
+
+        if (type is null || type.TypeKind == TypeKind.Error)
+        {
+            return null;
+        }
+
+        var keyed = name.IndexOf("Keyed", StringComparison.Ordinal) >= 0;
+        return Create(type, forceEnumerable: name is "GetServices" or "GetKeyedServices", keyed, key, parameter: null, operation.Syntax);
     }
 
     private static bool Contains(List<IParameterSymbol> providers, IParameterSymbol parameter)

@@ -50,10 +50,14 @@ internal sealed class Duplicates
     private readonly INamedTypeSymbol? _stringBuilder;
     private readonly MutableCollections _collections;
     private readonly Compilation _compilation;
+    private readonly INamedTypeSymbol? _httpMessageInvoker;
+    private readonly INamedTypeSymbol? _httpMessageHandler;
 
     public Duplicates(Compilation compilation)
     {
         _compilation = compilation;
+        _httpMessageInvoker = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageInvoker");
+        _httpMessageHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler");
         _disposables = new DisposableTypes(compilation);
         _stringBuilder = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
         _collections = new MutableCollections(compilation);
@@ -481,30 +485,9 @@ internal sealed class Duplicates
     /// </summary>
     private bool IsTheContainersSingleton(IOperation value)
     {
-        if (value is not IInvocationOperation { TargetMethod.Name: "GetService" or "GetRequiredService" } resolve)
-        {
-            return false;
-        }
-
-        var method = resolve.TargetMethod;
-        ITypeSymbol? service = null;
-        if (method.TypeArguments.Length == 1)
-        {
-            service = method.TypeArguments[0];
-        }
-        else
-        {
-            foreach (var argument in resolve.Arguments)
-            {
-                if (argument.Value.WithoutConversions() is ITypeOfOperation typeOf)
-                {
-                    service = typeOf.TypeOperand;
-                }
-            }
-        }
-
-        if (service is not INamedTypeSymbol named || (method.ReducedFrom ?? method).ContainingType is not { } resolver
-            || !(resolver.Name is "ServiceProviderServiceExtensions" or "IServiceProvider"))
+        if (value is not IInvocationOperation resolve
+            || (resolve.TargetMethod.ReducedFrom ?? resolve.TargetMethod).ContainingType is not { Name: "ServiceProviderServiceExtensions" or "IServiceProvider" }
+            || ServiceRequests.OfCall(resolve) is not { IsEnumerable: false, IsKeyed: false, Type: var named })
         {
             return false;
         }
@@ -607,23 +590,13 @@ internal sealed class Duplicates
     /// <c>System.Net.Http</c>'s <c>HttpClient</c>, <c>HttpMessageInvoker</c> or a handler of it (<c>HttpClientHandler</c>,
     /// <c>SocketsHttpHandler</c>): types built to be shared for the life of the process.
     /// </summary>
-    private static bool IsHttpClientOrHandler(ITypeSymbol type)
-    {
-        if (type.ContainingNamespace?.ToDisplayString() != "System.Net.Http")
-        {
-            return false;
-        }
+    private bool IsHttpClientOrHandler(ITypeSymbol type)
+        => type is INamedTypeSymbol named
+            && (IsOrDerivesFrom(named, _httpMessageInvoker) || IsOrDerivesFrom(named, _httpMessageHandler))
+            && named.ContainingNamespace?.ToDisplayString() == "System.Net.Http";
 
-        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
-        {
-            if (current.Name is "HttpMessageInvoker" or "HttpMessageHandler" && current.ContainingNamespace?.ToDisplayString() == "System.Net.Http")
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsOrDerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+        => baseType is not null && (SymbolEqualityComparer.Default.Equals(type, baseType) || SymbolFacts.DerivesFrom(type, baseType));
 
     /// <summary>A Task is IDisposable only for its wait handle, which a completed task never allocates; nobody disposes one.</summary>
     private bool IsDisposable(ITypeSymbol type) => !IsTask(type) && _disposables.IsDisposable(type);

@@ -512,9 +512,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                                 _ => UnsynchronizedReason,
                             });
 
-                    var privateMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet } method
-                        ? method.OriginalDefinition
-                        : null;
+                    var privateMethod = IsPrivateHelper(context.OwningSymbol) ? ((IMethodSymbol)context.OwningSymbol).OriginalDefinition : null;
                     var internalMethod = context.OwningSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Internal, MethodKind: MethodKind.Ordinary } helper
                         ? helper.OriginalDefinition
                         : null;
@@ -587,6 +585,13 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        /// <summary>
+        /// A private method, or a private property's getter: code only the type calls, whose calls
+        /// <see cref="RecordPrivateCall"/> records.
+        /// </summary>
+        private static bool IsPrivateHelper(ISymbol? symbol)
+            => symbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet };
+
         /// <summary>The target of a plain assignment (<c>P = x</c>): set, not read. <c>P ??= x</c> and <c>P += x</c> also read it.</summary>
         private static bool IsWrite(IPropertyReferenceOperation reference)
             => reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
@@ -642,8 +647,8 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 var allowed = caller switch
                 {
                     IMethodSymbol { MethodKind: MethodKind.Constructor } => true,
-                    IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet } helper
-                        when !SymbolEqualityComparer.Default.Equals(helper.OriginalDefinition, method) => IsCalledOnlyWhileConstructing(helper.OriginalDefinition, depth + 1),
+                    IMethodSymbol helper when IsPrivateHelper(helper)
+                        && !SymbolEqualityComparer.Default.Equals(helper.OriginalDefinition, method) => IsCalledOnlyWhileConstructing(helper.OriginalDefinition, depth + 1),
                     _ => false,
                 };
 
