@@ -220,8 +220,9 @@ internal sealed class CompositionTime
     /// to four callers up), or in the program's entry point before it runs the app. The composition and the hosted
     /// services' starts run once, on one thread after another, before the first request. Calls of the interface members a method implements count as its calls, and must be made there too (such
     /// a method is searched only when it is named for registering: <c>Register…</c>, <c>Add…</c>, <c>Use…</c>, …). A
-    /// method that is never called in the compilation, is virtual (its calls may go through the base), or is used as
-    /// a delegate, is not such a method. Calls are found by name in the files
+    /// method that is never called in the compilation, overrides a method the framework declares, or is used as a
+    /// delegate, is not such a method. A virtual method, or an override, is searched through its first declaration
+    /// (the method its calls bind to); an override's <c>base.M()</c> is part of the call that reached the override. Calls are found by name in the files
     /// that can make them (for an instance or static method, the files that name its type) and bound only where the
     /// caller is not composition code.
     /// </summary>
@@ -273,13 +274,20 @@ internal sealed class CompositionTime
     private static bool IsSearchable(ISymbol member, out IMethodSymbol method)
     {
         method = null!;
-        if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } candidate
+        if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsExtern: false } candidate
             || candidate.DeclaringSyntaxReferences.Length == 0)
         {
             return false;
         }
 
-        method = candidate.OriginalDefinition;
+        // An override runs when the method it overrides is called: C# binds `host.Init()` to the first declaration of
+        // `Init` whatever the receiver's type, so that declaration's calls are the ones searched. One the framework
+        // declares (`ToString`, `OnModelCreating`) is called where no search can see it.
+        method = SymbolFacts.FirstDeclaration(candidate.OriginalDefinition);
+        if (method.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
 
         // A method that implements an interface is searched under the interface's name too, which binds every call of
         // that name: asked only for registration methods (`RegisterTool`, `AddHandler`, `UseFeature`, …), the ones a
@@ -430,6 +438,12 @@ internal sealed class CompositionTime
 
                 var site = Caller(invocation!, out var callerDeclaration);
                 var caller = callerDeclaration is null ? null : DeclaredMethod(callerDeclaration);
+                if (caller is not null && IsBaseCallOfTheSameMethod(invocation!, caller, target))
+                {
+                    // `base.Init()` in an override of `Init`: it runs as part of the call that reached the override.
+                    continue;
+                }
+
                 if (site == Site.EntryPointBeforeRun || (caller is not null && owner.IsStartingTheApp(caller, callerDeclaration!, invocation!)))
                 {
                     // A call made while composing: bound only to learn that the method is called at all.
@@ -476,6 +490,11 @@ internal sealed class CompositionTime
             return true;
         }
 
+        private static bool IsBaseCallOfTheSameMethod(ExpressionSyntax invocation, IMethodSymbol caller, IMethodSymbol target)
+            => invocation is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } }
+                && caller.IsOverride
+                && SymbolEqualityComparer.Default.Equals(SymbolFacts.FirstDeclaration(caller.OriginalDefinition), target);
+
         /// <summary>
         /// An overload of <paramref name="target"/> in the same type (a generic convenience form), implementing no
         /// interface member, that nothing in the compilation calls or takes as a delegate, its own type included.
@@ -510,7 +529,7 @@ internal sealed class CompositionTime
                 return null;
             }
 
-            return MethodNameUses.Binds(_models.For(name.SyntaxTree), name, method, cancellationToken);
+            return MethodNameUses.Binds(_models.For(name.SyntaxTree), name, method, cancellationToken, throughOverrides: method.IsVirtual || method.IsAbstract);
         }
 
         private IMethodSymbol? DeclaredMethod(MethodDeclarationSyntax declaration)

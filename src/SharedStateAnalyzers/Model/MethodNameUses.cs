@@ -48,17 +48,21 @@ internal static class MethodNameUses
     }
 
     /// <summary>Whether <paramref name="name"/> binds to <paramref name="member"/>; null when it is one of several candidates.</summary>
-    public static bool? Binds(SemanticModel model, SimpleNameSyntax name, ISymbol member, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="throughOverrides"/>, a name bound to an override of the method (a method
+    /// <paramref name="member"/> is the first declaration of) binds to it too.
+    /// </remarks>
+    public static bool? Binds(SemanticModel model, SimpleNameSyntax name, ISymbol member, CancellationToken cancellationToken, bool throughOverrides = false)
     {
         var info = model.GetSymbolInfo(name, cancellationToken);
         if (info.Symbol is { } bound)
         {
-            return IsSame(bound, member);
+            return IsSame(bound, member, throughOverrides);
         }
 
         foreach (var candidate in info.CandidateSymbols)
         {
-            if (IsSame(candidate, member))
+            if (IsSame(candidate, member, throughOverrides))
             {
                 return null;
             }
@@ -68,8 +72,16 @@ internal static class MethodNameUses
     }
 
     /// <summary>The same member, an extension method called in reduced form included.</summary>
-    private static bool IsSame(ISymbol bound, ISymbol member)
-        => SymbolEqualityComparer.Default.Equals(((bound as IMethodSymbol)?.ReducedFrom ?? bound).OriginalDefinition, member.OriginalDefinition);
+    private static bool IsSame(ISymbol bound, ISymbol member, bool throughOverrides)
+    {
+        var symbol = ((bound as IMethodSymbol)?.ReducedFrom ?? bound).OriginalDefinition;
+        if (throughOverrides && symbol is IMethodSymbol method)
+        {
+            symbol = SymbolFacts.FirstDeclaration(method);
+        }
+
+        return SymbolEqualityComparer.Default.Equals(symbol, member.OriginalDefinition);
+    }
 
     private static HashSet<SyntaxTree> TreesThatCanUse(Compilation compilation, ISymbol member, bool extension, CancellationToken cancellationToken)
     {

@@ -216,6 +216,21 @@ internal static class SymbolFacts
         return false;
     }
 
+    /// <summary>
+    /// The declaration an override chain starts from (<paramref name="method"/> itself when it overrides nothing), as its
+    /// original definition: the method C# binds a call to, whatever override runs.
+    /// </summary>
+    public static IMethodSymbol FirstDeclaration(IMethodSymbol method)
+    {
+        var first = method.OriginalDefinition;
+        for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
+        {
+            first = current.OriginalDefinition;
+        }
+
+        return first;
+    }
+
     /// <summary><paramref name="method"/> overrides <paramref name="baseMethod"/>, directly or further down.</summary>
     public static bool Overrides(IMethodSymbol method, IMethodSymbol baseMethod)
     {

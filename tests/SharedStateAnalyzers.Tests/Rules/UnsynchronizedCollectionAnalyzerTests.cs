@@ -4083,6 +4083,82 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A service host in the style of an app-host base class: the route table is filled while the host's virtual
+    /// <c>Init</c> runs, which the pipeline's <c>UseHost(this IApplicationBuilder, …)</c> calls once at start-up. The
+    /// app's host overrides <c>Init</c>, calls the base and registers one route of its own. <c>// (more)</c> is where a
+    /// test adds another caller.
+    /// </summary>
+    private const string RoutesFilledByAVirtualInit = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.AspNetCore.Builder;
+
+        public static class Routes
+        {
+            private static readonly Dictionary<string, Type> {|#0:_byPath|} = new();
+
+            public static void Register(string path, Type service) => _byPath[path] = service;
+
+            public static Type? Find(string path) => _byPath.TryGetValue(path, out var service) ? service : null;
+        }
+
+        public abstract class AppHostBase
+        {
+            public virtual void Init()
+            {
+                foreach (var service in Services())
+                {
+                    Routes.Register("/" + service.Name.ToLowerInvariant(), service);
+                }
+            }
+
+            protected abstract IEnumerable<Type> Services();
+        }
+
+        public sealed class AppHost : AppHostBase
+        {
+            public override void Init()
+            {
+                base.Init();
+                Routes.Register("/health", typeof(AppHost));
+            }
+
+            protected override IEnumerable<Type> Services() => [typeof(string), typeof(Uri)];
+
+            // (more)
+        }
+
+        public static class HostExtensions
+        {
+            public static IApplicationBuilder UseHost(this IApplicationBuilder app, AppHostBase host)
+            {
+                host.Init();
+                return app;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task StartUpRegistry_FilledThroughAVirtualInitThatOnlyThePipelineCalls()
+    {
+        // Both writes run inside Init: the base's and the override's. Every call of Init is UseHost's; the override's
+        // base.Init() is part of the same call.
+        await Test(RoutesFilledByAVirtualInit, References.AspNetCore).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("a member that runs Init again", "// (more)", "public void Restart() => Init();")]
+    [InlineData("a caller typed as the derived host", "// (more)", "public static void Reload(AppHost host) => host.Init();")]
+    [InlineData("a caller of the base typed through the base", "// (more)", "public static void Reload(AppHostBase host) => host.Init();")]
+    [InlineData("an override called by a framework", "public override void Init()", "public override string ToString() { Routes.Register(\"/about\", typeof(AppHost)); return \"host\"; }\n    public override void Init()")]
+    public async Task StartUpRegistry_FilledThroughAVirtualInitAlsoCalledElsewhereIsReported(string _, string find, string replace)
+    {
+        await Test(RoutesFilledByAVirtualInit.Replace(find, replace), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_byPath", "Dictionary<string, Type>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StartUpRegistry_AnotherMethodOfTheSameNameCalledWhileComposingIsNotACall()
     {

@@ -2545,6 +2545,52 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     /// <summary>
+    /// The same service started by an app host instead of <c>Main</c>: the pipeline's <c>UseServiceHost</c> extension
+    /// calls the host's virtual <c>Init</c>, whose override in the app's host calls the base, which starts the service.
+    /// </summary>
+    private static readonly string StartupChainThroughAVirtualInit = StartupChain[..StartupChain.IndexOf("public static class Program", StringComparison.Ordinal)]
+        .Replace("using System.IO;", "using System.IO;\nusing Microsoft.AspNetCore.Builder;") + """
+        public abstract class ServiceHostBase
+        {
+            public virtual void Init() => Service.Init().GetAwaiter().GetResult();
+        }
+
+        public sealed class ServiceHost : ServiceHostBase
+        {
+            public override void Init()
+            {
+                base.Init();
+            }
+
+            // (host)
+        }
+
+        public static class HostExtensions
+        {
+            public static IApplicationBuilder UseServiceHost(this IApplicationBuilder app, ServiceHostBase host)
+            {
+                host.Init();
+                return app;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task CheckThenAssign_InAMethodOnlyAVirtualStartUpChainCalls()
+    {
+        // UseServiceHost → ServiceHostBase.Init (the host's override runs, and calls the base) → Service.Init → StartWatching.
+        await Test(StartupChainThroughAVirtualInit, References.AspNetCore).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheckThenAssign_InAVirtualStartUpChainThatAMemberRunsAgain_IsReported()
+    {
+        await Test(StartupChainThroughAVirtualInit.Replace("// (host)", "public void Restart() => Init();"), References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_watcher"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A hand-rolled settings singleton whose <c>Main</c> reads it first and fills it from the command line, then runs
     /// the web app; <c>// (before run)</c> and <c>// (after run)</c> are where a test moves that read.
     /// </summary>
