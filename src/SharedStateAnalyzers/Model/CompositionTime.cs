@@ -30,6 +30,9 @@ internal sealed class CompositionTime
         "Microsoft.Extensions.DependencyInjection.IMvcCoreBuilder",
         "Microsoft.Extensions.Hosting.IHostBuilder",
         "Microsoft.Extensions.Hosting.IHostApplicationBuilder",
+
+        // The built host, between `Build()` and `Run()`: `host.MigrateDatabase()`, `host.UseServiceStack(appHost)`.
+        "Microsoft.Extensions.Hosting.IHost",
         "Microsoft.AspNetCore.Builder.WebApplicationBuilder",
         "Microsoft.AspNetCore.Builder.IApplicationBuilder",
         "Microsoft.AspNetCore.Hosting.IWebHostBuilder",

@@ -2583,6 +2583,18 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     [Fact]
+    public async Task CheckThenAssign_InAMethodOnlyAnExtensionOfTheBuiltHostCalls()
+    {
+        // `host.UseServiceHost(appHost)` on the built IHost runs in Program between Build() and Run().
+        await Test(
+                StartupChainThroughAVirtualInit
+                    .Replace("IApplicationBuilder UseServiceHost(this IApplicationBuilder app", "IHost UseServiceHost(this IHost app")
+                    .Replace("using Microsoft.AspNetCore.Builder;", "using Microsoft.Extensions.Hosting;"),
+                References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task CheckThenAssign_InAVirtualStartUpChainThatAMemberRunsAgain_IsReported()
     {
         await Test(StartupChainThroughAVirtualInit.Replace("// (host)", "public void Restart() => Init();"), References.AspNetCore)
