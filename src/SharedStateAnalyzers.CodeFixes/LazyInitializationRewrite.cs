@@ -112,15 +112,33 @@ internal static class LazyInitializationRewrite
             return null;
         }
 
-        // A private lock object used only by the removed double-checked lock goes with it.
+        // A private lock object used only by the removed double-checked lock goes with it. The blank lines that set it
+        // apart from the members above stay, on the member that follows it.
+        var keptBlankLines = SyntaxTriviaList.Empty;
+        MemberDeclarationSyntax? memberAfterGate = null;
         if (site.Value.Gate is { } gate && site.Value.Removed is { } removedLock
             && await FindUnusedGateAsync(document, root, model, gate, removedLock, cancellationToken).ConfigureAwait(false) is { } gateDeclaration)
         {
             editor.RemoveNode(gateDeclaration, SyntaxRemoveOptions.KeepNoTrivia);
+            keptBlankLines = LeadingBlankLines(gateDeclaration);
+            memberAfterGate = MemberAfter(gateDeclaration);
+            if (memberAfterGate is not null && (keptBlankLines.Count == 0 || LeadingBlankLines(memberAfterGate).Count > 0))
+            {
+                memberAfterGate = null;
+            }
+
+            if (memberAfterGate is not null && memberAfterGate != declaration)
+            {
+                editor.ReplaceNode(memberAfterGate, (current, _) => current.WithLeadingTrivia(keptBlankLines.AddRange(current.GetLeadingTrivia())));
+            }
         }
 
         var useTargetTypedNew = ((CSharpParseOptions)root.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp9;
-        editor.ReplaceNode(declaration, (current, _) => RewriteDeclaration((FieldDeclarationSyntax)current, initializer, useLazy, useTargetTypedNew));
+        editor.ReplaceNode(declaration, (current, _) =>
+        {
+            var rewritten = RewriteDeclaration((FieldDeclarationSyntax)current, initializer, useLazy, useTargetTypedNew);
+            return memberAfterGate == declaration ? rewritten.WithLeadingTrivia(keptBlankLines.AddRange(rewritten.GetLeadingTrivia())) : rewritten;
+        });
 
         var newRoot = editor.GetChangedRoot();
         var lazyInScope = model.LookupNamespacesAndTypes(declaration.SpanStart, name: "Lazy")
@@ -232,6 +250,43 @@ internal static class LazyInitializationRewrite
         }
 
         return ifStatement;
+    }
+
+    /// <summary>The empty lines that open a member's leading trivia (before its comments and indentation).</summary>
+    private static SyntaxTriviaList LeadingBlankLines(SyntaxNode member)
+    {
+        var lines = new List<SyntaxTrivia>();
+        var pending = new List<SyntaxTrivia>();
+        foreach (var trivia in member.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                pending.Add(trivia);
+            }
+            else if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lines.AddRange(pending);
+                lines.Add(trivia);
+                pending.Clear();
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return SyntaxFactory.TriviaList(lines);
+    }
+
+    private static MemberDeclarationSyntax? MemberAfter(MemberDeclarationSyntax member)
+    {
+        if (member.Parent is not TypeDeclarationSyntax type)
+        {
+            return null;
+        }
+
+        var index = type.Members.IndexOf(member);
+        return index >= 0 && index + 1 < type.Members.Count ? type.Members[index + 1] : null;
     }
 
     private static async Task<FieldDeclarationSyntax?> FindUnusedGateAsync(Document document, SyntaxNode root, SemanticModel model, ExpressionSyntax gate, StatementSyntax removed, CancellationToken cancellationToken)

@@ -123,11 +123,17 @@ internal sealed class Duplicates
     /// </summary>
     private bool IsInterchangeable(IObjectCreationOperation creation, CancellationToken cancellationToken)
     {
-        // `new X()` with nothing given is the shape the rule exists for: whether its instance is all there is to it
-        // is the class's own design. A wrapper of what it is given (`new Tracker(this)`) is judged by what it keeps.
-        if (creation.Initializer is not null || creation.Constructor is null || creation.Arguments.IsEmpty)
+        if (creation.Initializer is not null || creation.Constructor is null)
         {
             return false;
+        }
+
+        if (creation.Arguments.IsEmpty)
+        {
+            // `new X()` with nothing given is the shape the rule exists for: whether its instance is all there is to it
+            // is the class's own design, unless the class has no state at all (a comparer, a visitor: no instance
+            // field, auto-property or event, here or in its bases, and constructors that do nothing).
+            return creation.Type is INamedTypeSymbol stateless && IsStateless(stateless, depth: 0, cancellationToken);
         }
 
         foreach (var argument in creation.Arguments)
@@ -139,6 +145,54 @@ internal sealed class Duplicates
         }
 
         return creation.Type is INamedTypeSymbol type && KeepsOnlyWhatItIsGiven(type, creation.SemanticModel?.Compilation, depth: 0, cancellationToken);
+    }
+
+    /// <summary>
+    /// A class with no state: no instance field (an auto-property's included) or field-like event in it or its base
+    /// classes of the compilation, constructors with empty bodies that pass nothing to the base, and a library base
+    /// that is <c>object</c> or abstract without instance fields; neither disposable nor a collection.
+    /// </summary>
+    private bool IsStateless(INamedTypeSymbol type, int depth, CancellationToken cancellationToken)
+    {
+        if (depth > 3 || type.TypeKind != TypeKind.Class || IsDisposable(type) || IsContainer(type))
+        {
+            return false;
+        }
+
+        if (type.SpecialType == SpecialType.System_Object)
+        {
+            return true;
+        }
+
+        if (type.DeclaringSyntaxReferences.IsEmpty && !type.IsAbstract)
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: false, IsConst: false }:
+                case IEventSymbol { IsStatic: false }:
+                    return false;
+                case IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor:
+                    foreach (var reference in constructor.DeclaringSyntaxReferences)
+                    {
+                        if (reference.GetSyntax(cancellationToken) is not ConstructorDeclarationSyntax declaration
+                            || declaration.ExpressionBody is not null
+                            || declaration.Body is not { Statements.Count: 0 }
+                            || declaration.Initializer is { ArgumentList.Arguments.Count: > 0 })
+                        {
+                            return false;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return type.BaseType is null || IsStateless(type.BaseType, depth + 1, cancellationToken);
     }
 
     private bool KeepsOnlyWhatItIsGiven(INamedTypeSymbol type, Compilation? compilation, int depth, CancellationToken cancellationToken)

@@ -449,7 +449,9 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
-                    if (Duplicates.GetStateUse(operation) is { } used && _candidates.Contains(used))
+                    // Locking on or changing the value through its field, or through the property built over it.
+                    if (Duplicates.GetStateUse(operation) is { } used
+                        && (_candidates.Contains(used) || (used is IPropertySymbol && SymbolEqualityComparer.Default.Equals(used.ContainingType, _type))))
                     {
                         lock (_gate)
                         {
@@ -672,13 +674,15 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     // A value that matters only as state: reported when the type changes it or locks on it, or (a
                     // collection) hands it out to callers who can fill it. An HTTP client: when the type configures or
                     // disposes it (through the field or the property built over it), or others can reach it.
+                    var builtBy = finding.Method?.AssociatedSymbol?.OriginalDefinition;
+                    var usedAsState = _usedAsState.Contains(finding.Storage) || (builtBy is not null && _usedAsState.Contains(builtBy));
                     var matters = finding.Duplicate switch
                     {
-                        Duplicate.WhenUsedAsState => _usedAsState.Contains(finding.Storage),
-                        Duplicate.WhenUsedAsStateOrHandedOut => _usedAsState.Contains(finding.Storage) || _handedOut.Contains(finding.Storage),
+                        Duplicate.WhenUsedAsState => usedAsState,
+                        Duplicate.WhenUsedAsStateOrHandedOut => usedAsState || _handedOut.Contains(finding.Storage),
                         Duplicate.WhenConfiguredOrHandedOut => finding.Storage.DeclaredAccessibility != Accessibility.Private
                             || _configured.Contains(finding.Storage)
-                            || (finding.Method?.AssociatedSymbol is { } builtBy && _configured.Contains(builtBy.OriginalDefinition))
+                            || (builtBy is not null && _configured.Contains(builtBy))
                             || _handedOut.Contains(finding.Storage),
                         _ => true,
                     };

@@ -23,6 +23,8 @@ internal static class SharedShapes
     public const string DoubleCheckedRegistry = """
         public sealed class Registry
         {
+            public int Uses { get; set; }
+
             private static readonly object s_gate = new();
             private static Registry? s_instance;
 

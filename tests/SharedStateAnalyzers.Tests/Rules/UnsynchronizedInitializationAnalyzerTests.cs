@@ -28,6 +28,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
         await Test("""
             public sealed class ConfigGetter
             {
+                public int Uses { get; set; }
+
                 private static ConfigGetter? s_instance;
 
                 private ConfigGetter() { }
@@ -489,6 +491,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
         await Test("""
             public sealed class Settings
             {
+                public int Uses { get; set; }
+
                 public static Settings? Current { get; private set; }
 
                 public static Settings Get()
@@ -559,37 +563,114 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task NewInstanceOfAProjectClass_Static()
-    {
-        // A class of the compilation: its constructor runs once per racing thread, and callers can keep different
-        // instances. Whether that matters is the class's own design, so the shape is reported.
-        await Test("""
-            public class TemplateEngine
+    /// <summary>
+    /// Two lazily built instances of a class of the compilation. <c>BASE</c> is where a test gives the class a base
+    /// class, <c>// (state)</c> where it gives it state, <c>// (types)</c> where it declares more types.
+    /// </summary>
+    private const string TemplatesBuiltOnFirstUse = """
+        using System;
+        using System.Collections.Generic;
+
+        public class TemplateEngine BASE
+        {
+            // (state)
+            public string Render(string template) => template;
+        }
+
+        public static class Templates
+        {
+            private static TemplateEngine? s_engine;
+            private static TemplateEngine? s_strict;
+
+            public static string Render(string template) => ({|#0:s_engine ??= new TemplateEngine()|}).Render(template);
+
+            public static TemplateEngine Strict
             {
-                public TemplateEngine() { }
-                public string Render(string template) => template;
-            }
-
-            public static class Templates
-            {
-                private static TemplateEngine? s_engine;
-                private static TemplateEngine? s_strict;
-
-                public static string Render(string template) => ({|#0:s_engine ??= new TemplateEngine()|}).Render(template);
-
-                public static TemplateEngine Strict
+                get
                 {
-                    get
+                    if (s_strict == null) {|#1:s_strict = new TemplateEngine()|};
+                    return s_strict;
+                }
+            }
+        }
+
+        // (types)
+        """;
+
+    private static string TemplateEngineWith(string baseClass, string state, string types)
+        => TemplatesBuiltOnFirstUse.Replace("BASE", baseClass).Replace("// (state)", state).Replace("// (types)", types);
+
+    [Theory]
+    [InlineData("a field", "", "private readonly Dictionary<string, string> _compiled = new();", "")]
+    [InlineData("a settable property", "", "public bool Strict { get; set; }", "")]
+    [InlineData("a readonly property", "", "public DateTime Built { get; } = DateTime.UtcNow;", "")]
+    [InlineData("an event", "", "public event EventHandler? Rendered;", "")]
+    [InlineData("a constructor that does something", "", "public TemplateEngine() { Console.WriteLine(\"engine built\"); }", "")]
+    [InlineData("a base class with state", ": EngineBase", "", "public abstract class EngineBase { protected int Renders; }")]
+    [InlineData("a library base that is not abstract", ": Random", "", "")]
+    public async Task NewInstanceOfAProjectClass_Static(string _, string baseClass, string state, string types)
+    {
+        // A class of the compilation with state: its constructor runs once per racing thread, and callers can keep
+        // different instances. Whether that matters is the class's own design, so the shape is reported.
+        await Test(TemplateEngineWith(baseClass, state, types))
+            .ExpectDiagnostic(At(0, "s_engine"))
+            .ExpectDiagnostic(At(1, "s_strict"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("no base, no constructor", "", "", "")]
+    [InlineData("an empty constructor", "", "public TemplateEngine() { }", "")]
+    [InlineData("a stateless base of the project", ": EngineBase", "public override int Version => 2;", "public abstract class EngineBase { public abstract int Version { get; } }")]
+    [InlineData("a library comparer base", ": Comparer<string>", "public override int Compare(string? x, string? y) => string.CompareOrdinal(x, y);", "")]
+    public async Task NewInstanceOfAStatelessClass_BuiltTwiceIsTheSameObject(string _, string baseClass, string state, string types)
+    {
+        // No instance field, auto-property or event, and constructors that do nothing: a racing thread's copy cannot be
+        // told from the one kept (a comparer, a visitor, a renderer of what it is given).
+        await Test(TemplateEngineWith(baseClass, state, types).Replace("{|#0:", "").Replace("{|#1:", "").Replace("()|}", "()"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StatelessSingleton_BuiltTwiceIsTheSameObject()
+    {
+        // The type's own instance, with nothing in it: two racing threads build two instances no caller can tell apart.
+        await Test("""
+            public sealed class OrdinalComparer : System.Collections.Generic.IComparer<string>
+            {
+                private static OrdinalComparer? s_instance;
+
+                private OrdinalComparer() { }
+
+                public static OrdinalComparer Instance => s_instance ??= new OrdinalComparer();
+
+                public int Compare(string? x, string? y) => string.CompareOrdinal(x, y);
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StatelessSingleton_LockedOnIsReported()
+    {
+        // Two threads that lock on two instances do not exclude each other.
+        await Test("""
+            public sealed class Gate
+            {
+                private static Gate? s_instance;
+
+                public static Gate Instance => {|#0:s_instance ??= new Gate()|};
+
+                public static void Run(System.Action action)
+                {
+                    lock (Instance)
                     {
-                        if (s_strict == null) {|#1:s_strict = new TemplateEngine()|};
-                        return s_strict;
+                        action();
                     }
                 }
             }
             """)
-            .ExpectDiagnostic(At(0, "s_engine"))
-            .ExpectDiagnostic(At(1, "s_strict"))
+            .ExpectDiagnostic(At(0, "s_instance"))
             .ValidateAsync();
     }
 
@@ -601,11 +682,15 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
 
             public class PdfRenderer
             {
+                public int Uses { get; set; }
+
                 public byte[] Render(string html) => System.Text.Encoding.UTF8.GetBytes(html);
             }
 
             public class InvoicePrinter
             {
+                public int Uses { get; set; }
+
                 private PdfRenderer? _renderer;
 
                 public byte[] Print(string html) => ({|#0:_renderer ??= new PdfRenderer()|}).Render(html);
@@ -764,6 +849,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
         await Test("""
             public sealed class Engine
             {
+                public int Uses { get; set; }
+
                 public static Engine Current => {|#0:field ??= new Engine()|};
 
                 public static Engine Fallback
@@ -826,6 +913,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
         await Test("""
             public sealed class Connection
             {
+                public int Uses { get; set; }
+
                 private static readonly object s_gate = new();
                 private static volatile Connection? s_shared;
 
@@ -1143,6 +1232,8 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
         var result = await Test("""
             public sealed class Registry
             {
+                public int Uses { get; set; }
+
                 private static Registry? s_instance;
 
                 public static Registry Instance => [|s_instance ??= new Registry()|];
@@ -2380,7 +2471,7 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
         using System.Threading;
 
         public interface IClock { long Ticks { get; } }
-        public sealed class SystemClock : IClock { public long Ticks => System.DateTime.UtcNow.Ticks; }
+        public sealed class SystemClock : IClock { public long Offset { get; set; } public long Ticks => System.DateTime.UtcNow.Ticks + Offset; }
         public interface IWorkerId { int Value { get; } }
         public sealed class MachineWorkerId : IWorkerId { public int Value => System.Environment.ProcessId; }
 

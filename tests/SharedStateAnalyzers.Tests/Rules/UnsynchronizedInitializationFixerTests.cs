@@ -16,6 +16,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
         public sealed class ConfigGetter
         {
+            public int Uses { get; set; }
+
             // The one instance of the process.
             private static ConfigGetter? s_instance;
 
@@ -49,6 +51,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class ConfigGetter
                 {
+                    public int Uses { get; set; }
+
                     // The one instance of the process.
                     private static readonly Lazy<ConfigGetter> s_instance = new(() => new ConfigGetter());
 
@@ -77,6 +81,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class ConfigGetter
                 {
+                    public int Uses { get; set; }
+
                     // The one instance of the process.
                     private static readonly ConfigGetter s_instance = new ConfigGetter();
 
@@ -106,6 +112,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class ConfigGetter
                 {
+                    public int Uses { get; set; }
+
                     // The one instance of the process.
                     private static readonly Lazy<ConfigGetter> s_instance = new(() => new ConfigGetter());
 
@@ -480,6 +488,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class Registry
                 {
+                    public int Uses { get; set; }
+
                     private static readonly object s_gate = new();
                     private static Registry? s_instance;
 
@@ -511,6 +521,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class Registry
                 {
+                    public int Uses { get; set; }
+
                     private static readonly Lazy<Registry> s_instance = new(() => new Registry());
 
                     private Registry() { }
@@ -538,6 +550,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class Registry
                 {
+                    public int Uses { get; set; }
+
                     private static readonly object s_gate = new();
                     private static readonly List<string> s_names = new();
                     private static Registry? s_instance;
@@ -572,6 +586,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public sealed class Registry
                 {
+                    public int Uses { get; set; }
+
                     private static readonly object s_gate = new();
                     private static readonly List<string> s_names = new();
                     private static readonly Registry s_instance = new Registry();
@@ -871,6 +887,8 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithSource("""
                 public sealed class Registry
                 {
+                    public int Uses { get; set; }
+
                     private static readonly object s_gate = new();
                     private static Registry? s_other;
 
@@ -902,6 +920,8 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithSource("""
                 public sealed class Settings
                 {
+                    public int Uses { get; set; }
+
                     public static Settings? Current { get; private set; }
 
                     public static Settings Get()
@@ -924,6 +944,8 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithSource("""
                 public sealed class Engine
                 {
+                    public int Uses { get; set; }
+
                     public static Engine Current => [|field ??= new Engine()|];
                 }
                 """)
@@ -1020,6 +1042,8 @@ public sealed class UnsynchronizedInitializationFixerTests
             .WithSource("""
                 public class TemplateEngine
                 {
+                    public int Uses { get; set; }
+
                     public string Render(string template) => template;
                 }
 
@@ -1035,6 +1059,8 @@ public sealed class UnsynchronizedInitializationFixerTests
 
                 public class TemplateEngine
                 {
+                    public int Uses { get; set; }
+
                     public string Render(string template) => template;
                 }
 
