@@ -116,8 +116,20 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
             var field = CacheStorage.GetReferencedStorage(receiver);
-            if (field is null || !_fields.ContainsKey(field) || Initialization.IsInitialization(context.ContainingSymbol, field))
+            if (field is null || !_fields.ContainsKey(field))
             {
+                return;
+            }
+
+            if (Initialization.IsInitialization(context.ContainingSymbol, field))
+            {
+                // An eviction in a handler the initialization sets up (`Saved += (_, e) => s_items.Remove(e.Id)` in the
+                // static constructor) runs later, whenever the event fires: the owner invalidates the cache.
+                if (access == CollectionAccess.Evict && invocation.IsInsideLambda())
+                {
+                    Record(context, field, CollectionAccess.Evict, null);
+                }
+
                 return;
             }
 

@@ -1679,6 +1679,73 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A static memo of file contents whose static constructor subscribes a handler to the store's change event;
+    /// HANDLER is that handler's body.
+    /// </summary>
+    private const string TagCacheWithAHandler = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+
+        public static class TagFiles
+        {
+            public static event Action<string>? Changed;
+
+            public static void Write(string path, string text)
+            {
+                File.WriteAllText(path, text);
+                Changed?.Invoke(path);
+            }
+        }
+
+        public static class TagCache
+        {
+            private static readonly object s_gate = new();
+            private static readonly Dictionary<string, string> {|#0:s_tags|} = new();
+
+            static TagCache()
+            {
+                TagFiles.Changed += path => { HANDLER };
+                LocalHandler();
+
+                void LocalHandler() { }
+            }
+
+            public static string For(string path)
+            {
+                lock (s_gate)
+                {
+                    if (!s_tags.TryGetValue(path, out var tags))
+                    {
+                        s_tags[path] = tags = File.ReadAllText(path);
+                    }
+
+                    return tags;
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("lock (s_gate) { s_tags.Remove(path); }")]
+    [InlineData("lock (s_gate) { s_tags.Clear(); }")]
+    public async Task CacheEvictedByAHandlerTheStaticConstructorSubscribes(string handler)
+    {
+        // The handler runs whenever a file changes, long after the type is initialized: the owner invalidates.
+        await Test(TagCacheWithAHandler.Replace("HANDLER", handler).Replace("{|#0:s_tags|}", "s_tags"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CacheCleared_OnlyWhileTheStaticConstructorRuns_IsReported()
+    {
+        // A Clear that runs once, in the static constructor itself, evicts nothing later.
+        await Test(TagCacheWithAHandler.Replace("HANDLER", "Console.WriteLine(path);").Replace("LocalHandler();", "s_tags.Clear();"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_tags", "data read from files")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task InstanceDictionary_OfAnOrdinaryClass()
     {
