@@ -73,15 +73,16 @@ internal static class HandRolledSingletons
             switch (member)
             {
                 case IFieldSymbol { IsStatic: true, IsConst: false } field:
-                    // An auto-property's backing field is found through the property.
-                    if (field.IsImplicitlyDeclared || field.AssociatedSymbol is not null)
+                    // An auto-property's backing field is found through the property. A `[ThreadStatic]` instance is
+                    // each thread's own, not the process's one.
+                    if (field.IsImplicitlyDeclared || field.AssociatedSymbol is not null || IsThreadStatic(field))
                     {
                         continue;
                     }
 
                     held = field.Type;
                     break;
-                case IPropertySymbol { IsStatic: true, IsIndexer: false } property when IsAutoProperty(property):
+                case IPropertySymbol { IsStatic: true, IsIndexer: false } property when CacheStorage.IsAutoProperty(property):
                     held = property.Type;
                     break;
                 default:
@@ -234,7 +235,17 @@ internal static class HandRolledSingletons
     private static bool IsReflectionMemo(ITypeSymbol type)
         => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map && SymbolFacts.IsReflectionObject(map.TypeArguments[0]);
 
-    private static bool IsThreadStatic(IFieldSymbol field)
+    /// <summary>
+    /// A static field that gives each thread its own instance of <paramref name="type"/>: a <c>ThreadLocal&lt;T&gt;</c> of
+    /// it, or a <c>[ThreadStatic]</c> field of it.
+    /// </summary>
+    public static bool HoldsPerThreadInstance(IFieldSymbol field, INamedTypeSymbol type)
+        => field.IsStatic
+            && ((field.Type is INamedTypeSymbol { Name: "ThreadLocal", TypeArguments.Length: 1 } local
+                    && local.ContainingNamespace?.ToDisplayString() == "System.Threading" && IsOwnType(local.TypeArguments[0], type))
+                || (IsThreadStatic(field) && IsOwnType(field.Type, type)));
+
+    public static bool IsThreadStatic(IFieldSymbol field)
     {
         foreach (var attribute in field.GetAttributes())
         {
@@ -313,19 +324,6 @@ internal static class HandRolledSingletons
         => candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, type.OriginalDefinition);
 
     private static bool IsExposed(ISymbol member) => member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable);
-
-    private static bool IsAutoProperty(IPropertySymbol property)
-    {
-        foreach (var member in property.ContainingType.GetMembers("<" + property.Name + ">k__BackingField"))
-        {
-            if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>
     /// A member besides the accessor makes further instances, so the static one is a sentinel among many (a

@@ -22,14 +22,22 @@ internal static class Lifetimes
             return false;
         }
 
+        // A type that gives each thread its own instance (`ThreadLocal<Self>`, a `[ThreadStatic]` field) has no
+        // process-wide one: its static accessor (`Current => s_perThread.Value`) hands out the calling thread's.
+        var perThread = false;
+        foreach (var member in type.GetMembers())
+        {
+            perThread |= member is IFieldSymbol field && HandRolledSingletons.HoldsPerThreadInstance(field, type);
+        }
+
         // Asked only of a type that keeps an instance of its own in a static member.
         bool? constructedOnlyByItself = null;
         foreach (var member in type.GetMembers())
         {
             var storageType = member switch
             {
-                IFieldSymbol { IsStatic: true } field => field.Type,
-                IPropertySymbol { IsStatic: true } property => property.Type,
+                IFieldSymbol { IsStatic: true } field when !HandRolledSingletons.IsThreadStatic(field) => field.Type,
+                IPropertySymbol { IsStatic: true } property when !perThread || CacheStorage.IsAutoProperty(property) => property.Type,
                 _ => null,
             };
 

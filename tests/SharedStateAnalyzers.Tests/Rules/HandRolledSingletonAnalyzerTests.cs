@@ -770,6 +770,28 @@ public sealed class HandRolledSingletonAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     [Fact]
+    public async Task PerThreadInstance_InAThreadStaticField()
+    {
+        // Each thread builds and keeps its own: there is no one instance for the container to own.
+        await Test("""
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class ScratchContext
+            {
+                [ThreadStatic] private static ScratchContext? t_current;
+
+                private ScratchContext() { }
+
+                public List<string> Parts { get; } = new();
+
+                public static ScratchContext Current => t_current ??= new ScratchContext();
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Stateless_ComposesAnEntityFrameworkQuery()
     {
         // AsNoTracking and TagWith only build the query; nothing is read until the caller runs it.

@@ -631,6 +631,58 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A scratch context kept one per thread in a static <c>ThreadLocal</c> of its own type, whose buffer is built on first
+    /// use; HOLDER is the static that holds the instances, READ how <c>Current</c> reads it.
+    /// </summary>
+    private const string ScratchContextPerThread = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public sealed class ScratchContext
+        {
+            HOLDER
+
+            private List<string>? _parts;
+
+            private ScratchContext() { }
+
+            public List<string> Parts => {|#0:_parts ??= new List<string>()|};
+
+            public static ScratchContext Current => READ;
+        }
+
+        public static class Joiner
+        {
+            public static string Join(string text)
+            {
+                var parts = ScratchContext.Current.Parts;
+                parts.Clear();
+                parts.AddRange(text.Split(' '));
+                return string.Join("-", parts);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("private static readonly ThreadLocal<ScratchContext> s_perThread = new(() => new ScratchContext());", "s_perThread.Value!")]
+    [InlineData("[ThreadStatic] private static ScratchContext? t_current;", "t_current ??= new ScratchContext()")]
+    public async Task InstanceField_OfAnObjectEachThreadHasItsOwn(string holder, string read)
+    {
+        // Each thread gets its own context: no other thread can see its buffer unset.
+        await Test(ScratchContextPerThread.Replace("HOLDER", holder).Replace("READ", read).Replace("{|#0:", "").Replace("()|}", "()"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task InstanceField_OfTheOneInstanceEveryThreadShares_IsReported()
+    {
+        await Test(ScratchContextPerThread.Replace("HOLDER", "private static readonly ScratchContext s_shared = new();").Replace("READ", "s_shared"))
+            .ExpectDiagnostic(At(0, "_parts"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StatelessSingleton_BuiltTwiceIsTheSameObject()
     {
