@@ -119,7 +119,8 @@ internal sealed class Duplicates
     /// constants or <c>this</c> in its own fields (a <c>?? throw</c> or <c>ThrowIfNull</c> guard allowed); built from
     /// arguments that are read, not computed, and with no object initializer. Two such instances built from the same
     /// arguments cannot be told apart except by reference (<c>_tracker ??= new Tracker(this)</c>), so building one twice
-    /// matters only when the owner locks on it.
+    /// matters only when the owner locks on it. Built with no arguments, only a class with no state at all counts
+    /// (<see cref="IsStateless"/>).
     /// </summary>
     private bool IsInterchangeable(IObjectCreationOperation creation, CancellationToken cancellationToken)
     {
