@@ -695,6 +695,14 @@ internal sealed class ExternalDataModel
 
         var kind = ClassifyType(type);
 
+        // Options that hold only code (`List<Action<TSettings>>` of callbacks the app registered while composing): what
+        // they give is the same in every process and for as long as this one runs.
+        if (kind == ExternalSourceKind.Configuration && type is { Name: "IOptions" or "IOptionsMonitor" or "IOptionsSnapshot", TypeArguments.Length: 1 }
+            && SymbolFacts.HoldsOnlyCodeMembers(type.TypeArguments[0]))
+        {
+            return null;
+        }
+
         // Query composition (`AsNoTracking()`, `Include(…)`, `TagWith(…)`: a method that takes a query and returns one)
         // reads nothing: the rows are read where it runs (`ToListAsync`, `FirstAsync`, enumeration). The query's root
         // (`db.Set<T>()`, a `DbSet` property) is still the database.

@@ -126,6 +126,44 @@ internal static class SymbolFacts
         return IsCode(arguments[arguments.Length - 1]);
     }
 
+    /// <summary>
+    /// A class of the compilation whose instance fields (auto-properties' included, its source base classes' too) all
+    /// hold code: delegates, reflection objects, or collections of them (<see cref="HoldsOnlyCode"/>), with at least
+    /// one such field. An options class of callbacks (<c>List&lt;Action&lt;TSettings&gt;&gt; Modifiers</c>) is one.
+    /// </summary>
+    public static bool HoldsOnlyCodeMembers(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named)
+        {
+            return false;
+        }
+
+        var any = false;
+        for (var current = named; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (current.DeclaringSyntaxReferences.IsEmpty)
+            {
+                // A library base class may hold values of its own.
+                return false;
+            }
+
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IFieldSymbol { IsStatic: false, IsConst: false } field)
+                {
+                    if (!IsCode(field.Type) && !HoldsOnlyCode(field.Type))
+                    {
+                        return false;
+                    }
+
+                    any = true;
+                }
+            }
+        }
+
+        return any;
+    }
+
     private static bool IsCode(ITypeSymbol type)
     {
         if (type.TypeKind == TypeKind.Delegate || IsReflectionObject(type)

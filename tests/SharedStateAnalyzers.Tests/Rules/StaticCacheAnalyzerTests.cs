@@ -1746,6 +1746,79 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A singleton's memo of validation settings per schema, built by running the configuration callbacks that named
+    /// options hold; MEMBERS is what the options class holds besides them.
+    /// </summary>
+    private const string SettingsBuiltFromNamedOptionsOfCallbacks = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+
+        public sealed class ValidationSettings { public int MaxErrors { get; set; } = 10; }
+
+        public sealed class ValidationModifiers
+        {
+            public List<Action<ValidationSettings>> Modifiers { get; } = new();
+            MEMBERS
+        }
+
+        public sealed class ValidationConfiguration
+        {
+            private readonly ConcurrentDictionary<string, ValidationSettings> {|#0:_bySchema|} = new();
+            private readonly IOptionsMonitor<ValidationModifiers> _modifiers;
+
+            public ValidationConfiguration(IOptionsMonitor<ValidationModifiers> modifiers) => _modifiers = modifiers;
+
+            public ValidationSettings For(string schema) => _bySchema.GetOrAdd(schema, Build);
+
+            private ValidationSettings Build(string schema)
+            {
+                var settings = new ValidationSettings();
+                foreach (var modify in _modifiers.Get(schema).Modifiers)
+                {
+                    modify(settings);
+                }
+
+                return settings;
+            }
+        }
+
+        public static class ValidationRegistration
+        {
+            public static IServiceCollection AddValidation(this IServiceCollection services, string schema, Action<ValidationSettings> modify)
+            {
+                services.AddSingleton<ValidationConfiguration>();
+                services.Configure<ValidationModifiers>(schema, m => m.Modifiers.Add(modify));
+                return services;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("public Dictionary<string, Func<string, bool>> Rules { get; } = new();")]
+    public async Task MemoOfWhatOptionsOfCallbacksBuild(string members)
+    {
+        // The options hold only code (callbacks the app registered while composing): what they build is code-derived,
+        // the same in every process and for as long as this one runs.
+        await Test(SettingsBuiltFromNamedOptionsOfCallbacks.Replace("MEMBERS", members).Replace("{|#0:_bySchema|}", "_bySchema"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public int MaxDepth { get; set; }")]
+    [InlineData("public List<string> Hosts { get; } = new();")]
+    public async Task MemoOfWhatOptionsBuild_OptionsThatAlsoHoldValues_IsReported(string members)
+    {
+        // A value in the options may come from configuration, which can change while the process runs.
+        await Test(SettingsBuiltFromNamedOptionsOfCallbacks.Replace("MEMBERS", members), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_bySchema", "configuration values")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task InstanceDictionary_OfAnOrdinaryClass()
     {
