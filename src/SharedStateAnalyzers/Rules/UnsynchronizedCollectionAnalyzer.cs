@@ -124,6 +124,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<IMethodSymbol, List<ISymbol>> _methodUses = new(SymbolEqualityComparer.Default);
         /// <summary>The methods of the type called or taken as a delegate inside a lambda or local function, or by reference.</summary>
         private readonly HashSet<IMethodSymbol> _usedLater = new(SymbolEqualityComparer.Default);
+        /// <summary>The methods of the type taken as a delegate, or called inside a loop.</summary>
+        private readonly HashSet<IMethodSymbol> _usedRepeatedly = new(SymbolEqualityComparer.Default);
         private readonly object _gate = new();
 
         public TypeState(
@@ -298,11 +300,17 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             method = method.OriginalDefinition;
             var later = context.Operation is IMethodReferenceOperation || context.Operation.IsInsideLambda();
+            var repeatedly = context.Operation is IMethodReferenceOperation || IsInsideALoop(context.Operation);
             lock (_gate)
             {
                 if (later)
                 {
                     _usedLater.Add(method);
+                }
+
+                if (repeatedly)
+                {
+                    _usedRepeatedly.Add(method);
                 }
 
                 if (!_methodUses.TryGetValue(method, out var callers))
@@ -462,14 +470,17 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         private bool IsStateOfTheServiceLoop(ISymbol storage, FieldState field)
         {
             if (storage.IsStatic || storage.DeclaredAccessibility != Accessibility.Private || field.UsedInNestedFunction
-                || field.Mutations.Count == 0 || _lifetimes.Classify(_type) != ProcessLifetimeKind.HostedService)
+                || field.Mutations.Count == 0 || _lifetimes.Classify(_type) is not { } kind)
             {
                 return false;
             }
 
+            // Every use must lead to one and the same loop: two loops run alongside each other.
+            var hosted = kind == ProcessLifetimeKind.HostedService;
+            var loops = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var mutation in field.Mutations)
             {
-                if (!IsPartOfTheServiceLoop(mutation.ContainingSymbol, depth: 0))
+                if (!IsPartOfTheServiceLoop(mutation.ContainingSymbol, hosted, loops, depth: 0))
                 {
                     return false;
                 }
@@ -477,29 +488,84 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             foreach (var reader in field.Readers)
             {
-                if (!IsPartOfTheServiceLoop(reader, depth: 0))
+                if (!IsPartOfTheServiceLoop(reader, hosted, loops, depth: 0))
                 {
                     return false;
                 }
             }
 
-            return true;
+            return loops.Count == 1;
         }
 
         /// <summary>
-        /// <c>ExecuteAsync</c> itself, or a private method that only it (or such methods) calls, in its own flow: not
-        /// inside a lambda or local function, nor taken as a delegate.
+        /// A hosted service's <c>ExecuteAsync</c>, the type's own background loop (<see cref="IsLoopStartedOnce"/>), or a
+        /// private method that only it (or such methods) calls, in its own flow: not inside a lambda or local function,
+        /// nor taken as a delegate. The loop reached is added to <paramref name="loops"/>.
         /// </summary>
-        private bool IsPartOfTheServiceLoop(ISymbol? member, int depth)
+        private bool IsPartOfTheServiceLoop(ISymbol? member, bool hosted, HashSet<ISymbol> loops, int depth)
         {
-            if (member is IMethodSymbol { Name: "ExecuteAsync", IsOverride: true, IsStatic: false, Parameters.Length: 1 })
+            if ((hosted && member is IMethodSymbol { Name: "ExecuteAsync", IsOverride: true, IsStatic: false, Parameters.Length: 1 })
+                || (member is IMethodSymbol candidate && IsLoopStartedOnce(candidate)))
             {
+                loops.Add(member.OriginalDefinition);
                 return true;
             }
 
             return depth < 3 && member is IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
                 && !_usedLater.Contains(helper.OriginalDefinition)
-                && IsUsedOnlyBy(helper, caller => !SymbolEqualityComparer.Default.Equals(caller, helper) && IsPartOfTheServiceLoop(caller, depth + 1));
+                && IsUsedOnlyBy(helper, caller => !SymbolEqualityComparer.Default.Equals(caller, helper) && IsPartOfTheServiceLoop(caller, hosted, loops, depth + 1));
+        }
+
+        /// <summary>
+        /// The type's own background loop: a private <c>async</c> instance method that takes nothing but cancellation
+        /// tokens, runs a loop for the life of the object (<c>while</c>, <c>do</c>, <c>for (;;)</c> or <c>await
+        /// foreach</c> over a stream of work), and is started from one place in the type, not inside a loop, nor taken as
+        /// a delegate (<c>_loop = Task.Run(() =&gt; WatchAsync(_stopping.Token))</c> in a start hook). One loop of one
+        /// object runs its statements one after another.
+        /// </summary>
+        private bool IsLoopStartedOnce(IMethodSymbol method)
+        {
+            if (method is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary, IsStatic: false, IsAsync: true }
+                || _usedRepeatedly.Contains(method.OriginalDefinition)
+                || !_methodUses.TryGetValue(method.OriginalDefinition, out var users) || users.Count != 1)
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type is not { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+                {
+                    return false;
+                }
+            }
+
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax().DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+                {
+                    if (node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax { Condition: null }
+                        or ForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsInsideALoop(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -4159,6 +4159,92 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A singleton whose <c>Start</c> starts one background loop over membership changes; the loop keeps a private map
+    /// of the members it failed to reach, and only the loop uses it. START is the statement that starts the loop,
+    /// <c>// (more)</c> where a test adds a member.
+    /// </summary>
+    private const string MembershipWatcherWithItsOwnLoop = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class MembershipWatcher : IDisposable
+        {
+            private readonly Dictionary<string, DateTime> {|#0:_unreachable|} = new();
+            private readonly Channel<string> _changes = Channel.CreateUnbounded<string>();
+            private readonly CancellationTokenSource _stopping = new();
+            private Task? _loop;
+
+            public void Start()
+            {
+                START
+            }
+
+            public void Notify(string member) => _changes.Writer.TryWrite(member);
+
+            private async Task WatchAsync(CancellationToken cancellationToken)
+            {
+                await foreach (var member in _changes.Reader.ReadAllAsync(cancellationToken))
+                {
+                    var now = DateTime.UtcNow;
+                    if (_unreachable.TryGetValue(member, out var until) && until > now)
+                    {
+                        continue;
+                    }
+
+                    if (await PingAsync(member))
+                    {
+                        _unreachable.Remove(member);
+                    }
+                    else
+                    {
+                        _unreachable[member] = now.AddMinutes(1);
+                    }
+                }
+            }
+
+            private static Task<bool> PingAsync(string member) => Task.FromResult(member.Length > 0);
+
+            public void Dispose() => _stopping.Cancel();
+
+            // (more)
+        }
+
+        public static class MembershipRegistration
+        {
+            public static IServiceCollection AddMembership(this IServiceCollection services) => services.AddSingleton<MembershipWatcher>();
+        }
+        """;
+
+    [Theory]
+    [InlineData("_loop = Task.Run(() => WatchAsync(_stopping.Token));")]
+    [InlineData("_loop = WatchAsync(_stopping.Token);")]
+    public async Task SingletonsOwnLoop_KeepsItsWorkingStateInAPrivateCollection(string start)
+    {
+        // One loop, started once, is the only code that touches the map: its uses follow one another.
+        await Test(MembershipWatcherWithItsOwnLoop.Replace("START", start).Replace("{|#0:_unreachable|}", "_unreachable"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("started by a public member too", "// (more)", "public Task RestartAsync() => WatchAsync(_stopping.Token);")]
+    [InlineData("started in a loop", "START", "for (var i = 0; i < 2; i++) { _loop = WatchAsync(_stopping.Token); }")]
+    [InlineData("taken as a delegate", "START", "Func<CancellationToken, Task> watch = WatchAsync; _loop = watch(_stopping.Token);")]
+    [InlineData("read by a public member", "// (more)", "public bool IsUnreachable(string member) => _unreachable.ContainsKey(member);")]
+    [InlineData("a loop per member", "private async Task WatchAsync(CancellationToken cancellationToken)", "private async Task WatchAsync(string? only, CancellationToken cancellationToken)")]
+    [InlineData("a method that runs no loop", "await foreach (var member in _changes.Reader.ReadAllAsync(cancellationToken))", "foreach (var member in new[] { \"a\" })")]
+    public async Task SingletonsOwnLoop_CollectionReachedOtherwise_IsReported(string _, string find, string replace)
+    {
+        var start = replace.Contains("string? only") ? "_loop = WatchAsync(null, _stopping.Token);" : "_loop = WatchAsync(_stopping.Token);";
+        await Test(MembershipWatcherWithItsOwnLoop.Replace(find, replace).Replace("START", start), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_unreachable", "Dictionary<string, DateTime>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StartUpRegistry_AnotherMethodOfTheSameNameCalledWhileComposingIsNotACall()
     {
