@@ -466,6 +466,12 @@ internal sealed class Duplicates
                 // What a method returns (a LINQ ToList(), File.ReadAllBytes, a loader) is built by the time it is stored,
                 // unless it is one of the project's own methods that only makes an empty one (`Load() => new();`).
                 return ReturnsOnlyAnEmptyCollection(invocation.TargetMethod);
+            case IConditionalAccessOperation access:
+                // `_hostList?.Split(…)`: what the call returns, when there is something to call it on.
+                return IsEmptyContainer(access.WhenNotNull, depth);
+            case ICoalesceOperation coalesce when IsEmptyValue(coalesce.WhenNull.WithoutConversions()):
+                // `… ?? []`, `… ?? Array.Empty<string>()`: an empty value no caller can fill stands in for the built one.
+                return IsEmptyContainer(coalesce.Value, depth);
             case ILocalReferenceOperation local when depth < 3:
                 var root = value.Root();
                 foreach (var node in root.Descendants())

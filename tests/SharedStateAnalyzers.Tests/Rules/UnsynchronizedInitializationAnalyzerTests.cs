@@ -683,6 +683,54 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A site binding registered as a singleton instance, whose host names are split from its configured list on first
+    /// read; VALUE is what <c>Hosts</c> stores.
+    /// </summary>
+    private const string SiteBindingWithLazyHosts = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class SiteBinding
+        {
+            private static readonly char[] Separators = [',', ' '];
+            private readonly string? _hostList;
+            private string[]? _hosts;
+
+            public SiteBinding(string? hostList) => _hostList = hostList;
+
+            public string[] Hosts => {|#0:_hosts ??= VALUE|};
+        }
+
+        public static class SiteRegistration
+        {
+            public static IServiceCollection AddSite(this IServiceCollection services, string hosts) => services.AddSingleton(new SiteBinding(hosts));
+        }
+        """;
+
+    [Theory]
+    [InlineData("_hostList?.Split(Separators, StringSplitOptions.RemoveEmptyEntries) ?? []")]
+    [InlineData("_hostList?.Split(Separators, StringSplitOptions.RemoveEmptyEntries) ?? Array.Empty<string>()")]
+    [InlineData("(_hostList ?? \"\").Split(Separators, StringSplitOptions.RemoveEmptyEntries)")]
+    public async Task BuiltArray_ThroughANullConditionalCallOrWithAnEmptyFallback(string value)
+    {
+        // Two racing readers each split the same text: equal arrays that nothing writes into.
+        await Test(SiteBindingWithLazyHosts.Replace("VALUE", value).Replace("{|#0:", "").Replace("|};", ";"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("_hostList?.Split(Separators, StringSplitOptions.RemoveEmptyEntries) ?? new string[4]")]
+    [InlineData("_hostList is null ? new string[4] : _hostList.Split(Separators)")]
+    public async Task ArrayToFill_AsTheFallbackOfABuiltOne_IsReported(string value)
+    {
+        // An array with room, created to be filled: a caller can fill the copy that is then replaced.
+        await Test(SiteBindingWithLazyHosts.Replace("VALUE", value).Replace("public string[] Hosts", "public string[] Hosts").Replace("// (fill)", ""), References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_hosts"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StatelessSingleton_BuiltTwiceIsTheSameObject()
     {
