@@ -119,22 +119,13 @@ internal sealed class Duplicates
     /// constants or <c>this</c> in its own fields (a <c>?? throw</c> or <c>ThrowIfNull</c> guard allowed); built from
     /// arguments that are read, not computed, and with no object initializer. Two such instances built from the same
     /// arguments cannot be told apart except by reference (<c>_tracker ??= new Tracker(this)</c>), so building one twice
-    /// matters only when the owner locks on it. Built with no arguments, only a class with no state at all counts
-    /// (<see cref="IsStateless"/>).
+    /// matters only when the owner locks on it. Built with no arguments, only a class with no state at all counts.
     /// </summary>
     private bool IsInterchangeable(IObjectCreationOperation creation, CancellationToken cancellationToken)
     {
-        if (creation.Initializer is not null || creation.Constructor is null)
+        if (creation.Initializer is not null || creation.Constructor is null || creation.Type is not INamedTypeSymbol type)
         {
             return false;
-        }
-
-        if (creation.Arguments.IsEmpty)
-        {
-            // `new X()` with nothing given is the shape the rule exists for: whether its instance is all there is to it
-            // is the class's own design, unless the class has no state at all (a comparer, a visitor: no instance
-            // field, auto-property or event, here or in its bases, and constructors that do nothing).
-            return creation.Type is INamedTypeSymbol stateless && IsStateless(stateless, depth: 0, cancellationToken);
         }
 
         foreach (var argument in creation.Arguments)
@@ -145,67 +136,27 @@ internal sealed class Duplicates
             }
         }
 
-        return creation.Type is INamedTypeSymbol type && KeepsOnlyWhatItIsGiven(type, creation.SemanticModel?.Compilation, depth: 0, cancellationToken);
+        // `new X()` with nothing given is the shape the rule exists for: whether its instance is all there is to it
+        // is the class's own design, unless the class has no state at all (a comparer, a visitor: no instance field,
+        // auto-property or event, here or in its bases, and constructors that do nothing).
+        return KeepsOnlyWhatItIsGiven(type, nothingGiven: creation.Arguments.IsEmpty, depth: 0, cancellationToken);
     }
 
     /// <summary>
-    /// A class with no state: no instance field (an auto-property's included) or field-like event in it or its base
-    /// classes of the compilation, constructors with empty bodies that pass nothing to the base, and a library base
-    /// that is <c>object</c> or abstract without instance fields; neither disposable nor a collection.
+    /// The class and its base classes keep only what they are given (<see cref="IsInterchangeable"/>); with
+    /// <paramref name="nothingGiven"/>, they keep nothing: no instance field of any kind, and constructors with empty
+    /// bodies that pass nothing to the base. A library base must be <c>object</c>, or abstract with no field a
+    /// subclass could change (no instance field at all, when nothing is given).
     /// </summary>
-    private bool IsStateless(INamedTypeSymbol type, int depth, CancellationToken cancellationToken)
+    private bool KeepsOnlyWhatItIsGiven(INamedTypeSymbol type, bool nothingGiven, int depth, CancellationToken cancellationToken)
     {
         if (depth > 3 || type.TypeKind != TypeKind.Class || IsDisposable(type) || IsContainer(type))
         {
             return false;
         }
 
-        if (type.SpecialType == SpecialType.System_Object)
-        {
-            return true;
-        }
-
-        if (type.DeclaringSyntaxReferences.IsEmpty && !type.IsAbstract)
-        {
-            return false;
-        }
-
-        foreach (var member in type.GetMembers())
-        {
-            switch (member)
-            {
-                case IFieldSymbol { IsStatic: false, IsConst: false }:
-                case IEventSymbol { IsStatic: false }:
-                    return false;
-                case IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor:
-                    foreach (var reference in constructor.DeclaringSyntaxReferences)
-                    {
-                        if (reference.GetSyntax(cancellationToken) is not ConstructorDeclarationSyntax declaration
-                            || declaration.ExpressionBody is not null
-                            || declaration.Body is not { Statements.Count: 0 }
-                            || declaration.Initializer is { ArgumentList.Arguments.Count: > 0 })
-                        {
-                            return false;
-                        }
-                    }
-
-                    break;
-            }
-        }
-
-        return type.BaseType is null || IsStateless(type.BaseType, depth + 1, cancellationToken);
-    }
-
-    private bool KeepsOnlyWhatItIsGiven(INamedTypeSymbol type, Compilation? compilation, int depth, CancellationToken cancellationToken)
-    {
-        if (compilation is null || depth > 3 || type.TypeKind != TypeKind.Class || IsDisposable(type) || IsContainer(type))
-        {
-            return false;
-        }
-
         if (type.DeclaringSyntaxReferences.IsEmpty)
         {
-            // A base class of a library: only object, or an abstract base with no field a subclass could change.
             if (type.SpecialType == SpecialType.System_Object)
             {
                 return true;
@@ -218,13 +169,14 @@ internal sealed class Duplicates
 
             foreach (var member in type.GetMembers())
             {
-                if (member is IFieldSymbol { IsStatic: false, IsConst: false, IsReadOnly: false })
+                if (member is IFieldSymbol { IsStatic: false, IsConst: false } field && (nothingGiven || !field.IsReadOnly)
+                    || (nothingGiven && member is IEventSymbol { IsStatic: false }))
                 {
                     return false;
                 }
             }
 
-            return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, compilation, depth + 1, cancellationToken);
+            return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, nothingGiven, depth + 1, cancellationToken);
         }
 
         foreach (var member in type.GetMembers())
@@ -232,7 +184,7 @@ internal sealed class Duplicates
             switch (member)
             {
                 case IFieldSymbol { IsStatic: false, IsConst: false } field:
-                    if (!field.IsReadOnly || !HasOnlyAConstantInitializer(field, compilation, cancellationToken))
+                    if (nothingGiven || !field.IsReadOnly || !HasOnlyAConstantInitializer(field, _compilation, cancellationToken))
                     {
                         return false;
                     }
@@ -243,8 +195,10 @@ internal sealed class Duplicates
                 case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
                     foreach (var reference in constructor.DeclaringSyntaxReferences)
                     {
-                        if (SemanticModelCache.OperationOf(compilation, reference.GetSyntax(cancellationToken), cancellationToken) is not IConstructorBodyOperation body
-                            || !OnlyStoresWhatItIsGiven(body))
+                        var declaration = reference.GetSyntax(cancellationToken);
+                        if (nothingGiven
+                            ? !DoesNothing(declaration)
+                            : SemanticModelCache.OperationOf(_compilation, declaration, cancellationToken) is not IConstructorBodyOperation body || !OnlyStoresWhatItIsGiven(body))
                         {
                             return false;
                         }
@@ -254,8 +208,13 @@ internal sealed class Duplicates
             }
         }
 
-        return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, compilation, depth + 1, cancellationToken);
+        return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, nothingGiven, depth + 1, cancellationToken);
     }
+
+    /// <summary>A constructor with an empty block body that passes nothing to the base (<c>public Comparer() { }</c>).</summary>
+    private static bool DoesNothing(SyntaxNode constructor)
+        => constructor is ConstructorDeclarationSyntax { ExpressionBody: null, Body.Statements.Count: 0 } declaration
+            && declaration.Initializer is not { ArgumentList.Arguments.Count: > 0 };
 
     /// <summary>A field (or an auto-property's backing field) with no initializer, or one that is a constant or <c>typeof</c>.</summary>
     private static bool HasOnlyAConstantInitializer(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
@@ -428,9 +387,6 @@ internal sealed class Duplicates
     /// call returns (a LINQ <c>ToList()</c>, <c>File.ReadAllBytes</c>, a loader) is built; anything else — a parameter,
     /// a value of unknown origin — may be empty, and counts as empty.
     /// </summary>
-    private static bool IsLocal(IOperation operation, ILocalSymbol local)
-        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
-
     private bool IsEmptyContainer(IOperation value, int depth)
     {
         switch (value.WithoutConversions())
@@ -500,6 +456,9 @@ internal sealed class Duplicates
                 return true;
         }
     }
+
+    private static bool IsLocal(IOperation operation, ILocalSymbol local)
+        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     /// <summary>
     /// A factory documented to hand out one cached instance per name: <c>IMeterFactory.Create(…)</c> (and its extension

@@ -49,6 +49,20 @@ internal static class OperationFacts
         return false;
     }
 
+    /// <summary>Inside a loop, in its own member or around the lambda or local function that holds it: it may run many times.</summary>
+    public static bool IsInsideALoop(this IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The branch does nothing but leave: <c>return …;</c> or <c>throw …;</c>, alone or in a block.</summary>
     public static bool ExitsOnly(IOperation branch)
         => branch switch

@@ -300,7 +300,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             method = method.OriginalDefinition;
             var later = context.Operation is IMethodReferenceOperation || context.Operation.IsInsideLambda();
-            var repeatedly = context.Operation is IMethodReferenceOperation || IsInsideALoop(context.Operation);
+            var repeatedly = context.Operation is IMethodReferenceOperation || context.Operation.IsInsideALoop();
             lock (_gate)
             {
                 if (later)
@@ -549,19 +549,6 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                     {
                         return true;
                     }
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsInsideALoop(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is ILoopOperation)
-                {
-                    return true;
                 }
             }
 

@@ -440,8 +440,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     }
 
                     // Configuring or disposing a client through its field, or through the property built over it.
-                    if (Duplicates.GetConfigured(operation) is { } configured
-                        && (_candidates.Contains(configured) || (configured is IPropertySymbol && SymbolEqualityComparer.Default.Equals(configured.ContainingType, _type))))
+                    if (Duplicates.GetConfigured(operation) is { } configured && IsCandidateOrOwnProperty(configured))
                     {
                         lock (_gate)
                         {
@@ -450,8 +449,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     }
 
                     // Locking on or changing the value through its field, or through the property built over it.
-                    if (Duplicates.GetStateUse(operation) is { } used
-                        && (_candidates.Contains(used) || (used is IPropertySymbol && SymbolEqualityComparer.Default.Equals(used.ContainingType, _type))))
+                    if (Duplicates.GetStateUse(operation) is { } used && IsCandidateOrOwnProperty(used))
                     {
                         lock (_gate)
                         {
@@ -586,6 +584,13 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
+
+        /// <summary>
+        /// A candidate field, or a property of the type: the property a lazily built value is read through, which
+        /// <see cref="Report"/> maps back to the field its getter builds.
+        /// </summary>
+        private bool IsCandidateOrOwnProperty(ISymbol storage)
+            => _candidates.Contains(storage) || (storage is IPropertySymbol && SymbolEqualityComparer.Default.Equals(storage.ContainingType, _type));
 
         /// <summary>
         /// A private method, or a private property's getter: code only the type calls, whose calls
