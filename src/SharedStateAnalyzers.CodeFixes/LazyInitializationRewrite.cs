@@ -120,9 +120,9 @@ internal static class LazyInitializationRewrite
             && await FindUnusedGateAsync(document, root, model, gate, removedLock, cancellationToken).ConfigureAwait(false) is { } gateDeclaration)
         {
             editor.RemoveNode(gateDeclaration, SyntaxRemoveOptions.KeepNoTrivia);
-            keptBlankLines = LeadingBlankLines(gateDeclaration);
-            memberAfterGate = MemberAfter(gateDeclaration);
-            if (memberAfterGate is not null && (keptBlankLines.Count == 0 || LeadingBlankLines(memberAfterGate).Count > 0))
+            keptBlankLines = SyntaxHelpers.LeadingBlankLines(gateDeclaration);
+            memberAfterGate = SyntaxHelpers.MemberAfter(gateDeclaration);
+            if (memberAfterGate is not null && (keptBlankLines.Count == 0 || SyntaxHelpers.LeadingBlankLines(memberAfterGate).Count > 0))
             {
                 memberAfterGate = null;
             }
@@ -250,43 +250,6 @@ internal static class LazyInitializationRewrite
         }
 
         return ifStatement;
-    }
-
-    /// <summary>The empty lines that open a member's leading trivia (before its comments and indentation).</summary>
-    private static SyntaxTriviaList LeadingBlankLines(SyntaxNode member)
-    {
-        var lines = new List<SyntaxTrivia>();
-        var pending = new List<SyntaxTrivia>();
-        foreach (var trivia in member.GetLeadingTrivia())
-        {
-            if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
-            {
-                pending.Add(trivia);
-            }
-            else if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                lines.AddRange(pending);
-                lines.Add(trivia);
-                pending.Clear();
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        return SyntaxFactory.TriviaList(lines);
-    }
-
-    private static MemberDeclarationSyntax? MemberAfter(MemberDeclarationSyntax member)
-    {
-        if (member.Parent is not TypeDeclarationSyntax type)
-        {
-            return null;
-        }
-
-        var index = type.Members.IndexOf(member);
-        return index >= 0 && index + 1 < type.Members.Count ? type.Members[index + 1] : null;
     }
 
     private static async Task<FieldDeclarationSyntax?> FindUnusedGateAsync(Document document, SyntaxNode root, SemanticModel model, ExpressionSyntax gate, StatementSyntax removed, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -167,6 +168,44 @@ internal static class SyntaxHelpers
         }
 
         return usings.Insert(index, directive);
+    }
+
+    /// <summary>The empty lines that open a member's leading trivia (before its comments and indentation).</summary>
+    public static SyntaxTriviaList LeadingBlankLines(SyntaxNode member)
+    {
+        var lines = new List<SyntaxTrivia>();
+        var pending = new List<SyntaxTrivia>();
+        foreach (var trivia in member.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                pending.Add(trivia);
+            }
+            else if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lines.AddRange(pending);
+                lines.Add(trivia);
+                pending.Clear();
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return SyntaxFactory.TriviaList(lines);
+    }
+
+    /// <summary>The member declared right after <paramref name="member"/> in its type, if any.</summary>
+    public static MemberDeclarationSyntax? MemberAfter(MemberDeclarationSyntax member)
+    {
+        if (member.Parent is not TypeDeclarationSyntax type)
+        {
+            return null;
+        }
+
+        var index = type.Members.IndexOf(member);
+        return index >= 0 && index + 1 < type.Members.Count ? type.Members[index + 1] : null;
     }
 
     /// <summary>The whitespace a node's line starts with: the end of its leading trivia, after any comment lines.</summary>
