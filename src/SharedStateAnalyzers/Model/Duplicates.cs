@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -138,15 +139,17 @@ internal sealed class Duplicates
 
         // `new X()` with nothing given is the shape the rule exists for: whether its instance is all there is to it
         // is the class's own design, unless the class has no state at all (a comparer, a visitor: no instance field,
-        // auto-property or event, here or in its bases, and constructors that do nothing).
+        // auto-property or field-like event, here or in its bases, but constants and memos of facts, and constructors
+        // that do nothing).
         return KeepsOnlyWhatItIsGiven(type, nothingGiven: creation.Arguments.IsEmpty, depth: 0, cancellationToken);
     }
 
     /// <summary>
     /// The class and its base classes keep only what they are given (<see cref="IsInterchangeable"/>); with
-    /// <paramref name="nothingGiven"/>, they keep nothing: no instance field of any kind, and constructors with empty
-    /// bodies that pass nothing to the base. A library base must be <c>object</c>, or abstract with no field a
-    /// subclass could change (no instance field at all, when nothing is given).
+    /// <paramref name="nothingGiven"/>, they keep nothing: no instance field but <c>readonly</c> constants and memos of
+    /// facts (<see cref="IsMemoOfAFact"/>), no field-like event, and constructors with empty bodies that pass nothing to
+    /// the base. A library base must be <c>object</c>, or abstract with no field a subclass could change (no instance
+    /// field at all, when nothing is given).
     /// </summary>
     private bool KeepsOnlyWhatItIsGiven(INamedTypeSymbol type, bool nothingGiven, int depth, CancellationToken cancellationToken)
     {
@@ -184,13 +187,15 @@ internal sealed class Duplicates
             switch (member)
             {
                 case IFieldSymbol { IsStatic: false, IsConst: false } field:
-                    if (nothingGiven || !field.IsReadOnly || !HasOnlyAConstantInitializer(field, _compilation, cancellationToken))
+                    if (field.IsReadOnly
+                        ? !HasOnlyAConstantInitializer(field, _compilation, cancellationToken)
+                        : !nothingGiven || !IsMemoOfAFact(field, type, cancellationToken))
                     {
                         return false;
                     }
 
                     break;
-                case IEventSymbol { IsStatic: false }:
+                case IEventSymbol { IsStatic: false } @event when IsFieldLike(@event):
                     return false;
                 case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
                     foreach (var reference in constructor.DeclaringSyntaxReferences)
@@ -209,6 +214,103 @@ internal sealed class Duplicates
         }
 
         return type.BaseType is null || KeepsOnlyWhatItIsGiven(type.BaseType, nothingGiven, depth + 1, cancellationToken);
+    }
+
+    /// <summary>An event declared like a field (<c>public event EventHandler? Changed;</c>): it keeps its handlers.</summary>
+    private static bool IsFieldLike(IEventSymbol @event)
+    {
+        foreach (var reference in @event.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is not EventDeclarationSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A private field that memoizes a fact: a string, a primitive, an enum or a read-only sequence of those, never
+    /// initialized but with a constant, whose every write in the type is a lazy assignment (<c>_pid ??= …</c>,
+    /// <c>_pid ?? (_pid = …)</c>, <c>if (_pid == null) _pid = …;</c>) in a member that takes nothing (a property getter, a
+    /// method without parameters). What it holds is what the member computes whoever asks, so a second instance of the
+    /// class answers the same.
+    /// </summary>
+    private bool IsMemoOfAFact(IFieldSymbol field, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (field.DeclaredAccessibility != Accessibility.Private || field.AssociatedSymbol is not null
+            || !(SymbolFacts.IsSimpleValueType(field.Type)
+                || (IsReadOnlySequenceInterface(field.Type) && field.Type is INamedTypeSymbol { TypeArguments.Length: 1 } sequence && SymbolFacts.IsSimpleValueType(sequence.TypeArguments[0])))
+            || !HasOnlyAConstantInitializer(field, _compilation, cancellationToken))
+        {
+            return false;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                switch (node)
+                {
+                    case AssignmentExpressionSyntax assignment when SyntaxNames.Names(assignment.Left, field.Name):
+                        if (!IsLazyWriteInAMemberThatTakesNothing(assignment, field, cancellationToken))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix
+                        when SyntaxNames.Names(prefix.Operand, field.Name):
+                    case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix
+                        when SyntaxNames.Names(postfix.Operand, field.Name):
+                    case ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None } byReference when SyntaxNames.Names(byReference.Expression, field.Name):
+                        return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsLazyWriteInAMemberThatTakesNothing(AssignmentExpressionSyntax assignment, IFieldSymbol field, CancellationToken cancellationToken)
+    {
+        if (SemanticModelCache.OperationOf(_compilation, assignment, cancellationToken) is not IAssignmentOperation write
+            || CacheStorage.GetReferencedStorage(write.Target.WithoutConversions()) is not IFieldSymbol target)
+        {
+            return false;
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(target, field))
+        {
+            // A same-named field of another object or type: not a write of this one.
+            return true;
+        }
+
+        if (write is not ICoalesceAssignmentOperation && LazyInitialization.FindGoverningChecks(write, field).Count == 0
+            && LazyInitialization.SelfCoalescedValue(write) is null)
+        {
+            return false;
+        }
+
+        for (var node = assignment.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return false;
+                case AccessorDeclarationSyntax accessor:
+                    return accessor.IsKind(SyntaxKind.GetAccessorDeclaration) && accessor.Parent?.Parent is PropertyDeclarationSyntax;
+                case PropertyDeclarationSyntax:
+                    return true;
+                case MethodDeclarationSyntax method:
+                    return method.ParameterList.Parameters.Count == 0;
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A constructor with an empty block body that passes nothing to the base (<c>public Comparer() { }</c>).</summary>

@@ -608,6 +608,13 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     [InlineData("a constructor that does something", "", "public TemplateEngine() { Console.WriteLine(\"engine built\"); }", "")]
     [InlineData("a base class with state", ": EngineBase", "", "public abstract class EngineBase { protected int Renders; }")]
     [InlineData("a library base that is not abstract", ": Random", "", "")]
+    [InlineData("a memo the class resets", "", "private string? _host; public string Host => _host ??= Environment.MachineName; public void Reset() => _host = null;", "")]
+    [InlineData("a memo of what a caller passes", "", "private string? _first; public string First(string name) => _first ??= name;", "")]
+    [InlineData("a memo others can write", "", "internal string? Host; public string GetHost() => Host ??= Environment.MachineName;", "")]
+    [InlineData("a memo of a collection", "", "private List<string>? _seen; public List<string> Seen => _seen ??= new List<string>();", "")]
+    [InlineData("a memo of an array", "", "private string[]? _args; public string[] Args => _args ??= Environment.GetCommandLineArgs();", "")]
+    [InlineData("a memo built in a lambda", "", "private string? _host; public Func<string> Host => () => _host ??= Environment.MachineName;", "")]
+    [InlineData("an event that keeps its handlers", "", "private EventHandler? _rendered; public event EventHandler Rendered { add => _rendered += value; remove => _rendered -= value; }", "")]
     public async Task NewInstanceOfAProjectClass_Static(string _, string baseClass, string state, string types)
     {
         // A class of the compilation with state: its constructor runs once per racing thread, and callers can keep
@@ -623,10 +630,18 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     [InlineData("an empty constructor", "", "public TemplateEngine() { }", "")]
     [InlineData("a stateless base of the project", ": EngineBase", "public override int Version => 2;", "public abstract class EngineBase { public abstract int Version { get; } }")]
     [InlineData("a library comparer base", ": Comparer<string>", "public override int Compare(string? x, string? y) => string.CompareOrdinal(x, y);", "")]
+    [InlineData("a memo of a process fact", "", "private string? _baseDirectory; public string BaseDirectory => _baseDirectory ?? (_baseDirectory = AppContext.BaseDirectory);", "")]
+    [InlineData("a nullable memo read through Value", "", "private int? _processId; public int ProcessId => _processId ?? (_processId = Environment.ProcessId).Value;", "")]
+    [InlineData("a memo checked then assigned in a method", "", "private string? _host; public string GetHost() { if (_host == null) { _host = Environment.MachineName; } return _host!; }", "")]
+    [InlineData("a memo of a read-only sequence", "", "private IEnumerable<string>? _args; public IEnumerable<string> Args => _args ??= Environment.GetCommandLineArgs();", "")]
+    [InlineData("a memo in a stateless base", ": EngineBase", "", "public abstract class EngineBase { private string? _user; public string User => _user ??= Environment.UserName; }")]
+    [InlineData("an event that forwards to the process's", "", "public event EventHandler Exiting { add => AppDomain.CurrentDomain.ProcessExit += value; remove => AppDomain.CurrentDomain.ProcessExit -= value; }", "")]
+    [InlineData("a readonly constant", "", "private readonly int _depth = 4; public int Depth => _depth;", "")]
     public async Task NewInstanceOfAStatelessClass_BuiltTwiceIsTheSameObject(string _, string baseClass, string state, string types)
     {
-        // No instance field, auto-property or event, and constructors that do nothing: a racing thread's copy cannot be
-        // told from the one kept (a comparer, a visitor, a renderer of what it is given).
+        // No instance field, auto-property or event but private memos of what the process is, and constructors that do
+        // nothing: a racing thread's copy cannot be told from the one kept (a comparer, a visitor, a renderer of what it
+        // is given, a wrapper of the environment that looks each fact up once).
         await Test(TemplateEngineWith(baseClass, state, types).Replace("{|#0:", "").Replace("{|#1:", "").Replace("()|}", "()"))
             .ValidateAsync();
     }
