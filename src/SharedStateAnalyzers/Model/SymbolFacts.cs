@@ -81,6 +81,37 @@ internal static class SymbolFacts
     }
 
     /// <summary>
+    /// A type that does not resolve, or is built from one (<c>Dictionary&lt;string, Bitmap&gt;</c> where the package that
+    /// declares <c>Bitmap</c> is missing, or the name is still being typed): what it holds cannot be judged.
+    /// </summary>
+    public static bool MentionsUnresolvedType(ITypeSymbol? type) => MentionsUnresolvedType(type, depth: 0);
+
+    private static bool MentionsUnresolvedType(ITypeSymbol? type, int depth)
+    {
+        switch (type)
+        {
+            case null:
+                return false;
+            case { TypeKind: TypeKind.Error }:
+                return true;
+            case IArrayTypeSymbol array:
+                return depth < 4 && MentionsUnresolvedType(array.ElementType, depth + 1);
+            case INamedTypeSymbol { IsGenericType: true } generic when depth < 4:
+                foreach (var argument in generic.TypeArguments)
+                {
+                    if (MentionsUnresolvedType(argument, depth + 1))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
     /// Whether an element type of <paramref name="collectionType"/> (a dictionary's values, a list's items, or the items
     /// of such a collection of collections) satisfies <paramref name="test"/>.
     /// </summary>

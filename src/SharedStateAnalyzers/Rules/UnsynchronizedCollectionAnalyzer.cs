@@ -351,7 +351,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 {
                     var collectionType = pair.Value.CollectionType ?? pair.Value.AssignedType;
                     // A collection of UI toolkit objects (icons, brushes, views) is filled and read on the toolkit's UI thread.
+                    // One of a type that does not resolve is not judged: what it holds cannot be seen.
                     if (collectionType is null
+                        || SymbolFacts.MentionsUnresolvedType(collectionType)
+                        || SymbolFacts.MentionsUnresolvedType(CacheStorage.GetDeclaredType(pair.Key))
                         || SymbolFacts.AnyElementType(collectionType, SymbolFacts.IsUiToolkitType)
                         || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)

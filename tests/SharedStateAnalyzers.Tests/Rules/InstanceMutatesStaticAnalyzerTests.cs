@@ -989,6 +989,39 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    /// <summary>Each connection remembers, for every instance, the last database it was opened on; NAME is its type.</summary>
+    private const string LastDatabase = """
+        public sealed class Connection
+        {
+            private static NAME s_lastDatabase;
+
+            public Connection(NAME database)
+            {
+                {|#0:s_lastDatabase|} = database;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("DatabaseName")]
+    [InlineData("System.Collections.Immutable.ImHashMap<string, object>")]
+    public async Task Field_OfATypeThatDoesNotResolve(string name)
+    {
+        // The type's package is missing (or its name is still being typed): whether the field holds a value every
+        // instance would agree on, a table of code or an immutable map cannot be seen, so the write is not judged.
+        await Test(LastDatabase.Replace("NAME", name).Replace("{|#0:s_lastDatabase|}", "s_lastDatabase"))
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Field_OfATypeThatResolves_IsReported()
+    {
+        await Test(LastDatabase.Replace("NAME", "string"))
+            .ExpectDiagnostic(Expect(0, "Connection", "s_lastDatabase", "Connection"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SelfRegisteringPlugin_InstanceIsThis()
     {

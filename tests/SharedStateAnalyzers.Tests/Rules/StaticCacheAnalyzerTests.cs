@@ -2204,6 +2204,39 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A memo of pages read from disk; PAGE is the type of what it holds.</summary>
+    private const string FileMemoOf = """
+        using System.Collections.Concurrent;
+        using System.IO;
+
+        public static class Pages
+        {
+            private static readonly ConcurrentDictionary<string, PAGE> {|#0:s_pages|} = new();
+
+            public static PAGE Get(string path) => s_pages.GetOrAdd(path, p => new PAGE(File.ReadAllText(p)));
+        }
+        """;
+
+    [Theory]
+    [InlineData("Page")]
+    [InlineData("Markup.Page")]
+    public async Task Memo_OfATypeThatDoesNotResolve(string page)
+    {
+        // The page type's package is missing (or its name is still being typed): what the cache holds cannot be seen,
+        // so it is not judged.
+        await Test(FileMemoOf.Replace("PAGE", page).Replace("{|#0:s_pages|}", "s_pages"))
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Memo_OfATypeThatResolves_IsReported()
+    {
+        await Test(FileMemoOf.Replace("PAGE", "System.Text.StringBuilder"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_pages", "data read from files")))
+            .ValidateAsync();
+    }
+
     [Theory]
     [InlineData("private static readonly Dictionary<string, string> _c = new();\n public string Get(string k) { if (!_c.TryGetValue(k, out var v)) { v = File.ReadAllText(k); _c[k] = ")]
     [InlineData("private static readonly Dictionary<string, string> _c = new();\n public string Get(string k) => _c.GetOrAdd(k, File.")]

@@ -887,6 +887,50 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A tray app's icon memo; ICON is the type of what it caches.</summary>
+    private const string IconMemo = """
+        using System.Collections.Generic;
+
+        public static class TrayIcons
+        {
+            private static readonly Dictionary<string, ICON> {|#0:s_icons|} = new();
+
+            public static ICON Load(string name)
+            {
+                if (!s_icons.TryGetValue(name, out var icon))
+                {
+                    icon = Decode(name);
+                    s_icons[name] = icon;
+                }
+
+                return icon;
+            }
+
+            private static ICON Decode(string name) => default!;
+        }
+        """;
+
+    [Theory]
+    [InlineData("Bitmap")]
+    [InlineData("List<Bitmap>")]
+    [InlineData("Avalonia.Media.Imaging.Bitmap[]")]
+    public async Task Collection_OfATypeThatDoesNotResolve(string icon)
+    {
+        // The package that declares the icon type is missing (or the name is still being typed): whether the
+        // collection holds UI objects the toolkit's thread owns cannot be seen, so it is not judged.
+        await Test(IconMemo.Replace("ICON", icon).Replace("{|#0:s_icons|}", "s_icons"))
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Collection_OfATypeThatResolves_IsReported()
+    {
+        await Test(IconMemo.Replace("ICON", "byte[]"))
+            .ExpectDiagnostic(Flagged(0, "s_icons", "Dictionary<string, byte[]>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task ImageCache_OfObjectsThatAreNotAUiToolkits()
     {
