@@ -175,7 +175,7 @@ internal static class HandRolledSingletons
         {
             foreach (var member in current.GetMembers())
             {
-                if (member is not IFieldSymbol field || !IsMutableField(field, current, shape, collections))
+                if (member is not IFieldSymbol field || !IsMutableField(field, current, shape, collections, cancellationToken))
                 {
                     continue;
                 }
@@ -202,7 +202,8 @@ internal static class HandRolledSingletons
         return null;
     }
 
-    private static bool IsMutableField(IFieldSymbol field, INamedTypeSymbol declaringType, HandRolledSingletonShape shape, MutableCollections collections)
+    private static bool IsMutableField(
+        IFieldSymbol field, INamedTypeSymbol declaringType, HandRolledSingletonShape shape, MutableCollections collections, CancellationToken cancellationToken)
     {
         if (field.IsConst || SymbolEqualityComparer.Default.Equals(field, shape.Storage)
             || (field.AssociatedSymbol is not null && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, shape.Storage)))
@@ -224,8 +225,129 @@ internal static class HandRolledSingletons
 
         // A static readonly table (the types a converter handles) belongs to the type, not to the one
         // instance: it is shared the same whether or not the container owns the instance.
-        return !field.IsReadOnly || (!field.IsStatic && collections.TryGetShape(field.Type, out _));
+        return (!field.IsReadOnly && !IsSetOnlyWhileConstructing(field, declaringType, cancellationToken))
+            || (!field.IsStatic && collections.TryGetShape(field.Type, out _));
     }
+
+    /// <summary>
+    /// A field that only its type's constructors write (its static constructor, for a static field), as if it were
+    /// <c>readonly</c>: a private field, or the backing field of an auto-property with a private setter
+    /// (<c>public IntPtr Handle { get; private set; }</c> assigned by the constructor). A write in a private setter
+    /// that only the constructors use counts as theirs. Any other write — a method, a lambda or local function (run
+    /// later), an object initializer, a nested type, <c>ref</c>/<c>out</c>, <c>++</c> — makes it state.
+    /// </summary>
+    private static bool IsSetOnlyWhileConstructing(IFieldSymbol field, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (field.AssociatedSymbol is IPropertySymbol property)
+        {
+            if (property.SetMethod is { DeclaredAccessibility: not Accessibility.Private })
+            {
+                return false;
+            }
+        }
+        else if (field.AssociatedSymbol is not null || field.DeclaredAccessibility != Accessibility.Private)
+        {
+            return false;
+        }
+
+        return IsWrittenOnlyInConstructors((field.AssociatedSymbol ?? field).Name, field.IsStatic, type, throughSetter: true, cancellationToken);
+    }
+
+    private static bool IsWrittenOnlyInConstructors(string name, bool isStatic, INamedTypeSymbol type, bool throughSetter, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                var written = node switch
+                {
+                    AssignmentExpressionSyntax assignment => assignment.Left,
+                    PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
+                    PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix => postfix.Operand,
+                    ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => argument.Expression,
+                    _ => null,
+                };
+
+                if (written is null || !Writes(written, name) || IsInConstructor(node, isStatic, type))
+                {
+                    continue;
+                }
+
+                if (!throughSetter || SetterWritingIt(node, type) is not { } setter
+                    || !IsWrittenOnlyInConstructors(setter.Identifier.ValueText, isStatic, type, throughSetter: false, cancellationToken))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The name, a member access ending in it, or a tuple that deconstructs into it.</summary>
+    private static bool Writes(ExpressionSyntax written, string name)
+    {
+        if (written is TupleExpressionSyntax tuple)
+        {
+            foreach (var argument in tuple.Arguments)
+            {
+                if (Writes(argument.Expression, name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return SyntaxNames.Names(written, name);
+    }
+
+    /// <summary>The write is made by a constructor of the type itself (static or not, as asked), not in code it only creates.</summary>
+    private static bool IsInConstructor(SyntaxNode node, bool isStatic, INamedTypeSymbol type)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or InitializerExpressionSyntax:
+                    return false;
+                case ConstructorDeclarationSyntax constructor:
+                    return constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic
+                        && constructor.Parent is TypeDeclarationSyntax declaring && declaring.Identifier.ValueText == type.Name;
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The property of the type whose private <c>set</c> accessor makes the write.</summary>
+    private static PropertyDeclarationSyntax? SetterWritingIt(SyntaxNode node, INamedTypeSymbol type)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return null;
+                case AccessorDeclarationSyntax { RawKind: (int)SyntaxKind.SetAccessorDeclaration } accessor
+                    when accessor.Parent?.Parent is PropertyDeclarationSyntax { Parent: TypeDeclarationSyntax declaring, ExplicitInterfaceSpecifier: null } property
+                        && declaring.Identifier.ValueText == type.Name
+                        && (accessor.Modifiers.Any(SyntaxKind.PrivateKeyword) && !accessor.Modifiers.Any(SyntaxKind.ProtectedKeyword)
+                            || (accessor.Modifiers.Count == 0 && IsPrivate(property.Modifiers))):
+                    return property;
+                case MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsPrivate(SyntaxTokenList modifiers)
+        => !modifiers.Any(SyntaxKind.PublicKeyword) && !modifiers.Any(SyntaxKind.InternalKeyword) && !modifiers.Any(SyntaxKind.ProtectedKeyword);
 
     /// <summary>
     /// A map keyed by <c>Type</c> or a reflection member (<c>ConcurrentDictionary&lt;Type, IMessageSerializer&gt;</c>,

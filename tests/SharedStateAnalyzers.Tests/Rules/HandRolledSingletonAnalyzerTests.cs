@@ -1398,6 +1398,60 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// One shared wrapper of a native service's handle, stored by the constructor; HANDLE declares where it is kept,
+    /// MORE adds members.
+    /// </summary>
+    private const string NativeServiceHandle = """
+        using System;
+
+        public sealed class NativeTextService
+        {
+            HANDLE
+
+            private NativeTextService()
+            {
+                Handle = Create();
+            }
+
+            public static NativeTextService {|#0:Shared|} { get; } = new();
+
+            MORE
+
+            private static IntPtr Create() => new IntPtr(42);
+        }
+        """;
+
+    [Theory]
+    [InlineData("public IntPtr Handle { get; private set; }", "")]
+    [InlineData("public IntPtr Handle { get; init; }", "")]
+    [InlineData("private IntPtr _handle; public IntPtr Handle { get => _handle; private set => _handle = value; }", "")]
+    [InlineData("public IntPtr Handle { get; private set; }", "public IntPtr Read() => Handle;")]
+    [InlineData("private int _width = 4; public IntPtr Handle { get; private set; }", "public int Width => _width;")]
+    public async Task StateSetOnlyByTheConstructor_IsNotState(string handle, string more)
+    {
+        // Written once, while the one instance is built, then only read: as immutable as a readonly field.
+        await Test(NativeServiceHandle.Replace("HANDLE", handle).Replace("MORE", more).Replace("{|#0:Shared|}", "Shared"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public IntPtr Handle { get; set; }", "")]
+    [InlineData("public IntPtr Handle { get; internal set; }", "")]
+    [InlineData("public IntPtr Handle { get; private set; }", "public void Reset() => Handle = IntPtr.Zero;")]
+    [InlineData("public IntPtr Handle { get; private set; }", "public void Reopen() { this.Handle = Create(); }")]
+    [InlineData("public IntPtr Handle { get; private set; } private int _opened;", "public void Open() => _opened++;")]
+    [InlineData("public IntPtr Handle { get; private set; } private int _width;", "public void Swap(ref int width) => (_width, width) = (width, _width);")]
+    [InlineData("public IntPtr Handle { get; private set; } private int _width;", "public void Measure() => int.TryParse(\"4\", out _width);")]
+    [InlineData("public IntPtr Handle { get; private set; }", "private sealed class Rebinder { public void Rebind(NativeTextService service) => service.Handle = IntPtr.Zero; }")]
+    [InlineData("public IntPtr Handle { get; private set; }", "private readonly Action _reset; private NativeTextService(int unused) { _reset = () => Handle = IntPtr.Zero; }")]
+    public async Task StateWrittenAfterTheConstructor_IsState(string handle, string more)
+    {
+        await Test(NativeServiceHandle.Replace("HANDLE", handle).Replace("MORE", more))
+            .ExpectDiagnostic(At(0, "Shared", "NativeTextService"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StatelessLazySingleton()
     {
