@@ -142,7 +142,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             }
 
             // An insertion made only while the collection is under a size bound: the owner bounds it.
-            if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert && SizeBounds.IsInsertionBounded(invocation, field))
+            if (access is CollectionAccess.Insert or CollectionAccess.LookupOrInsert && SizeBounds.IsInsertionBounded(invocation, field, context.CancellationToken))
             {
                 Record(context, field, CollectionAccess.Evict, null);
                 return;
@@ -271,7 +271,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
             if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference)
             {
-                if (SizeBounds.IsInsertionBounded(assignment, field))
+                if (SizeBounds.IsInsertionBounded(assignment, field, context.CancellationToken))
                 {
                     Record(context, field, CollectionAccess.Evict, null);
                     return;

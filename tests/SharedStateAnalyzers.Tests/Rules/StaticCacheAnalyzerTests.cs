@@ -1183,6 +1183,73 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A memo of files whose insertions stop at a budget: GUARD is the early exit before the insertion, AFTER what runs
+    /// after it, FLAG the members that keep a flag.
+    /// </summary>
+    private const string ThumbnailBudget = """
+        using System.Collections.Concurrent;
+        using System.IO;
+        using System.Linq;
+
+        public static class Thumbnails
+        {
+            private const long BudgetBytes = 8_000_000;
+            private const int MaxEntries = 200;
+            private static readonly ConcurrentDictionary<string, byte[]> {|#0:s_bytes|} = new();
+            FLAG
+
+            public static byte[] Get(string path)
+            {
+                if (s_bytes.TryGetValue(path, out var hit))
+                {
+                    return hit;
+                }
+
+                var data = File.ReadAllBytes(path);
+                if (GUARD)
+                {
+                    return data;
+                }
+
+                s_bytes.TryAdd(path, data);
+                AFTER
+                return data;
+            }
+        }
+        """;
+
+    private static string Budget(string guard, string after = "", string flag = "")
+        => ThumbnailBudget.Replace("GUARD", guard).Replace("AFTER", after).Replace("FLAG", flag);
+
+    [Theory]
+    [InlineData("s_bytes.Values.Sum(b => (long)b.Length) >= BudgetBytes", "", "")]
+    [InlineData("s_bytes.Count() >= MaxEntries", "", "")]
+    [InlineData("s_bytes.Keys.Count >= MaxEntries", "", "")]
+    [InlineData("!s_accepting", "s_accepting = s_bytes.Values.Sum(b => (long)b.Length) < BudgetBytes;", "private static bool s_accepting = true;")]
+    [InlineData("!s_accepting", "s_accepting = s_bytes.Count < MaxEntries;", "private static bool s_accepting = true;")]
+    [InlineData("IsFull", "IsFull = s_bytes.Count >= MaxEntries;", "private static bool IsFull { get; set; }")]
+    public async Task CacheBoundedByASizeOrAFlagKeptFromIt(string guard, string after, string flag)
+    {
+        // Insertions stop once the cache holds its budget, measured in entries or bytes, directly or through a flag
+        // recomputed from that measure after each insertion: it does not grow without bound.
+        await Test(Budget(guard, after, flag).Replace("{|#0:s_bytes|}", "s_bytes")).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("!s_accepting", "s_accepting = s_bytes.Count < MaxEntries;", "private static bool s_accepting = true; public static void Resume() => s_accepting = true;")]
+    [InlineData("!s_accepting", "", "private static bool s_accepting = true; public static void Configure(bool on) => s_accepting = on;")]
+    [InlineData("!s_accepting", "s_accepting = data.Length < BudgetBytes;", "private static bool s_accepting = true;")]
+    [InlineData("s_bytes.Values.Sum(b => (long)b.Length) > 0 && data.Length == 0", "", "")]
+    [InlineData("data.Sum(b => (long)b) >= BudgetBytes", "", "")]
+    public async Task CacheWhoseGuardDoesNotBoundIt_IsReported(string guard, string after, string flag)
+    {
+        // A flag anyone can turn back on, one set from something else, or a test of something other than the cache's size.
+        await Test(Budget(guard, after, flag))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_bytes", "data read from files")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task CacheValidatedOnEveryHit_ByLengthAndTimestamp()
     {
