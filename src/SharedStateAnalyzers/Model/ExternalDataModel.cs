@@ -258,6 +258,12 @@ internal sealed class ExternalDataModel
 
     private ExternalSource? ScanValue(IOperation value, IOperation? methodRoot, HashSet<ILocalSymbol> visitedLocals, List<(IMethodSymbol, int)> pending, int depth, CancellationToken cancellationToken)
     {
+        // The request's headers, query or user themselves (a parameter holding them, the collection a loop copies).
+        if (CarriesTheRequest(value))
+        {
+            return new ExternalSource(ExternalSourceKind.Request, value.WithoutConversions().Type!);
+        }
+
         var callees = new List<IMethodSymbol>();
         var direct = ScanTree(value, callees, cancellationToken);
         if (direct is not null)
@@ -291,10 +297,65 @@ internal sealed class ExternalDataModel
                     return found;
                 }
             }
+
+            foreach (var filled in WhatFills(methodRoot, local))
+            {
+                var found = ScanValue(filled, methodRoot, visitedLocals, pending, depth + 1, cancellationToken);
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// What goes into a local collection after it is made: the arguments of a changing call on it (<c>copy.Add(key,
+    /// value)</c>) and the value of an element assignment (<c>copy[key] = value</c>), and, for a change inside a
+    /// <c>foreach</c>, the collection the loop walks (<c>foreach (var header in headers) copy[header.Key] = …</c>).
+    /// </summary>
+    private static IEnumerable<IOperation> WhatFills(IOperation methodRoot, ILocalSymbol local)
+    {
+        foreach (var node in methodRoot.Descendants())
+        {
+            IOperation? change = null;
+            switch (node)
+            {
+                case IInvocationOperation { Instance: { } receiver } call
+                    when IsLocal(receiver, local) && MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name):
+                    foreach (var argument in call.Arguments)
+                    {
+                        yield return argument.Value;
+                    }
+
+                    change = call;
+                    break;
+                case IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } receiver } } assignment
+                    when IsLocal(receiver, local):
+                    yield return assignment.Value;
+                    change = assignment;
+                    break;
+            }
+
+            for (var current = change?.Parent; current is not null && current != methodRoot; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    break;
+                }
+
+                if (current is IForEachLoopOperation loop)
+                {
+                    yield return loop.Collection;
+                }
+            }
+        }
+    }
+
+    private static bool IsLocal(IOperation operation, ILocalSymbol local)
+        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     /// <summary>
     /// The operations of <paramref name="root"/>, but for the bodies of lambdas that are stored rather than run:
@@ -360,6 +421,12 @@ internal sealed class ExternalDataModel
                 case IPropertyReferenceOperation property:
                     member = property.Property;
                     break;
+                case IForEachLoopOperation loop when CarriesTheRequest(loop.Collection):
+                    // A loop over the request's headers, query or claims copies them.
+                    return new ExternalSource(ExternalSourceKind.Request, loop.Collection.Type!);
+                case IObjectCreationOperation { Constructor: { } copying } copy when !IsInSource(copying) && TakesTheRequest(null, copy.Arguments):
+                    // `new Dictionary<string, StringValues>(headers)`: a copy of the request's collection.
+                    return new ExternalSource(ExternalSourceKind.Request, copying);
                 case IObjectCreationOperation { Constructor: { } constructor } creation when IsStreamReaderOverPath(constructor):
                     // new StreamReader(path) opens a file; a reader over a stream (an embedded resource, a response
                     // body) reads whatever the stream's own source is, decided where that stream comes from. A file
@@ -399,6 +466,13 @@ internal sealed class ExternalDataModel
                 return direct;
             }
 
+            // A library method handed the request's collection as a whole (`headers.ToDictionary(…)`, `query.ToList()`)
+            // returns what it holds; the program's own methods are followed instead.
+            if (!followBody && node is IInvocationOperation call && TakesTheRequest(call.Instance, call.Arguments))
+            {
+                return new ExternalSource(ExternalSourceKind.Request, member);
+            }
+
             if (method is not null)
             {
                 AddCallees(method, callees);
@@ -407,6 +481,28 @@ internal sealed class ExternalDataModel
 
         return null;
     }
+
+    /// <summary>The receiver or an argument is a request object or one of its collections (headers, query, form, cookies, the user).</summary>
+    private bool TakesTheRequest(IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
+    {
+        if (instance is not null && CarriesTheRequest(instance))
+        {
+            return true;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (CarriesTheRequest(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool CarriesTheRequest(IOperation value)
+        => value.WithoutConversions().Type is INamedTypeSymbol type && ClassifyType(type) == ExternalSourceKind.Request;
 
     private static bool IsStreamReaderOverPath(IMethodSymbol constructor)
         => constructor.ContainingType is { Name: "StreamReader" } reader

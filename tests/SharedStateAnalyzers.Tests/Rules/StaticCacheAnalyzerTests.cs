@@ -385,6 +385,69 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A route memo of a singleton, keyed by service name, whose entries carry the first request's headers; BUILD makes
+    /// <c>info</c> from <c>headers</c>, and HELPERS adds members.
+    /// </summary>
+    private const string RoutesWithFirstRequestsHeaders = """
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed record RouteInfo(string Service, Dictionary<string, string> Headers);
+
+        public sealed class RouteFinder
+        {
+            private readonly ConcurrentDictionary<string, RouteInfo> {|#0:_routes|} = new();
+
+            public RouteInfo Find(string service, IHeaderDictionary headers)
+            {
+                if (_routes.TryGetValue(service, out var cached))
+                {
+                    return cached;
+                }
+
+                BUILD
+                _routes.TryAdd(service, info);
+                return info;
+            }
+
+            HELPERS
+        }
+
+        public static class Setup
+        {
+            public static void Configure(IServiceCollection services) => services.AddSingleton<RouteFinder>();
+        }
+        """;
+
+    [Theory]
+    [InlineData("var info = new RouteInfo(service, headers.ToDictionary(h => h.Key, h => h.Value.ToString()));", "")]
+    [InlineData("var info = new RouteInfo(service, new Dictionary<string, string>(headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))));", "")]
+    [InlineData("var copied = new Dictionary<string, string>(); foreach (var header in headers) { copied[header.Key] = header.Value.ToString(); } var info = new RouteInfo(service, copied);", "")]
+    [InlineData("var info = new RouteInfo(service, Copy(headers));", "private static Dictionary<string, string> Copy(IHeaderDictionary source) { var copy = new Dictionary<string, string>(); foreach (var pair in source) { copy.Add(pair.Key, pair.Value.ToString()); } return copy; }")]
+    public async Task RequestData_TakenAsAWholeCollection(string build, string helpers)
+    {
+        // The first request's headers, copied whole (by LINQ, by a loop, by a helper that loops), are served to every
+        // later request for that service.
+        await Test(RoutesWithFirstRequestsHeaders.Replace("BUILD", build).Replace("HELPERS", helpers), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_routes", "request data")))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("var info = new RouteInfo(service, new Dictionary<string, string> { [\"count\"] = headers.Count.ToString() });", "")]
+    [InlineData("var known = new Dictionary<string, string>(); foreach (var name in s_names) { known[name] = name; } var info = new RouteInfo(service, known);", "private static readonly string[] s_names = { \"a\", \"b\" };")]
+    [InlineData("var info = new RouteInfo(service, new Dictionary<string, string>()); Log(headers);", "private static void Log(IHeaderDictionary values) { foreach (var pair in values) { System.Console.WriteLine(pair.Key); } }")]
+    public async Task ValueThatDoesNotCarryTheRequest(string build, string helpers)
+    {
+        // A route built from the service name and constants; the request is only looked at, not kept.
+        await Test(RoutesWithFirstRequestsHeaders.Replace("BUILD", build).Replace("HELPERS", helpers).Replace("{|#0:_routes|}", "_routes"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task RequestData_InAStaticMemo()
     {
