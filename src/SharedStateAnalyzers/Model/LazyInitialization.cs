@@ -18,8 +18,9 @@ internal static class LazyInitialization
     /// <summary>
     /// The operations that only let <paramref name="assignment"/> run once they have seen <paramref name="storage"/>
     /// unset, innermost first: an <c>if</c> whose condition tests the storage unset (assignment in its true branch)
-    /// or set (assignment in its else branch), an earlier <c>if (_x != null) return _x;</c> in an enclosing block, or a
-    /// <c>_x ?? (_x = …)</c> around it.
+    /// or set (assignment in its else branch), an earlier <c>if (_x != null) return _x;</c> in an enclosing block (or
+    /// as the first statement of the <c>try</c> whose <c>catch</c> makes the assignment), or a <c>_x ?? (_x = …)</c>
+    /// around it.
     /// </summary>
     public static List<IOperation> FindGoverningChecks(IOperation assignment, ISymbol storage)
     {
@@ -43,6 +44,15 @@ internal static class LazyInitialization
 
                 case ICoalesceOperation coalesce when child == coalesce.WhenNull && Refers(coalesce.Value, storage):
                     checks.Add(coalesce);
+                    break;
+
+                // A fallback in a `catch` of a `try` that opens with `if (_x != null) return _x;`: the failure came
+                // after the field was seen unset (nothing before the check could throw).
+                case ITryOperation attempt when child is ICatchClauseOperation
+                    && attempt.Body.Operations.Length > 0
+                    && attempt.Body.Operations[0] is IConditionalOperation { WhenFalse: null } opening
+                    && AlwaysExits(opening.WhenTrue) && TestsSet(opening.Condition, storage):
+                    checks.Add(opening);
                     break;
 
                 case IBlockOperation block:

@@ -989,6 +989,59 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    /// <summary>
+    /// A detector that looks the machine's VM id up once for every instance, with a fallback when the lookup fails;
+    /// BEFORE is what the <c>try</c> does before its lazy-initialization check.
+    /// </summary>
+    private const string VmIdDetector = """
+        using System;
+        using System.Net.Http;
+
+        public sealed class CloudVmDetector
+        {
+            private static string? s_vmId;
+
+            public string Detect()
+            {
+                try
+                {
+                    BEFORE
+                    if (s_vmId != null)
+                    {
+                        return s_vmId;
+                    }
+
+                    using var http = new HttpClient();
+                    s_vmId = http.GetStringAsync("http://169.254.169.254/metadata/vmId").GetAwaiter().GetResult();
+                }
+                catch (HttpRequestException)
+                {
+                    {|#0:s_vmId|} = "";
+                }
+
+                return s_vmId;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task LazyInitialization_WithAFallbackInTheCatchOfTheTryItOpens()
+    {
+        // The catch runs only after the check found the field unset: its fallback is part of the lazy initialization.
+        await Test(VmIdDetector.Replace("BEFORE", "").Replace("{|#0:s_vmId|}", "s_vmId")).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("Console.WriteLine(\"detecting\");")]
+    [InlineData("if (s_vmId == \"\") { Console.WriteLine(\"retrying\"); }")]
+    public async Task LazyInitialization_WhoseTryDoesSomethingBeforeTheCheck_ResetsInItsCatch(string before)
+    {
+        // What runs before the check may throw once the field is set: the catch then overwrites the shared value.
+        await Test(VmIdDetector.Replace("BEFORE", before))
+            .ExpectDiagnostic(Expect(0, "Detect", "s_vmId", "CloudVmDetector"))
+            .ValidateAsync();
+    }
+
     /// <summary>Each connection remembers, for every instance, the last database it was opened on; NAME is its type.</summary>
     private const string LastDatabase = """
         public sealed class Connection
