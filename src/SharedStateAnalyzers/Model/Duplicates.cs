@@ -251,21 +251,10 @@ internal sealed class Duplicates
         {
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
-                switch (node)
+                if (SyntaxNames.WrittenBy(node) is { } written && SyntaxNames.NamesOrDeconstructsInto(written, field.Name)
+                    && (node is not AssignmentExpressionSyntax assignment || !IsLazyWriteInAMemberThatTakesNothing(assignment, field, cancellationToken)))
                 {
-                    case AssignmentExpressionSyntax assignment when SyntaxNames.Names(assignment.Left, field.Name):
-                        if (!IsLazyWriteInAMemberThatTakesNothing(assignment, field, cancellationToken))
-                        {
-                            return false;
-                        }
-
-                        break;
-                    case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix
-                        when SyntaxNames.Names(prefix.Operand, field.Name):
-                    case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix
-                        when SyntaxNames.Names(postfix.Operand, field.Name):
-                    case ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None } byReference when SyntaxNames.Names(byReference.Expression, field.Name):
-                        return false;
+                    return false;
                 }
             }
         }

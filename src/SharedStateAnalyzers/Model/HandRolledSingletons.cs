@@ -259,16 +259,8 @@ internal static class HandRolledSingletons
         {
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
-                var written = node switch
-                {
-                    AssignmentExpressionSyntax assignment => assignment.Left,
-                    PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
-                    PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix => postfix.Operand,
-                    ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => argument.Expression,
-                    _ => null,
-                };
-
-                if (written is null || !Writes(written, name) || IsInConstructor(node, isStatic, type))
+                var written = SyntaxNames.WrittenBy(node);
+                if (written is null || !SyntaxNames.NamesOrDeconstructsInto(written, name) || IsInConstructor(node, isStatic, type))
                 {
                     continue;
                 }
@@ -282,25 +274,6 @@ internal static class HandRolledSingletons
         }
 
         return true;
-    }
-
-    /// <summary>The name, a member access ending in it, or a tuple that deconstructs into it.</summary>
-    private static bool Writes(ExpressionSyntax written, string name)
-    {
-        if (written is TupleExpressionSyntax tuple)
-        {
-            foreach (var argument in tuple.Arguments)
-            {
-                if (Writes(argument.Expression, name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return SyntaxNames.Names(written, name);
     }
 
     /// <summary>The write is made by a constructor of the type itself (static or not, as asked), not in code it only creates.</summary>

@@ -1,6 +1,5 @@
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -158,18 +157,13 @@ internal static class SizeBounds
         {
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
-                if (node is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
-                    && SyntaxNames.Names(argument.Expression, flag.Name))
-                {
-                    return false;
-                }
-
-                if (node is not AssignmentExpressionSyntax assignment || !SyntaxNames.Names(assignment.Left, flag.Name))
+                if (SyntaxNames.WrittenBy(node) is not { } written || !SyntaxNames.NamesOrDeconstructsInto(written, flag.Name))
                 {
                     continue;
                 }
 
-                if (SemanticModelCache.OperationOf(compilation, assignment, cancellationToken) is not IAssignmentOperation write)
+                if (node is not AssignmentExpressionSyntax assignment || written is TupleExpressionSyntax
+                    || SemanticModelCache.OperationOf(compilation, assignment, cancellationToken) is not IAssignmentOperation write)
                 {
                     return false;
                 }

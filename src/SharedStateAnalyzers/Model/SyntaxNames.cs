@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace SharedStateAnalyzers.Model;
@@ -34,6 +36,38 @@ internal static class SyntaxNames
         MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == name,
         _ => false,
     };
+
+    /// <summary>
+    /// The expression <paramref name="node"/> writes: the left side of an assignment (compound and <c>??=</c> included),
+    /// the operand of <c>++</c> or <c>--</c>, a <c>ref</c> or <c>out</c> argument; null for a node that writes nothing.
+    /// </summary>
+    public static ExpressionSyntax? WrittenBy(SyntaxNode node) => node switch
+    {
+        AssignmentExpressionSyntax assignment => assignment.Left,
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
+        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix => postfix.Operand,
+        ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => argument.Expression,
+        _ => null,
+    };
+
+    /// <summary><see cref="Names"/>, or a tuple that deconstructs into the name: <c>(_width, width) = …</c>.</summary>
+    public static bool NamesOrDeconstructsInto(ExpressionSyntax written, string name)
+    {
+        if (written is TupleExpressionSyntax tuple)
+        {
+            foreach (var argument in tuple.Arguments)
+            {
+                if (NamesOrDeconstructsInto(argument.Expression, name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return Names(written, name);
+    }
 
     /// <summary>The expression is the name, or a member or element of something the name holds.</summary>
     public static bool RootNames(ExpressionSyntax expression, string name)
