@@ -617,110 +617,16 @@ internal sealed class ServiceRegistrations
         return value;
     }
 
-    /// <summary>
-    /// The class a factory lambda always builds: what every value it returns is — <c>new T(…)</c>, a conditional whose
-    /// branches both build <c>T</c>, a local only ever assigned one, or a call of a static method of the compilation
-    /// whose every return is such (<c>T.Create(options)</c>). Null when a return may be anything else.
-    /// </summary>
+    /// <summary>The type a factory lambda creates when its whole body is <c>new T(…)</c>.</summary>
     private static INamedTypeSymbol? CreatedType(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
-        => factory.ExpressionBody is { } body
-            ? CreatedBy(model, body, factory, depth: 0)
-            : factory.Block is { } block ? ReturnedCreation(model, block, depth: 0) : null;
-
-    private const int MaxCreationDepth = 2;
-
-    /// <summary>The class every <c>return</c> of <paramref name="body"/> (not of the lambdas in it) builds.</summary>
-    private static INamedTypeSymbol? ReturnedCreation(SemanticModel model, SyntaxNode body, int depth)
     {
-        INamedTypeSymbol? created = null;
-        foreach (var node in body.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        var body = factory.ExpressionBody;
+        if (body is null && factory.Block is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned })
         {
-            if (node is not ReturnStatementSyntax returned)
-            {
-                continue;
-            }
-
-            if (returned.Expression is null || CreatedBy(model, returned.Expression, body, depth) is not { } type
-                || (created is not null && !SymbolEqualityComparer.Default.Equals(created, type)))
-            {
-                return null;
-            }
-
-            created = type;
+            body = returned;
         }
 
-        return created;
-    }
-
-    private static INamedTypeSymbol? CreatedBy(SemanticModel model, ExpressionSyntax expression, SyntaxNode scope, int depth)
-    {
-        while (expression is ParenthesizedExpressionSyntax parenthesized)
-        {
-            expression = parenthesized.Expression;
-        }
-
-        switch (expression)
-        {
-            case BaseObjectCreationExpressionSyntax creation:
-                return model.GetTypeInfo(creation).Type as INamedTypeSymbol is { TypeKind: TypeKind.Class } created ? created : null;
-            case ConditionalExpressionSyntax conditional:
-                var whenTrue = CreatedBy(model, conditional.WhenTrue, scope, depth);
-                return whenTrue is not null && SymbolEqualityComparer.Default.Equals(whenTrue, CreatedBy(model, conditional.WhenFalse, scope, depth)) ? whenTrue : null;
-            case IdentifierNameSyntax name when depth < MaxCreationDepth && model.GetSymbolInfo(name).Symbol is ILocalSymbol local:
-                return LocalCreation(model, local, scope, depth + 1);
-            case InvocationExpressionSyntax call when depth < MaxCreationDepth
-                && model.GetSymbolInfo(call).Symbol is IMethodSymbol { IsStatic: true, DeclaringSyntaxReferences.Length: 1 } factoryMethod:
-                var declaration = factoryMethod.DeclaringSyntaxReferences[0].GetSyntax();
-#pragma warning disable RS1030 // A factory's static creation method, followed once per registration that calls one.
-                var methodModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
-#pragma warning restore RS1030
-                return declaration switch
-                {
-                    MethodDeclarationSyntax { ExpressionBody.Expression: { } returned } => CreatedBy(methodModel, returned, declaration, depth + 1),
-                    MethodDeclarationSyntax { Body: { } body } => ReturnedCreation(methodModel, body, depth + 1),
-                    _ => null,
-                };
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>The class a local is always assigned: its initializer and every assignment in <paramref name="scope"/> build it.</summary>
-    private static INamedTypeSymbol? LocalCreation(SemanticModel model, ILocalSymbol local, SyntaxNode scope, int depth)
-    {
-        INamedTypeSymbol? created = null;
-        foreach (var node in scope.DescendantNodes())
-        {
-            ExpressionSyntax? value;
-            switch (node)
-            {
-                case VariableDeclaratorSyntax declarator when declarator.Identifier.ValueText == local.Name:
-                    value = declarator.Initializer?.Value;
-                    break;
-                case AssignmentExpressionSyntax assignment when assignment.Left is IdentifierNameSyntax target && target.Identifier.ValueText == local.Name:
-                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
-                    {
-                        return null;
-                    }
-
-                    value = assignment.Right;
-                    break;
-                case ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None, Expression: IdentifierNameSyntax byReference } when byReference.Identifier.ValueText == local.Name:
-                    return null;
-                default:
-                    continue;
-            }
-
-            if (value is null || CreatedBy(model, value, scope, depth) is not { } type
-                || (created is not null && !SymbolEqualityComparer.Default.Equals(created, type)))
-            {
-                return null;
-            }
-
-            created = type;
-        }
-
-        return created;
+        return body is BaseObjectCreationExpressionSyntax creation ? model.GetTypeInfo(creation).Type as INamedTypeSymbol : null;
     }
 
     private sealed class ScanResult
