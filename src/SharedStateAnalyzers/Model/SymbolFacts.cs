@@ -249,6 +249,18 @@ internal static class SymbolFacts
         };
     }
 
+    /// <summary>
+    /// Text that names a UI toolkit's namespace (the types of <see cref="IsUiToolkitType"/>): a <c>using</c> directive's
+    /// name, or a type written with its namespace.
+    /// </summary>
+    public static bool NamesUiToolkitNamespace(string text)
+        => text.StartsWith("Avalonia", StringComparison.Ordinal)
+            || text.StartsWith("System.Windows", StringComparison.Ordinal)
+            || text.StartsWith("Microsoft.Maui", StringComparison.Ordinal)
+            || text.StartsWith("Xamarin.Forms", StringComparison.Ordinal)
+            || ((text.StartsWith("Microsoft.UI", StringComparison.Ordinal) || text.StartsWith("Windows.UI", StringComparison.Ordinal))
+                && text.IndexOf(".Xaml", StringComparison.Ordinal) >= 0);
+
     private static bool IsXamlNamespace(INamespaceSymbol @namespace)
     {
         for (var current = @namespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -342,6 +343,75 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             return found;
         }
 
+        /// <summary>
+        /// The collection's items are of a type that does not resolve, in a file that uses a UI toolkit (a <c>using
+        /// Avalonia.Media.Imaging;</c>, or the type written as <c>System.Windows.Media.ImageSource</c>): they may be the
+        /// toolkit's objects, which its UI thread owns, so the collection is not judged. Elsewhere the items' type does
+        /// not change the race.
+        /// </summary>
+        private static bool MayHoldUnresolvedUiObjects(ISymbol storage, ITypeSymbol collectionType, CancellationToken cancellationToken)
+        {
+            if (!SymbolFacts.MentionsUnresolvedType(collectionType) && !SymbolFacts.MentionsUnresolvedType(CacheStorage.GetDeclaredType(storage)))
+            {
+                return false;
+            }
+
+            foreach (var reference in storage.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax(cancellationToken);
+                var written = declaration switch
+                {
+                    VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax variables } => variables.Type,
+                    PropertyDeclarationSyntax property => property.Type,
+                    _ => null,
+                };
+
+                if ((written is not null && NamesUiToolkitType(written)) || UsesUiToolkit(declaration))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The type is written with a UI toolkit's namespace somewhere in it: <c>Dictionary&lt;string, Avalonia.Media.Imaging.Bitmap&gt;</c>.</summary>
+        private static bool NamesUiToolkitType(TypeSyntax type)
+        {
+            foreach (var node in type.DescendantNodesAndSelf())
+            {
+                if (node is QualifiedNameSyntax qualified && SymbolFacts.NamesUiToolkitNamespace(qualified.ToString()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool UsesUiToolkit(SyntaxNode declaration)
+        {
+            foreach (var ancestor in declaration.Ancestors())
+            {
+                var usings = ancestor switch
+                {
+                    CompilationUnitSyntax unit => unit.Usings,
+                    BaseNamespaceDeclarationSyntax space => space.Usings,
+                    _ => default,
+                };
+
+                foreach (var directive in usings)
+                {
+                    if (directive.Name is { } name && SymbolFacts.NamesUiToolkitNamespace(name.ToString()))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         public void Report(SymbolAnalysisContext context)
         {
             List<Diagnostic>? diagnostics = null;
@@ -351,11 +421,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 {
                     var collectionType = pair.Value.CollectionType ?? pair.Value.AssignedType;
                     // A collection of UI toolkit objects (icons, brushes, views) is filled and read on the toolkit's UI thread.
-                    // One of a type that does not resolve is not judged: what it holds cannot be seen.
                     if (collectionType is null
-                        || SymbolFacts.MentionsUnresolvedType(collectionType)
-                        || SymbolFacts.MentionsUnresolvedType(CacheStorage.GetDeclaredType(pair.Key))
                         || SymbolFacts.AnyElementType(collectionType, SymbolFacts.IsUiToolkitType)
+                        || MayHoldUnresolvedUiObjects(pair.Key, collectionType, context.CancellationToken)
                         || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)
                         || IsFilledOnlyThroughItsSetUpApi(pair.Key, pair.Value)
