@@ -593,18 +593,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 writes = new List<(ISymbol, Location)>(_first.Count);
                 foreach (var pair in _first)
                 {
-                    // A field whose type does not resolve is not judged: whether it is a value, a table of code or an
-                    // immutable map cannot be seen.
-                    if (!SymbolFacts.MentionsUnresolvedType(CacheStorage.GetDeclaredType(pair.Key)))
-                    {
-                        writes.Add((pair.Key, pair.Value));
-                    }
+                    writes.Add((pair.Key, pair.Value));
                 }
-            }
-
-            if (writes.Count == 0)
-            {
-                return;
             }
 
             if (!_mayHaveSeveral.Value)

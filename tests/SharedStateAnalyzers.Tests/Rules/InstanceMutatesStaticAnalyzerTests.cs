@@ -1057,13 +1057,15 @@ public sealed class InstanceMutatesStaticAnalyzerTests
 
     [Theory]
     [InlineData("DatabaseName")]
+    [InlineData("Azure.Storage.Queues.QueueClient")]
     [InlineData("System.Collections.Immutable.ImHashMap<string, object>")]
-    public async Task Field_OfATypeThatDoesNotResolve(string name)
+    public async Task Field_OfATypeThatDoesNotResolve_IsReported(string name)
     {
-        // The type's package is missing (or its name is still being typed): whether the field holds a value every
-        // instance would agree on, a table of code or an immutable map cannot be seen, so the write is not judged.
-        await Test(LastDatabase.Replace("NAME", name).Replace("{|#0:s_lastDatabase|}", "s_lastDatabase"))
+        // The type's package is missing: it is most often a library's object (a client, a session) that the instance
+        // replaces for every other, so the write is judged like one.
+        await Test(LastDatabase.Replace("NAME", name))
             .AllowCompilerErrors()
+            .ExpectDiagnostic(Expect(0, "Connection", "s_lastDatabase", "Connection"))
             .ValidateAsync();
     }
 
