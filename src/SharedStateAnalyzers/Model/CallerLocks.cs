@@ -121,12 +121,14 @@ internal sealed class CallerLocks
 
     /// <summary>In the body of one of <paramref name="type"/>'s own constructors of the kind asked for, outside lambdas and local functions.</summary>
     private static bool IsInConstructor(SyntaxNode node, INamedTypeSymbol type, ConstructorCalls constructors, CancellationToken cancellationToken)
-    {
-        if (constructors == ConstructorCalls.None)
-        {
-            return false;
-        }
+        => constructors != ConstructorCalls.None && IsInOwnConstructor(node, type, constructors == ConstructorCalls.Static, cancellationToken);
 
+    /// <summary>
+    /// In the body of one of <paramref name="type"/>'s own constructors, static or not as asked (not one of a nested
+    /// type), outside lambdas and local functions (they run later).
+    /// </summary>
+    public static bool IsInOwnConstructor(SyntaxNode node, INamedTypeSymbol type, bool isStatic, CancellationToken cancellationToken)
+    {
         for (var current = node.Parent; current is not null; current = current.Parent)
         {
             switch (current)
@@ -134,12 +136,8 @@ internal sealed class CallerLocks
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
                     return false;
                 case ConstructorDeclarationSyntax constructor:
-                    if (constructor.Modifiers.Any(SyntaxKind.StaticKeyword) != (constructors == ConstructorCalls.Static))
-                    {
-                        return false;
-                    }
-
-                    return SymbolFacts.IsDeclarationOf(constructor.Parent, type, cancellationToken);
+                    return constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic
+                        && SymbolFacts.IsDeclarationOf(constructor.Parent, type, cancellationToken);
                 case MemberDeclarationSyntax:
                     return false;
             }

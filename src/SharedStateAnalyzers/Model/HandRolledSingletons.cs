@@ -260,7 +260,7 @@ internal static class HandRolledSingletons
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
                 var written = SyntaxNames.WrittenBy(node);
-                if (written is null || !SyntaxNames.NamesOrDeconstructsInto(written, name) || IsInConstructor(node, isStatic, type))
+                if (written is null || !SyntaxNames.NamesOrDeconstructsInto(written, name) || CallerLocks.IsInOwnConstructor(node, type, isStatic, cancellationToken))
                 {
                     continue;
                 }
@@ -274,26 +274,6 @@ internal static class HandRolledSingletons
         }
 
         return true;
-    }
-
-    /// <summary>The write is made by a constructor of the type itself (static or not, as asked), not in code it only creates.</summary>
-    private static bool IsInConstructor(SyntaxNode node, bool isStatic, INamedTypeSymbol type)
-    {
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or InitializerExpressionSyntax:
-                    return false;
-                case ConstructorDeclarationSyntax constructor:
-                    return constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic
-                        && constructor.Parent is TypeDeclarationSyntax declaring && declaring.Identifier.ValueText == type.Name;
-                case MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The property of the type whose private <c>set</c> accessor makes the write.</summary>
