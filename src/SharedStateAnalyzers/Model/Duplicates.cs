@@ -525,10 +525,10 @@ internal sealed class Duplicates
                 {
                     // Filled through the local: `map.Add(key, value)`, `text.Append(…)`, or `map[key] = value`.
                     if ((node is IInvocationOperation { Instance: { } instance } call
-                            && IsLocal(instance, local.Local)
+                            && instance.IsReferenceTo(local.Local)
                             && (MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name) || s_builderMethods.Contains(call.TargetMethod.Name)))
                         || (node is IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } }
-                            && IsLocal(indexed, local.Local)))
+                            && indexed.IsReferenceTo(local.Local)))
                     {
                         return false;
                     }
@@ -547,9 +547,6 @@ internal sealed class Duplicates
                 return true;
         }
     }
-
-    private static bool IsLocal(IOperation operation, ILocalSymbol local)
-        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     /// <summary>
     /// A factory documented to hand out one cached instance per name: <c>IMeterFactory.Create(…)</c> (and its extension

@@ -324,7 +324,7 @@ internal sealed class ExternalDataModel
             switch (node)
             {
                 case IInvocationOperation { Instance: { } receiver } call
-                    when IsLocal(receiver, local) && MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name):
+                    when receiver.IsReferenceTo(local) && MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name):
                     foreach (var argument in call.Arguments)
                     {
                         yield return argument.Value;
@@ -333,7 +333,7 @@ internal sealed class ExternalDataModel
                     change = call;
                     break;
                 case IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } receiver } } assignment
-                    when IsLocal(receiver, local):
+                    when receiver.IsReferenceTo(local):
                     yield return assignment.Value;
                     change = assignment;
                     break;
@@ -353,9 +353,6 @@ internal sealed class ExternalDataModel
             }
         }
     }
-
-    private static bool IsLocal(IOperation operation, ILocalSymbol local)
-        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     /// <summary>
     /// The operations of <paramref name="root"/>, but for the bodies of lambdas that are stored rather than run:

@@ -81,6 +81,10 @@ internal static class OperationFacts
         return operation is IDefaultValueOperation || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null);
     }
 
+    /// <summary>The operation reads <paramref name="local"/> (through conversions).</summary>
+    public static bool IsReferenceTo(this IOperation operation, ILocalSymbol local)
+        => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
     /// <summary>The outermost operation above <paramref name="operation"/>: the body, initializer or attribute it belongs to.</summary>
     public static IOperation Root(this IOperation operation)
     {

@@ -225,53 +225,50 @@ internal static class SymbolFacts
     /// </summary>
     public static bool IsUiToolkitType(ITypeSymbol type)
     {
-        var root = type.ContainingNamespace;
-        if (root is null || root.IsGlobalNamespace)
+        var segments = new List<string>();
+        for (var current = type.ContainingNamespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            segments.Insert(0, current.Name);
+        }
+
+        return IsUiToolkitNamespace(segments);
+    }
+
+    /// <summary>
+    /// Text that names a UI toolkit's namespace (the namespaces of <see cref="IsUiToolkitType"/>): a <c>using</c>
+    /// directive's name, or a type written with its namespace.
+    /// </summary>
+    public static bool NamesUiToolkitNamespace(string text) => IsUiToolkitNamespace(text.Split('.'));
+
+    /// <summary>Avalonia…, System.Windows…, Microsoft.Maui…, Xamarin.Forms…, or Microsoft.UI…/Windows.UI… with a <c>Xaml</c> part.</summary>
+    private static bool IsUiToolkitNamespace(IReadOnlyList<string> segments)
+    {
+        if (segments.Count == 0)
         {
             return false;
         }
 
-        INamespaceSymbol? second = null;
-        while (!root.ContainingNamespace.IsGlobalNamespace)
+        var second = segments.Count > 1 ? segments[1].Trim() : null;
+        switch (segments[0].Trim(), second)
         {
-            second = root;
-            root = root.ContainingNamespace;
-        }
-
-        return (root.Name, second?.Name) switch
-        {
-            ("Avalonia", _) => true,
-            ("System", "Windows") => true,
-            ("Microsoft", "Maui") => true,
-            ("Xamarin", "Forms") => true,
-            ("Microsoft", "UI") or ("Windows", "UI") => IsXamlNamespace(type.ContainingNamespace),
-            _ => false,
-        };
-    }
-
-    /// <summary>
-    /// Text that names a UI toolkit's namespace (the types of <see cref="IsUiToolkitType"/>): a <c>using</c> directive's
-    /// name, or a type written with its namespace.
-    /// </summary>
-    public static bool NamesUiToolkitNamespace(string text)
-        => text.StartsWith("Avalonia", StringComparison.Ordinal)
-            || text.StartsWith("System.Windows", StringComparison.Ordinal)
-            || text.StartsWith("Microsoft.Maui", StringComparison.Ordinal)
-            || text.StartsWith("Xamarin.Forms", StringComparison.Ordinal)
-            || ((text.StartsWith("Microsoft.UI", StringComparison.Ordinal) || text.StartsWith("Windows.UI", StringComparison.Ordinal))
-                && text.IndexOf(".Xaml", StringComparison.Ordinal) >= 0);
-
-    private static bool IsXamlNamespace(INamespaceSymbol @namespace)
-    {
-        for (var current = @namespace; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
-        {
-            if (current.Name == "Xaml")
-            {
+            case ("Avalonia", _):
+            case ("System", "Windows"):
+            case ("Microsoft", "Maui"):
+            case ("Xamarin", "Forms"):
                 return true;
-            }
-        }
+            case ("Microsoft", "UI") or ("Windows", "UI"):
+                foreach (var segment in segments)
+                {
+                    if (segment.Trim() == "Xaml")
+                    {
+                        return true;
+                    }
+                }
 
-        return false;
+                return false;
+            default:
+                return false;
+        }
     }
 
     /// <summary>The source types of <paramref name="compilation"/> that derive, directly or not, from <paramref name="owner"/>.</summary>
