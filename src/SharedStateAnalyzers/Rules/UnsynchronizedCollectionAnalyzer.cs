@@ -427,6 +427,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)
                         || IsFilledOnlyThroughItsSetUpApi(pair.Key, pair.Value)
+                        || IsStateOfAFluentBuilder(pair.Key, pair.Value)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
                         || IsExtensionPointRegistry(pair.Key, pair.Value, context.CancellationToken)
                         || IsUncalledRegistryOfASingleton(pair.Key, pair.Value, context.CancellationToken))
@@ -651,6 +652,90 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// A builder's own collection: the type is a builder (its name, or the name of a class it derives from or an
+        /// interface it implements, ends in <c>Builder</c>), the collection is an instance member, and every change after
+        /// initialization is made, outside lambdas, in an instance method of the builder that returns the builder
+        /// (<c>AddStage(…) { _stages.Add(…); return this; }</c>). A builder gathers what one object is made of, on the
+        /// thread that builds it, before it is built; like <c>StringBuilder</c>, it is not made to be filled from several
+        /// threads, even when the container keeps it for the life of the process (the state a provider's configure
+        /// callbacks fill while the container builds the provider).
+        /// </summary>
+        private bool IsStateOfAFluentBuilder(ISymbol storage, FieldState field)
+        {
+            if (storage.IsStatic || field.Mutations.Count == 0 || !IsBuilderType(_type))
+            {
+                return false;
+            }
+
+            foreach (var mutation in field.Mutations)
+            {
+                if (IsInitialization(mutation.ContainingSymbol, storage, visiting: null))
+                {
+                    continue;
+                }
+
+                if (!mutation.InHelperBody
+                    || mutation.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method
+                    || !SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, _type.OriginalDefinition)
+                    || !IsTheBuilderOrABase(method.ReturnType))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsBuilderType(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.Name.EndsWith("Builder", System.StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (implemented.Name.EndsWith("Builder", System.StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The analyzed type itself, a class it derives from (not <c>object</c>), or an interface it implements.</summary>
+        private bool IsTheBuilderOrABase(ITypeSymbol returned)
+        {
+            if (returned is not INamedTypeSymbol named || named.SpecialType == SpecialType.System_Object)
+            {
+                return false;
+            }
+
+            var definition = named.OriginalDefinition;
+            for (var current = _type.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, definition))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var implemented in _type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, definition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -1625,6 +1625,104 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string PipelineBuilderState = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.DependencyInjection.Extensions;
+
+        public abstract class PipelineBuilder
+        {
+            public abstract PipelineBuilder AddStage(string stage);
+        }
+
+        public sealed class PipelineBuilderState : BASE
+        {
+            public List<string> {|#0:Stages|} { get; } = new();
+
+            public PipelineBuilderState() { }
+
+            public OVERRIDE RETURNS AddStage(string stage)
+            {
+                // the stage is kept as given
+                Stages.Add(stage);
+                RETURN
+            }
+        }
+
+        public sealed record ConfigurePipeline(Action<IServiceProvider, PipelineBuilderState> Configure);
+
+        public sealed class Pipeline
+        {
+            public IReadOnlyList<string> Stages { get; }
+
+            public Pipeline(IServiceProvider services)
+            {
+                var state = services.GetRequiredService<PipelineBuilderState>();
+                foreach (var step in services.GetServices<ConfigurePipeline>())
+                {
+                    step.Configure(services, state);
+                }
+
+                Stages = state.Stages.ToArray();
+            }
+        }
+
+        public static class PipelineServiceCollectionExtensions
+        {
+            public static IServiceCollection AddStage(this IServiceCollection services, string stage)
+            {
+                services.TryAddSingleton<PipelineBuilderState>();
+                services.TryAddSingleton<Pipeline>();
+                services.AddSingleton(new ConfigurePipeline((sp, builder) => builder.AddStage(stage)));
+                return services;
+            }
+        }
+        """;
+
+    [Theory]
+    // It returns the builder it derives from, or itself.
+    [InlineData("PipelineBuilderState", "PipelineBuilder", "override", "PipelineBuilder", "return this;")]
+    [InlineData("StageListBuilder", "object", "", "StageListBuilder", "return this;")]
+    public async Task BuilderStateRegisteredAsASingleton_FilledByItsFluentMethods(string typeName, string baseType, string modifier, string returns, string returned)
+    {
+        // A builder's list filled through fluent calls that the configure callbacks make while the pipeline is built.
+        await Test(
+                PipelineBuilderState.Replace("{|#0:Stages|}", "Stages").Replace("BASE", baseType)
+                    .Replace("OVERRIDE", modifier).Replace("RETURNS", returns).Replace("RETURN", returned).Replace("PipelineBuilderState", typeName),
+                References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // A method of the builder that does not hand the builder back: not a step of building.
+    [InlineData("PipelineBuilderState", "object", "", "void", "")]
+    // The same fluent type, not named for building: an options object or a registry filled while serving.
+    [InlineData("PipelineStages", "object", "", "PipelineStages", "return this;")]
+    public async Task NotAFluentBuilder_IsReported(string typeName, string baseType, string modifier, string returns, string returned)
+    {
+        await Test(
+                PipelineBuilderState.Replace("BASE", baseType).Replace("OVERRIDE", modifier).Replace("RETURNS", returns)
+                    .Replace("RETURN", returned).Replace("PipelineBuilderState", typeName),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "Stages", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task BuildersStaticList_IsReported()
+    {
+        // Every builder shares a static list: building two pipelines at once changes it from two threads.
+        await Test(
+                PipelineBuilderState.Replace("public List<string> {|#0:Stages|} { get; } = new();", "public static List<string> {|#0:Stages|} { get; } = new();")
+                    .Replace("BASE", "PipelineBuilder").Replace("OVERRIDE", "override").Replace("RETURNS", "PipelineBuilder").Replace("RETURN", "return this;")
+                    .Replace("state.Stages.ToArray()", "PipelineBuilderState.Stages.ToArray()"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "Stages", "List<string>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SingletonRegistryOfData_StartingEmpty_IsReported()
     {
