@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -175,7 +176,7 @@ internal static class HandRolledSingletons
         {
             foreach (var member in current.GetMembers())
             {
-                if (member is not IFieldSymbol field || !IsMutableField(field, current, shape, collections, cancellationToken))
+                if (member is not IFieldSymbol field || !IsMutableField(field, current, shape, collections, compilation, cancellationToken))
                 {
                     continue;
                 }
@@ -203,7 +204,7 @@ internal static class HandRolledSingletons
     }
 
     private static bool IsMutableField(
-        IFieldSymbol field, INamedTypeSymbol declaringType, HandRolledSingletonShape shape, MutableCollections collections, CancellationToken cancellationToken)
+        IFieldSymbol field, INamedTypeSymbol declaringType, HandRolledSingletonShape shape, MutableCollections collections, Compilation compilation, CancellationToken cancellationToken)
     {
         if (field.IsConst || SymbolEqualityComparer.Default.Equals(field, shape.Storage)
             || (field.AssociatedSymbol is not null && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, shape.Storage)))
@@ -225,8 +226,130 @@ internal static class HandRolledSingletons
 
         // A static readonly table (the types a converter handles) belongs to the type, not to the one
         // instance: it is shared the same whether or not the container owns the instance.
-        return (!field.IsReadOnly && !IsSetOnlyWhileConstructing(field, declaringType, cancellationToken))
-            || (!field.IsStatic && collections.TryGetShape(field.Type, out _));
+        if (!field.IsReadOnly && !IsSetOnlyWhileConstructing(field, declaringType, cancellationToken))
+        {
+            return true;
+        }
+
+        return !field.IsStatic && collections.TryGetShape(field.Type, out _)
+            && !IsTableFilledWhileConstructing(field, declaringType, compilation, cancellationToken);
+    }
+
+    /// <summary>
+    /// A lookup table that the constructors fill and nothing changes after: a private instance collection (a private
+    /// get-only auto-property's too) of strings, primitives, enums or reflection objects, which the type's code
+    /// outside its constructors only reads — calls that do not change it (<c>TryGetValue</c>, <c>ContainsKey</c>), an
+    /// indexer or property read (<c>Count</c>), a <c>foreach</c>, a LINQ operator over it. Anything else (a change, the
+    /// collection returned, passed on or aliased, a use that cannot be bound) makes it state.
+    /// </summary>
+    private static bool IsTableFilledWhileConstructing(IFieldSymbol field, INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var member = field.AssociatedSymbol ?? field;
+        if (member.DeclaredAccessibility != Accessibility.Private
+            || (member is IPropertySymbol property && property.SetMethod is not null)
+            || !HoldsOnlyValues(field.Type))
+        {
+            return false;
+        }
+
+        SemanticModel? model = null;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (node is not IdentifierNameSyntax identifier || identifier.Identifier.ValueText != member.Name
+                    || CallerLocks.IsInOwnConstructor(identifier, type, isStatic: false, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (model is null || model.SyntaxTree != identifier.SyntaxTree)
+                {
+                    model = compilation.GetSemanticModel(identifier.SyntaxTree);
+                }
+
+                SyntaxNode expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
+                var operation = model.GetOperation(expression, cancellationToken);
+                if (operation is IFieldReferenceOperation or IPropertyReferenceOperation
+                    && !SymbolEqualityComparer.Default.Equals(ReferencedMember(operation), member))
+                {
+                    continue;
+                }
+
+                if (operation is null || !IsOnlyRead(operation))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static ISymbol? ReferencedMember(IOperation reference) => reference switch
+    {
+        IFieldReferenceOperation field => field.Field.OriginalDefinition,
+        IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+        _ => null,
+    };
+
+    /// <summary>A collection whose entries (and keys) are values that cannot change: strings, primitives, enums, reflection objects.</summary>
+    private static bool HoldsOnlyValues(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol array)
+        {
+            return IsValue(array.ElementType);
+        }
+
+        if (type is not INamedTypeSymbol { IsGenericType: true } named)
+        {
+            return false;
+        }
+
+        foreach (var argument in named.TypeArguments)
+        {
+            if (!IsValue(argument))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsValue(ITypeSymbol type) => SymbolFacts.IsSimpleValueType(type) || SymbolFacts.IsReflectionObject(type);
+
+    /// <summary>The collection's parent only reads it: see <see cref="IsTableFilledWhileConstructing"/>.</summary>
+    private static bool IsOnlyRead(IOperation reference)
+    {
+        if (reference is not (IFieldReferenceOperation or IPropertyReferenceOperation) || ThreadUnsafeCollections.IsMutatedBy(reference))
+        {
+            return false;
+        }
+
+        var operation = reference;
+        while (operation.Parent is IConversionOperation conversion)
+        {
+            operation = conversion;
+        }
+
+        switch (operation.Parent)
+        {
+            case IInvocationOperation invocation when invocation.Instance == operation:
+                // A call that does not change it (a changing one was ruled out above): with values for entries,
+                // nothing such a call returns can change the table.
+                return true;
+            case IPropertyReferenceOperation property when property.Instance == operation:
+                return true;
+            case IForEachLoopOperation loop when loop.Collection == operation:
+                return true;
+            case IArgumentOperation { Parent: IInvocationOperation call }
+                when call.TargetMethod.ContainingType is { Name: "Enumerable" } enumerable
+                    && enumerable.ContainingNamespace?.ToDisplayString() == "System.Linq":
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>

@@ -1452,6 +1452,75 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A shared mapping of file extensions to media types that its constructor fills; TABLE declares the table, FILL
+    /// fills it, USE reads it, MORE adds members.
+    /// </summary>
+    private const string MediaTypeTable = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public sealed class MediaTypes
+        {
+            TABLE
+
+            private MediaTypes()
+            {
+                // the types this server knows
+                FILL
+            }
+
+            public static MediaTypes {|#0:Instance|} { get; } = new();
+
+            USE
+
+            MORE
+        }
+        """;
+
+    private const string Table = "private readonly Dictionary<string, string> _byExtension = new(StringComparer.OrdinalIgnoreCase);";
+
+    private const string Fill = """_byExtension[".css"] = "text/css"; _byExtension.Add(".js", "text/javascript");""";
+
+    private const string Lookup = "public string Find(string extension) => _byExtension.TryGetValue(extension, out var found) ? found : \"application/octet-stream\";";
+
+    [Theory]
+    [InlineData(Table, Fill, Lookup, "")]
+    // Read by indexer, Count, ContainsKey, foreach and LINQ; the table is an interface-typed field or a private get-only property.
+    [InlineData("private readonly IDictionary<string, int> _byExtension = new Dictionary<string, int>();", "_byExtension[\".css\"] = 1;", "public int Find(string e) => _byExtension.ContainsKey(e) ? _byExtension[e] : _byExtension.Count;", "public IEnumerable<string> Known() { foreach (var pair in _byExtension) yield return pair.Key; } public bool Any() => _byExtension.Any(p => p.Value > 0);")]
+    [InlineData("private Dictionary<string, string> ByExtension { get; } = new();", "ByExtension[\".css\"] = \"text/css\";", "public string Find(string e) => ByExtension[e];", "")]
+    // A set of enum values and a list of names.
+    [InlineData("private readonly HashSet<DayOfWeek> _days = new(); private readonly List<string> _names = new();", "_days.Add(DayOfWeek.Monday); _names.Add(\"css\");", "public bool Open(DayOfWeek d) => _days.Contains(d) && _names.Contains(\"css\");", "")]
+    public async Task LookupTableTheConstructorFills_IsNotState(string table, string fill, string use, string more)
+    {
+        // Filled while the one instance is built, then only read: the instance is as immutable as a frozen dictionary.
+        await Test(MediaTypeTable.Replace("TABLE", table).Replace("FILL", fill).Replace("USE", use).Replace("MORE", more).Replace("{|#0:Instance|}", "Instance"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Changed after construction: a method, a lambda the constructor leaves behind, a clear.
+    [InlineData(Table, Fill, Lookup, "public void Learn(string e, string t) => _byExtension[e] = t;")]
+    [InlineData(Table, Fill, Lookup, "public void Reset() => _byExtension.Clear();")]
+    [InlineData(Table, Fill + " AppDomain.CurrentDomain.ProcessExit += (_, _) => _byExtension.Remove(\".css\");", Lookup, "")]
+    // Handed out, where others can change it; or aliased to a local that is changed.
+    [InlineData(Table, Fill, Lookup, "public Dictionary<string, string> All() => _byExtension;")]
+    [InlineData(Table, Fill, Lookup, "public void Copy(Action<Dictionary<string, string>> to) => to(_byExtension);")]
+    [InlineData(Table, Fill, Lookup, "public void Add(string e) { var map = _byExtension; map[e] = \"x\"; }")]
+    // Exposed to others, or its entries are objects that can change.
+    [InlineData("public readonly Dictionary<string, string> ByExtension = new();", "ByExtension[\".css\"] = \"text/css\";", "", "")]
+    [InlineData("internal Dictionary<string, string> ByExtension { get; } = new();", "ByExtension[\".css\"] = \"text/css\";", "", "")]
+    [InlineData("private readonly Dictionary<string, List<string>> _byExtension = new();", "_byExtension[\".css\"] = new List<string>();", "public void Alias(string e, string t) => _byExtension[e].Add(t);", "")]
+    // Filled by a method after the constructor: not while the instance was built.
+    [InlineData(Table, "", Lookup, "public void Load() { _byExtension[\".css\"] = \"text/css\"; }")]
+    public async Task LookupTableChangedOrHandedOut_IsState(string table, string fill, string use, string more)
+    {
+        await Test(MediaTypeTable.Replace("TABLE", table).Replace("FILL", fill).Replace("USE", use).Replace("MORE", more))
+            .ExpectDiagnostic(At(0, "Instance", "MediaTypes"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StatelessLazySingleton()
     {
