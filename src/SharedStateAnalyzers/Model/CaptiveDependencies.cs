@@ -373,6 +373,11 @@ internal sealed class CaptiveDependencies
                 return ImmutableArray<ServiceRegistration>.Empty;
             }
 
+            if (candidate.Lifetime != ServiceLifetimeKind.Singleton && IsAlternativeToASingleton(candidate, candidates))
+            {
+                continue;
+            }
+
             // `TryAddScoped<IHttpContextAccessor, …>()` does nothing when the framework or a library has registered the
             // service first (AddIdentity registers the accessor as a singleton): for a service type declared outside
             // the compilation, the lifetime a TryAdd names is not known to be the one that wins.
@@ -385,6 +390,52 @@ internal sealed class CaptiveDependencies
         }
 
         return matching.ToImmutable();
+    }
+
+    /// <summary>
+    /// A registration made in one branch of an <c>if</c>/<c>else</c> or a conditional expression whose other branch
+    /// registers the same service as a singleton: the lifetime is chosen when the app starts (a sink that takes its
+    /// consumer's lifetime, <c>if (consumer is scoped) AddScoped else AddSingleton</c>), and only one of the two runs.
+    /// </summary>
+    private static bool IsAlternativeToASingleton(ServiceRegistration candidate, ImmutableArray<ServiceRegistration> candidates)
+    {
+        foreach (var other in candidates)
+        {
+            if (other.Lifetime == ServiceLifetimeKind.Singleton && other.IsKeyed == candidate.IsKeyed
+                && other.Invocation.SyntaxTree == candidate.Invocation.SyntaxTree
+                && AreExclusiveBranches(candidate.Invocation, other.Invocation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The two nodes sit in the two branches of the innermost <c>if</c> or conditional expression that holds both.</summary>
+    private static bool AreExclusiveBranches(SyntaxNode first, SyntaxNode second)
+    {
+        foreach (var ancestor in first.Ancestors())
+        {
+            if (!ancestor.Span.Contains(second.Span))
+            {
+                continue;
+            }
+
+            switch (ancestor)
+            {
+                case IfStatementSyntax { Else: { } otherwise } choice:
+                    return (choice.Statement.Span.Contains(first.Span) && otherwise.Span.Contains(second.Span))
+                        || (choice.Statement.Span.Contains(second.Span) && otherwise.Span.Contains(first.Span));
+                case ConditionalExpressionSyntax conditional:
+                    return (conditional.WhenTrue.Span.Contains(first.Span) && conditional.WhenFalse.Span.Contains(second.Span))
+                        || (conditional.WhenTrue.Span.Contains(second.Span) && conditional.WhenFalse.Span.Contains(first.Span));
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

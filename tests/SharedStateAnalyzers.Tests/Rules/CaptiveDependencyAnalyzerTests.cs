@@ -286,6 +286,93 @@ public sealed class CaptiveDependencyAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// Sinks a widget service takes as a sequence, each registered by ADD_SINK; the service registered by REGISTER_SERVICE.
+    /// </summary>
+    private const string SinksTakingTheServicesLifetime = """
+        using System.Linq;
+
+        public interface IAuditSink { }
+        public sealed class ConsoleSink : IAuditSink { }
+        public sealed class FileSink : IAuditSink { }
+        public sealed class WidgetService
+        {
+            public WidgetService(IEnumerable<IAuditSink> sinks) { }
+        }
+
+        public static class WidgetSetup
+        {
+            public static IServiceCollection AddWidgets(this IServiceCollection services)
+            {
+                REGISTER_SERVICE
+                return services;
+            }
+
+            public static IServiceCollection AddSink<T>(this IServiceCollection services) where T : class, IAuditSink
+            {
+                ADD_SINK
+                return services;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("""
+        if (services.Any(d => d.ServiceType == typeof(WidgetService) && d.Lifetime == ServiceLifetime.Scoped))
+            services.AddScoped<IAuditSink, T>();
+        else
+            services.AddSingleton<IAuditSink, T>();
+        """)]
+    [InlineData("""
+        if (services.Any(d => d.ServiceType == typeof(WidgetService) && d.Lifetime == ServiceLifetime.Singleton))
+        {
+            services.AddSingleton(typeof(IAuditSink), typeof(T));
+        }
+        else
+        {
+            // matches the consumer
+            services.AddScoped(typeof(IAuditSink), typeof(T));
+        }
+        """)]
+    [InlineData("""
+        _ = services.Any(d => d.ServiceType == typeof(WidgetService) && d.Lifetime == ServiceLifetime.Scoped)
+            ? services.AddScoped<IAuditSink, T>()
+            : services.AddSingleton<IAuditSink, T>();
+        """)]
+    public async Task Enumerable_OfAServiceWhoseLifetimeABranchChooses(string addSink)
+    {
+        // The sink is scoped only when the consumer is: the singleton consumer gets the other branch, a singleton sink.
+        await Test(Usings + SinksTakingTheServicesLifetime.Replace("REGISTER_SERVICE", "services.AddSingleton<WidgetService>();").Replace("ADD_SINK", addSink))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Both branches scoped, or the singleton one registers another service.
+    [InlineData("""
+        if (services.Count > 3)
+            services.{|#1:AddScoped<IAuditSink, T>()|};
+        else
+            services.AddScoped<IAuditSink, ConsoleSink>();
+        """)]
+    [InlineData("""
+        if (services.Count > 3)
+            services.{|#1:AddScoped<IAuditSink, T>()|};
+        else
+            services.AddSingleton<ConsoleSink>();
+        """)]
+    // A singleton registration before the if, not in its other branch: both run.
+    [InlineData("""
+        services.AddSingleton<IAuditSink, ConsoleSink>();
+        if (services.Count > 3)
+            services.{|#1:AddScoped<IAuditSink, T>()|};
+        """)]
+    public async Task Enumerable_OfAScopedServiceNotChosenAgainstASingleton_IsReported(string addSink)
+    {
+        await Test(Usings + SinksTakingTheServicesLifetime.Replace("REGISTER_SERVICE", "services.{|#0:AddSingleton<WidgetService>()|};").Replace("ADD_SINK", addSink))
+            .ExpectDiagnostic(Scoped("WidgetService", "IAuditSink"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task OpenGeneric_ScopedRepository()
     {
