@@ -252,7 +252,7 @@ internal static class HandRolledSingletons
             return false;
         }
 
-        SemanticModel? model = null;
+        var models = new SemanticModelCache(compilation);
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
@@ -263,13 +263,8 @@ internal static class HandRolledSingletons
                     continue;
                 }
 
-                if (model is null || model.SyntaxTree != identifier.SyntaxTree)
-                {
-                    model = compilation.GetSemanticModel(identifier.SyntaxTree);
-                }
-
                 SyntaxNode expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
-                var operation = model.GetOperation(expression, cancellationToken);
+                var operation = models.For(identifier.SyntaxTree).GetOperation(expression, cancellationToken);
                 if (operation is IFieldReferenceOperation or IPropertyReferenceOperation
                     && !SymbolEqualityComparer.Default.Equals(ReferencedMember(operation), member))
                 {

@@ -497,6 +497,16 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
+                    // An options object's method that only its configure steps call, or nothing in the compilation: it
+                    // runs while the options are built, before a consumer is handed them.
+                    if (mutation.InHelperBody && !storage.IsStatic
+                        && mutation.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } changer
+                        && OptionsConfiguration.IsOptionsType(_type)
+                        && OptionsConfiguration.IsCalledOnlyWhileConfiguring(changer, _type, _compilation, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     // A hosted service's helper that only its start and stop reach, through its own hooks.
                     if (mutation.InHelperBody && !storage.IsStatic
                         && _lifetimes.Classify(_type) == ProcessLifetimeKind.HostedService

@@ -1614,10 +1614,10 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
     [Theory]
     [InlineData("ServiceDescriptor", "new ServiceDescriptor(decoratorType, decoratorType, ServiceLifetime.Transient)", "public void Learn() => options.AddDecorator(typeof(object));")]
-    [InlineData("string", "decoratorType.Name", "")]
-    public async Task SingletonOptionsList_FilledWhileServingOrHoldingDataIsReported(string element, string created, string caller)
+    [InlineData("string", "decoratorType.Name", "public void Learn() => options.AddDecorator(typeof(object));")]
+    public async Task SingletonOptionsList_FilledWhileServingIsReported(string element, string created, string caller)
     {
-        // An endpoint that adds to it while requests read it; or a list of names, data an uncalled API fills.
+        // An endpoint that adds to it while requests read it.
         await Test(
                 WidgetOptionsRegistry.Replace("ELEMENT", element).Replace("NEW", created).Replace("// (caller)", caller),
                 References.DependencyInjection)
@@ -1720,6 +1720,154 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
                     .Replace("state.Stages.ToArray()", "PipelineBuilderState.Stages.ToArray()"),
                 References.DependencyInjection)
             .ExpectDiagnostic(Flagged(0, "Stages", "List<string>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonOptionsListOfData_FilledOnlyByItsUncalledApi()
+    {
+        // Options are filled by the app's configure callback (`AddWidgets(o => o.AddDecorator(…))`) before AddWidgets
+        // registers them: the API is there for that callback, which this compilation does not make.
+        await Test(
+                WidgetOptionsRegistry.Replace("{|#0:Decorators|}", "Decorators").Replace("ELEMENT", "string").Replace("NEW", "decoratorType.Name"),
+                References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// Options whose filters a set-up class, an extension of the options type or a configure callback adds (CONFIGURE),
+    /// registered as a singleton from <c>IOptions&lt;T&gt;.Value</c>; OTHER adds more code.
+    /// </summary>
+    private const string ReporterOptions = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+
+        public interface IReportFilter { bool Drop(string message); }
+
+        public sealed class NoiseFilter : IReportFilter { public bool Drop(string message) => message.Length == 0; }
+
+        public class ReporterOptions
+        {
+            private readonly List<IReportFilter> {|#0:_filters|} = new();
+
+            public string? Endpoint { get; set; }
+
+            public IEnumerable<IReportFilter> Filters => _filters;
+
+            public void AddFilter(IReportFilter filter) => _filters.Add(filter);
+
+            public ReporterOptions AddFilters(params IReportFilter[] filters)
+            {
+                foreach (var filter in filters)
+                {
+                    AddFilter(filter);
+                }
+
+                return this;
+            }
+        }
+
+        public static class ReporterOptionsExtensions
+        {
+            public static ReporterOptions DropEmpty(this ReporterOptions options)
+            {
+                options.AddFilter(new NoiseFilter());
+                return options;
+            }
+        }
+
+        public static class ReporterServiceCollectionExtensions
+        {
+            public static IServiceCollection AddReporter(this IServiceCollection services, Action<ReporterOptions> configure)
+            {
+                services.Configure(configure);
+                services.AddSingleton<ReporterOptions>(sp => sp.GetRequiredService<IOptions<ReporterOptions>>().Value);
+                return services;
+            }
+        }
+
+        CONFIGURE
+        """;
+
+    [Theory]
+    [InlineData("""
+        public sealed class ReporterOptionsSetup : IConfigureOptions<ReporterOptions>
+        {
+            public void Configure(ReporterOptions options) => options.AddFilter(new NoiseFilter());
+        }
+        """)]
+    [InlineData("""
+        public sealed class ReporterOptionsSetup : IPostConfigureOptions<ReporterOptions>
+        {
+            public void PostConfigure(string? name, ReporterOptions options) => options.DropEmpty().AddFilters(new NoiseFilter());
+        }
+        """)]
+    [InlineData("""
+        public static class Composition
+        {
+            public static void Compose(IServiceCollection services)
+                => services.AddReporter(options => options.DropEmpty().AddFilter(new NoiseFilter()));
+        }
+        """)]
+    [InlineData("""
+        public static class Composition
+        {
+            public static void Compose(IServiceCollection services)
+                => services.Configure<ReporterOptions>(options => options.AddFilters(new NoiseFilter()));
+        }
+        """)]
+    [InlineData("")]
+    public async Task SingletonOptions_FilledWhileTheyAreConfigured(string configure)
+    {
+        // The options pattern runs every configure step once, when the options are first built, before any consumer
+        // gets them.
+        await Test(ReporterOptions.Replace("{|#0:_filters|}", "_filters").Replace("CONFIGURE", configure), References.DependencyInjection | References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // A request handler adds a filter to the one options object every request reads.
+    [InlineData("""
+        public sealed class FilterEndpoint(ReporterOptions options)
+        {
+            public void Mute() => options.AddFilter(new NoiseFilter());
+        }
+        """)]
+    [InlineData("""
+        public sealed class FilterEndpoint(ReporterOptions options)
+        {
+            public void Mute() => options.DropEmpty();
+        }
+        """)]
+    [InlineData("""
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app)
+                => app.MapPost("/mute", (ReporterOptions options) => options.AddFilter(new NoiseFilter()));
+        }
+        """)]
+    // Taken as a delegate: its calls cannot be seen.
+    [InlineData("""
+        public sealed class FilterEndpoint(ReporterOptions options)
+        {
+            public Action<IReportFilter> Muter => options.AddFilter;
+        }
+        """)]
+    public async Task SingletonOptions_ChangedOutsideTheirConfiguration_AreReported(string configure)
+    {
+        await Test(ReporterOptions.Replace("CONFIGURE", configure), References.DependencyInjection | References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_filters", "List<IReportFilter>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SingletonNotNamedAsOptions_FilledByItsUncalledApi_IsReported()
+    {
+        await Test(ReporterOptions.Replace("CONFIGURE", "").Replace("ReporterOptions", "ReporterFilters"), References.DependencyInjection | References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_filters", "List<IReportFilter>"))
             .ValidateAsync();
     }
 
