@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -43,7 +44,12 @@ internal static class Synchronization
         "TryEnterUpgradeableReadLock", "Wait", "WaitAsync", "WaitOne", "AcquireWriterLock", "AcquireReaderLock");
 
     /// <summary>The guard around <paramref name="operation"/>, looking outward to the enclosing member or lambda.</summary>
-    public static Guard GetGuard(IOperation operation, ISymbol? containingSymbol)
+    public static Guard GetGuard(IOperation operation, ISymbol? containingSymbol) => GetGuard(operation, containingSymbol, visiting: null);
+
+    /// <param name="operation">The operation whose guard is asked for.</param>
+    /// <param name="containingSymbol">The member whose code holds it.</param>
+    /// <param name="visiting">The local functions whose calls are being followed (local functions that call each other).</param>
+    private static Guard GetGuard(IOperation operation, ISymbol? containingSymbol, HashSet<IMethodSymbol>? visiting)
     {
         IOperation? child = operation;
         for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
@@ -51,7 +57,7 @@ internal static class Synchronization
             switch (current)
             {
                 case ILocalFunctionOperation localFunction:
-                    return GuardOfEveryCall(localFunction, containingSymbol);
+                    return GuardOfEveryCall(localFunction, containingSymbol, visiting);
 
                 case IAnonymousFunctionOperation:
                     return Guard.None;
@@ -87,36 +93,66 @@ internal static class Synchronization
 
     /// <summary>
     /// A local function runs where it is called: its body is guarded when every call of it in the enclosing code is
-    /// made under a lock on the same object, and it is never taken as a delegate.
+    /// made under a lock on the same object, and it is never taken as a delegate. Its own recursive calls are guarded as
+    /// the others are. A call made in another local function whose calls are already being followed (two local
+    /// functions that call each other) is skipped, which ends the search; a function whose every call is skipped so is
+    /// not guarded.
     /// </summary>
-    private static Guard GuardOfEveryCall(ILocalFunctionOperation localFunction, ISymbol? containingSymbol)
+    private static Guard GuardOfEveryCall(ILocalFunctionOperation localFunction, ISymbol? containingSymbol, HashSet<IMethodSymbol>? visiting)
     {
-        Guard? common = null;
-        foreach (var node in localFunction.Root().DescendantsAndSelf())
+        visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        var function = localFunction.Symbol.OriginalDefinition;
+        visiting.Add(function);
+        try
         {
-            switch (node)
+            Guard? common = null;
+            foreach (var node in localFunction.Root().DescendantsAndSelf())
             {
-                case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol.OriginalDefinition):
-                    return Guard.None;
-                case IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol.OriginalDefinition):
-                    if (localFunction.Syntax.Span.Contains(call.Syntax.Span))
-                    {
-                        // A recursive call: guarded as the calls from outside are.
-                        continue;
-                    }
-
-                    var guard = GetGuard(call, containingSymbol);
-                    if (!guard.IsGuarded || (common is { } previous && !SymbolEqualityComparer.Default.Equals(previous.LockObject, guard.LockObject)))
-                    {
+                switch (node)
+                {
+                    case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, function):
                         return Guard.None;
-                    }
+                    case IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, function):
+                        if (localFunction.Syntax.Span.Contains(call.Syntax.Span)
+                            || (EnclosingLocalFunction(call) is { } caller && visiting.Contains(caller.Symbol.OriginalDefinition)))
+                        {
+                            continue;
+                        }
 
-                    common = guard;
-                    break;
+                        var guard = GetGuard(call, containingSymbol, visiting);
+                        if (!guard.IsGuarded || (common is { } previous && !SymbolEqualityComparer.Default.Equals(previous.LockObject, guard.LockObject)))
+                        {
+                            return Guard.None;
+                        }
+
+                        common = guard;
+                        break;
+                }
+            }
+
+            return common ?? Guard.None;
+        }
+        finally
+        {
+            visiting.Remove(function);
+        }
+    }
+
+    /// <summary>The local function whose body holds <paramref name="operation"/>, up to the first lambda.</summary>
+    private static ILocalFunctionOperation? EnclosingLocalFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ILocalFunctionOperation localFunction:
+                    return localFunction;
+                case IAnonymousFunctionOperation:
+                    return null;
             }
         }
 
-        return common ?? Guard.None;
+        return null;
     }
 
     private static Guard FindRelease(IOperation @finally)

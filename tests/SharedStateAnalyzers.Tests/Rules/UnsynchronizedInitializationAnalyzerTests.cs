@@ -52,6 +52,65 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("lock (_gate) { scanDisjunction(); }")]
+    public async Task LocalFunctionsThatCallEachOther_AreFollowedToAnEnd(string locked)
+    {
+        // A recursive-descent scanner: two local functions call each other, and one calls a private method. Whether
+        // the private method runs under a lock is asked of its callers; the search must stop, not overflow the stack.
+        await Test($$"""
+            using System.Collections.Generic;
+
+            public sealed class PatternScanner
+            {
+                private static Dictionary<string, int>? s_names;
+                private readonly object _gate = new();
+                private readonly string _text;
+                private int _pos;
+
+                public PatternScanner(string text) => _text = text;
+
+                public static Dictionary<string, int> Names
+                {
+                    get
+                    {
+                        if (s_names == null)
+                        {
+                            {|#0:s_names = new Dictionary<string, int>()|};
+                        }
+
+                        return s_names;
+                    }
+                }
+
+                public void Scan()
+                {
+                    void scanDisjunction()
+                    {
+                        scanAlternative();
+                        while (Peek() == '|') { _pos++; scanAlternative(); }
+                    }
+
+                    void scanAlternative()
+                    {
+                        while (_pos < _text.Length && Peek() != ')')
+                        {
+                            if (Peek() == '(') { _pos++; scanDisjunction(); _pos++; }
+                            else _pos++;
+                        }
+                    }
+
+                    {{(locked.Length == 0 ? "scanDisjunction();" : locked)}}
+                }
+
+                private char Peek() => _pos < _text.Length ? _text[_pos] : '\0';
+            }
+            """)
+            .ExpectDiagnostic(At(0, "s_names"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task IsNull_EmbeddedStatement()
     {
