@@ -422,11 +422,35 @@ internal static class HandRolledSingletons
 
     /// <summary>
     /// A map keyed by <c>Type</c> or a reflection member (<c>ConcurrentDictionary&lt;Type, IMessageSerializer&gt;</c>,
-    /// an immutable hash map swapped on each addition): each entry is built from code, so it is the same in every
-    /// process and for every request.
+    /// an immutable hash map swapped on each addition), or by a tuple of one with strings, primitives or enums
+    /// (<c>(Type Type, string Format)</c>): each entry is built from code, so it is the same in every process and for
+    /// every request.
     /// </summary>
     private static bool IsReflectionMemo(ITypeSymbol type)
-        => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map && SymbolFacts.IsReflectionObject(map.TypeArguments[0]);
+        => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map && IsCodeKey(map.TypeArguments[0]);
+
+    private static bool IsCodeKey(ITypeSymbol key)
+    {
+        if (key is not INamedTypeSymbol { IsTupleType: true, TupleElements: { Length: > 0 } elements })
+        {
+            return SymbolFacts.IsReflectionObject(key);
+        }
+
+        var names = false;
+        foreach (var element in elements)
+        {
+            if (SymbolFacts.IsReflectionObject(element.Type))
+            {
+                names = true;
+            }
+            else if (!SymbolFacts.IsSimpleValueType(element.Type))
+            {
+                return false;
+            }
+        }
+
+        return names;
+    }
 
     /// <summary>
     /// A static field that gives each thread its own instance of <paramref name="type"/>: a <c>ThreadLocal&lt;T&gt;</c> of

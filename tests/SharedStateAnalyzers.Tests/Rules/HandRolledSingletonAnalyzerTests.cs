@@ -471,6 +471,9 @@ public sealed class HandRolledSingletonAnalyzerTests
     [InlineData("System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object, string>>", "readonly ", "_writers.GetOrAdd(type, Build)")]
     [InlineData("System.Collections.Immutable.ImmutableDictionary<Type, Func<object, string>>", "", "(_writers = _writers.SetItem(type, Build(type)))[type]")]
     [InlineData("System.Collections.Generic.Dictionary<System.Reflection.PropertyInfo, Func<object, string>>", "readonly ", "_writers[type.GetProperties()[0]]")]
+    // Keyed by a type and a format name, or a type and a flag.
+    [InlineData("System.Collections.Concurrent.ConcurrentDictionary<(Type Type, string Format), Func<object, string>>", "readonly ", "_writers.GetOrAdd((type, \"json\"), key => Build(key.Type))")]
+    [InlineData("System.Collections.Concurrent.ConcurrentDictionary<(bool Indented, Type Type), Func<object, string>>", "readonly ", "_writers.GetOrAdd((true, type), key => Build(key.Type))")]
     public async Task MemoKeyedByTypeOrMember_IsLeftAlone(string mapType, string modifier, string lookup)
     {
         // Each entry is built from code (the type's shape), the same for every request and every process.
@@ -490,6 +493,34 @@ public sealed class HandRolledSingletonAnalyzerTests
                 private static Func<object, string> Build(Type type) => value => type.Name + ":" + value;
             }
             """)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Keyed by names alone, or by a tuple with no type in it: data, not code.
+    [InlineData("System.Collections.Concurrent.ConcurrentDictionary<string, Func<object, string>>", "_writers.GetOrAdd(type.Name, name => Build(type))")]
+    [InlineData("System.Collections.Concurrent.ConcurrentDictionary<(string Name, int Version), Func<object, string>>", "_writers.GetOrAdd((type.Name, 1), key => Build(type))")]
+    // A type with an object of the app beside it.
+    [InlineData("System.Collections.Concurrent.ConcurrentDictionary<(Type Type, object Owner), Func<object, string>>", "_writers.GetOrAdd((type, this), key => Build(key.Type))")]
+    public async Task MemoKeyedByData_IsState(string mapType, string lookup)
+    {
+        await Test($$"""
+            using System;
+
+            public sealed class IntrinsicSerializer
+            {
+                public static readonly IntrinsicSerializer {|#0:Instance|} = new();
+
+                private readonly {{mapType}} _writers = new();
+
+                private IntrinsicSerializer() { }
+
+                public Func<object, string> WriterFor(Type type) => {{lookup}};
+
+                private static Func<object, string> Build(Type type) => value => type.Name + ":" + value;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Instance", "IntrinsicSerializer"))
             .ValidateAsync();
     }
 
