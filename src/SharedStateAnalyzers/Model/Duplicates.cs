@@ -186,9 +186,13 @@ internal sealed class Duplicates
         {
             switch (member)
             {
+                case IFieldSymbol { IsStatic: false, IsConst: false, IsImplicitlyDeclared: true, AssociatedSymbol: null }:
+                    // A primary constructor's parameter that members use: what it holds is what it was given, unless
+                    // code writes it (see OnlyKeepsItsParameters).
+                    break;
                 case IFieldSymbol { IsStatic: false, IsConst: false } field:
                     if (field.IsReadOnly
-                        ? !HasOnlyAConstantInitializer(field, _compilation, cancellationToken)
+                        ? !HasOnlyAConstantInitializer(field, _compilation, cancellationToken, primaryParametersToo: !nothingGiven)
                         : !nothingGiven || !IsMemoOfAFact(field, type, cancellationToken))
                     {
                         return false;
@@ -201,6 +205,17 @@ internal sealed class Duplicates
                     foreach (var reference in constructor.DeclaringSyntaxReferences)
                     {
                         var declaration = reference.GetSyntax(cancellationToken);
+                        if (declaration is TypeDeclarationSyntax primary)
+                        {
+                            // A primary constructor: what it keeps is what the field initializers store (above).
+                            if (!OnlyKeepsItsParameters(primary, constructor))
+                            {
+                                return false;
+                            }
+
+                            continue;
+                        }
+
                         if (nothingGiven
                             ? !DoesNothing(declaration)
                             : SemanticModelCache.OperationOf(_compilation, declaration, cancellationToken) is not IConstructorBodyOperation body || !OnlyStoresWhatItIsGiven(body))
@@ -307,8 +322,51 @@ internal sealed class Duplicates
         => constructor is ConstructorDeclarationSyntax { ExpressionBody: null, Body.Statements.Count: 0 } declaration
             && declaration.Initializer is not { ArgumentList.Arguments.Count: > 0 };
 
-    /// <summary>A field (or an auto-property's backing field) with no initializer, or one that is a constant or <c>typeof</c>.</summary>
-    private static bool HasOnlyAConstantInitializer(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
+    /// <summary>
+    /// A primary constructor that passes nothing computed to its base (<c>: Base(name)</c>, not <c>: Base(Load())</c>) and
+    /// whose parameters no code of the type writes (a parameter captured by members is a field the compiler declares).
+    /// </summary>
+    private static bool OnlyKeepsItsParameters(TypeDeclarationSyntax declaration, IMethodSymbol constructor)
+    {
+        if (declaration.BaseList is { Types.Count: > 0 } bases && bases.Types[0] is PrimaryConstructorBaseTypeSyntax { ArgumentList.Arguments: var arguments })
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Expression is not (IdentifierNameSyntax or LiteralExpressionSyntax or ThisExpressionSyntax))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (constructor.Parameters.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var node in declaration.DescendantNodes())
+        {
+            if (SyntaxNames.WrittenBy(node) is { } written)
+            {
+                foreach (var parameter in constructor.Parameters)
+                {
+                    if (SyntaxNames.NamesOrDeconstructsInto(written, parameter.Name))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A field (or an auto-property's backing field) with no initializer, or one that is a constant or <c>typeof</c>;
+    /// with <paramref name="primaryParametersToo"/>, also one that stores a parameter of the type's primary constructor
+    /// (<c>private readonly string _path = path;</c>).
+    /// </summary>
+    private static bool HasOnlyAConstantInitializer(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken, bool primaryParametersToo = false)
     {
         var declaration = field.AssociatedSymbol ?? field;
         foreach (var reference in declaration.DeclaringSyntaxReferences)
@@ -322,7 +380,8 @@ internal sealed class Duplicates
 
             if (initializer is not null
                 && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } value
-                && !IsConstantOrTypeOf(value))
+                && !IsConstantOrTypeOf(value)
+                && !(primaryParametersToo && IsPrimaryConstructorParameter(value, field.ContainingType)))
             {
                 return false;
             }
@@ -446,6 +505,13 @@ internal sealed class Duplicates
 
         return true;
     }
+
+    /// <summary>A parameter of <paramref name="type"/>'s primary constructor, read as it is.</summary>
+    private static bool IsPrimaryConstructorParameter(IOperation value, INamedTypeSymbol type)
+        => value.WithoutConversions() is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor }
+            && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, type.OriginalDefinition)
+            && constructor.DeclaringSyntaxReferences.Length == 1
+            && constructor.DeclaringSyntaxReferences[0].GetSyntax() is TypeDeclarationSyntax;
 
     private static bool IsConstantOrTypeOf(IOperation value)
     {

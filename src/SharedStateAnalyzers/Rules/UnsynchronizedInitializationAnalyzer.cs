@@ -731,6 +731,17 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
+                    // An options object's collection created by one of its methods on the first add, where only its
+                    // configure steps (or nothing in the compilation) call that method: the options pattern runs them
+                    // once, before any consumer is handed the options.
+                    if (!finding.Storage.IsStatic
+                        && finding.Method is { MethodKind: MethodKind.Ordinary, IsStatic: false } configuring
+                        && finding.Storage.ContainingType is { } owner && OptionsConfiguration.IsOptionsType(owner)
+                        && OptionsConfiguration.IsCalledOnlyWhileConfiguring(configuring, owner, context.Compilation, context.CancellationToken))
+                    {
+                        continue;
+                    }
+
                     // A static method run only while the app starts up — called from the entry point, from code that
                     // composes the app, or from methods only those call: one thread, once, before anything can race
                     // with it. (Instance methods are not searched: the caller search is the costliest question here.)

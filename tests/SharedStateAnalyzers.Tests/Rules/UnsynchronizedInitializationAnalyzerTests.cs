@@ -962,6 +962,133 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// Options that create their list of prefixes on the first add (in ADD), configured by CONFIGURE, and registered as
+    /// a singleton from <c>IOptions&lt;T&gt;.Value</c>.
+    /// </summary>
+    private const string TracerOptionsTemplate = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+
+        public class TracerOptions
+        {
+            internal List<string>? IgnoredPrefixes { get; set; }
+
+            ADD
+
+            public bool IsIgnored(string name) => IgnoredPrefixes?.Exists(name.StartsWith) == true;
+        }
+
+        public static class TracerSetup
+        {
+            public static IServiceCollection AddTracer(this IServiceCollection services, Action<TracerOptions> configure)
+            {
+                services.Configure(configure);
+                return services.AddSingleton<TracerOptions>(sp => sp.GetRequiredService<IOptions<TracerOptions>>().Value);
+            }
+        }
+
+        CONFIGURE
+        """;
+
+    private const string IgnorePrefix = """
+        public void IgnorePrefix(string prefix)
+        {
+            if (IgnoredPrefixes == null)
+            {
+                {|#0:IgnoredPrefixes = new List<string> { prefix }|};
+            }
+            else
+            {
+                IgnoredPrefixes.Add(prefix);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("public sealed class TracerDefaults : IConfigureOptions<TracerOptions> { public void Configure(TracerOptions options) => options.IgnorePrefix(\"System.\"); }")]
+    [InlineData("public static class Composition { public static void Compose(IServiceCollection services) => services.AddTracer(o => o.IgnorePrefix(\"System.\")); }")]
+    public async Task OptionsListCreatedOnTheFirstAdd_WhileConfiguring_IsLeftAlone(string configure)
+    {
+        // The options pattern runs the configure steps once, before any consumer is handed the options.
+        await Test(TracerOptionsTemplate.Replace("ADD", IgnorePrefix.Replace("{|#0:", "").Replace("}|};", "};")).Replace("CONFIGURE", configure), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // A request handler adds to the singleton's options.
+    [InlineData(IgnorePrefix, "public sealed class MuteEndpoint(TracerOptions options) { public void Mute(string p) => options.IgnorePrefix(p); }")]
+    // Created in a getter, which anyone reads at any time.
+    [InlineData("public List<string> Prefixes => {|#0:IgnoredPrefixes ??= new List<string>()|};", "")]
+    public async Task OptionsListCreatedOutsideTheirConfiguration_IsReported(string add, string configure)
+    {
+        await Test(TracerOptionsTemplate.Replace("ADD", add).Replace("CONFIGURE", configure), References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "IgnoredPrefixes"))
+            .ValidateAsync();
+    }
+
+    /// <summary>A tool wrapper with a primary constructor (DECLARATION, BODY), built lazily by a DI singleton from a path it reads.</summary>
+    private const string PrimaryConstructorWrapper = """
+        using System.IO;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public class ToolBase(string name)
+        {
+            public string Name => name;
+        }
+
+        internal sealed class ToolRunner(string path) DECLARATION
+        {
+            BODY
+
+            public string Run(string input) => input + "@" + USE;
+        }
+
+        public interface IMinifier { string Minify(string code); }
+
+        internal sealed class ToolMinifier : IMinifier
+        {
+            private readonly string _path = Path.Combine(Path.GetTempPath(), "tool");
+            private ToolRunner? _runner;
+
+            public string Minify(string code) => ({|#0:_runner ??= new ToolRunner(_path)|}).Run(code);
+        }
+
+        public static class MinifierSetup
+        {
+            public static IServiceCollection AddMinifier(this IServiceCollection services) => services.AddSingleton<IMinifier, ToolMinifier>();
+        }
+        """;
+
+    [Theory]
+    [InlineData("", "private readonly string _path = path;", "_path")]
+    [InlineData("", "", "path")]
+    [InlineData(": ToolBase(path)", "private readonly string _path = path;", "_path + Name")]
+    [InlineData(": ToolBase(\"tool\")", "private readonly int _retries = 3;", "path + _retries")]
+    public async Task NewWrapperWithAPrimaryConstructorThatKeepsWhatItIsGiven_IsLeftAlone(string declaration, string body, string use)
+    {
+        // The same wrapper as one whose constructor stores its parameter: two racing copies cannot be told apart.
+        await Test(PrimaryConstructorWrapper.Replace("DECLARATION", declaration).Replace("BODY", body).Replace("USE", use)
+                .Replace("{|#0:", "").Replace("_path)|})", "_path))"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // A field built from the parameter, a parameter written later, state of its own, a computed base argument.
+    [InlineData("", "private readonly string _full = Path.GetFullPath(path);", "_full")]
+    [InlineData("", "public void Move(string to) => path = to;", "path")]
+    [InlineData("", "private readonly System.Collections.Generic.List<string> _runs = new();", "path + _runs.Count")]
+    [InlineData(": ToolBase(Path.GetFileName(path))", "", "path + Name")]
+    public async Task NewWrapperWithAPrimaryConstructorThatKeepsMore_IsReported(string declaration, string body, string use)
+    {
+        await Test(PrimaryConstructorWrapper.Replace("DECLARATION", declaration).Replace("BODY", body).Replace("USE", use), References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_runner"))
+            .ValidateAsync();
+    }
+
     /// <summary>Shared empty results built on first use, from the kind and ITEMS; the base is given a kind the built-in operators pick.</summary>
     private const string EmptyResultTemplate = """
         using System;
