@@ -61,11 +61,21 @@ internal sealed class CallerLocks
             return false;
         }
 
-        return _answers.GetOrAdd((method.OriginalDefinition, constructors), key => Compute(key.Method, key.Constructors, cancellationToken));
+        return _answers.GetOrAdd(
+            (method.OriginalDefinition, constructors),
+            key => Compute(key.Method, key.Constructors, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken));
     }
 
-    private bool Compute(IMethodSymbol method, ConstructorCalls constructors, CancellationToken cancellationToken)
+    /// <summary>How many helpers up a call is followed (<c>Get</c> locks, calls <c>Open</c>, which calls <c>Drop</c>).</summary>
+    private const int MaxHelperDepth = 3;
+
+    /// <param name="method">The helper asked about.</param>
+    /// <param name="constructors">Which constructor calls count as safe.</param>
+    /// <param name="visiting">The helpers whose calls are being followed: a call from one of them is guarded as its own calls are.</param>
+    /// <param name="cancellationToken">Cancels the search.</param>
+    private bool Compute(IMethodSymbol method, ConstructorCalls constructors, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
     {
+        visiting.Add(method);
         var calls = method.DeclaredAccessibility == Accessibility.Internal
             ? FindAssemblyWide(method, cancellationToken)
             : CallSites.Find(_compilation, method, cancellationToken);
@@ -87,13 +97,48 @@ internal sealed class CallerLocks
             {
                 underLock = true;
             }
-            else if (!IsInConstructor(call, method.ContainingType, constructors, cancellationToken))
+            else if (!IsInConstructor(call, method.ContainingType, constructors, cancellationToken)
+                && !IsInHelperCalledUnderLock(call, method, constructors, visiting, cancellationToken))
             {
                 return false;
             }
         }
 
         return underLock;
+    }
+
+    /// <summary>
+    /// The call is made in the body of another helper of the same type (private or protected, outside lambdas and
+    /// local functions) whose own calls are all under a lock: a lock taken two or three calls up (<c>Get</c> holds it and
+    /// calls <c>Open</c>, which calls <c>Drop</c>). A helper already being followed (two that call each other) counts as
+    /// guarded: its other calls decide.
+    /// </summary>
+    private bool IsInHelperCalledUnderLock(
+        InvocationExpressionSyntax call, IMethodSymbol method, ConstructorCalls constructors, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+    {
+        if (CallSites.EnclosingMethod(call) is not { } declaration
+            || new SemanticModelCache(_compilation).For(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken)
+                is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsOverride: false } caller
+            || caller.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            || !SymbolEqualityComparer.Default.Equals(caller.ContainingType.OriginalDefinition, method.ContainingType.OriginalDefinition))
+        {
+            return false;
+        }
+
+        var helper = caller.OriginalDefinition;
+        if (visiting.Contains(helper))
+        {
+            return true;
+        }
+
+        if (visiting.Count >= MaxHelperDepth)
+        {
+            return false;
+        }
+
+        var guarded = Compute(helper, constructors, visiting, cancellationToken);
+        visiting.Remove(helper);
+        return guarded;
     }
 
     /// <summary>

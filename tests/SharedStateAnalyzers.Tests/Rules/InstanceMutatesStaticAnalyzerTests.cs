@@ -2628,6 +2628,24 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     [Fact]
+    public async Task HelpersTwoCallsUnderTheLock()
+    {
+        await Test(SharedShapes.HelpersTwoCallsUnderTheLock.Replace("{|#0:s_open|}", "s_open").Replace("OUTSIDE", "")
+                .Replace("MARK_OPEN", "s_open.Add(name, new Channel(stream, \"pool\"));").Replace("MARK_DROP", "s_open.Remove(name);"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelpersTwoCallsDown_OneCallOutsideTheLock_IsReported()
+    {
+        await Test(SharedShapes.HelpersTwoCallsUnderTheLock.Replace("{|#0:s_open|}", "s_open").Replace("OUTSIDE", "public Stream Reopen(string name) => Open(name);")
+                .Replace("MARK_OPEN", "{|#2:s_open.Add|}(name, new Channel(stream, \"pool\"));").Replace("MARK_DROP", "{|#1:s_open.Remove|}(name);"))
+            .ExpectDiagnostic(Expect(2, "Open", "s_open", "ChannelPool"))
+            .ExpectDiagnostic(Expect(1, "Drop", "s_open", "ChannelPool"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HelperWhoseEveryCallerHoldsTheLock()
     {
         await Test(SharedShapes.HelperWhoseEveryCallerHoldsTheLock)

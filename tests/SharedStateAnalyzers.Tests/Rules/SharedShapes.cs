@@ -52,6 +52,54 @@ internal static class SharedShapes
         """;
 
     /// <summary>
+    /// A pool of open streams guarded by one static lock, changed in private helpers that the public members call
+    /// inside the lock, one or two calls down (<c>Get</c> → <c>Open</c> → <c>Drop</c>): guarded by their callers (SSA002
+    /// and SSA003 both leave it alone). OUTSIDE adds a member; MARK_OPEN and MARK_DROP mark the changes.
+    /// </summary>
+    public const string HelpersTwoCallsUnderTheLock = """
+        using System.Collections.Generic;
+        using System.IO;
+
+        public sealed record Channel(Stream Stream, string Owner);
+
+        public class ChannelPool
+        {
+            private static readonly Dictionary<string, Channel> {|#0:s_open|} = new();
+            private static readonly object s_gate = new();
+
+            public Stream Get(string name)
+            {
+                lock (s_gate)
+                {
+                    return s_open.TryGetValue(name, out var open) ? open.Stream : Open(name);
+                }
+            }
+
+            public void Close(string name)
+            {
+                lock (s_gate) { Drop(name); }
+            }
+
+            OUTSIDE
+
+            private Stream Open(string name)
+            {
+                Drop(name);
+                var stream = new MemoryStream();
+                MARK_OPEN
+                return stream;
+            }
+
+            private void Drop(string name)
+            {
+                if (!s_open.TryGetValue(name, out var old)) return;
+                old.Stream.Dispose();
+                MARK_DROP
+            }
+        }
+        """;
+
+    /// <summary>
     /// A protected helper that removes expired entries from a static cache, called only inside <c>lock (cache)</c>
     /// by a derived indexer: guarded by its callers (SSA002 and SSA003 both leave it alone). An unrelated service's
     /// same-named method, called elsewhere without a lock, is not one of its calls.

@@ -3854,6 +3854,26 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
+    public async Task HelpersTwoCallsUnderTheLock()
+    {
+        await Test(SharedShapes.HelpersTwoCallsUnderTheLock.Replace("{|#0:s_open|}", "s_open").Replace("OUTSIDE", "")
+                .Replace("MARK_OPEN", "s_open.Add(name, new Channel(stream, \"pool\"));").Replace("MARK_DROP", "s_open.Remove(name);"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // The outer helper also called outside the lock, or taken as a delegate.
+    [InlineData("public Stream Reopen(string name) => Open(name);")]
+    [InlineData("public System.Func<string, Stream> Opener => Open;")]
+    public async Task HelpersTwoCallsDown_OneCallOutsideTheLock_IsReported(string outside)
+    {
+        await Test(SharedShapes.HelpersTwoCallsUnderTheLock.Replace("OUTSIDE", outside)
+                .Replace("MARK_OPEN", "s_open.Add(name, new Channel(stream, \"pool\"));").Replace("MARK_DROP", "s_open.Remove(name);"))
+            .ExpectDiagnostic(Flagged(0, "s_open", "Dictionary<string, Channel>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task HelperWhoseEveryCallerHoldsTheLock()
     {
         await Test(SharedShapes.HelperWhoseEveryCallerHoldsTheLock)
