@@ -62,7 +62,7 @@ internal sealed class CompositionTime
     private readonly ImmutableArray<IMethodSymbol> _hostStartSteps;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Per type, the names of its instance fields and properties that hold a builder.</summary>
+    /// <summary>Per type, the names of its instance fields and properties (and primary constructor parameters) that hold a builder.</summary>
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<string>> _builderMembers = new(SymbolEqualityComparer.Default);
 
     private CompositionTime(Compilation compilation, ImmutableArray<INamedTypeSymbol> builderTypes, ImmutableArray<IMethodSymbol> hostStartSteps)
@@ -339,6 +339,20 @@ internal sealed class CompositionTime
             if (memberType is not null && IsBuilderOrImplementation(memberType))
             {
                 names.Add(member.Name);
+            }
+
+            // A primary constructor's parameter, which the members use as a field (`class Catalog(IServiceCollection services)`).
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor
+                && constructor.DeclaringSyntaxReferences.Length == 1
+                && constructor.DeclaringSyntaxReferences[0].GetSyntax() is TypeDeclarationSyntax)
+            {
+                foreach (var parameter in constructor.Parameters)
+                {
+                    if (IsBuilderOrImplementation(parameter.Type))
+                    {
+                        names.Add(parameter.Name);
+                    }
+                }
             }
         }
 

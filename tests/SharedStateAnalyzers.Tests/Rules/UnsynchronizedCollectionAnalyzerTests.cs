@@ -2390,6 +2390,52 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A catalog that gathers converter types while the app is composed, given the service collection by its primary constructor.</summary>
+    private const string ConverterCatalog = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.DependencyInjection.Extensions;
+
+        public sealed class ConverterCatalog(IServiceCollection services)
+        {
+            public Dictionary<Type, Type> {|#0:Converters|} { get; } = new();
+
+            public void Include(Type model, Type converter)
+            {
+                REGISTRATION
+                Converters.Add(model, converter);
+            }
+        }
+
+        public static class ConverterSetup
+        {
+            public static IServiceCollection AddConverters(this IServiceCollection services, Action<ConverterCatalog> configure)
+            {
+                var catalog = new ConverterCatalog(services);
+                services.TryAddSingleton(catalog);
+                configure(catalog);
+                return services;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task CatalogFilledByAMethodThatRegistersThroughItsPrimaryConstructorsServices()
+    {
+        // Include also adds to the service collection its primary constructor was given: it can run only while the app is composed.
+        await Test(ConverterCatalog.Replace("{|#0:Converters|}", "Converters").Replace("REGISTRATION", "services.TryAdd(ServiceDescriptor.Transient(converter, converter));"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CatalogFilledByAMethodThatRegistersNothing_IsReported()
+    {
+        await Test(ConverterCatalog.Replace("REGISTRATION", "_ = services.Count;"), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "Converters", "Dictionary<Type, Type>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StaticRegistryOfBuiltInsFromItsInitializer_ExtendedByItsInsertMethod()
     {
