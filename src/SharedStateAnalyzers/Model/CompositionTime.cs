@@ -240,19 +240,25 @@ internal sealed class CompositionTime
     }
 
     /// <summary>
-    /// True when the composition of the app reads <paramref name="property"/>: a method that takes the service
-    /// collection or a builder (<c>Startup.Configure(IApplicationBuilder app)</c>), or one only such methods call (a
-    /// <c>UseJobs(this IServiceProvider)</c> extension that <c>Configure</c> calls), reads it in its own body, outside
-    /// lambdas and local functions. The composition runs once, on one thread, before the server takes requests: a lazy
-    /// accessor it reads is built by then. Reads are found by name in the files that name its type (<see cref="MethodNameUses"/>), and bound there.
+    /// True when the composition of the app reads <paramref name="accessor"/> (a property, or a method it calls): a
+    /// method that takes the service collection or a builder (<c>Startup.Configure(IApplicationBuilder app)</c>), or one
+    /// only such methods call (a <c>UseJobs(this IServiceProvider)</c> extension that <c>Configure</c> calls), reads it in
+    /// its own body, outside lambdas and local functions. The composition runs once, on one thread, before the server
+    /// takes requests: a lazy accessor it reads is built by then. Reads are found by name in the files that name its type (<see cref="MethodNameUses"/>), and bound there.
     /// </summary>
-    public bool IsReadWhileComposing(IPropertySymbol property, CancellationToken cancellationToken)
+    public bool IsReadWhileComposing(ISymbol accessor, CancellationToken cancellationToken)
     {
+        if (accessor is not (IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary }))
+        {
+            return false;
+        }
+
         var models = new SemanticModelCache(_compilation);
         var bound = 0;
-        foreach (var name in MethodNameUses.Find(_compilation, property, cancellationToken))
+        foreach (var name in MethodNameUses.Find(_compilation, accessor, cancellationToken))
         {
-            if (Caller(name, out var declaration) != Site.Method || declaration is null)
+            if (Caller(name, out var declaration) != Site.Method || declaration is null
+                || (accessor is IMethodSymbol && CallSites.Classify(name, out _) != CallSites.Use.Call))
             {
                 continue;
             }
@@ -263,7 +269,7 @@ internal sealed class CompositionTime
             }
 
             var model = models.For(name.SyntaxTree);
-            if (MethodNameUses.Binds(model, name, property, cancellationToken) == true
+            if (MethodNameUses.Binds(model, name, accessor, cancellationToken) == true
                 && model.GetDeclaredSymbol(declaration, cancellationToken) is { } method
                 && (IsStartingTheApp(method, declaration, name) || IsCalledOnlyWhileComposing(method, cancellationToken)))
             {

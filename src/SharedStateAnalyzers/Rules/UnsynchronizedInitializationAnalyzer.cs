@@ -758,7 +758,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         && IsAssignedOnlyIn(finding.Storage, accessor, context.CancellationToken)
                         && !IsAssignableByDerivedTypes(finding.Storage, context.Compilation, context.CancellationToken)
                         && (EntryPoints.ReadsBeforeTheAppRuns(context.Compilation, accessor, context.CancellationToken)
-                            || (accessor is IPropertySymbol property && _compositionTime?.IsReadWhileComposing(property, context.CancellationToken) == true)))
+                            || _compositionTime?.IsReadWhileComposing(accessor, context.CancellationToken) == true))
                     {
                         continue;
                     }

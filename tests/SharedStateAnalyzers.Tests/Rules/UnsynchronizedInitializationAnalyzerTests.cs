@@ -3089,6 +3089,30 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>The scheduler with a method accessor, <c>JobHub.GetInstance()</c>, in place of the property.</summary>
+    private static string SchedulerWithAMethodAccessor(string extra)
+        => SchedulerWarmedByStartup.Replace("EXTRA", extra)
+            .Replace("public static JobHub Instance => s_instance ?? ({|#0:s_instance = new JobHub()|});",
+                "public static JobHub GetInstance()\n    {\n        if (s_instance == null)\n        {\n            {|#0:s_instance = new JobHub()|};\n        }\n\n        return s_instance;\n    }")
+            .Replace("JobHub.Instance", "JobHub.GetInstance()");
+
+    [Fact]
+    public async Task LazySingleton_MethodAccessorFirstCalledWhileTheAppIsComposed()
+    {
+        // The same as the property: Startup.Configure calls it before the server takes requests.
+        await Test(SchedulerWithAMethodAccessor("").Replace("{|#0:", "").Replace("|};", ";"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazySingleton_MethodAccessorNotCalledWhileComposing_IsReported()
+    {
+        // Only requests call it: two first requests can each build one.
+        await Test(SchedulerWithAMethodAccessor("").Replace("app.ApplicationServices.UseJobs();", ""), References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_instance"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task LazySingleton_FirstReadByAHostedServicesStart()
     {
