@@ -1120,7 +1120,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         private static readonly string[] s_configurationVerbs =
         [
-            "Register", "Unregister", "Add", "Insert", "Remove", "Set", "Configure", "Reset", "Clear", "Replace", "Use", "Map", "Override",
+            "Register", "Unregister", "Add", "Insert", "Remove", "Set", "Configure", "Reset", "Clear", "Replace", "Rename", "Use", "Map", "Override",
         ];
 
         /// <summary>

@@ -3839,6 +3839,8 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
 
                 public static void RemoveColor(string state) => s_colors.Remove(state);
 
+                public static string RenameColor(string state, string color) => s_colors[state] = color;
+
                 public static string Render(string state, string text)
                     => s_renderers.TryGetValue(state, out var render) ? render(text) : text;
 
