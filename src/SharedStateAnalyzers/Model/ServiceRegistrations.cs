@@ -137,9 +137,6 @@ internal sealed class ServiceRegistrations
         return new ScanResult(singletons.ToImmutable(), scoped.ToImmutable(), new RegistrationIndex(registrations.ToImmutable()));
     }
 
-    private static bool IsTheContainersOwn(IMethodSymbol method)
-        => method.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal) == true;
-
     private static bool HasTypeOfArgument(InvocationExpressionSyntax invocation)
     {
         foreach (var argument in invocation.ArgumentList.Arguments)
@@ -174,11 +171,9 @@ internal sealed class ServiceRegistrations
         }
 
         var types = ImmutableArray.CreateBuilder<ITypeSymbol?>();
-        if (name is GenericNameSyntax || (method.IsGenericMethod && !HasTypeOfArgument(invocation) && IsTheContainersOwn(method)))
+        if (name is GenericNameSyntax || (method.IsGenericMethod && !HasTypeOfArgument(invocation)))
         {
-            // Written, or inferred from the factory or instance it is given (`AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value)`;
-            // for Microsoft.Extensions.DependencyInjection's own methods only: another container's `AddSingleton(() => this)`
-            // registers whatever object makes the call).
+            // Written, or inferred from the factory or instance it is given (`AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value)`).
             foreach (var typeArgument in method.TypeArguments)
             {
                 types.Add(typeArgument);

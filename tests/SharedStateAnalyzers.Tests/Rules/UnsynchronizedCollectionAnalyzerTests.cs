@@ -1876,46 +1876,6 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
-    public async Task AnotherContainersInferredRegistration_OfTheObjectThatMakesIt()
-    {
-        // A script context hands itself to its own container (`AddSingleton(() => this)`): the app makes as many
-        // contexts as it likes, so the type is not one that lives as long as the process.
-        await Test("""
-            using System;
-            using System.Collections.Generic;
-
-            public interface IContainer
-            {
-                IContainer AddSingleton(Type serviceType, Func<object> factory);
-            }
-
-            public static class ContainerExtensions
-            {
-                public static IContainer AddSingleton<T>(this IContainer container, Func<T> factory) where T : class
-                    => container.AddSingleton(typeof(T), () => factory());
-            }
-
-            public sealed class ScriptContext
-            {
-                private readonly IContainer _container;
-
-                public ScriptContext(IContainer container) => _container = container;
-
-                public List<string> Methods { get; } = new();
-
-                public void AddMethod(string name) => Methods.Add(name);
-
-                public ScriptContext Init()
-                {
-                    _container.AddSingleton(() => this);
-                    return this;
-                }
-            }
-            """, References.DependencyInjection)
-            .ValidateAsync();
-    }
-
-    [Fact]
     public async Task SingletonNotNamedAsOptions_FilledByItsUncalledApi_IsReported()
     {
         await Test(ReporterOptions.Replace("CONFIGURE", "").Replace("ReporterOptions", "ReporterFilters"), References.DependencyInjection | References.AspNetCore)
