@@ -137,19 +137,6 @@ internal sealed class ServiceRegistrations
         return new ScanResult(singletons.ToImmutable(), scoped.ToImmutable(), new RegistrationIndex(registrations.ToImmutable()));
     }
 
-    private static bool HasTypeOfArgument(InvocationExpressionSyntax invocation)
-    {
-        foreach (var argument in invocation.ArgumentList.Arguments)
-        {
-            if (argument.Expression is TypeOfExpressionSyntax)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The types <see cref="Singletons"/> and <see cref="Scoped"/> take from one singleton or scoped registration call.</summary>
     private static void AddImplementationTypes(
         SemanticModel model,
@@ -171,9 +158,8 @@ internal sealed class ServiceRegistrations
         }
 
         var types = ImmutableArray.CreateBuilder<ITypeSymbol?>();
-        if (name is GenericNameSyntax || (method.IsGenericMethod && !HasTypeOfArgument(invocation)))
+        if (name is GenericNameSyntax)
         {
-            // Written, or inferred from the factory or instance it is given (`AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value)`).
             foreach (var typeArgument in method.TypeArguments)
             {
                 types.Add(typeArgument);

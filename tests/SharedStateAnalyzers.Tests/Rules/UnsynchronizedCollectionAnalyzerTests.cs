@@ -1864,18 +1864,6 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     [Fact]
-    public async Task SingletonRegisteredByAFactoryWithAnInferredType_ChangedByAnEndpoint_IsReported()
-    {
-        // `AddSingleton(sp => …)` infers the service type from the factory: the same registration as `AddSingleton<T>(sp => …)`.
-        await Test(
-                ReporterOptions.Replace("services.AddSingleton<ReporterOptions>(sp =>", "services.AddSingleton(sp =>")
-                    .Replace("CONFIGURE", "public sealed class FilterEndpoint(ReporterOptions options) { public void Mute() => options.AddFilter(new NoiseFilter()); }"),
-                References.DependencyInjection | References.AspNetCore)
-            .ExpectDiagnostic(Flagged(0, "_filters", "List<IReportFilter>"))
-            .ValidateAsync();
-    }
-
-    [Fact]
     public async Task SingletonNotNamedAsOptions_FilledByItsUncalledApi_IsReported()
     {
         await Test(ReporterOptions.Replace("CONFIGURE", "").Replace("ReporterOptions", "ReporterFilters"), References.DependencyInjection | References.AspNetCore)
