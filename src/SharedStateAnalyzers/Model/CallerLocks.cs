@@ -63,7 +63,7 @@ internal sealed class CallerLocks
 
         return _answers.GetOrAdd(
             (method.OriginalDefinition, constructors),
-            key => Compute(key.Method, key.Constructors, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken));
+            key => Compute(key.Method, key.Constructors, new HelperSearch(new SemanticModelCache(_compilation)), cancellationToken));
     }
 
     /// <summary>How many helpers up a call is followed (<c>Get</c> locks, calls <c>Open</c>, which calls <c>Drop</c>).</summary>
@@ -71,11 +71,11 @@ internal sealed class CallerLocks
 
     /// <param name="method">The helper asked about.</param>
     /// <param name="constructors">Which constructor calls count as safe.</param>
-    /// <param name="visiting">The helpers whose calls are being followed: a call from one of them is guarded as its own calls are.</param>
+    /// <param name="search">The helpers whose calls are being followed (a call from one of them is guarded as its own calls are), and the semantic models the search opened.</param>
     /// <param name="cancellationToken">Cancels the search.</param>
-    private bool Compute(IMethodSymbol method, ConstructorCalls constructors, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+    private bool Compute(IMethodSymbol method, ConstructorCalls constructors, HelperSearch search, CancellationToken cancellationToken)
     {
-        visiting.Add(method);
+        search.Visiting.Add(method);
         var calls = method.DeclaredAccessibility == Accessibility.Internal
             ? FindAssemblyWide(method, cancellationToken)
             : CallSites.Find(_compilation, method, cancellationToken);
@@ -98,7 +98,7 @@ internal sealed class CallerLocks
                 underLock = true;
             }
             else if (!IsInConstructor(call, method.ContainingType, constructors, cancellationToken)
-                && !IsInHelperCalledUnderLock(call, method, constructors, visiting, cancellationToken))
+                && !IsInHelperCalledUnderLock(call, method, constructors, search, cancellationToken))
             {
                 return false;
             }
@@ -114,10 +114,10 @@ internal sealed class CallerLocks
     /// guarded: its other calls decide.
     /// </summary>
     private bool IsInHelperCalledUnderLock(
-        InvocationExpressionSyntax call, IMethodSymbol method, ConstructorCalls constructors, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        InvocationExpressionSyntax call, IMethodSymbol method, ConstructorCalls constructors, HelperSearch search, CancellationToken cancellationToken)
     {
         if (CallSites.EnclosingMethod(call) is not { } declaration
-            || new SemanticModelCache(_compilation).For(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken)
+            || search.Models.For(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken)
                 is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsOverride: false } caller
             || caller.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
             || !SymbolEqualityComparer.Default.Equals(caller.ContainingType.OriginalDefinition, method.ContainingType.OriginalDefinition))
@@ -126,19 +126,27 @@ internal sealed class CallerLocks
         }
 
         var helper = caller.OriginalDefinition;
-        if (visiting.Contains(helper))
+        if (search.Visiting.Contains(helper))
         {
             return true;
         }
 
-        if (visiting.Count >= MaxHelperDepth)
+        if (search.Visiting.Count >= MaxHelperDepth)
         {
             return false;
         }
 
-        var guarded = Compute(helper, constructors, visiting, cancellationToken);
-        visiting.Remove(helper);
+        var guarded = Compute(helper, constructors, search, cancellationToken);
+        search.Visiting.Remove(helper);
         return guarded;
+    }
+
+    /// <summary>One question's search through helpers: the helpers being followed, and the semantic models opened.</summary>
+    private sealed class HelperSearch(SemanticModelCache models)
+    {
+        public HashSet<IMethodSymbol> Visiting { get; } = new(SymbolEqualityComparer.Default);
+
+        public SemanticModelCache Models { get; } = models;
     }
 
     /// <summary>

@@ -351,9 +351,7 @@ internal sealed class CompositionTime
             }
 
             // A primary constructor's parameter, which the members use as a field (`class Catalog(IServiceCollection services)`).
-            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor
-                && constructor.DeclaringSyntaxReferences.Length == 1
-                && constructor.DeclaringSyntaxReferences[0].GetSyntax() is TypeDeclarationSyntax)
+            if (member is IMethodSymbol { IsStatic: false } constructor && SymbolFacts.IsPrimaryConstructor(constructor))
             {
                 foreach (var parameter in constructor.Parameters)
                 {

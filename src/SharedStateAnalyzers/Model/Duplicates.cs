@@ -508,10 +508,9 @@ internal sealed class Duplicates
 
     /// <summary>A parameter of <paramref name="type"/>'s primary constructor, read as it is.</summary>
     private static bool IsPrimaryConstructorParameter(IOperation value, INamedTypeSymbol type)
-        => value.WithoutConversions() is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor }
+        => value.WithoutConversions() is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol constructor }
             && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, type.OriginalDefinition)
-            && constructor.DeclaringSyntaxReferences.Length == 1
-            && constructor.DeclaringSyntaxReferences[0].GetSyntax() is TypeDeclarationSyntax;
+            && SymbolFacts.IsPrimaryConstructor(constructor);
 
     private static bool IsConstantOrTypeOf(IOperation value)
     {

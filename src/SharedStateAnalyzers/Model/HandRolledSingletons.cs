@@ -266,7 +266,7 @@ internal static class HandRolledSingletons
                 SyntaxNode expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
                 var operation = models.For(identifier.SyntaxTree).GetOperation(expression, cancellationToken);
                 if (operation is IFieldReferenceOperation or IPropertyReferenceOperation
-                    && !SymbolEqualityComparer.Default.Equals(ReferencedMember(operation), member))
+                    && !SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(operation), member.OriginalDefinition))
                 {
                     continue;
                 }
@@ -280,13 +280,6 @@ internal static class HandRolledSingletons
 
         return true;
     }
-
-    private static ISymbol? ReferencedMember(IOperation reference) => reference switch
-    {
-        IFieldReferenceOperation field => field.Field.OriginalDefinition,
-        IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-        _ => null,
-    };
 
     /// <summary>A collection whose entries (and keys) are values that cannot change: strings, primitives, enums, reflection objects.</summary>
     private static bool HoldsOnlyValues(ITypeSymbol type)

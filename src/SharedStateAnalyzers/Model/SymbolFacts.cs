@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -380,6 +381,11 @@ internal static class SymbolFacts
 
         return false;
     }
+
+    /// <summary>A primary constructor (<c>class Catalog(IServiceCollection services)</c>): declared by the type declaration itself.</summary>
+    public static bool IsPrimaryConstructor(IMethodSymbol constructor)
+        => constructor is { MethodKind: MethodKind.Constructor, DeclaringSyntaxReferences.Length: 1 }
+            && constructor.DeclaringSyntaxReferences[0].GetSyntax() is TypeDeclarationSyntax;
 
     /// <summary><paramref name="type"/> has <paramref name="owner"/> among its base classes.</summary>
     public static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol owner)

@@ -722,31 +722,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The analyzed type itself, a class it derives from (not <c>object</c>), or an interface it implements.</summary>
         private bool IsTheBuilderOrABase(ITypeSymbol returned)
-        {
-            if (returned is not INamedTypeSymbol named || named.SpecialType == SpecialType.System_Object)
-            {
-                return false;
-            }
-
-            var definition = named.OriginalDefinition;
-            for (var current = _type.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, definition))
-                {
-                    return true;
-                }
-            }
-
-            foreach (var implemented in _type.AllInterfaces)
-            {
-                if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, definition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+            => returned is INamedTypeSymbol named && named.SpecialType != SpecialType.System_Object
+                && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, _type.OriginalDefinition)
+                    || SymbolFacts.DerivesFrom(_type, named)
+                    || (named.TypeKind == TypeKind.Interface && SymbolFacts.Implements(_type, named)));
 
         /// <summary>
         /// The service types the type is registered under, with their base interfaces; null when one of them is not an
