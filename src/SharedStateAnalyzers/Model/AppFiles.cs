@@ -12,7 +12,8 @@ namespace SharedStateAnalyzers.Model;
 /// static assets, its own data files) changes only with a new deployment, which starts new processes: a memo of it
 /// cannot go stale while the process runs, and is bounded by the files deployed. A path is recognised by its root, the
 /// first part of a <c>Path.Combine</c>/<c>Path.Join</c>, a concatenation or an interpolation, also through locals and
-/// through <c>readonly</c> fields set only from such paths (by their initializer or the type's constructors).
+/// through <c>readonly</c> fields set only from such paths (by their initializer or the type's constructors) and private
+/// fields that every assignment in their type sets to such a path.
 /// </summary>
 internal static class AppFiles
 {
@@ -70,10 +71,15 @@ internal static class AppFiles
                 return AllDefinitions(path.Root()?.LocalDefinitions(local.Local), compilation, depth, cancellationToken);
             case IFieldReferenceOperation { Field: { IsReadOnly: true } field }:
                 return AllDefinitions(FieldDefinitions(field, compilation, cancellationToken), compilation, depth, cancellationToken);
+            case IFieldReferenceOperation { Field: { IsConst: false, DeclaredAccessibility: Accessibility.Private } field }:
+                return AllDefinitions(PrivateFieldAssignments(field, compilation, cancellationToken), compilation, depth, cancellationToken);
             default:
                 return false;
         }
     }
+
+    private static bool IsNoPath(IOperation definition) =>
+        definition.WithoutConversions().ConstantValue is { HasValue: true, Value: null or "" };
 
     /// <summary>The first path of <c>Path.Combine</c>'s arguments, also when they are passed as an array.</summary>
     private static IOperation? FirstPart(IOperation argument) => argument.WithoutConversions() switch
@@ -93,6 +99,12 @@ internal static class AppFiles
         var any = false;
         foreach (var definition in definitions)
         {
+            if (IsNoPath(definition))
+            {
+                // `var path = "";` before the branches that choose the file: no file is read from it.
+                continue;
+            }
+
             if (!IsInAppDirectory(definition, compilation, depth + 1, cancellationToken))
             {
                 return false;
@@ -131,6 +143,78 @@ internal static class AppFiles
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A writable private field's initializer and every value its type assigns it anywhere; null when something else
+    /// changes it (a compound assignment, a <c>ref</c>/<c>out</c> argument, a deconstruction), which leaves its value unknown.
+    /// </summary>
+    private static System.Collections.Generic.List<IOperation>? PrivateFieldAssignments(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var values = new System.Collections.Generic.List<IOperation>();
+        foreach (var reference in field.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+                && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } value)
+            {
+                values.Add(value);
+            }
+        }
+
+        var name = field.Name;
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                switch (node)
+                {
+                    case AssignmentExpressionSyntax assignment when SyntaxNames.RootNames(assignment.Left, name) || assignment.Left is TupleExpressionSyntax:
+                        var operation = SemanticModelCache.OperationOf(compilation, assignment, cancellationToken);
+                        if (operation is ISimpleAssignmentOperation { Target: IFieldReferenceOperation target } simple
+                            && SymbolEqualityComparer.Default.Equals(target.Field.OriginalDefinition, field.OriginalDefinition))
+                        {
+                            values.Add(simple.Value);
+                        }
+                        else if (operation is null || WritesField(operation, field))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case ArgumentSyntax argument when argument.RefKindKeyword.RawKind != 0 && SyntaxNames.RootNames(argument.Expression, name):
+                        return null;
+                }
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The assignment writes the field other than as its plain target (<c>+=</c>, <c>??=</c>, a deconstruction).</summary>
+    private static bool WritesField(IOperation assignment, IFieldSymbol field)
+    {
+        var target = assignment switch
+        {
+            ICompoundAssignmentOperation compound => compound.Target,
+            ICoalesceAssignmentOperation coalesce => coalesce.Target,
+            IDeconstructionAssignmentOperation deconstruction => deconstruction.Target,
+            _ => null,
+        };
+
+        if (target is null)
+        {
+            return false;
+        }
+
+        foreach (var part in target.DescendantsAndSelf())
+        {
+            if (part is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsAppDirectory(IPropertySymbol property) => property.Name switch

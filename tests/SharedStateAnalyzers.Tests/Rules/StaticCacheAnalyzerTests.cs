@@ -964,6 +964,92 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string UiFiles = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.IO;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Hosting;
+        using Microsoft.AspNetCore.Http;
+
+        public sealed class UiFilesMiddleware
+        {
+            private static string s_uiFolder = Path.Combine(AppContext.BaseDirectory, "wwwroot/ui");
+            private static readonly ConcurrentDictionary<string, byte[]> MARK = new();
+            private readonly RequestDelegate _next;
+
+            public UiFilesMiddleware(RequestDelegate next, IWebHostEnvironment environment)
+            {
+                _next = next;
+                var projectFolder = Path.Combine(environment.ContentRootPath, "wwwroot/ui");
+                if (Directory.Exists(projectFolder))
+                {
+                    s_uiFolder = projectFolder;
+                }
+            }
+
+            EXTRA
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                var path = "";
+                if (context.Request.Path.StartsWithSegments("/ui"))
+                {
+                    path = s_uiFolder + context.Request.Path;
+                }
+
+                if (path.Length == 0)
+                {
+                    await _next(context);
+                    return;
+                }
+
+                if (!s_files.TryGetValue(path, out var bytes))
+                {
+                    bytes = await File.ReadAllBytesAsync(path);
+                    s_files.TryAdd(path, bytes);
+                }
+
+                await context.Response.Body.WriteAsync(bytes);
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task FilesTheAppShips_RootInAWritableFieldSetOnlyToTheAppsFolders()
+    {
+        // The folder field is not readonly, but every value it is ever given is a folder the app ships (its base
+        // directory, or the content root when that holds the files): the same as a readonly root.
+        await Test(UiFiles.Replace("MARK", "s_files").Replace("EXTRA", ""), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FilesUnderAWritableRoot_AlsoSetFromOutside_IsReported()
+    {
+        // One assignment from a caller's folder: the root may be anywhere, edited while the app runs.
+        await Test(UiFiles.Replace("MARK", "{|#0:s_files|}").Replace("EXTRA", "public static void UseFolder(string folder) => s_uiFolder = folder;"), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_files", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FilesUnderAWritableRoot_ChangedByACompoundAssignment_IsReported()
+    {
+        await Test(UiFiles.Replace("MARK", "{|#0:s_files|}").Replace("EXTRA", "public static void Nest(string folder) => s_uiFolder += folder;"), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_files", "data read from files")))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task FilesUnderANonPrivateWritableRoot_IsReported()
+    {
+        // Code outside the type may set an internal field: its writes are not all in sight.
+        await Test(UiFiles.Replace("MARK", "{|#0:s_files|}").Replace("EXTRA", "").Replace("private static string s_uiFolder", "internal static string s_uiFolder"), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_files", "data read from files")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task TemplatesFromAConfiguredFolder_IsReported()
     {
