@@ -146,6 +146,52 @@ internal sealed class Instantiations
         return found;
     }
 
+    /// <summary>
+    /// Whether the compilation makes <paramref name="type"/> only in methods <paramref name="accepts"/> takes: there is a
+    /// <c>new</c> of it, and each <c>new</c> of its name sits in the body of a method (outside lambdas and local
+    /// functions) that binds to a method <paramref name="accepts"/> returns true for.
+    /// </summary>
+    public bool IsCreatedOnlyIn(INamedTypeSymbol type, Func<IMethodSymbol, bool> accepts, CancellationToken cancellationToken)
+    {
+        if (!_creations.Value.TryGetValue(type.Name, out var creations))
+        {
+            return false;
+        }
+
+        var models = new SemanticModelCache(_compilation);
+        foreach (var creation in creations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var declaration = EnclosingMethod(creation);
+            if (declaration is null
+                || models.For(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) is not IMethodSymbol method
+                || !accepts(method))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static BaseMethodDeclarationSyntax? EnclosingMethod(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return null;
+                case BaseMethodDeclarationSyntax method:
+                    return method;
+                case MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A public, non-abstract type with a public constructor: code outside the compilation can make more.</summary>
     private static bool HasPublicConstructor(INamedTypeSymbol type)
     {

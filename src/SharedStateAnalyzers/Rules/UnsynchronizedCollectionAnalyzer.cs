@@ -427,7 +427,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         || SingleThreadedPrograms.IsStateOfSingleThreadedProgram(context.Compilation, pair.Key, context.CancellationToken)
                         || IsStateOfTheServiceLoop(pair.Key, pair.Value)
                         || IsFilledOnlyThroughItsSetUpApi(pair.Key, pair.Value)
-                        || IsStateOfAFluentBuilder(pair.Key, pair.Value)
+                        || IsStateOfAFluentBuilder(pair.Key, pair.Value, context.CancellationToken)
                         || !IsUnsynchronized(pair.Key, pair.Value, context.CancellationToken)
                         || IsExtensionPointRegistry(pair.Key, pair.Value, context.CancellationToken)
                         || IsUncalledRegistryOfASingleton(pair.Key, pair.Value, context.CancellationToken))
@@ -673,9 +673,9 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// threads, even when the container keeps it for the life of the process (the state a provider's configure
         /// callbacks fill while the container builds the provider).
         /// </summary>
-        private bool IsStateOfAFluentBuilder(ISymbol storage, FieldState field)
+        private bool IsStateOfAFluentBuilder(ISymbol storage, FieldState field, CancellationToken cancellationToken)
         {
-            if (storage.IsStatic || field.Mutations.Count == 0 || !IsBuilderType(_type))
+            if (storage.IsStatic || field.Mutations.Count == 0)
             {
                 return false;
             }
@@ -696,8 +696,40 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            return IsBuilderType(_type) || (IsMadeOnlyWhileComposing(_type, cancellationToken) && AreChangersUsedOnlyWhileComposing(field, cancellationToken));
+        }
+
+        /// <summary>
+        /// Every method that changes the collection is called only while the app is composed, or not at all outside its
+        /// type (a set-up API for the app's configure callback, which the compilation does not make).
+        /// </summary>
+        private bool AreChangersUsedOnlyWhileComposing(FieldState field, CancellationToken cancellationToken)
+        {
+            var uses = new UncalledMethods(_compilation, cancellationToken);
+            foreach (var mutation in field.Mutations)
+            {
+                if (mutation.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                    && !uses.IsUncalled(method)
+                    && _compositionTime?.IsCalledOnlyWhileComposing(method, cancellationToken) != true)
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
+
+        /// <summary>
+        /// A set-up object by what it does, whatever its name: every instance the compilation makes is made while the
+        /// app is composed (in an <c>AddX(this IServiceCollection, Action&lt;T&gt; configure)</c> extension that hands it
+        /// to the app's callback and registers it once configured, or in a method only such code calls).
+        /// </summary>
+        private bool IsMadeOnlyWhileComposing(INamedTypeSymbol type, CancellationToken cancellationToken)
+            => _compositionTime is { } composition
+                && _instantiations.IsCreatedOnlyIn(
+                    type,
+                    method => composition.TakesABuilder(method) || composition.IsCalledOnlyWhileComposing(method, cancellationToken),
+                    cancellationToken);
 
         private static bool IsBuilderType(INamedTypeSymbol type)
         {

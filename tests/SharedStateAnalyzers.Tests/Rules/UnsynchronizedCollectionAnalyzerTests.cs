@@ -1710,6 +1710,108 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string ModuleSetup = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IModule { }
+
+        public sealed class ModuleSetup
+        {
+            internal ModuleSetup() { }
+
+            internal List<Type> {|#0:ModuleTypes|} { get; } = new();
+
+            // For the app's configure callback.
+            public RETURNS WithModule<T>() where T : IModule
+            {
+                ModuleTypes.Add(typeof(T));
+                RETURN
+            }
+        }
+
+        public static class ModuleServiceCollectionExtensions
+        {
+            public static IServiceCollection AddModules(this IServiceCollection services, Action<ModuleSetup>? configure = null)
+            {
+                var setup = new ModuleSetup();
+                configure?.Invoke(setup);
+                foreach (var type in setup.ModuleTypes)
+                {
+                    services.AddSingleton(typeof(IModule), type);
+                }
+
+                services.AddSingleton(setup);
+                return services;
+            }
+        }
+
+        public sealed class ModuleCatalog
+        {
+            private readonly ModuleSetup _setup;
+
+            public ModuleCatalog(ModuleSetup setup) => _setup = setup;
+
+            public int Count => _setup.ModuleTypes.Count;
+
+            // (elsewhere)
+        }
+        """;
+
+    [Fact]
+    public async Task SetUpObjectMadeWhileComposing_FilledByItsFluentMethods()
+    {
+        // Not named for building, but a builder by what it does: its only instance is made in an AddX extension, handed
+        // to the app's configure callback, whose fluent calls fill it, and registered once configured.
+        await Test(ModuleSetup.Replace("{|#0:ModuleTypes|}", "ModuleTypes").Replace("RETURNS", "ModuleSetup").Replace("RETURN", "return this;"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SetUpObjectMadeWhileComposing_ChangedByAMethodThatIsNotFluent_IsReported()
+    {
+        await Test(ModuleSetup.Replace("RETURNS", "void").Replace("RETURN", ""), References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "ModuleTypes", "List<Type>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SetUpObjectAlsoMadeWhileServing_IsReported()
+    {
+        // A second instance made by request code: the type is not only the composition's.
+        await Test(
+                ModuleSetup.Replace("RETURNS", "ModuleSetup").Replace("RETURN", "return this;")
+                    .Replace("// (elsewhere)", "public int CountWith<T>() where T : IModule => new ModuleSetup().WithModule<T>().ModuleTypes.Count;"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "ModuleTypes", "List<Type>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SetUpObjectChangedWhileServing_IsReported()
+    {
+        // The registered instance's fluent method called by a service while requests read the list.
+        await Test(
+                ModuleSetup.Replace("RETURNS", "ModuleSetup").Replace("RETURN", "return this;")
+                    .Replace("// (elsewhere)", "public void Learn<T>() where T : IModule => _setup.WithModule<T>();"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "ModuleTypes", "List<Type>"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task SetUpObjectMadeInARegistrationFactory_IsReported()
+    {
+        // The factory runs when the container first resolves the service, alongside requests.
+        await Test(
+                ModuleSetup.Replace("RETURNS", "ModuleSetup").Replace("RETURN", "return this;")
+                    .Replace("services.AddSingleton(setup);", "services.AddSingleton(_ => new ModuleSetup());"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "ModuleTypes", "List<Type>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task BuildersStaticList_IsReported()
     {
