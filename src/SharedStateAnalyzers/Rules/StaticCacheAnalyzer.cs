@@ -370,6 +370,11 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
 
                     access = CollectionAccess.Lookup;
                 }
+                else if (access == CollectionAccess.Insert && ChangeDetection.IsLastValueSeen(value, field, context.CancellationToken))
+                {
+                    // The last value seen, read again on every pass before the lookup compares it: no memo.
+                    return;
+                }
             }
 
             lock (_gate)

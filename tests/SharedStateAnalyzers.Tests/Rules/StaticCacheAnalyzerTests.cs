@@ -82,6 +82,62 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string StatusPoller = """
+        using System;
+        using System.Collections.Generic;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        public sealed class StatusPoller
+        {
+            private static readonly Dictionary<string, string> {|#0:s_lastStatus|} = new();
+            private readonly HttpClient _http = new();
+
+            public event Action<string, string>? Changed;
+
+            public async Task PollAsync(IEnumerable<string> hosts)
+            {
+                foreach (var host in hosts)
+                {
+                    // read on every pass
+                    var now = await _http.GetStringAsync("https://" + host + "/status");
+                    lock (s_lastStatus)
+                    {
+                        LOOKUP
+                        s_lastStatus[host] = now;
+                    }
+
+                    Changed?.Invoke(host, now);
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("if (s_lastStatus.TryGetValue(host, out var before) && before == now) continue;")]
+    [InlineData("if (s_lastStatus.TryGetValue(host, out var before) && string.Equals(before, now, StringComparison.Ordinal)) continue;")]
+    [InlineData("if (s_lastStatus.GetValueOrDefault(host) == now) continue;")]
+    public async Task ChangeDetection_LastValueSeenComparedWithAReadMadeEveryTime(string lookup)
+    {
+        // Not a memo: the value is read before the lookup on every pass, and the entry only decides whether the value
+        // changed. A hit never stands in for the read, so nothing can go stale.
+        await Test(StatusPoller.Replace("{|#0:s_lastStatus|}", "s_lastStatus").Replace("LOOKUP", lookup))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // A hit hands out the entry in place of the value just read: first value wins, for the life of the process.
+    [InlineData("if (s_lastStatus.TryGetValue(host, out var before)) { Changed?.Invoke(host, before); continue; }")]
+    [InlineData("if (s_lastStatus.ContainsKey(host)) continue;")]
+    // The read is made only on some passes, after the lookup may have decided.
+    [InlineData("if (s_lastStatus.TryGetValue(host, out var before) && before == now) continue; if (host.Length > 0) now = _http.GetStringAsync(host).GetAwaiter().GetResult();")]
+    public async Task ChangeDetectionThatServesTheEntry_IsReported(string lookup)
+    {
+        await Test(StatusPoller.Replace("LOOKUP", lookup))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_lastStatus", "data read over the network")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task GetOrAdd_WithFactory_FromHttpClient()
     {
