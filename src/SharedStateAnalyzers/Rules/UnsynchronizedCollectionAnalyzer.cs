@@ -220,10 +220,33 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
 
             var inserts = ThreadUnsafeCollections.IsInsertion(reference);
             var loads = inserts && IsInLoop(reference);
+            var testsMembership = AnswersMembership(reference);
             lock (_gate)
             {
                 field.Mutations.Add(new Mutation(context.ContainingSymbol, guard, inserts, loads, helperBody));
+                if (testsMembership)
+                {
+                    field.Readers.Add(context.ContainingSymbol);
+                    field.ReadersBeyondGuards.Add(context.ContainingSymbol);
+                }
             }
+        }
+
+        /// <summary>
+        /// A change whose <c>bool</c> answer the code uses (<c>if (!s_seen.Add(id))</c>, <c>if (map.TryAdd(k, v))</c>):
+        /// whether the entry was there, a read of the table as much as <c>Contains</c> is.
+        /// </summary>
+        private static bool AnswersMembership(IOperation reference)
+        {
+            var current = reference;
+            while (current.Parent is IConversionOperation conversion)
+            {
+                current = conversion;
+            }
+
+            return current.Parent is IInvocationOperation { TargetMethod.ReturnType.SpecialType: SpecialType.System_Boolean } call
+                && call.Instance == current
+                && call.Parent is not (IExpressionStatementOperation or null);
         }
 
         public void AnalyzeInitializer(OperationAnalysisContext context)

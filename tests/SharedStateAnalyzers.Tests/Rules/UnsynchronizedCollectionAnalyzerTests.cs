@@ -714,6 +714,36 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    // What Add or TryAdd answers is whether the entry was there: a membership test, as Contains is.
+    [InlineData("if (!_ids.Add(id)) continue;", "HashSet<string>", "HashSet<string>")]
+    [InlineData("if (_ids.TryAdd(id, id.Length)) added++;", "Dictionary<string, int>", "Dictionary<string, int>")]
+    public async Task Loader_ThatTestsMembershipThroughWhatAddAnswers(string change, string declared, string shown)
+    {
+        await Test($$"""
+            using System.Collections.Generic;
+
+            public static class Seen
+            {
+                private static readonly {{declared}} {|#0:_ids|} = new();
+
+                public static int Track(IEnumerable<string> ids)
+                {
+                    var added = 0;
+                    foreach (var id in ids)
+                    {
+                        {{change}}
+                        added++;
+                    }
+
+                    return added;
+                }
+            }
+            """)
+            .ExpectDiagnostic(Flagged(0, "_ids", shown))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task Loader_WithALeadingEmptinessGuard()
     {
