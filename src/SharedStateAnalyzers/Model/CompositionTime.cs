@@ -61,6 +61,7 @@ internal sealed class CompositionTime
     /// <summary><c>IHostedService.StartAsync</c> and <c>IHostedLifecycleService.StartingAsync</c>, where referenced.</summary>
     private readonly ImmutableArray<IMethodSymbol> _hostStartSteps;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _serviceCollectionCarriers = new(SymbolEqualityComparer.Default);
 
     /// <summary>Per type, the names of its instance fields and properties (and primary constructor parameters) that hold a builder.</summary>
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<string>> _builderMembers = new(SymbolEqualityComparer.Default);
@@ -190,6 +191,11 @@ internal sealed class CompositionTime
             return true;
         }
 
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } carrier && CarriesTheServiceCollection(carrier))
+        {
+            return true;
+        }
+
         if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named)
         {
             return false;
@@ -206,6 +212,43 @@ internal sealed class CompositionTime
         for (var current = named.BaseType; current is not null; current = current.BaseType)
         {
             if (IsBuilder(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A library's own set-up builder: the type, or an interface it implements, has an instance property that holds the
+    /// service collection (<c>IServiceCollection Services { get; }</c>, as <c>IMvcBuilder</c> and
+    /// <c>IHealthChecksBuilder</c> do). Code that takes one is composing the app.
+    /// </summary>
+    private bool CarriesTheServiceCollection(INamedTypeSymbol type)
+        => _serviceCollectionCarriers.GetOrAdd(type.OriginalDefinition, t =>
+        {
+            if (HasServiceCollectionProperty(t))
+            {
+                return true;
+            }
+
+            foreach (var implemented in t.AllInterfaces)
+            {
+                if (HasServiceCollectionProperty(implemented))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        });
+
+    private bool HasServiceCollectionProperty(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, Type: { Name: "IServiceCollection" } propertyType } && IsBuilder(propertyType))
             {
                 return true;
             }

@@ -1842,6 +1842,75 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string MessagingBuilderSetUp = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IHeaderRenames
+        {
+            void Add(string from, string to);
+            string Map(string name);
+        }
+
+        internal sealed class HeaderRenames : IHeaderRenames
+        {
+            private readonly Dictionary<string, string> {|#0:_map|} = new();
+
+            public void Add(string from, string to) => _map[from] = to;
+
+            public string Map(string name) => _map.TryGetValue(name, out var mapped) ? mapped : name;
+        }
+
+        // A library's own set-up builder: it carries the service collection, like IMvcBuilder.
+        public interface IMessagingBuilder
+        {
+            IServiceCollection Services { get; }
+        }
+
+        public sealed class MessagingBuilder : IMessagingBuilder
+        {
+            public MessagingBuilder(IServiceCollection services)
+            {
+                Services = services;
+                services.AddSingleton<IHeaderRenames>(new HeaderRenames());
+            }
+
+            public IServiceCollection Services { get; }
+        }
+
+        public static class MessagingBuilderExtensions
+        {
+            public static IMessagingBuilder WithHeaderName(this IMessagingBuilder builder, string from, string to)
+            {
+                var renames = (IHeaderRenames)builder.Services.Single(d => d.ServiceType == typeof(IHeaderRenames)).ImplementationInstance!;
+                renames.Add(from, to);
+                return builder;
+            }
+
+            // (request code)
+        }
+        """;
+
+    [Fact]
+    public async Task ChangedOnlyByAnExtensionOfALibrarysSetUpBuilder()
+    {
+        // The extension takes the library's builder, which carries the service collection: it runs while the app is
+        // composed, as an IServiceCollection extension does.
+        await Test(MessagingBuilderSetUp.Replace("{|#0:_map|}", "_map"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ChangedByAnExtensionOfALibrarysSetUpBuilder_AndByRequestCode_IsReported()
+    {
+        await Test(
+                MessagingBuilderSetUp.Replace("// (request code)", "public static void Learn(IHeaderRenames renames, string header) => renames.Add(header, header.ToLowerInvariant());"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(Flagged(0, "_map", "Dictionary<string, string>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task BuildersStaticList_IsReported()
     {
