@@ -49,7 +49,7 @@ internal static class CallSites
     /// The method whose own body holds <paramref name="node"/>; null when it is in a lambda, a local function (code that
     /// may run at another time) or outside a method.
     /// </summary>
-    public static MethodDeclarationSyntax? EnclosingMethod(SyntaxNode node)
+    public static MethodDeclarationSyntax? EnclosingMethod(SyntaxNode node, bool throughInPlaceForEach = false)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)
         {
@@ -57,6 +57,8 @@ internal static class CallSites
             {
                 case MethodDeclarationSyntax method:
                     return method;
+                case AnonymousFunctionExpressionSyntax lambda when throughInPlaceForEach && IsRunInPlaceByForEach(lambda):
+                    continue;
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
                     return null;
             }
@@ -64,6 +66,16 @@ internal static class CallSites
 
         return null;
     }
+
+    /// <summary>
+    /// A lambda passed straight to a <c>ForEach</c> call (<c>list.ForEach(m =&gt; …)</c>, <c>Array.ForEach(items, …)</c>):
+    /// it runs right there, once per element, on the calling thread. Not <c>Parallel.ForEach</c>.
+    /// </summary>
+    private static bool IsRunInPlaceByForEach(AnonymousFunctionExpressionSyntax lambda)
+        => lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } }
+            && call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ForEach" } access
+            && !(access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Parallel" }
+                || access.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Parallel" });
 
     /// <summary>What a use of a method's name is.</summary>
     public enum Use

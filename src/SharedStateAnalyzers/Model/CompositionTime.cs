@@ -624,7 +624,7 @@ internal sealed class CompositionTime
             return Site.EntryPointBeforeRun;
         }
 
-        method = CallSites.EnclosingMethod(invocation);
+        method = CallSites.EnclosingMethod(invocation, throughInPlaceForEach: true);
         return method is null ? Site.Other : Site.Method;
     }
 }

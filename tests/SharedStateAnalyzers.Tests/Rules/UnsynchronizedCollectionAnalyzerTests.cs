@@ -1911,6 +1911,67 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string ModulesRunByForEach = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Hosting;
+
+        public interface ITemplateRule { bool Skips(string path); }
+
+        public sealed class DotFileRule : ITemplateRule { public bool Skips(string path) => path.StartsWith('.'); }
+
+        public static class TemplateRules
+        {
+            private static readonly List<ITemplateRule> {|#0:s_rules|} = new();
+
+            public static void Add(ITemplateRule rule) => s_rules.Add(rule);
+
+            public static bool Skips(string path) => s_rules.Any(r => r.Skips(path));
+        }
+
+        public sealed record ModuleContext(IHostBuilder Host);
+
+        public interface IModule { void Register(ModuleContext context); }
+
+        public sealed class TemplateModule : IModule
+        {
+            public void Register(ModuleContext context) => TemplateRules.Add(new DotFileRule());
+        }
+
+        public static class ModuleLoader
+        {
+            public static IHostBuilder AddModules(this IHostBuilder host, List<IModule> modules)
+            {
+                var context = new ModuleContext(host);
+                RUN;
+                return host;
+            }
+        }
+        """;
+
+    [Theory]
+    // List<T>.ForEach and Array.ForEach call the lambda right there, one element after another.
+    [InlineData("modules.ForEach(m => m.Register(context))")]
+    [InlineData("Array.ForEach(modules.ToArray(), m => m.Register(context))")]
+    public async Task RegisteredByModulesThatTheHostsSetUpRunsThroughForEach(string run)
+    {
+        await Test(ModulesRunByForEach.Replace("{|#0:s_rules|}", "s_rules").Replace("RUN", run), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Other threads, or later.
+    [InlineData("Parallel.ForEach(modules, m => m.Register(context))")]
+    [InlineData("Task.Run(() => modules.ForEach(m => m.Register(context)))")]
+    public async Task RegisteredByModulesRunAlongsideTheSetUp_IsReported(string run)
+    {
+        await Test(ModulesRunByForEach.Replace("RUN", run), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "s_rules", "List<ITemplateRule>"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task BuildersStaticList_IsReported()
     {
