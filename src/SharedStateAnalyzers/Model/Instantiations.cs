@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -190,6 +191,23 @@ internal sealed class Instantiations
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The class has exactly one instance: <see cref="IsCreatedOnlyWhileInitializing"/>, no source type derives from it,
+    /// and its one <c>new</c> is outside any loop (<c>private static readonly Printer Only = new();</c> in a private
+    /// nested class whose implicit constructor only its enclosing type could call).
+    /// </summary>
+    public bool IsCreatedOnceWhileInitializing(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (!_creations.Value.TryGetValue(type.Name, out var creations) || creations.Count != 1
+            || creations[0].Ancestors().Any(static node => node is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        {
+            return false;
+        }
+
+        return (type.IsSealed || !SymbolFacts.HasSourceTypesDerivedFrom(_compilation, type, cancellationToken))
+            && IsCreatedOnlyWhileInitializing(type, cancellationToken);
     }
 
     /// <summary>A public, non-abstract type with a public constructor: code outside the compilation can make more.</summary>

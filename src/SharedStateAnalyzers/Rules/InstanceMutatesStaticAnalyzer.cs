@@ -70,7 +70,8 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         var cancellationToken = context.CancellationToken;
         var mayHaveSeveral = new System.Lazy<bool>(
             () => shared.Instantiations.MayHaveSeveral(type, shared.Registrations, shared.Handlers)
-                && !shared.Instantiations.IsCreatedOnceByTheEntryPoint(type, shared.Registrations, shared.Handlers, cancellationToken),
+                && !shared.Instantiations.IsCreatedOnceByTheEntryPoint(type, shared.Registrations, shared.Handlers, cancellationToken)
+                && !shared.Instantiations.IsCreatedOnceWhileInitializing(type, cancellationToken),
             System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
 
         context.RegisterOperationBlockStartAction(blockStart =>

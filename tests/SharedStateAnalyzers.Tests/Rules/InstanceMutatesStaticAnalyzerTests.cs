@@ -954,6 +954,68 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string NestedConsolePrinter = """
+        using System;
+        using System.IO;
+
+        public sealed class AuditTrail
+        {
+            public void Record(string line) => Printer.Only.Print(line);
+
+            // (more)
+
+            ACCESS sealed class Printer
+            {
+                public static readonly Printer Only = new();
+                // (second)
+                private static bool s_enabled;
+
+                static Printer() => s_enabled = !Console.IsOutputRedirected;
+
+                public void Print(string line)
+                {
+                    if (!s_enabled)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        Console.Out.WriteLine(line);
+                    }
+                    catch (IOException)
+                    {
+                        // the console is gone for good
+                        {|#0:s_enabled|} = false;
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task PrivateNestedTypeWhoseOneInstanceItsStaticInitializerMakes()
+    {
+        // No constructor is declared, but only the enclosing type could call the implicit one, and the only `new` is
+        // the type's own static initializer: there is one instance, and no other to see the change.
+        await Test(NestedConsolePrinter.Replace("{|#0:s_enabled|}", "s_enabled").Replace("ACCESS", "private"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Code outside could make more instances.
+    [InlineData("public", "// (more)", "// (second)")]
+    // The enclosing type makes another.
+    [InlineData("private", "public void Echo(string line) => new Printer().Print(line);", "// (second)")]
+    // Two instances made by the initializers: they share the flag.
+    [InlineData("private", "// (more)", "public static readonly Printer Other = new();")]
+    public async Task NestedTypeWithSeveralInstancesPossible_IsReported(string access, string more, string second)
+    {
+        await Test(NestedConsolePrinter.Replace("ACCESS", access).Replace("// (more)", more).Replace("// (second)", second))
+            .ExpectDiagnostic(Expect(0, "Print", "s_enabled", "Printer"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SmartEnumConstructorAlsoCalledAfterInitialization_IsReported()
     {
