@@ -137,13 +137,13 @@ internal static class ChangeDetection
         switch (current.Parent)
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
-                return Mentions(binary.LeftOperand == current ? binary.RightOperand : binary.LeftOperand, fresh);
+                return (binary.LeftOperand == current ? binary.RightOperand : binary.LeftOperand).Mentions(fresh);
             case IInvocationOperation { TargetMethod.Name: "Equals" } equals when equals.Instance == current:
-                return equals.Arguments.Length > 0 && Mentions(equals.Arguments[0].Value, fresh);
+                return equals.Arguments.Length > 0 && equals.Arguments[0].Value.Mentions(fresh);
             case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Equals", IsStatic: true } } equals }:
                 foreach (var argument in equals.Arguments)
                 {
-                    if (argument.Value != current && Mentions(argument.Value, fresh))
+                    if (argument.Value != current && argument.Value.Mentions(fresh))
                     {
                         return true;
                     }
@@ -153,18 +153,5 @@ internal static class ChangeDetection
             default:
                 return false;
         }
-    }
-
-    private static bool Mentions(IOperation operation, ILocalSymbol local)
-    {
-        foreach (var node in operation.DescendantsAndSelf())
-        {
-            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -85,6 +85,20 @@ internal static class OperationFacts
     public static bool IsReferenceTo(this IOperation operation, ILocalSymbol local)
         => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
+    /// <summary>The operation, or one inside it, reads <paramref name="local"/>.</summary>
+    public static bool Mentions(this IOperation operation, ILocalSymbol local)
+    {
+        foreach (var node in operation.DescendantsAndSelf())
+        {
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The outermost operation above <paramref name="operation"/>: the body, initializer or attribute it belongs to.</summary>
     public static IOperation Root(this IOperation operation)
     {

@@ -226,7 +226,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 };
 
                 if (left is not null && right is not null
-                    && (IsPartOf(left, entry) && !Mentions(right, entry) || IsPartOf(right, entry) && !Mentions(left, entry))
+                    && (IsPartOf(left, entry) && !right.Mentions(entry) || IsPartOf(right, entry) && !left.Mentions(entry))
                     && !right.WithoutConversions().ConstantValue.HasValue && !left.WithoutConversions().ConstantValue.HasValue)
                 {
                     return true;
@@ -241,19 +241,6 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             => operand.WithoutConversions() is IMemberReferenceOperation { Instance: { } instance }
                 && instance.WithoutConversions() is ILocalReferenceOperation local
                 && SymbolEqualityComparer.Default.Equals(local.Local, entry);
-
-        private static bool Mentions(IOperation operand, ILocalSymbol entry)
-        {
-            foreach (var node in operand.DescendantsAndSelf())
-            {
-                if (node is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, entry))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         public void AnalyzeIndexer(OperationAnalysisContext context)
         {
