@@ -69,10 +69,9 @@ internal static class AppFiles
                 return IsInAppDirectory(FirstPart(combine.Arguments[0].Value), compilation, depth + 1, cancellationToken);
             case ILocalReferenceOperation local:
                 return AllDefinitions(path.Root()?.LocalDefinitions(local.Local), compilation, depth, cancellationToken);
-            case IFieldReferenceOperation { Field: { IsReadOnly: true } field }:
-                return AllDefinitions(FieldDefinitions(field, compilation, cancellationToken), compilation, depth, cancellationToken);
-            case IFieldReferenceOperation { Field: { IsConst: false, DeclaredAccessibility: Accessibility.Private } field }:
-                return AllDefinitions(PrivateFieldAssignments(field, compilation, cancellationToken), compilation, depth, cancellationToken);
+            case IFieldReferenceOperation { Field: { IsConst: false } field } when field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private:
+                // Only its type can write either: every value it is given is in sight.
+                return AllDefinitions(FieldAssignments(field, compilation, cancellationToken), compilation, depth, cancellationToken);
             default:
                 return false;
         }
@@ -116,40 +115,11 @@ internal static class AppFiles
         return any;
     }
 
-    /// <summary>A readonly field's initializer and the values its type's constructors assign it.</summary>
-    private static System.Collections.Generic.IEnumerable<IOperation> FieldDefinitions(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
-    {
-        foreach (var reference in field.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
-                && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } value)
-            {
-                yield return value;
-            }
-        }
-
-        foreach (var constructor in field.IsStatic ? field.ContainingType.StaticConstructors : field.ContainingType.InstanceConstructors)
-        {
-            foreach (var reference in constructor.DeclaringSyntaxReferences)
-            {
-                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
-                {
-                    if (node is AssignmentExpressionSyntax assignment
-                        && SemanticModelCache.OperationOf(compilation, assignment, cancellationToken) is ISimpleAssignmentOperation { Target: IFieldReferenceOperation target } simple
-                        && SymbolEqualityComparer.Default.Equals(target.Field.OriginalDefinition, field.OriginalDefinition))
-                    {
-                        yield return simple.Value;
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>
-    /// A writable private field's initializer and every value its type assigns it anywhere; null when something else
+    /// A readonly or private field's initializer and every value its type assigns it anywhere; null when something else
     /// changes it (a compound assignment, a <c>ref</c>/<c>out</c> argument, a deconstruction), which leaves its value unknown.
     /// </summary>
-    private static System.Collections.Generic.List<IOperation>? PrivateFieldAssignments(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
+    private static System.Collections.Generic.List<IOperation>? FieldAssignments(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
     {
         var values = new System.Collections.Generic.List<IOperation>();
         foreach (var reference in field.DeclaringSyntaxReferences)

@@ -81,20 +81,7 @@ internal static class ChangeDetection
     {
         if (lookup is IInvocationOperation { TargetMethod.Name: "TryGetValue" } tryGet)
         {
-            ILocalSymbol? entry = null;
-            foreach (var argument in tryGet.Arguments)
-            {
-                if (argument.Parameter is { RefKind: RefKind.Out })
-                {
-                    entry = argument.Value switch
-                    {
-                        IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
-                        var value when value.WithoutConversions() is ILocalReferenceOperation local => local.Local,
-                        _ => null,
-                    };
-                }
-            }
-
+            var entry = KeyedCollections.OutLocal(tryGet);
             if (entry is null)
             {
                 return false;

@@ -309,6 +309,28 @@ internal sealed class KeyedCollections
         _ => CollectionAccess.None,
     };
 
+    /// <summary>The local a call's <c>out</c> argument fills (<c>TryGetValue(key, out var cached)</c>, or a declared local), if any.</summary>
+    public static ILocalSymbol? OutLocal(IInvocationOperation invocation)
+    {
+        ILocalSymbol? found = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is not { RefKind: RefKind.Out })
+            {
+                continue;
+            }
+
+            found = argument.Value switch
+            {
+                IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
+                var value when value.WithoutConversions() is ILocalReferenceOperation local => local.Local,
+                _ => found,
+            };
+        }
+
+        return found;
+    }
+
     /// <summary>The parameter names that carry the inserted value, for <see cref="CollectionAccess.Insert"/> and <see cref="CollectionAccess.LookupOrInsert"/> calls.</summary>
     public static readonly ImmutableHashSet<string> ValueParameterNames = ImmutableHashSet.Create(
         "value", "valueFactory", "addValue", "addValueFactory");

@@ -198,19 +198,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            ILocalSymbol? entry = null;
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter is { RefKind: RefKind.Out } && argument.Value.WithoutConversions() is ILocalReferenceOperation local)
-                {
-                    entry = local.Local;
-                }
-                else if (argument.Parameter is { RefKind: RefKind.Out } && argument.Value is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
-                {
-                    entry = declared.Local;
-                }
-            }
-
+            var entry = KeyedCollections.OutLocal(invocation);
             if (entry is null)
             {
                 return false;
