@@ -742,10 +742,11 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    // A static method run only while the app starts up — called from the entry point, from code that
+                    // A method run only while the app starts up — called from the entry point, from code that
                     // composes the app, or from methods only those call: one thread, once, before anything can race
-                    // with it. (Instance methods are not searched: the caller search is the costliest question here.)
-                    if (finding.Method is { IsStatic: true }
+                    // with it. A singleton's instance method counts too (the composition adding to an instance it
+                    // registered). Asked after the cheaper exclusions: the caller search is the costliest question here.
+                    if (finding.Method is not null
                         && _compositionTime?.IsCalledOnlyWhileComposing(finding.Method, context.CancellationToken) == true)
                     {
                         continue;

@@ -2995,6 +2995,84 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
     }
 
     /// <summary>
+    /// A singleton's header-name map that its <c>Add</c> creates on the first call; the only caller is an extension of
+    /// the service collection that finds the registered instance and adds to it while the app is composed.
+    /// <c>// (elsewhere)</c> is where a test adds another caller.
+    /// </summary>
+    private const string HeaderNamesAddedWhileComposing = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IHeaderNames
+        {
+            void Add(string from, string to);
+            string Map(string name);
+        }
+
+        public sealed class HeaderNames : IHeaderNames
+        {
+            private Dictionary<string, string>? _names;
+
+            public void Add(string from, string to)
+            {
+                {|#0:_names ??= new Dictionary<string, string>()|};
+                _names[from] = to;
+            }
+
+            public string Map(string name) => _names != null && _names.TryGetValue(name, out var mapped) ? mapped : name;
+        }
+
+        public static class HeaderNamesSetup
+        {
+            public static IServiceCollection AddHeaderNames(this IServiceCollection services)
+                => services.AddSingleton<IHeaderNames>(new HeaderNames());
+
+            public static IServiceCollection WithHeaderName(this IServiceCollection services, string from, string to)
+            {
+                var names = (IHeaderNames)services.Single(d => d.ServiceType == typeof(IHeaderNames)).ImplementationInstance!;
+                names.Add(from, to);
+                return services;
+            }
+
+            // (elsewhere)
+        }
+        """;
+
+    [Fact]
+    public async Task CheckThenAssign_InASingletonsInstanceMethodOnlyTheCompositionCalls()
+    {
+        // WithHeaderName runs on the service collection, once, before the container exists: no second thread sees null.
+        await Test(HeaderNamesAddedWhileComposing, References.AspNetCore).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheckThenAssign_InASingletonsInstanceMethodAnEndpointAlsoCalls_IsReported()
+    {
+        await Test(
+                HeaderNamesAddedWhileComposing.Replace(
+                    "// (elsewhere)",
+                    """public static void MapHeaderNames(WebApplication app) => app.MapPost("/names", (IHeaderNames names, string from, string to) => names.Add(from, to));"""),
+                References.AspNetCore)
+            .ExpectDiagnostic(At(0, "_names"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task CheckThenAssign_InASingletonsInstanceMethodAServiceAlsoCalls_IsReported()
+    {
+        // A call through the interface from a service's method: the search binds it, and the service runs at any time.
+        await Test(
+                HeaderNamesAddedWhileComposing.Replace(
+                    "// (elsewhere)",
+                    "}\n\npublic sealed class Renamer(IHeaderNames names)\n{\n    public void Learn(string from, string to) => names.Add(from, to);"),
+                References.AspNetCore)
+            .ExpectDiagnostic(At(0, "_names"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A hand-rolled settings singleton whose <c>Main</c> reads it first and fills it from the command line, then runs
     /// the web app; <c>// (before run)</c> and <c>// (after run)</c> are where a test moves that read.
     /// </summary>
