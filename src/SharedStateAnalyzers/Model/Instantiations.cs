@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -113,6 +114,14 @@ internal sealed class Instantiations
     /// under the runtime's type-initialization lock.
     /// </summary>
     public bool IsCreatedOnlyWhileInitializing(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => IsCreatedOnlyWhileInitializing(type, models: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="IsCreatedOnlyWhileInitializing(INamedTypeSymbol, CancellationToken)"/>; with <paramref name="models"/>,
+    /// a <c>new</c> in the factory of a thread-safe <see cref="Lazy{T}"/> the initializer makes counts too (it runs
+    /// once, later, when <c>Value</c> is first read).
+    /// </summary>
+    private bool IsCreatedOnlyWhileInitializing(INamedTypeSymbol type, SemanticModelCache? models, CancellationToken cancellationToken)
     {
         var types = new List<INamedTypeSymbol> { type };
         if (!type.IsSealed && type.TypeKind == TypeKind.Class)
@@ -135,7 +144,7 @@ internal sealed class Instantiations
 
             foreach (var creation in creations)
             {
-                if (!IsInTypeInitializationOf(creation, type, cancellationToken))
+                if (!IsInTypeInitializationOf(creation, type, models, cancellationToken))
                 {
                     return false;
                 }
@@ -194,9 +203,11 @@ internal sealed class Instantiations
     }
 
     /// <summary>
-    /// The class has exactly one instance: <see cref="IsCreatedOnlyWhileInitializing"/>, no source type derives from it,
-    /// and its one <c>new</c> is outside any loop (<c>private static readonly Printer Only = new();</c> in a private
-    /// nested class whose implicit constructor only its enclosing type could call).
+    /// The class has exactly one instance: <see cref="IsCreatedOnlyWhileInitializing(INamedTypeSymbol, CancellationToken)"/>,
+    /// no source type derives from it, and its one <c>new</c> is outside any loop (<c>private static readonly Printer
+    /// Only = new();</c> in a private nested class whose implicit constructor only its enclosing type could call), or
+    /// in the factory of a thread-safe <see cref="Lazy{T}"/> its static initializer makes
+    /// (<c>LazyInstance = new(() =&gt; new ConfigProvider());</c>).
     /// </summary>
     public bool IsCreatedOnceWhileInitializing(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -207,7 +218,7 @@ internal sealed class Instantiations
         }
 
         return (type.IsSealed || !SymbolFacts.HasSourceTypesDerivedFrom(_compilation, type, cancellationToken))
-            && IsCreatedOnlyWhileInitializing(type, cancellationToken);
+            && IsCreatedOnlyWhileInitializing(type, new SemanticModelCache(_compilation), cancellationToken);
     }
 
     /// <summary>A public, non-abstract type with a public constructor: code outside the compilation can make more.</summary>
@@ -231,12 +242,14 @@ internal sealed class Instantiations
     }
 
     /// <summary>In a static field or property initializer, or the static constructor, of <paramref name="owner"/>'s own declarations or of a type nested in them.</summary>
-    private static bool IsInTypeInitializationOf(SyntaxNode creation, INamedTypeSymbol owner, CancellationToken cancellationToken)
+    private static bool IsInTypeInitializationOf(SyntaxNode creation, INamedTypeSymbol owner, SemanticModelCache? models, CancellationToken cancellationToken)
     {
         for (var current = creation.Parent; current is not null; current = current.Parent)
         {
             switch (current)
             {
+                case AnonymousFunctionExpressionSyntax factory when models is not null && IsThreadSafeLazyFactory(factory, models, cancellationToken):
+                    break;
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
                     return false;
                 case FieldDeclarationSyntax or PropertyDeclarationSyntax or ConstructorDeclarationSyntax:
@@ -264,6 +277,34 @@ internal sealed class Instantiations
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The lambda is the factory of a <see cref="Lazy{T}"/> made with the default mode, <c>isThreadSafe: true</c> or
+    /// <c>ExecutionAndPublication</c>: it runs once. (<c>PublicationOnly</c> and unsynchronized ones may run it on
+    /// several threads at once.)
+    /// </summary>
+    private static bool IsThreadSafeLazyFactory(AnonymousFunctionExpressionSyntax factory, SemanticModelCache models, CancellationToken cancellationToken)
+    {
+        if (factory.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: BaseObjectCreationExpressionSyntax creation } arguments } argument
+            || arguments.Arguments.IndexOf(argument) != 0
+            || models.For(creation.SyntaxTree).GetOperation(creation, cancellationToken) is not IObjectCreationOperation { Constructor: { } constructor } operation
+            || constructor.ContainingType is not { Name: "Lazy", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+        {
+            return false;
+        }
+
+        foreach (var passed in operation.Arguments)
+        {
+            if (passed.Parameter is { Ordinal: 1 } mode)
+            {
+                // LazyThreadSafetyMode.ExecutionAndPublication is 2.
+                return passed.Value.ConstantValue is { HasValue: true, Value: var value }
+                    && (mode.Type.SpecialType == SpecialType.System_Boolean ? value is true : value is 2);
+            }
+        }
+
+        return constructor.Parameters.Length == 1;
     }
 
     /// <summary>

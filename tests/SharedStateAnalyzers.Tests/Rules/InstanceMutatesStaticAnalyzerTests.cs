@@ -1016,6 +1016,65 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string LazySingletonProvider = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+
+        internal sealed class PortDefaults
+        {
+            private static readonly Lazy<PortDefaults> LazyInstance;
+            private static Lazy<Dictionary<string, int>> s_ports;
+
+            public static PortDefaults Instance => LazyInstance.Value;
+
+            static PortDefaults()
+            {
+                LazyInstance = CREATION;
+            }
+
+            public int Offset { get; set; }
+
+            public PortDefaults()
+            {
+                {|#0:s_ports|} = new(() => new Dictionary<string, int> { ["redis"] = 6379 + Offset });
+            }
+
+            public int For(string name) => s_ports.Value[name];
+
+            // (more)
+        }
+        """;
+
+    [Theory]
+    [InlineData("new(() => new PortDefaults())")]
+    [InlineData("new Lazy<PortDefaults>(() => new PortDefaults())")]
+    [InlineData("new(() => new PortDefaults(), LazyThreadSafetyMode.ExecutionAndPublication)")]
+    [InlineData("new(() => new PortDefaults(), isThreadSafe: true)")]
+    [InlineData("new(() => { var made = new PortDefaults(); return made; })")]
+    public async Task OneInstanceMadeByAThreadSafeLazyInItsOwnStaticInitializer(string creation)
+    {
+        // The factory of a thread-safe Lazy<T> runs once, whichever thread reads Value first: one instance, and no
+        // other to see the change (garnet's GarnetConfigProvider).
+        await Test(LazySingletonProvider.Replace("{|#0:s_ports|}", "s_ports").Replace("CREATION", creation))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Threads racing on the first read each run the factory: several instances.
+    [InlineData("new(() => new PortDefaults(), LazyThreadSafetyMode.PublicationOnly)", "// (more)")]
+    [InlineData("new(() => new PortDefaults(), isThreadSafe: false)", "// (more)")]
+    // A factory delegate kept for later calls makes an instance each time.
+    [InlineData("new(() => Factory())", "public static readonly Func<PortDefaults> Factory = () => new PortDefaults();")]
+    // A second instance made elsewhere.
+    [InlineData("new(() => new PortDefaults())", "public static PortDefaults Fresh() => new PortDefaults();")]
+    public async Task LazyThatMayMakeSeveralInstances_IsReported(string creation, string more)
+    {
+        await Test(LazySingletonProvider.Replace("CREATION", creation).Replace("// (more)", more))
+            .ExpectDiagnostic(Expect(0, "PortDefaults", "s_ports", "PortDefaults"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task SmartEnumConstructorAlsoCalledAfterInitialization_IsReported()
     {
