@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -315,7 +316,7 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
             }
 
             var where = Describe(function, member as IMethodSymbol, function ?? root);
-            if (where is null)
+            if (where is null || IsInSynchronousSetAndReset(use, field, context.CancellationToken))
             {
                 return;
             }
@@ -359,6 +360,151 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
             }
 
             return outer.Parent is not AwaitExpressionSyntax;
+        }
+
+        /// <summary>
+        /// The use lies in a stretch that sets the slot, works synchronously and empties it in a <c>finally</c>:
+        /// <c>t_session = session; try { … } finally { t_session = null; }</c> (or the set first in the <c>try</c>; or
+        /// the value before saved to a local just before the set, and put back). No <c>await</c> in between: the flow
+        /// cannot leave the thread, no other flow can run on it meanwhile, and nothing is left for its next user.
+        /// </summary>
+        private static bool IsInSynchronousSetAndReset(IOperation use, ISymbol field, System.Threading.CancellationToken cancellationToken)
+        {
+            if (use.SemanticModel is not { } model)
+            {
+                return false;
+            }
+
+            for (var node = use.Syntax.Parent; node is not null; node = node.Parent)
+            {
+                if (node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
+                {
+                    return false;
+                }
+
+                if (node is not StatementSyntax statement || statement.Parent is not BlockSyntax block)
+                {
+                    continue;
+                }
+
+                // The use is in the try itself, or in the set or saved value up to two statements before it.
+                var index = block.Statements.IndexOf(statement);
+                for (var at = index; at <= index + 2 && at < block.Statements.Count; at++)
+                {
+                    if (block.Statements[at] is TryStatementSyntax candidate
+                        && ScopeStart(block, at, candidate, field, model, cancellationToken) is { } start
+                        && start <= index)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Where the set-and-reset stretch ending with <paramref name="tryStatement"/> (statement <paramref name="at"/>
+        /// of <paramref name="block"/>) begins, or null when it is not one: the slot is set just before the <c>try</c> or
+        /// first in it, emptied (<c>null</c>, <c>default</c>, a constant) or restored from the local saved just before
+        /// the set by a statement of the <c>finally</c>, and nothing in the <c>try</c> awaits.
+        /// </summary>
+        private static int? ScopeStart(BlockSyntax block, int at, TryStatementSyntax tryStatement, ISymbol field, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            if (tryStatement.Finally is not { } @finally || HasAwait(tryStatement))
+            {
+                return null;
+            }
+
+            int start;
+            if (at > 0 && IsSet(block.Statements[at - 1], field, model, cancellationToken))
+            {
+                start = at - 1;
+            }
+            else if (tryStatement.Block.Statements.Count > 0 && IsSet(tryStatement.Block.Statements[0], field, model, cancellationToken))
+            {
+                start = at;
+            }
+            else
+            {
+                return null;
+            }
+
+            // The value before, saved to a local by the statement before the set.
+            ILocalSymbol? saved = null;
+            var savedAt = start == at ? at - 1 : start - 1;
+            if (savedAt >= 0
+                && block.Statements[savedAt] is LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables }
+                && variables[0] is { Initializer.Value: { } savedValue } variable
+                && IsTheSlot(savedValue, field, model, cancellationToken))
+            {
+                saved = model.GetDeclaredSymbol(variable, cancellationToken) as ILocalSymbol;
+            }
+
+            foreach (var reset in @finally.Block.Statements)
+            {
+                if (reset is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment }
+                    && IsTheSlot(assignment.Left, field, model, cancellationToken))
+                {
+                    var value = Unparenthesized(assignment.Right);
+                    if (value is LiteralExpressionSyntax or DefaultExpressionSyntax || model.GetConstantValue(value, cancellationToken).HasValue)
+                    {
+                        return start;
+                    }
+
+                    if (saved is not null && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(value, cancellationToken).Symbol, saved))
+                    {
+                        return savedAt;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary><c>slot = value;</c></summary>
+        private static bool IsSet(StatementSyntax statement, ISymbol field, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+            => statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment }
+                && IsTheSlot(assignment.Left, field, model, cancellationToken);
+
+        /// <summary>The <c>[ThreadStatic]</c> field itself, or the <c>Value</c> of the <c>ThreadLocal</c> field.</summary>
+        private static bool IsTheSlot(ExpressionSyntax expression, ISymbol field, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            expression = Unparenthesized(expression);
+            if (expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Value" } value
+                && model.GetSymbolInfo(value, cancellationToken).Symbol is IPropertySymbol)
+            {
+                expression = Unparenthesized(value.Expression);
+            }
+
+            return SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression, cancellationToken).Symbol?.OriginalDefinition, field);
+        }
+
+        private static ExpressionSyntax Unparenthesized(ExpressionSyntax expression)
+        {
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            return expression;
+        }
+
+        /// <summary>An <c>await</c>, <c>await foreach</c> or <c>await using</c> in the statement, outside nested functions.</summary>
+        private static bool HasAwait(SyntaxNode statement)
+        {
+            foreach (var node in statement.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is AwaitExpressionSyntax
+                    || node is CommonForEachStatementSyntax { AwaitKeyword.RawKind: not 0 }
+                    || node is UsingStatementSyntax { AwaitKeyword.RawKind: not 0 }
+                    || node is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not 0 })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Why the function holding a use is async or request-handling code, in message words; null when it is neither.</summary>

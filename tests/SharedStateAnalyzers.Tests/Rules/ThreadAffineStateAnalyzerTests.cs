@@ -421,6 +421,71 @@ public sealed class ThreadAffineStateAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A background drop loop that lends its session to synchronous callbacks through a per-thread slot; <c>BODY</c> is
+    /// what it does between two awaits.
+    /// </summary>
+    private const string SessionSlot = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Session { public string Name = ""; }
+
+        public sealed class DropWorker
+        {
+            [ThreadStatic]
+            internal static Session? t_active;
+
+            private static readonly ThreadLocal<Session?> s_current = new();
+
+            private static void Drop(string key) => Console.WriteLine(t_active!.Name + (s_current.Value?.Name ?? "") + key);
+
+            public async Task RunAsync(Session session, string[] keys)
+            {
+                await Task.Yield();
+                BODY
+                await Task.Delay(1);
+            }
+        }
+        """;
+
+    [Theory]
+    // Set, used by synchronous calls, and emptied in the finally: nothing is left for the thread's next user.
+    [InlineData("t_active = session; try { foreach (var key in keys) { Drop(key); } } finally { t_active = null; }")]
+    [InlineData("try { t_active = session; Drop(keys[0]); } finally { t_active = default; }")]
+    [InlineData("t_active = session; try { Drop(t_active.Name); } catch (InvalidOperationException) { Console.WriteLine(\"lost\"); } finally { t_active = null; }")]
+    // The value before is saved and put back (a nested scope on the same thread).
+    [InlineData("var previous = t_active; t_active = session; try { Drop(keys[0]); } finally { t_active = previous; }")]
+    [InlineData("s_current.Value = session; try { Drop(keys[0]); } finally { s_current.Value = null; }")]
+    public async Task PerThreadSlotSetAndEmptiedAroundSynchronousWork_InAnAsyncMethod(string body)
+    {
+        // The flow cannot leave the thread between the set and the finally: no await in between (garnet's
+        // VectorManager.ActiveThreadSession).
+        await Test(SessionSlot.Replace("BODY", body))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // An await between the set and the reset: the flow may resume on another thread, and another flow may run here.
+    [InlineData("{|#0:t_active|} = session; try { await Task.Yield(); Drop(keys[0]); } finally { t_active = null; }", "t_active")]
+    [InlineData("{|#0:t_active|} = session; try { Drop(keys[0]); } finally { await Task.Yield(); t_active = null; }", "t_active")]
+    [InlineData("{|#0:t_active|} = session; await Task.Yield(); try { Drop(keys[0]); } finally { t_active = null; }", "t_active")]
+    [InlineData("{|#0:s_current.Value|} = session; try { await Task.Yield(); } finally { s_current.Value = null; }", "s_current")]
+    // Not emptied in a finally: an exception leaves the session behind, as does a reset to another value.
+    [InlineData("{|#0:t_active|} = session; Drop(keys[0]); t_active = null;", "t_active")]
+    [InlineData("{|#0:t_active|} = session; try { Drop(keys[0]); } finally { t_active = new Session(); }", "t_active")]
+    [InlineData("{|#0:t_active|} = session; try { Drop(keys[0]); } finally { Console.WriteLine(); }", "t_active")]
+    // A read outside the stretch sees what the thread's last user left.
+    [InlineData("t_active = session; try { Drop(keys[0]); } finally { t_active = null; } Console.WriteLine({|#0:t_active|});", "t_active")]
+    [InlineData("Console.WriteLine({|#0:t_active|}?.Name); t_active = session; try { Drop(keys[0]); } finally { t_active = null; }", "t_active")]
+    public async Task PerThreadSlotNotEmptiedBeforeTheFlowCanLeaveTheThread_IsReported(string body, string field)
+    {
+        await Test(SessionSlot.Replace("BODY", body))
+            .ExpectDiagnostic(Expected(field, "the async method 'RunAsync'"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StringBuilderCache_InASynchronousFormatter()
     {
