@@ -416,11 +416,32 @@ internal static class HandRolledSingletons
     /// <summary>
     /// A map keyed by <c>Type</c> or a reflection member (<c>ConcurrentDictionary&lt;Type, IMessageSerializer&gt;</c>,
     /// an immutable hash map swapped on each addition), or by a tuple of one with strings, primitives or enums
-    /// (<c>(Type Type, string Format)</c>): each entry is built from code, so it is the same in every process and for
-    /// every request.
+    /// (<c>(Type Type, string Format)</c>); or a map of names (strings, primitives, enums, tuples of them) to reflection
+    /// objects (<c>ConcurrentDictionary&lt;string, ConstructorInfo&gt;</c> of loaded module types): each entry is built
+    /// from code, so it is the same in every process and for every request.
     /// </summary>
     private static bool IsReflectionMemo(ITypeSymbol type)
-        => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map && IsCodeKey(map.TypeArguments[0]);
+        => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map
+            && (IsCodeKey(map.TypeArguments[0])
+                || (SymbolFacts.IsReflectionObject(map.TypeArguments[1]) && IsNameKey(map.TypeArguments[0])));
+
+    private static bool IsNameKey(ITypeSymbol key)
+    {
+        if (key is not INamedTypeSymbol { IsTupleType: true, TupleElements: { Length: > 0 } elements })
+        {
+            return SymbolFacts.IsSimpleValueType(key);
+        }
+
+        foreach (var element in elements)
+        {
+            if (!SymbolFacts.IsSimpleValueType(element.Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsCodeKey(ITypeSymbol key)
     {

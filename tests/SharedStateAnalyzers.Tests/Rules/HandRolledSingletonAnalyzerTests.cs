@@ -524,6 +524,56 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string ModuleRegistrar = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Reflection;
+
+        public sealed class ModuleRegistrar
+        {
+            private static readonly Lazy<ModuleRegistrar> lazy = new(() => new ModuleRegistrar());
+
+            public static ModuleRegistrar {|#0:Instance|} => lazy.Value;
+
+            private ModuleRegistrar() => _found = new();
+
+            private readonly MAP _found;
+
+            public object Load(Assembly assembly, Type moduleType)
+            {
+                var key = $"{assembly.FullName}:{moduleType.FullName}";
+                LOOKUP
+            }
+        }
+        """;
+
+    [Theory]
+    // Names of the program's types, mapped to what reflection found for them: built from code, the same everywhere.
+    [InlineData("ConcurrentDictionary<string, ConstructorInfo>", "return _found.GetOrAdd(key, _ => moduleType.GetConstructor(Type.EmptyTypes)!).Invoke(null);")]
+    [InlineData("ConcurrentDictionary<(string Name, int Arity), MethodInfo>", "return _found.GetOrAdd((key, 0), _ => moduleType.GetMethod(\"Create\")!).Invoke(null, null)!;")]
+    [InlineData("Dictionary<string, Type>", "lock (_found) { if (!_found.TryGetValue(key, out var type)) { _found[key] = type = moduleType; } return Activator.CreateInstance(type)!; }")]
+    public async Task MemoOfReflectionObjectsKeyedByName_IsLeftAlone(string map, string lookup)
+    {
+        // garnet's ModuleRegistrar: the constructors of loaded module types, by assembly and type name.
+        await Test(ModuleRegistrar.Replace("{|#0:Instance|}", "Instance").Replace("MAP", map).Replace("LOOKUP", lookup))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // What the reflection objects made: the modules themselves, shared by every caller.
+    [InlineData("ConcurrentDictionary<string, object>", "return _found.GetOrAdd(key, _ => moduleType.GetConstructor(Type.EmptyTypes)!.Invoke(null));")]
+    // A list of members can be changed through the map.
+    [InlineData("ConcurrentDictionary<string, List<MethodInfo>>", "var methods = _found.GetOrAdd(key, _ => new List<MethodInfo>()); methods.Add(moduleType.GetMethod(\"Create\")!); return methods;")]
+    // Each entry pairs the member with data.
+    [InlineData("ConcurrentDictionary<string, (ConstructorInfo Constructor, object Options)>", "return _found.GetOrAdd(key, _ => (moduleType.GetConstructor(Type.EmptyTypes)!, new object())).Constructor.Invoke(null);")]
+    public async Task MemoOfWhatReflectionMade_IsState(string map, string lookup)
+    {
+        await Test(ModuleRegistrar.Replace("MAP", map).Replace("LOOKUP", lookup))
+            .ExpectDiagnostic(At(0, "Instance", "ModuleRegistrar"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task StateOfASharedBase_ChangedThroughTheAccessor_IsState()
     {
