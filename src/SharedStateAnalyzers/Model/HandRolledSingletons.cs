@@ -58,10 +58,11 @@ internal static class HandRolledSingletons
     public static HandRolledSingletonShape? FindShape(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         // An EventSource must be a single instance per process: the static Log field is the runtime's idiom, not a
-        // lifetime the container should own.
+        // lifetime the container should own. So is a shared pool or clock (a MemoryPool<T> subclass's Shared).
         if (type is not { TypeKind: TypeKind.Class, IsStatic: false, IsAbstract: false, IsRecord: false, IsImplicitlyDeclared: false }
-            || !IsConstructedOnlyByItself(type, compilation, cancellationToken)
-            || SymbolFacts.IsEventSource(type))
+            || SymbolFacts.IsEventSource(type)
+            || SymbolFacts.IsSharedRuntimeService(type)
+            || !IsConstructedOnlyByItself(type, compilation, cancellationToken))
         {
             return null;
         }

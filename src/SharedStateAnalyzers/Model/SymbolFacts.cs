@@ -466,6 +466,32 @@ internal static class SymbolFacts
         };
 
     /// <summary>
+    /// A type the runtime itself shares process-wide, so that one shared instance of a subclass is its idiom: a buffer
+    /// pool (<c>ArrayPool&lt;T&gt;.Shared</c>, <c>MemoryPool&lt;T&gt;.Shared</c>, an <c>ObjectPool&lt;T&gt;</c>) or a clock
+    /// (<c>TimeProvider.System</c>). Code that needs one takes the base type, and the subclass's state (pooled
+    /// buffers, a cached time) is nobody's request data.
+    /// </summary>
+    public static bool IsSharedRuntimeService(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            var isCandidate = current switch
+            {
+                { Name: "ArrayPool" or "MemoryPool", Arity: 1 } => current.ContainingNamespace?.ToDisplayString() == "System.Buffers",
+                { Name: "ObjectPool", Arity: 1 } => current.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.ObjectPool",
+                { Name: "TimeProvider", Arity: 0 } => current.ContainingNamespace?.ToDisplayString() == "System",
+                _ => false,
+            };
+            if (isCandidate)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A subclass of <c>System.Diagnostics.Tracing.EventSource</c>. The runtime requires one instance per event source
     /// name for the life of the process (the <c>public static readonly Log</c> idiom), and calls its
     /// <c>OnEventCommand</c> under the listeners' lock.

@@ -1204,6 +1204,115 @@ public sealed class HandRolledSingletonAnalyzerTests
     }
 
     [Fact]
+    public async Task PoolAndClockSubclasses_WithTheRuntimesSharedIdiom()
+    {
+        // A MemoryPool<T>, ArrayPool<T> or TimeProvider is process-wide by the runtime's own design (MemoryPool<T>.Shared,
+        // ArrayPool<T>.Shared, TimeProvider.System), and code that needs one takes the base type: garnet's
+        // PooledArrayMemoryPool.Shared and CoarseTimeProvider.Instance.
+        await Test("""
+            using System;
+            using System.Buffers;
+            using System.Collections.Concurrent;
+            using System.Threading;
+
+            public sealed class WrapperPool : MemoryPool<byte>
+            {
+                public static new readonly WrapperPool Shared = new();
+
+                private readonly ConcurrentQueue<IMemoryOwner<byte>> _returned = new();
+                private int _retained;
+
+                private WrapperPool() { }
+
+                public override int MaxBufferSize => Array.MaxLength;
+
+                public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
+                {
+                    if (_returned.TryDequeue(out var owner))
+                    {
+                        Interlocked.Decrement(ref _retained);
+                        return owner;
+                    }
+
+                    return MemoryPool<byte>.Shared.Rent(minBufferSize);
+                }
+
+                protected override void Dispose(bool disposing) { }
+            }
+
+            public sealed class TrimmingArrayPool : ArrayPool<char>
+            {
+                public static readonly TrimmingArrayPool Instance = new();
+
+                private readonly ConcurrentBag<char[]> _arrays = new();
+
+                private TrimmingArrayPool() { }
+
+                public override char[] Rent(int minimumLength) => _arrays.TryTake(out var array) && array.Length >= minimumLength ? array : new char[minimumLength];
+
+                public override void Return(char[] array, bool clearArray = false) => _arrays.Add(array);
+            }
+
+            public sealed class CoarseClock : TimeProvider
+            {
+                public static readonly CoarseClock Instance = new();
+
+                private static volatile Snapshot s_now = new(TimeProvider.System.GetUtcNow());
+
+                private static readonly ITimer s_timer = TimeProvider.System.CreateTimer(
+                    static _ => s_now = new Snapshot(TimeProvider.System.GetUtcNow()), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+                private CoarseClock() { }
+
+                public override DateTimeOffset GetUtcNow() => s_now.Value;
+
+                private sealed class Snapshot(DateTimeOffset value)
+                {
+                    public readonly DateTimeOffset Value = value;
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PoolOrClockThatDoesNotDeriveFromTheRuntimesType_IsState()
+    {
+        // Nothing can take its place: code reaches the one instance through the accessor.
+        await Test("""
+            using System;
+            using System.Collections.Concurrent;
+
+            public sealed class BufferCache
+            {
+                public static readonly BufferCache {|#0:Shared|} = new();
+
+                private readonly ConcurrentQueue<byte[]> _returned = new();
+
+                private BufferCache() { }
+
+                public byte[] Rent(int size) => _returned.TryDequeue(out var buffer) && buffer.Length >= size ? buffer : new byte[size];
+
+                public void Return(byte[] buffer) => _returned.Enqueue(buffer);
+            }
+
+            public sealed class Clock
+            {
+                public static Clock {|#1:Instance|} { get; } = new();
+
+                private Clock() { }
+
+                public TimeSpan Offset { get; set; }
+
+                public DateTimeOffset Now => DateTimeOffset.UtcNow + Offset;
+            }
+            """)
+            .ExpectDiagnostic(At(0, "Shared", "BufferCache"))
+            .ExpectDiagnostic(At(1, "Instance", "Clock"))
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task EventSource_LogInstance()
     {
         // The runtime requires one EventSource instance per name for the process: the static Log field is its idiom.
