@@ -535,6 +535,13 @@ internal sealed class ServiceRegistrations
         if (form == RegistrationForm.Factory && implementation is null && factory is not null)
         {
             implementation = CreatedType(model, factory);
+
+            // `AddSingleton(sp => { …; return client; })`: the service type the call infers is the class the factory returns.
+            if (implementation is null && !typed && !HasTypeArgumentList(invocation)
+                && service is { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false })
+            {
+                implementation = service;
+            }
         }
 
         if (service is null || service.TypeKind == TypeKind.Error)
@@ -617,17 +624,78 @@ internal sealed class ServiceRegistrations
         return value;
     }
 
-    /// <summary>The type a factory lambda creates when its whole body is <c>new T(…)</c>.</summary>
+    /// <summary>
+    /// The type a factory lambda creates: its body is <c>new T(…)</c> (or a conditional between two), or every
+    /// <c>return</c> of its block returns one or a local the block declares as one, the same <c>T</c> each time.
+    /// </summary>
     private static INamedTypeSymbol? CreatedType(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
     {
-        var body = factory.ExpressionBody;
-        if (body is null && factory.Block is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned })
+        if (factory.ExpressionBody is { } body)
         {
-            body = returned;
+            return Created(body);
         }
 
-        return body is BaseObjectCreationExpressionSyntax creation ? model.GetTypeInfo(creation).Type as INamedTypeSymbol : null;
+        if (factory.Block is not { } block)
+        {
+            return null;
+        }
+
+        INamedTypeSymbol? created = null;
+        foreach (var node in block.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is not ReturnStatementSyntax returnStatement)
+            {
+                continue;
+            }
+
+            var type = returnStatement.Expression is IdentifierNameSyntax local ? CreatedLocal(block, local) : Created(returnStatement.Expression);
+            if (type is null || (created is not null && !SymbolEqualityComparer.Default.Equals(created, type)))
+            {
+                return null;
+            }
+
+            created = type;
+        }
+
+        return created;
+
+        INamedTypeSymbol? Created(ExpressionSyntax? expression)
+            => expression switch
+            {
+                BaseObjectCreationExpressionSyntax creation => model.GetTypeInfo(creation).Type as INamedTypeSymbol,
+                ConditionalExpressionSyntax conditional when Created(conditional.WhenTrue) is { } whenTrue
+                    && SymbolEqualityComparer.Default.Equals(whenTrue, Created(conditional.WhenFalse)) => whenTrue,
+                _ => null,
+            };
+
+        INamedTypeSymbol? CreatedLocal(BlockSyntax block, IdentifierNameSyntax local)
+        {
+            foreach (var statement in block.Statements)
+            {
+                if (statement is LocalDeclarationStatementSyntax { Declaration.Variables: var variables })
+                {
+                    foreach (var variable in variables)
+                    {
+                        if (variable.Identifier.ValueText == local.Identifier.ValueText)
+                        {
+                            return Created(variable.Initializer?.Value);
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
     }
+
+    /// <summary><c>services.AddSingleton&lt;T&gt;(…)</c>: the type arguments are written, not inferred.</summary>
+    private static bool HasTypeArgumentList(InvocationExpressionSyntax invocation)
+        => invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax { Name: GenericNameSyntax } => true,
+            GenericNameSyntax => true,
+            _ => false,
+        };
 
     private sealed class ScanResult
     {

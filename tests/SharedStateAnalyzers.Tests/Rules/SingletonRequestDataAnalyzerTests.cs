@@ -203,6 +203,11 @@ public sealed class SingletonRequestDataAnalyzerTests
     [InlineData("services.AddSingleton(new ClientInfo())")]
     [InlineData("services.AddSingleton<IClientInfo>(new ClientInfo())")]
     [InlineData("services.TryAddSingleton<IClientInfo>(sp => new ClientInfo())")]
+    // A factory with more to do than `new`: the class it returns, or the type the call infers from it.
+    [InlineData("services.AddSingleton(sp => { var info = new ClientInfo(); info.Capture(null!); return info; })")]
+    [InlineData("services.TryAddSingleton<IClientInfo>(sp => { var info = new ClientInfo(); return info; })")]
+    [InlineData("services.AddSingleton<IClientInfo>(sp => { var verbose = sp.GetService<object>() is null; return verbose ? new ClientInfo() : new ClientInfo(); })")]
+    [InlineData("services.AddSingleton(sp => ClientInfo.Create())")]
     public async Task Singleton_RegisteredAsAnInstanceOrThroughAFactory(string registration)
     {
         await Test($$"""
@@ -222,6 +227,8 @@ public sealed class SingletonRequestDataAnalyzerTests
                 public void Capture(HttpContext context) => _context = context;
 
                 public string? Ip => _context?.Connection.RemoteIpAddress?.ToString();
+
+                public static ClientInfo Create() => new();
             }
 
             public static class Startup
@@ -230,6 +237,47 @@ public sealed class SingletonRequestDataAnalyzerTests
             }
             """)
             .ExpectDiagnostic(Expected("_context", "singleton", "ClientInfo", "a request-scoped HttpContext"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // Scoped and transient factories build one per request or per use.
+    [InlineData("services.AddScoped(sp => { var info = new ClientInfo(); return info; })")]
+    [InlineData("services.AddTransient<IClientInfo>(sp => { var info = new ClientInfo(); return info; })")]
+    // A singleton factory that returns one of two classes, or a service it resolves: which class is not told.
+    [InlineData("services.AddSingleton<IClientInfo>(sp => sp.GetService<object>() is null ? new ClientInfo() : new OtherInfo())")]
+    [InlineData("services.AddSingleton<IClientInfo>(sp => { var other = new OtherInfo(); return sp.GetService<object>() is null ? new ClientInfo() : other; })")]
+    [InlineData("services.AddSingleton(sp => sp.GetRequiredService<IClientInfo>())")]
+    public async Task FactoryThatDoesNotBuildTheClassOnce_IsLeftAlone(string registration)
+    {
+        await Test($$"""
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IClientInfo
+            {
+                string? Ip { get; }
+            }
+
+            public sealed class ClientInfo : IClientInfo
+            {
+                private HttpContext? _context;
+
+                public void Capture(HttpContext context) => _context = context;
+
+                public string? Ip => _context?.Connection.RemoteIpAddress?.ToString();
+            }
+
+            public sealed class OtherInfo : IClientInfo
+            {
+                public string? Ip => null;
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => {{registration}};
+            }
+            """)
             .ValidateAsync();
     }
 
