@@ -269,14 +269,15 @@ internal sealed class SameValueWrites
                     break;
                 case IParameterReferenceOperation parameter when SymbolFacts.IsSimpleValueType(parameter.Parameter.Type):
                     return true;
-                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member
+                // (`this`'s own, not the new object's in an initializer: `new Options { Indented = false }`.)
+                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }, Member: IFieldSymbol or IPropertySymbol } member
                     when member.Type is { } memberType && SymbolFacts.IsSimpleValueType(memberType):
                     return true;
                 case ILocalReferenceOperation when givenOnly && depth >= 3:
                     break;
                 case not ILocalReferenceOperation when givenOnly:
                     break;
-                case IInvocationOperation { Instance: IInstanceReferenceOperation } call
+                case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } call
                     when depth >= 3 || ComputesFromInstanceState(call, depth):
                     // The instance's own computation (`Render()`, `base.SizeOverhead(1)`) reading its state.
                     return true;
@@ -380,7 +381,7 @@ internal sealed class SameValueWrites
 
         foreach (var node in body.DescendantsAndSelf())
         {
-            if (node is IInstanceReferenceOperation && !IsInDroppedCall(node))
+            if (node is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } && !IsInDroppedCall(node))
             {
                 if (node.Parent is IInvocationOperation inner && inner.Instance == node)
                 {

@@ -1256,6 +1256,75 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData("if (s_options != null) { return s_options; } s_options = Freeze(new JsonOptions { Indented = false, Depth = 64 }); return s_options;")]
+    [InlineData("return s_options ??= new JsonOptions { Indented = true, Converters = { \"enum\", \"date\" } };")]
+    [InlineData("if (s_options is null) { s_options = new JsonOptions(Freeze(new JsonOptions { Depth = 8 })); } return s_options;")]
+    public async Task LazyInitializationWithAnObjectInitializer_FromAnInstanceMember(string getter)
+    {
+        // The initializer's `Indented = false` sets the new object's property, not this instance's: the value is built
+        // from constants, the same whichever instance builds it (duplicati's SystemIOWindows serializer).
+        await Test($$"""
+            using System.Collections.Generic;
+
+            public sealed class JsonOptions
+            {
+                public JsonOptions() { }
+
+                public JsonOptions(JsonOptions copy) => Depth = copy.Depth;
+
+                public bool Indented { get; set; }
+
+                public int Depth { get; set; }
+
+                public List<string> Converters { get; } = new();
+            }
+
+            public sealed class PathStore
+            {
+                private static JsonOptions? s_options;
+
+                public bool Indented { get; set; }
+
+                private JsonOptions Options
+                {
+                    get
+                    {
+                        {{getter}}
+                    }
+                }
+
+                public string Describe() => Options.Depth + ":" + Indented;
+
+                private static JsonOptions Freeze(JsonOptions options) => options;
+            }
+            """)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task LazyInitializationWithWhatTheInstanceHolds_InAnObjectInitializer_IsReported()
+    {
+        // `Indented = Indented` puts this instance's choice into the shared options: the first instance's holds for all.
+        await Test("""
+            public sealed class JsonOptions
+            {
+                public bool Indented { get; set; }
+            }
+
+            public sealed class PathStore
+            {
+                private static JsonOptions? s_options;
+
+                public bool Indented { get; set; }
+
+                public JsonOptions Options => {|#0:s_options|} ??= new JsonOptions { Indented = Indented };
+            }
+            """)
+            .ExpectDiagnostic(Expect(0, "Options", "s_options", "PathStore"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task LazyInitializationBehindANumericSentinel_FromAnInstanceMember()
     {
