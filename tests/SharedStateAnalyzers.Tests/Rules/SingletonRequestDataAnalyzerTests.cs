@@ -197,6 +197,39 @@ public sealed class SingletonRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A singleton-shaped class that keeps the request; <c>REGISTRATION</c> is how the app registers it.</summary>
+    private const string ClientInfoRegistered = """
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.DependencyInjection.Extensions;
+
+        public interface IClientInfo
+        {
+            string? Ip { get; }
+        }
+
+        public sealed class ClientInfo : IClientInfo
+        {
+            private HttpContext? {|#0:_context|};
+
+            public void Capture(HttpContext context) => _context = context;
+
+            public string? Ip => _context?.Connection.RemoteIpAddress?.ToString();
+
+            public static ClientInfo Create() => new();
+        }
+
+        public sealed class OtherInfo : IClientInfo
+        {
+            public string? Ip => null;
+        }
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services) => REGISTRATION;
+        }
+        """;
+
     [Theory]
     [InlineData("services.AddSingleton(sp => new ClientInfo())")]
     [InlineData("services.AddSingleton(_ => { return new ClientInfo(); })")]
@@ -210,32 +243,7 @@ public sealed class SingletonRequestDataAnalyzerTests
     [InlineData("services.AddSingleton(sp => ClientInfo.Create())")]
     public async Task Singleton_RegisteredAsAnInstanceOrThroughAFactory(string registration)
     {
-        await Test($$"""
-            using Microsoft.AspNetCore.Http;
-            using Microsoft.Extensions.DependencyInjection;
-            using Microsoft.Extensions.DependencyInjection.Extensions;
-
-            public interface IClientInfo
-            {
-                string? Ip { get; }
-            }
-
-            public sealed class ClientInfo : IClientInfo
-            {
-                private HttpContext? {|#0:_context|};
-
-                public void Capture(HttpContext context) => _context = context;
-
-                public string? Ip => _context?.Connection.RemoteIpAddress?.ToString();
-
-                public static ClientInfo Create() => new();
-            }
-
-            public static class Startup
-            {
-                public static void Configure(IServiceCollection services) => {{registration}};
-            }
-            """)
+        await Test(ClientInfoRegistered.Replace("REGISTRATION", registration))
             .ExpectDiagnostic(Expected("_context", "singleton", "ClientInfo", "a request-scoped HttpContext"))
             .ValidateAsync();
     }
@@ -250,34 +258,7 @@ public sealed class SingletonRequestDataAnalyzerTests
     [InlineData("services.AddSingleton(sp => sp.GetRequiredService<IClientInfo>())")]
     public async Task FactoryThatDoesNotBuildTheClassOnce_IsLeftAlone(string registration)
     {
-        await Test($$"""
-            using Microsoft.AspNetCore.Http;
-            using Microsoft.Extensions.DependencyInjection;
-
-            public interface IClientInfo
-            {
-                string? Ip { get; }
-            }
-
-            public sealed class ClientInfo : IClientInfo
-            {
-                private HttpContext? _context;
-
-                public void Capture(HttpContext context) => _context = context;
-
-                public string? Ip => _context?.Connection.RemoteIpAddress?.ToString();
-            }
-
-            public sealed class OtherInfo : IClientInfo
-            {
-                public string? Ip => null;
-            }
-
-            public static class Startup
-            {
-                public static void Configure(IServiceCollection services) => {{registration}};
-            }
-            """)
+        await Test(ClientInfoRegistered.Replace("{|#0:_context|}", "_context").Replace("REGISTRATION", registration))
             .ValidateAsync();
     }
 
