@@ -536,9 +536,12 @@ internal sealed class ServiceRegistrations
         {
             implementation = CreatedType(model, factory);
 
-            // `AddSingleton(sp => { …; return client; })`: the service type the call infers is the class the factory returns.
+            // `AddSingleton(sp => { …; return client; })`: the service type the call infers is the class the factory
+            // returns. Not a factory that hands over what a static member holds (`_ => DashboardRoutes.Routes`): that
+            // object is the static member's, and the static-state rules look at it there.
             if (implementation is null && !typed && !HasTypeArgumentList(invocation)
-                && service is { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false })
+                && service is { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false }
+                && !ReturnsAStaticMember(model, factory))
             {
                 implementation = service;
             }
@@ -686,6 +689,18 @@ internal sealed class ServiceRegistrations
 
             return null;
         }
+    }
+
+    /// <summary>The factory's body is a read of a static field or property: <c>_ =&gt; DashboardRoutes.Routes</c>.</summary>
+    private static bool ReturnsAStaticMember(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
+    {
+        var body = factory.ExpressionBody;
+        if (body is null && factory.Block is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned })
+        {
+            body = returned;
+        }
+
+        return body is not null && model.GetSymbolInfo(body).Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
     }
 
     /// <summary><c>services.AddSingleton&lt;T&gt;(…)</c>: the type arguments are written, not inferred.</summary>

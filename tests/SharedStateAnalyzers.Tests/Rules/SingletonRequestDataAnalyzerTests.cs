@@ -224,6 +224,11 @@ public sealed class SingletonRequestDataAnalyzerTests
             public string? Ip => null;
         }
 
+        public static class Holder
+        {
+            public static ClientInfo Current { get; } = new();
+        }
+
         public static class Startup
         {
             public static void Configure(IServiceCollection services) => REGISTRATION;
@@ -256,6 +261,8 @@ public sealed class SingletonRequestDataAnalyzerTests
     [InlineData("services.AddSingleton<IClientInfo>(sp => sp.GetService<object>() is null ? new ClientInfo() : new OtherInfo())")]
     [InlineData("services.AddSingleton<IClientInfo>(sp => { var other = new OtherInfo(); return sp.GetService<object>() is null ? new ClientInfo() : other; })")]
     [InlineData("services.AddSingleton(sp => sp.GetRequiredService<IClientInfo>())")]
+    // An object a static member holds, handed over: the static member's business.
+    [InlineData("services.AddSingleton(_ => Holder.Current)")]
     public async Task FactoryThatDoesNotBuildTheClassOnce_IsLeftAlone(string registration)
     {
         await Test(ClientInfoRegistered.Replace("{|#0:_context|}", "_context").Replace("REGISTRATION", registration))
