@@ -203,22 +203,19 @@ internal sealed class ExternalDataModel
     /// the locals it reads (within <paramref name="methodRoot"/>), and in the source methods it calls.
     /// </summary>
     public ExternalSource? FindSource(IOperation value, IOperation? methodRoot, CancellationToken cancellationToken)
-        => FindSource(value, methodRoot, keyLocal: null, cancellationToken);
+        => FindSource(value, methodRoot, ImmutableArray<ILocalSymbol>.Empty, cancellationToken);
 
     /// <summary>
-    /// As <see cref="FindSource(IOperation, IOperation?, CancellationToken)"/>, for a value stored under the key held in
-    /// <paramref name="keyLocal"/>: what the value takes from the key is not followed. A value computed from its key
-    /// alone (a flag parsed from the connection string it is cached under) is a function of the key, and cannot be
+    /// As <see cref="FindSource(IOperation, IOperation?, CancellationToken)"/>, for a value stored under a key made of
+    /// <paramref name="keyLocals"/> (<see cref="KeyedCollections.KeyLocals"/>): what the value takes from the key is not
+    /// followed. A value computed from its key alone (a flag parsed from the connection string it is cached under, a
+    /// listener built from the currency and node address its tuple key holds) is a function of the key, and cannot be
     /// stale for it, wherever the key came from.
     /// </summary>
-    public ExternalSource? FindSource(IOperation value, IOperation? methodRoot, ILocalSymbol? keyLocal, CancellationToken cancellationToken)
+    public ExternalSource? FindSource(IOperation value, IOperation? methodRoot, ImmutableArray<ILocalSymbol> keyLocals, CancellationToken cancellationToken)
     {
         var pending = new List<(IMethodSymbol Method, int Depth)>();
-        var visitedLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-        if (keyLocal is not null)
-        {
-            visitedLocals.Add(keyLocal);
-        }
+        var visitedLocals = new HashSet<ILocalSymbol>(keyLocals, SymbolEqualityComparer.Default);
 
         var found = ScanValue(value, methodRoot, visitedLocals, pending, depth: 0, cancellationToken);
         if (found is not null)

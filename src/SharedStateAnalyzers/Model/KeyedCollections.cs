@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Configuration;
 
@@ -298,6 +299,39 @@ internal sealed class KeyedCollections
 
     /// <summary>The local a key argument reads (<c>cache[path] = …</c> with <c>var path = …</c>), or null.</summary>
     public static ILocalSymbol? KeyLocal(IOperation? key) => (key?.WithoutConversions() as ILocalReferenceOperation)?.Local;
+
+    /// <summary>
+    /// The locals the key is made of: the local holding it, and for a tuple key — written in place,
+    /// <c>_map[(currency, url)]</c>, or the initializer of that local, <c>var key = (currency, url);</c> — each local
+    /// it is built from. A value computed from them alone is a function of the key.
+    /// </summary>
+    public static ImmutableArray<ILocalSymbol> KeyLocals(IOperation? key)
+    {
+        var unwrapped = key?.WithoutConversions();
+        var locals = ImmutableArray.CreateBuilder<ILocalSymbol>();
+        if (unwrapped is ILocalReferenceOperation reference)
+        {
+            locals.Add(reference.Local);
+            unwrapped = reference.Local.DeclaringSyntaxReferences.Length == 1
+                && reference.Local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+                && key!.SemanticModel is { } model && model.SyntaxTree == initializer.SyntaxTree
+                    ? model.GetOperation(initializer)?.WithoutConversions()
+                    : null;
+        }
+
+        if (unwrapped is ITupleOperation tuple)
+        {
+            foreach (var element in tuple.Elements)
+            {
+                if (element.WithoutConversions() is ILocalReferenceOperation part)
+                {
+                    locals.Add(part.Local);
+                }
+            }
+        }
+
+        return locals.ToImmutable();
+    }
 
     /// <summary>Classifies a method called on a keyed collection by its name.</summary>
     public static CollectionAccess ClassifyMethod(string name) => name switch

@@ -497,7 +497,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
             // connection registry) is SSA007's.
             if (shape.IsThreadSafe
                 && (value is null
-                    || _shared.External.FindSource(value, value.Root(), KeyedCollections.KeyLocal(key), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
+                    || _shared.External.FindSource(value, value.Root(), KeyedCollections.KeyLocals(key), context.CancellationToken) is null or { Kind: ExternalSourceKind.Request }))
             {
                 return;
             }

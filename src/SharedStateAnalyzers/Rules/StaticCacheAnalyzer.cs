@@ -334,7 +334,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 var stored = value.WithoutConversions();
                 source = stored.Type is { TypeKind: TypeKind.Delegate } && stored is not (IDelegateCreationOperation or IAnonymousFunctionOperation)
                     ? null
-                    : _external.FindSource(value, value.Root(), KeyedCollections.KeyLocal(key), context.CancellationToken);
+                    : _external.FindSource(value, value.Root(), KeyedCollections.KeyLocals(key), context.CancellationToken);
                 if (source is null)
                 {
                     // A code-derived value, or one computed from its key alone: nothing stale to report for this insertion.

@@ -939,6 +939,80 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string NodeListeners = """
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+        using Microsoft.Extensions.Options;
+
+        public sealed class NodeOptions
+        {
+            public Dictionary<string, string> NodeByCurrency { get; set; } = new();
+
+            public string Proxy { get; set; } = "";
+        }
+
+        public interface IEvents { void Publish(object message); }
+
+        public sealed class NodeListener(string currency, string connectionString, IEvents events)
+        {
+            public string Currency { get; } = currency;
+
+            public string ConnectionString { get; } = connectionString;
+
+            public void Listen(string invoiceId) => events.Publish(Currency + ConnectionString + invoiceId);
+        }
+
+        public sealed class ListenerHost(IOptions<NodeOptions> options, IEvents events) : BackgroundService
+        {
+            private readonly Dictionary<(string, string), NodeListener> MARK = new();
+
+            public void Listen(string currency, string invoiceId)
+            {
+                var connectionString = UrlFor(currency);
+                if (connectionString is null)
+                {
+                    return;
+                }
+
+                lock (_listeners)
+                {
+                    LOOKUP
+                    listener.Listen(invoiceId);
+                }
+            }
+
+            private string? UrlFor(string currency) => options.Value.NodeByCurrency.TryGetValue(currency, out var url) ? url : null;
+
+            protected override System.Threading.Tasks.Task ExecuteAsync(System.Threading.CancellationToken stoppingToken) => System.Threading.Tasks.Task.CompletedTask;
+        }
+
+        public static class Setup
+        {
+            public static IServiceCollection AddListeners(this IServiceCollection services) => services.AddHostedService<ListenerHost>();
+        }
+        """;
+
+    [Theory]
+    [InlineData("var key = (currency, connectionString); if (!_listeners.TryGetValue(key, out var listener)) { listener = new NodeListener(currency, connectionString, events); _listeners[key] = listener; }")]
+    [InlineData("if (!_listeners.TryGetValue((currency, connectionString), out var listener)) { listener = new NodeListener(currency, connectionString, events); _listeners.Add((currency, connectionString), listener); }")]
+    public async Task ValueBuiltFromTheLocalsItsTupleKeyIsMadeOf(string lookup)
+    {
+        // One live listener per configured node, keyed by the currency and the connection string it is built from: a
+        // changed connection string is a new key (BTCPay Server's LightningListener).
+        await Test(NodeListeners.Replace("MARK", "_listeners").Replace("LOOKUP", lookup), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ValueBuiltFromTheKeyAndOtherConfiguration_IsReported()
+    {
+        // The proxy is configuration the key does not hold: a changed proxy is not seen for a node already listened to.
+        await Test(NodeListeners.Replace("MARK", "{|#0:_listeners|}").Replace("LOOKUP", "var key = (currency, connectionString); if (!_listeners.TryGetValue(key, out var listener)) { listener = new NodeListener(currency, options.Value.Proxy, events); _listeners[key] = listener; }"), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("_listeners", "configuration values")))
+            .ValidateAsync();
+    }
+
     private const string MailTemplates = """
         using System.Collections.Generic;
         using System.IO;
