@@ -726,6 +726,57 @@ internal sealed class Duplicates
     }
 
     /// <summary>
+    /// A method of the project named like a change (<c>SetValue</c>, <c>Add</c>) whose body neither writes a field or
+    /// property of its own object nor calls its own methods or a changing method on its own fields: an accessor's
+    /// <c>SetValue(target, name, value) =&gt; _members[name].SetValue(target, value)</c> writes the target it is given.
+    /// A method without a body here (abstract, an interface's, another assembly's) may change anything.
+    /// </summary>
+    private static bool LeavesItsObjectAsItIs(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (method.IsStatic || method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1
+            || invocation.SemanticModel?.Compilation is not { } compilation
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration
+            || (declaration.Body ?? (SyntaxNode?)declaration.ExpressionBody) is not { } bodySyntax
+            || SemanticModelCache.OperationOf(compilation, bodySyntax, CancellationToken.None) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var node in body.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IAssignmentOperation { Target: var target } when IsOwnMember(target) || IsInsideOwnMember(target):
+                case IIncrementOrDecrementOperation { Target: var counted } when IsOwnMember(counted) || IsInsideOwnMember(counted):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: var lent } when IsOwnMember(lent):
+                case IInvocationOperation { Instance: { } receiver } when IsThis(receiver)
+                    || (IsOwnMember(receiver) && (MutableCollections.MutatingMethods.Contains(((IInvocationOperation)node).TargetMethod.Name)
+                        || s_builderMethods.Contains(((IInvocationOperation)node).TargetMethod.Name))):
+                    return false;
+            }
+        }
+
+        return true;
+
+        static bool IsThis(IOperation operation)
+            => operation.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+        static bool IsOwnMember(IOperation operation)
+            => operation.WithoutConversions() is IMemberReferenceOperation { Instance: var instance, Member: IFieldSymbol or IPropertySymbol or IEventSymbol } member
+                && (member.Member.IsStatic || (instance is not null && IsThis(instance)));
+
+        // `_members[name] = …`, `_slots[i] = …`, `_inner.Count = …`: an element or member of what it holds.
+        static bool IsInsideOwnMember(IOperation target)
+            => target.WithoutConversions() switch
+            {
+                IArrayElementReferenceOperation element => IsOwnMember(element.ArrayReference),
+                IMemberReferenceOperation { Instance: { } instance } => IsOwnMember(instance),
+                _ => false,
+            };
+    }
+
+    /// <summary>
     /// The storage whose value this operation changes or locks on: a collection-changing call on it, a
     /// <c>StringBuilder</c> append, an indexer or member assignment through it, <c>lock</c> or <c>Monitor.Enter</c> on it.
     /// </summary>
@@ -738,7 +789,8 @@ internal sealed class Duplicates
             case IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", ContainingType.Name: "Monitor" }, Arguments.Length: > 0 } enter:
                 return CacheStorage.GetReferencedStorage(enter.Arguments[0].Value.WithoutConversions());
             case IInvocationOperation { Instance: { } instance } invocation
-                when MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name) || s_builderMethods.Contains(invocation.TargetMethod.Name):
+                when (MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name) || s_builderMethods.Contains(invocation.TargetMethod.Name))
+                    && !LeavesItsObjectAsItIs(invocation):
                 return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
             case IAssignmentOperation { Target: IPropertyReferenceOperation { Instance: { } instance } }:
                 return CacheStorage.GetReferencedStorage(instance.WithoutConversions());

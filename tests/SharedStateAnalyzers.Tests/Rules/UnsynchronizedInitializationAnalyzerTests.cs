@@ -1838,6 +1838,87 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string LazyAccessor = """
+        using System;
+        using System.Collections.Generic;
+        using System.Reflection;
+
+        internal sealed class Accessor
+        {
+            private readonly Dictionary<string, PropertyInfo> _members = new();
+            private int _uses;
+
+            private Accessor() { }
+
+            public static Accessor Create(Type type, params string[] names)
+            {
+                var accessor = new Accessor();
+                foreach (var name in names)
+                {
+                    accessor._members[name] = type.GetProperty(name)!;
+                }
+
+                return accessor;
+            }
+
+            public object? GetValue(object target, string name) => _members[name].GetValue(target);
+
+            public void SetValue(object target, string name, object? value) => _members[name].SetValue(target, value);
+
+            public void Add(string name, PropertyInfo property) => _members.Add(name, property);
+
+            public void Remove(string name) => _members.Remove(name);
+
+            public void Clear() => _uses = 0;
+
+            public void Insert(string name) => Add(name, typeof(string).GetProperty("Length")!);
+
+            public void SetRange(string name, PropertyInfo property) => _members[name] = property;
+        }
+
+        public sealed class Point { public int X { get; set; } }
+
+        public class PointConverter
+        {
+            private static Accessor? s_accessor;
+
+            public object Read(Type objectType, int x)
+            {
+                if (s_accessor == null)
+                {
+                    {|#0:s_accessor = Accessor.Create(objectType, "X")|};
+                }
+
+                object point = Activator.CreateInstance(objectType)!;
+                USE;
+                return point;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task MethodNamedLikeAChange_ThatLeavesItsObjectAsItIs()
+    {
+        // `SetValue` writes the target it is given, through a member the accessor holds: the accessor does not change,
+        // and a second one built by a racing thread is as good (Newtonsoft.Json's EntityKeyMemberConverter).
+        await Test(LazyAccessor.Replace("{|#0:s_accessor = Accessor.Create(objectType, \"X\")|}", "s_accessor = Accessor.Create(objectType, \"X\")").Replace("USE", "s_accessor.SetValue(point, \"X\", x)"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // The object's own state changes: the entry added to the first instance is lost when a racing thread replaces it.
+    [InlineData("s_accessor.Add(\"Y\", typeof(Point).GetProperty(\"X\")!)")]
+    [InlineData("s_accessor.Remove(\"X\")")]
+    [InlineData("s_accessor.Clear()")]
+    [InlineData("s_accessor.Insert(\"Y\")")]
+    [InlineData("s_accessor.SetRange(\"Y\", typeof(Point).GetProperty(\"X\")!)")]
+    public async Task MethodThatChangesItsObject_IsReported(string use)
+    {
+        await Test(LazyAccessor.Replace("USE", use))
+            .ExpectDiagnostic(At(0, "s_accessor"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
