@@ -282,7 +282,10 @@ internal static class HandRolledSingletons
         return true;
     }
 
-    /// <summary>A collection whose entries (and keys) are values that cannot change: strings, primitives, enums, reflection objects.</summary>
+    /// <summary>
+    /// A collection whose entries (and keys) are values that cannot change: strings, primitives, enums, reflection
+    /// objects, and the project's own immutable classes (<see cref="IsImmutableClass"/>).
+    /// </summary>
     private static bool HoldsOnlyValues(ITypeSymbol type)
     {
         if (type is IArrayTypeSymbol array)
@@ -306,7 +309,38 @@ internal static class HandRolledSingletons
         return true;
     }
 
-    private static bool IsValue(ITypeSymbol type) => SymbolFacts.IsSimpleValueType(type) || SymbolFacts.IsReflectionObject(type);
+    private static bool IsValue(ITypeSymbol type) => IsValue(type, depth: 0);
+
+    private static bool IsValue(ITypeSymbol type, int depth)
+        => SymbolFacts.IsSimpleValueType(type) || SymbolFacts.IsReflectionObject(type) || IsImmutableClass(type, depth);
+
+    /// <summary>
+    /// A sealed class of the project (or a readonly struct) whose instance fields are all readonly and hold values
+    /// (<see cref="IsValue(ITypeSymbol, int)"/>, three levels down), with no settable property: a column's metadata with
+    /// a get-only name and type mapping. Once built it cannot change.
+    /// </summary>
+    private static bool IsImmutableClass(ITypeSymbol type, int depth)
+    {
+        if (depth >= 3 || type is not INamedTypeSymbol named || named.DeclaringSyntaxReferences.IsEmpty
+            || !(named is { TypeKind: TypeKind.Class, IsSealed: true, BaseType.SpecialType: SpecialType.System_Object }
+                || named is { TypeKind: TypeKind.Struct, IsReadOnly: true }))
+        {
+            return false;
+        }
+
+        foreach (var member in named.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: false } field when !field.IsReadOnly || !IsValue(field.Type, depth + 1):
+                    return false;
+                case IPropertySymbol { IsStatic: false, SetMethod: { IsInitOnly: false } }:
+                    return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The collection's parent only reads it: see <see cref="IsTableFilledWhileConstructing"/>.</summary>
     private static bool IsOnlyRead(IOperation reference)

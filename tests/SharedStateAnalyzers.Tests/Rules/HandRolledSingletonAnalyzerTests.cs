@@ -1671,6 +1671,8 @@ public sealed class HandRolledSingletonAnalyzerTests
 
     private const string Table = "private readonly Dictionary<string, string> _byExtension = new(StringComparer.OrdinalIgnoreCase);";
 
+    private const string ImmutableEntry = "public sealed class MediaType(string name, Charset charset) { public string Name { get; } = name; public Charset Charset { get; } = charset; } public sealed class Charset { public Charset(string name) => Name = name; public string Name { get; init; } }";
+
     private const string Fill = """_byExtension[".css"] = "text/css"; _byExtension.Add(".js", "text/javascript");""";
 
     private const string Lookup = "public string Find(string extension) => _byExtension.TryGetValue(extension, out var found) ? found : \"application/octet-stream\";";
@@ -1682,6 +1684,9 @@ public sealed class HandRolledSingletonAnalyzerTests
     [InlineData("private Dictionary<string, string> ByExtension { get; } = new();", "ByExtension[\".css\"] = \"text/css\";", "public string Find(string e) => ByExtension[e];", "")]
     // A set of enum values and a list of names.
     [InlineData("private readonly HashSet<DayOfWeek> _days = new(); private readonly List<string> _names = new();", "_days.Add(DayOfWeek.Monday); _names.Add(\"css\");", "public bool Open(DayOfWeek d) => _days.Contains(d) && _names.Contains(\"css\");", "")]
+    // Entries of the project's own immutable classes: sealed, get-only, holding values or more such objects (MySqlConnector's TypeMapper).
+    [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType(\"text/css\", new Charset(\"utf-8\"));", "public bool IsText(string e) => _byExtension[e].Charset.Name.Length > 0;", ImmutableEntry)]
+    [InlineData("private readonly List<MediaType> _known = new();", "_known.Add(new MediaType(\"text/css\", new Charset(\"utf-8\")));", "public int Count() => _known.Count;", ImmutableEntry)]
     public async Task LookupTableTheConstructorFills_IsNotState(string table, string fill, string use, string more)
     {
         // Filled while the one instance is built, then only read: the instance is as immutable as a frozen dictionary.
@@ -1702,6 +1707,11 @@ public sealed class HandRolledSingletonAnalyzerTests
     [InlineData("public readonly Dictionary<string, string> ByExtension = new();", "ByExtension[\".css\"] = \"text/css\";", "", "")]
     [InlineData("internal Dictionary<string, string> ByExtension { get; } = new();", "ByExtension[\".css\"] = \"text/css\";", "", "")]
     [InlineData("private readonly Dictionary<string, List<string>> _byExtension = new();", "_byExtension[\".css\"] = new List<string>();", "public void Alias(string e, string t) => _byExtension[e].Add(t);", "")]
+    // Entries of a class that can change: a settable property, a writable field, a collection, or a class others can derive from.
+    [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public sealed class MediaType { public string Name { get; set; } = \"\"; }")]
+    [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public sealed class MediaType { public int Hits; }")]
+    [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public sealed class MediaType { public List<string> Aliases { get; } = new(); }")]
+    [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public class MediaType { public string Name { get; } = \"\"; }")]
     // Filled by a method after the constructor: not while the instance was built.
     [InlineData(Table, "", Lookup, "public void Load() { _byExtension[\".css\"] = \"text/css\"; }")]
     public async Task LookupTableChangedOrHandedOut_IsState(string table, string fill, string use, string more)
