@@ -777,28 +777,27 @@ internal sealed class Duplicates
     }
 
     /// <summary>
-    /// The storage whose value this operation changes or locks on: a collection-changing call on it, a
+    /// The storage whose value this operation changes or locks on, when <paramref name="watched"/> takes it: a
+    /// collection-changing call on it (for a method of the project, one whose body changes its object), a
     /// <c>StringBuilder</c> append, an indexer or member assignment through it, <c>lock</c> or <c>Monitor.Enter</c> on it.
     /// </summary>
-    public static ISymbol? GetStateUse(IOperation operation)
+    public static ISymbol? GetStateUse(IOperation operation, Func<ISymbol, bool> watched)
     {
-        switch (operation)
+        var (storage, call) = operation switch
         {
-            case ILockOperation @lock:
-                return CacheStorage.GetReferencedStorage(@lock.LockedValue.WithoutConversions());
-            case IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", ContainingType.Name: "Monitor" }, Arguments.Length: > 0 } enter:
-                return CacheStorage.GetReferencedStorage(enter.Arguments[0].Value.WithoutConversions());
-            case IInvocationOperation { Instance: { } instance } invocation
-                when (MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name) || s_builderMethods.Contains(invocation.TargetMethod.Name))
-                    && !LeavesItsObjectAsItIs(invocation):
-                return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
-            case IAssignmentOperation { Target: IPropertyReferenceOperation { Instance: { } instance } }:
-                return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
-            case IAssignmentOperation { Target: IFieldReferenceOperation { Instance: { } instance } }:
-                return CacheStorage.GetReferencedStorage(instance.WithoutConversions());
-            default:
-                return null;
-        }
+            ILockOperation @lock => (CacheStorage.GetReferencedStorage(@lock.LockedValue.WithoutConversions()), null),
+            IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", ContainingType.Name: "Monitor" }, Arguments.Length: > 0 } enter
+                => (CacheStorage.GetReferencedStorage(enter.Arguments[0].Value.WithoutConversions()), null),
+            IInvocationOperation { Instance: { } instance } invocation
+                when MutableCollections.MutatingMethods.Contains(invocation.TargetMethod.Name) || s_builderMethods.Contains(invocation.TargetMethod.Name)
+                => (CacheStorage.GetReferencedStorage(instance.WithoutConversions()), invocation),
+            IAssignmentOperation { Target: IPropertyReferenceOperation { Instance: { } instance } } => (CacheStorage.GetReferencedStorage(instance.WithoutConversions()), null),
+            IAssignmentOperation { Target: IFieldReferenceOperation { Instance: { } instance } } => (CacheStorage.GetReferencedStorage(instance.WithoutConversions()), null),
+            _ => ((ISymbol?)null, (IInvocationOperation?)null),
+        };
+
+        // The body of a project method is looked at only for storage the caller watches.
+        return storage is not null && watched(storage) && (call is null || !LeavesItsObjectAsItIs(call)) ? storage : null;
     }
 
     /// <summary>

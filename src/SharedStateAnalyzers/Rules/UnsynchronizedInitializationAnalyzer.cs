@@ -449,7 +449,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                     }
 
                     // Locking on or changing the value through its field, or through the property built over it.
-                    if (Duplicates.GetStateUse(operation) is { } used && IsCandidateOrOwnProperty(used))
+                    if (Duplicates.GetStateUse(operation, IsCandidateOrOwnProperty) is { } used)
                     {
                         lock (_gate)
                         {
