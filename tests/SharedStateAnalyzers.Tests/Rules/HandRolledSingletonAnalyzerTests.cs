@@ -1684,7 +1684,7 @@ public sealed class HandRolledSingletonAnalyzerTests
     [InlineData("private Dictionary<string, string> ByExtension { get; } = new();", "ByExtension[\".css\"] = \"text/css\";", "public string Find(string e) => ByExtension[e];", "")]
     // A set of enum values and a list of names.
     [InlineData("private readonly HashSet<DayOfWeek> _days = new(); private readonly List<string> _names = new();", "_days.Add(DayOfWeek.Monday); _names.Add(\"css\");", "public bool Open(DayOfWeek d) => _days.Contains(d) && _names.Contains(\"css\");", "")]
-    // Entries of the project's own immutable classes: sealed, get-only, holding values or more such objects (MySqlConnector's TypeMapper).
+    // Entries of the project's own immutable classes: sealed, get-only, holding values or more such objects.
     [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType(\"text/css\", new Charset(\"utf-8\"));", "public bool IsText(string e) => _byExtension[e].Charset.Name.Length > 0;", ImmutableEntry)]
     [InlineData("private readonly List<MediaType> _known = new();", "_known.Add(new MediaType(\"text/css\", new Charset(\"utf-8\")));", "public int Count() => _known.Count;", ImmutableEntry)]
     public async Task LookupTableTheConstructorFills_IsNotState(string table, string fill, string use, string more)
