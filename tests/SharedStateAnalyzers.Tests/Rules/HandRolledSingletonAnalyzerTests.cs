@@ -1712,6 +1712,7 @@ public sealed class HandRolledSingletonAnalyzerTests
     [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public sealed class MediaType { public int Hits; }")]
     [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public sealed class MediaType { public List<string> Aliases { get; } = new(); }")]
     [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public class MediaType { public string Name { get; } = \"\"; }")]
+    [InlineData("private readonly Dictionary<string, MediaType> _byExtension = new();", "_byExtension[\".css\"] = new MediaType();", "", "public sealed class MediaType { public string[] Aliases { get; } = new string[1]; }")]
     // Filled by a method after the constructor: not while the instance was built.
     [InlineData(Table, "", Lookup, "public void Load() { _byExtension[\".css\"] = \"text/css\"; }")]
     public async Task LookupTableChangedOrHandedOut_IsState(string table, string fill, string use, string more)
