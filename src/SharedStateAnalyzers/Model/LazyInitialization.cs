@@ -101,7 +101,8 @@ internal static class LazyInitialization
     /// <summary>True when <paramref name="condition"/> being true means the storage was seen unset (null or default).</summary>
     public static bool TestsUnset(IOperation? condition, ISymbol storage)
     {
-        switch (condition)
+        // (A comparison whose operand's type does not resolve is converted to bool.)
+        switch (condition?.WithoutConversions())
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
                 return IsNullComparison(equals, storage);
@@ -121,6 +122,7 @@ internal static class LazyInitialization
     /// <summary>True when <paramref name="condition"/> being false means the storage was seen unset.</summary>
     public static bool TestsSet(IOperation? condition, ISymbol storage)
     {
+        condition = condition?.WithoutConversions();
         switch (condition)
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:

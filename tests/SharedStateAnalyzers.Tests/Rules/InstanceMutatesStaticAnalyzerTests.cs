@@ -1302,6 +1302,58 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData("if (s_serializer != null) { return s_serializer; } s_serializer = JsonSerializer.Create(); return s_serializer;")]
+    [InlineData("if (null == s_serializer) { s_serializer = JsonSerializer.Create(); } return s_serializer;")]
+    public async Task LazyInitializationOfATypeThatDoesNotResolve(string getter)
+    {
+        // The serializer's package is not restored: the null test does not bind, and still reads as one.
+        await Test($$"""
+            using Vendor.Json;
+
+            public sealed class PathStore
+            {
+                private static JsonSerializer s_serializer;
+
+                private JsonSerializer Serializer
+                {
+                    get
+                    {
+                        {{getter}}
+                    }
+                }
+
+                public string Describe() => Serializer.ToString();
+            }
+            """)
+            .AllowCompilerErrors()
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task AssignmentOfATypeThatDoesNotResolve_AfterAnotherTest_IsReported()
+    {
+        await Test("""
+            using Vendor.Json;
+
+            public sealed class PathStore
+            {
+                private static JsonSerializer s_serializer;
+
+                public void Use(JsonSerializer given)
+                {
+                    if (given != null)
+                    {
+                        {|#0:s_serializer|} = given;
+                    }
+                }
+            }
+            """)
+            .AllowCompilerErrors()
+            .ExpectDiagnostic(Expect(0, "Use", "s_serializer", "PathStore"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task LazyInitializationWithWhatTheInstanceHolds_InAnObjectInitializer_IsReported()
     {
