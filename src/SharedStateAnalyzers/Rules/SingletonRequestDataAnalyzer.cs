@@ -78,8 +78,51 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
 
             var shared = sharedServices.ToImmutable();
             var handlerCalls = new HandlerCalls(start.Compilation, new RequestHandlers(start.Compilation));
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared, handlerCalls), SymbolKind.NamedType);
+            var servesRequests = !IsDesktopAppWithoutServer(start.Compilation);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, lifetimes, shared, handlerCalls, servesRequests), SymbolKind.NamedType);
         });
+    }
+
+    private static readonly string[] s_desktopApplicationTypes =
+    [
+        "System.Windows.Application", "System.Windows.Forms.Application", "Microsoft.Maui.Controls.Application",
+        "Avalonia.Application", "Microsoft.UI.Xaml.Application", "Windows.UI.Xaml.Application",
+    ];
+
+    private static readonly string[] s_requestContextTypes =
+    [
+        "Microsoft.AspNetCore.Http.HttpContext", "System.Web.HttpContext", "Microsoft.Owin.IOwinContext", "Grpc.Core.ServerCallContext",
+        "System.ServiceModel.OperationContext", "CoreWCF.OperationContext", "Microsoft.Azure.Functions.Worker.FunctionContext",
+        "Nancy.NancyContext", "ServiceStack.Web.IRequest",
+    ];
+
+    /// <summary>
+    /// The compilation references a desktop UI framework (WPF, Windows Forms, MAUI, Avalonia, WinUI) and no server
+    /// framework's request (ASP.NET Core, classic ASP.NET, OWIN, gRPC, WCF, Azure Functions, Nancy, ServiceStack): a
+    /// launcher's or editor's view model registered as a singleton serves one user's window, not requests.
+    /// </summary>
+    private static bool IsDesktopAppWithoutServer(Compilation compilation)
+    {
+        var desktop = false;
+        foreach (var name in s_desktopApplicationTypes)
+        {
+            desktop |= compilation.GetTypeByMetadataName(name) is not null;
+        }
+
+        if (!desktop)
+        {
+            return false;
+        }
+
+        foreach (var name in s_requestContextTypes)
+        {
+            if (compilation.GetTypeByMetadataName(name) is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void AnalyzeType(
@@ -87,7 +130,8 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         RequestScopedTypes types,
         ProcessLifetimeModel lifetimes,
         ImmutableHashSet<INamedTypeSymbol> sharedServices,
-        HandlerCalls handlerCalls)
+        HandlerCalls handlerCalls,
+        bool servesRequests)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || type.IsStatic)
@@ -116,7 +160,8 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (IsWritable(member) && !IsSharedByDesign(declaredType, sharedServices) && IsStorage(member))
+            // A desktop app with no server has no requests: a field its singletons set is the app's one state.
+            if (servesRequests && IsWritable(member) && !IsSharedByDesign(declaredType, sharedServices) && IsStorage(member))
             {
                 (writable ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(member);
             }

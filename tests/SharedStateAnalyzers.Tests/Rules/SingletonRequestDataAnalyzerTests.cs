@@ -269,6 +269,54 @@ public sealed class SingletonRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A launcher's main view model, a DI singleton of a desktop app; <c>// (ui)</c> is where a test declares its UI framework.</summary>
+    private const string LauncherViewModel = """
+        using System;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        // (ui)
+
+        public sealed class MainViewModel
+        {
+            private string {|#0:_queryText|} = "";
+
+            public async Task QueryAsync(string queryText)
+            {
+                _queryText = queryText;
+                await Task.Yield();
+                Console.WriteLine(_queryText);
+            }
+        }
+
+        public static class Composition
+        {
+            public static IServiceProvider Build() => new ServiceCollection().AddSingleton<MainViewModel>().BuildServiceProvider();
+        }
+        """;
+
+    [Theory]
+    [InlineData("namespace System.Windows { public class Application { } }")]
+    [InlineData("namespace Avalonia { public class Application { } }")]
+    public async Task SingletonOfADesktopAppWithoutAServer_ServesNoRequests(string ui)
+    {
+        // One user's window: what the view model stores is the app's state, not a request's (Flow.Launcher's MainViewModel).
+        await Test(LauncherViewModel.Replace("{|#0:_queryText|}", "_queryText").Replace("// (ui)", ui), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    // A desktop framework beside a server: the server's requests reach the singleton.
+    [InlineData("namespace System.Windows { public class Application { } }", References.AspNetCore)]
+    // No desktop framework: a library of a web app that does not reference ASP.NET Core itself.
+    [InlineData("// no UI", References.DependencyInjection)]
+    public async Task SingletonOfAnAppThatMayServeRequests_IsReported(string ui, References references)
+    {
+        await Test(LauncherViewModel.Replace("// (ui)", ui), references)
+            .ExpectDiagnostic(Expected("_queryText", "singleton", "MainViewModel", "per-request data written in 'QueryAsync'"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- flagged: fields set from request data
 
     [Fact]
