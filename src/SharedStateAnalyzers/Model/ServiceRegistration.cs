@@ -86,8 +86,11 @@ internal sealed class ServiceRegistration
     /// <summary>Registered by <c>typeof(IRepo&lt;&gt;)</c>: serves every construction of the generic service type.</summary>
     public bool IsOpenGeneric { get; }
 
-    /// <summary>A typed client of <c>AddHttpClient&lt;TClient&gt;</c>: a transient that holds an <c>HttpClient</c>.</summary>
-    public bool IsTypedHttpClient => MethodName == "AddHttpClient";
+    /// <summary>
+    /// A typed client of <c>AddHttpClient&lt;TClient&gt;</c>, or a gRPC client of <c>AddGrpcClient&lt;TClient&gt;</c> (built
+    /// over a typed <c>HttpClient</c> of the same factory): a transient that holds an <c>HttpClient</c>.
+    /// </summary>
+    public bool IsTypedHttpClient => MethodName is "AddHttpClient" or "AddGrpcClient";
 
     /// <summary>An <c>AddHostedService</c> registration: the host starts it, so it must stay a singleton.</summary>
     public bool IsHostedService => MethodName == "AddHostedService";

@@ -27,7 +27,7 @@ internal sealed class ServiceRegistrations
         StringComparer.Ordinal, "AddScoped", "TryAddScoped", "AddKeyedScoped", "TryAddKeyedScoped", "AddDbContext", "AddDbContextPool");
 
     private static readonly ImmutableHashSet<string> s_transientRegistrations = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient");
+        StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient", "AddGrpcClient");
 
     private readonly Compilation _compilation;
     private readonly Lazy<ScanResult> _scan;
@@ -420,7 +420,8 @@ internal sealed class ServiceRegistrations
             || text.IndexOf("AddHostedService", StringComparison.Ordinal) >= 0
             || text.IndexOf("AddDbContext", StringComparison.Ordinal) >= 0
             || text.IndexOf("Transient", StringComparison.Ordinal) >= 0
-            || text.IndexOf("AddHttpClient", StringComparison.Ordinal) >= 0;
+            || text.IndexOf("AddHttpClient", StringComparison.Ordinal) >= 0
+            || text.IndexOf("AddGrpcClient", StringComparison.Ordinal) >= 0;
     }
 
     /// <summary>What one registration call registers, read from its bound arguments; null for a call that is not the container's or cannot be read.</summary>

@@ -87,6 +87,7 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
     private static string DescribeKind(CaptiveDependency captive) => captive.Reason switch
     {
         CaptiveReason.Scoped => "scoped",
+        CaptiveReason.TypedHttpClient when captive.Dependency.MethodName == "AddGrpcClient" => "transient gRPC client",
         CaptiveReason.TypedHttpClient => "transient typed HttpClient",
         _ => "disposable transient",
     };

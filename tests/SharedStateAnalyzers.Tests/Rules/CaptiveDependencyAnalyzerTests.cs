@@ -542,6 +542,62 @@ public sealed class CaptiveDependencyAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A basket service that takes a generated gRPC client; the gRPC client factory's <c>AddGrpcClient</c> is declared
+    /// here with the package's namespace and shape. <c>REGISTRATION</c> registers the service.
+    /// </summary>
+    private const string GrpcBasket = """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public sealed class GrpcClientFactoryOptions { public Uri? Address { get; set; } }
+
+            public static class GrpcClientServiceExtensions
+            {
+                public static IServiceCollection AddGrpcClient<TClient>(this IServiceCollection services, Action<GrpcClientFactoryOptions> configureClient)
+                    where TClient : class
+                    => services.AddTransient<TClient>();
+            }
+        }
+
+        public sealed class BasketClient { }
+
+        public sealed class BasketService
+        {
+            public BasketService(BasketClient client) { }
+        }
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#1:AddGrpcClient<BasketClient>(o => o.Address = new Uri("http://basket-api"))|};
+                REGISTRATION;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task GrpcClientOfTheClientFactory()
+    {
+        // eShop's WebApp: a singleton BasketService keeps the gRPC client, and with it the typed HttpClient under it.
+        await Test(GrpcBasket.Replace("REGISTRATION", "services.{|#0:AddSingleton<BasketService>()|}"), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA006").WithLocation(0).WithAdditionalLocation(1)
+                .WithMessage($"Singleton 'BasketService' depends on transient gRPC client 'BasketClient': {HttpClientConsequence}"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("services.AddScoped<BasketService>()")]
+    [InlineData("services.AddTransient<BasketService>()")]
+    public async Task GrpcClientTakenByAShorterLivedService(string registration)
+    {
+        await Test(GrpcBasket.Replace("{|#1:", "").Replace(")|};", ");").Replace("REGISTRATION", registration), References.AspNetCore)
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task HostedService_TakesScoped()
     {
