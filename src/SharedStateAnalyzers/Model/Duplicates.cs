@@ -726,54 +726,43 @@ internal sealed class Duplicates
     }
 
     /// <summary>
-    /// A method of the project named like a change (<c>SetValue</c>, <c>Add</c>) whose body neither writes a field or
-    /// property of its own object nor calls its own methods or a changing method on its own fields: an accessor's
-    /// <c>SetValue(target, name, value) =&gt; _members[name].SetValue(target, value)</c> writes the target it is given.
-    /// A method without a body here (abstract, an interface's, another assembly's) may change anything.
+    /// A method of the project named like a change (<c>SetValue</c>, <c>Add</c>) whose body neither changes a field or
+    /// property of its own object (<see cref="OperationFacts.ChangedMember"/>, or a builder's append; a write also
+    /// counts when it sets a member of what a field holds) nor calls its own methods: an accessor's <c>SetValue(target, name, value) =&gt;
+    /// _members[name].SetValue(target, value)</c> writes the target it is given. A method without a body here
+    /// (abstract, an interface's, another assembly's) may change anything.
     /// </summary>
     private static bool LeavesItsObjectAsItIs(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod.OriginalDefinition;
         if (method.IsStatic || method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1
             || invocation.SemanticModel?.Compilation is not { } compilation
-            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration
-            || (declaration.Body ?? (SyntaxNode?)declaration.ExpressionBody) is not { } bodySyntax
-            || SemanticModelCache.OperationOf(compilation, bodySyntax, CancellationToken.None) is not { } body)
+            || SemanticModelCache.OperationOf(compilation, method.DeclaringSyntaxReferences[0].GetSyntax(), CancellationToken.None) is not IMethodBodyOperation body)
         {
             return false;
         }
 
         foreach (var node in body.DescendantsAndSelf())
         {
-            switch (node)
+            var changed = OperationFacts.ChangedMember(node)
+                ?? (node is IInvocationOperation { Instance: { } appendedTo } append && s_builderMethods.Contains(append.TargetMethod.Name)
+                    ? appendedTo.WithoutConversions() as IMemberReferenceOperation
+                    : null);
+            // A write may also reach into what a field holds (`_inner.Count = …`); a changing call on an element
+            // (`_members[name].SetValue(…)`) changes the element, not the field.
+            if ((changed is not null
+                    && (IsOwn(changed)
+                        || (node is IAssignmentOperation or IIncrementOrDecrementOperation
+                            && changed.Instance?.WithoutConversions() is IMemberReferenceOperation holder && IsOwn(holder))))
+                || (node is IInvocationOperation { Instance: { } receiver } && OperationFacts.IsThis(receiver)))
             {
-                case IAssignmentOperation { Target: var target } when IsOwnMember(target) || IsInsideOwnMember(target):
-                case IIncrementOrDecrementOperation { Target: var counted } when IsOwnMember(counted) || IsInsideOwnMember(counted):
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: var lent } when IsOwnMember(lent):
-                case IInvocationOperation { Instance: { } receiver } when IsThis(receiver)
-                    || (IsOwnMember(receiver) && (MutableCollections.MutatingMethods.Contains(((IInvocationOperation)node).TargetMethod.Name)
-                        || s_builderMethods.Contains(((IInvocationOperation)node).TargetMethod.Name))):
-                    return false;
+                return false;
             }
         }
 
         return true;
 
-        static bool IsThis(IOperation operation)
-            => operation.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
-
-        static bool IsOwnMember(IOperation operation)
-            => operation.WithoutConversions() is IMemberReferenceOperation { Instance: var instance, Member: IFieldSymbol or IPropertySymbol or IEventSymbol } member
-                && (member.Member.IsStatic || (instance is not null && IsThis(instance)));
-
-        // `_members[name] = …`, `_slots[i] = …`, `_inner.Count = …`: an element or member of what it holds.
-        static bool IsInsideOwnMember(IOperation target)
-            => target.WithoutConversions() switch
-            {
-                IArrayElementReferenceOperation element => IsOwnMember(element.ArrayReference),
-                IMemberReferenceOperation { Instance: { } instance } => IsOwnMember(instance),
-                _ => false,
-            };
+        static bool IsOwn(IMemberReferenceOperation member) => member.Member.IsStatic || OperationFacts.IsOnThisInstance(member);
     }
 
     /// <summary>

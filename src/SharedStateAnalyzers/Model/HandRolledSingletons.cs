@@ -457,48 +457,46 @@ internal static class HandRolledSingletons
     /// </summary>
     private static bool IsReflectionMemo(ITypeSymbol type)
         => type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } map
-            && (IsCodeKey(map.TypeArguments[0])
-                || (SymbolFacts.IsReflectionObject(map.TypeArguments[1]) && IsNameKey(map.TypeArguments[0])));
-
-    private static bool IsNameKey(ITypeSymbol key)
-    {
-        if (key is not INamedTypeSymbol { IsTupleType: true, TupleElements: { Length: > 0 } elements })
-        {
-            return SymbolFacts.IsSimpleValueType(key);
-        }
-
-        foreach (var element in elements)
-        {
-            if (!SymbolFacts.IsSimpleValueType(element.Type))
+            && ClassifyKey(map.TypeArguments[0]) switch
             {
-                return false;
-            }
-        }
+                KeyKind.Code => true,
+                KeyKind.Names => SymbolFacts.IsReflectionObject(map.TypeArguments[1]),
+                _ => false,
+            };
 
-        return true;
+    private enum KeyKind
+    {
+        /// <summary>Data: an object of the app, or a tuple with one.</summary>
+        Other,
+
+        /// <summary>Strings, primitives, enums, or a tuple of them.</summary>
+        Names,
+
+        /// <summary>A type or reflection member, alone or in a tuple with names.</summary>
+        Code,
     }
 
-    private static bool IsCodeKey(ITypeSymbol key)
+    private static KeyKind ClassifyKey(ITypeSymbol key)
     {
         if (key is not INamedTypeSymbol { IsTupleType: true, TupleElements: { Length: > 0 } elements })
         {
-            return SymbolFacts.IsReflectionObject(key);
+            return SymbolFacts.IsReflectionObject(key) ? KeyKind.Code : SymbolFacts.IsSimpleValueType(key) ? KeyKind.Names : KeyKind.Other;
         }
 
-        var names = false;
+        var kind = KeyKind.Names;
         foreach (var element in elements)
         {
             if (SymbolFacts.IsReflectionObject(element.Type))
             {
-                names = true;
+                kind = KeyKind.Code;
             }
             else if (!SymbolFacts.IsSimpleValueType(element.Type))
             {
-                return false;
+                return KeyKind.Other;
             }
         }
 
-        return names;
+        return kind;
     }
 
     /// <summary>

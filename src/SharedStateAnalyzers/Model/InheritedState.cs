@@ -68,13 +68,13 @@ internal sealed class InheritedState
     /// </summary>
     public bool IsChange(IOperation operation, CancellationToken cancellationToken)
     {
-        if (ChangedMember(operation) is { } member)
+        if (OperationFacts.ChangedMember(operation) is { } member)
         {
-            return IsOnThisInstance(member) && Contains(member.Member);
+            return OperationFacts.IsOnThisInstance(member) && Contains(member.Member);
         }
 
         return operation is IInvocationOperation { Instance: { } receiver } call
-            && receiver.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            && OperationFacts.IsThis(receiver)
             && BaseMethodChanges(call.TargetMethod, cancellationToken);
     }
 
@@ -150,7 +150,7 @@ internal sealed class InheritedState
 
         for (var current = reference; current is not null; current = current.Parent)
         {
-            if (ChangedMember(current) is { } changed)
+            if (OperationFacts.ChangedMember(current) is { } changed)
             {
                 return changed == member;
             }
@@ -163,31 +163,6 @@ internal sealed class InheritedState
 
         return false;
     }
-
-    /// <summary>
-    /// The field or property <paramref name="operation"/> changes: the target of an assignment or increment, the owner
-    /// of an element or indexer it assigns, the receiver of a mutating collection call, or a field passed by reference.
-    /// </summary>
-    private static IMemberReferenceOperation? ChangedMember(IOperation operation) => operation switch
-    {
-        IAssignmentOperation assignment => Target(assignment.Target),
-        IIncrementOrDecrementOperation increment => Target(increment.Target),
-        IInvocationOperation { Instance: { } receiver } call when MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name)
-            => receiver.WithoutConversions() as IMemberReferenceOperation,
-        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value.WithoutConversions() as IFieldReferenceOperation,
-        _ => null,
-    };
-
-    private static IMemberReferenceOperation? Target(IOperation target) => target.WithoutConversions() switch
-    {
-        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } owner } => owner.WithoutConversions() as IMemberReferenceOperation,
-        IArrayElementReferenceOperation element => element.ArrayReference.WithoutConversions() as IMemberReferenceOperation,
-        IMemberReferenceOperation member => member,
-        _ => null,
-    };
-
-    private static bool IsOnThisInstance(IMemberReferenceOperation member)
-        => member.Instance?.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     /// <summary>
     /// A method declared in source on a base class that holds some of the fields, and that changes one of them on its
@@ -217,7 +192,7 @@ internal sealed class InheritedState
 
             foreach (var operation in body.DescendantsAndSelf())
             {
-                if (ChangedMember(operation) is { } member && IsOnThisInstance(member) && Contains(member.Member))
+                if (OperationFacts.ChangedMember(operation) is { } member && OperationFacts.IsOnThisInstance(member) && Contains(member.Member))
                 {
                     return true;
                 }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SharedStateAnalyzers.Configuration;
 
@@ -312,11 +311,16 @@ internal sealed class KeyedCollections
         if (unwrapped is ILocalReferenceOperation reference)
         {
             locals.Add(reference.Local);
-            unwrapped = reference.Local.DeclaringSyntaxReferences.Length == 1
-                && reference.Local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
-                && key!.SemanticModel is { } model && model.SyntaxTree == initializer.SyntaxTree
-                    ? model.GetOperation(initializer)?.WithoutConversions()
-                    : null;
+            unwrapped = null;
+            foreach (var definition in key!.Root().LocalDefinitions(reference.Local))
+            {
+                // One definition only: a key local given two values is not a tuple of these locals.
+                unwrapped = unwrapped is null ? definition.WithoutConversions() : null;
+                if (unwrapped is null)
+                {
+                    break;
+                }
+            }
         }
 
         if (unwrapped is ITupleOperation tuple)

@@ -18,6 +18,35 @@ internal static class OperationFacts
         return operation;
     }
 
+    /// <summary>
+    /// The field or property <paramref name="operation"/> changes: the target of an assignment or increment, the owner
+    /// of an element or indexer it assigns, the receiver of a mutating collection call, or a field passed by reference.
+    /// </summary>
+    public static IMemberReferenceOperation? ChangedMember(IOperation operation) => operation switch
+    {
+        IAssignmentOperation assignment => ChangedTarget(assignment.Target),
+        IIncrementOrDecrementOperation increment => ChangedTarget(increment.Target),
+        IInvocationOperation { Instance: { } receiver } call when MutableCollections.MutatingMethods.Contains(call.TargetMethod.Name)
+            => receiver.WithoutConversions() as IMemberReferenceOperation,
+        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value.WithoutConversions() as IFieldReferenceOperation,
+        _ => null,
+    };
+
+    private static IMemberReferenceOperation? ChangedTarget(IOperation target) => target.WithoutConversions() switch
+    {
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } owner } => owner.WithoutConversions() as IMemberReferenceOperation,
+        IArrayElementReferenceOperation element => element.ArrayReference.WithoutConversions() as IMemberReferenceOperation,
+        IMemberReferenceOperation member => member,
+        _ => null,
+    };
+
+    /// <summary><c>this</c> (not an object initializer's implicit receiver), through conversions.</summary>
+    public static bool IsThis(IOperation operation)
+        => operation.WithoutConversions() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary>A member of the instance whose code this is: <c>_items</c>, <c>this.Count</c>.</summary>
+    public static bool IsOnThisInstance(IMemberReferenceOperation member) => member.Instance is { } instance && IsThis(instance);
+
     /// <summary>The values <paramref name="local"/> is given within <paramref name="root"/>: its initializer and the assignments to it.</summary>
     public static IEnumerable<IOperation> LocalDefinitions(this IOperation root, ILocalSymbol local)
     {

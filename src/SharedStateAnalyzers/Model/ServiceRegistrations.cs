@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -629,30 +630,15 @@ internal sealed class ServiceRegistrations
     }
 
     /// <summary>
-    /// The type a factory lambda creates: its body is <c>new T(…)</c> (or a conditional between two), or every
-    /// <c>return</c> of its block returns one or a local the block declares as one, the same <c>T</c> each time.
+    /// The type a factory lambda creates: every expression it returns (<see cref="ReturnedExpressions"/>) is
+    /// <c>new T(…)</c>, a conditional between two, or a local the block declares as one, the same <c>T</c> each time.
     /// </summary>
     private static INamedTypeSymbol? CreatedType(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
     {
-        if (factory.ExpressionBody is { } body)
-        {
-            return Created(body);
-        }
-
-        if (factory.Block is not { } block)
-        {
-            return null;
-        }
-
         INamedTypeSymbol? created = null;
-        foreach (var node in block.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        foreach (var returned in ReturnedExpressions(factory))
         {
-            if (node is not ReturnStatementSyntax returnStatement)
-            {
-                continue;
-            }
-
-            var type = returnStatement.Expression is IdentifierNameSyntax local ? CreatedLocal(block, local) : Created(returnStatement.Expression);
+            var type = returned is IdentifierNameSyntax local && factory.Block is { } block ? CreatedLocal(block, local) : Created(returned);
             if (type is null || (created is not null && !SymbolEqualityComparer.Default.Equals(created, type)))
             {
                 return null;
@@ -692,16 +678,43 @@ internal sealed class ServiceRegistrations
         }
     }
 
-    /// <summary>The factory's body is a read of a static field or property: <c>_ =&gt; DashboardRoutes.Routes</c>.</summary>
-    private static bool ReturnsAStaticMember(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
+    /// <summary>
+    /// What a factory lambda returns: its expression body, or the expression of each <c>return</c> in its block (outside
+    /// nested functions; a <c>return;</c> without one gives null). Empty for a block that returns nothing.
+    /// </summary>
+    private static IEnumerable<ExpressionSyntax?> ReturnedExpressions(AnonymousFunctionExpressionSyntax factory)
     {
-        var body = factory.ExpressionBody;
-        if (body is null && factory.Block is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned })
+        if (factory.ExpressionBody is { } body)
         {
-            body = returned;
+            yield return body;
+            yield break;
         }
 
-        return body is not null && model.GetSymbolInfo(body).Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
+        foreach (var node in factory.Block?.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            ?? Enumerable.Empty<SyntaxNode>())
+        {
+            if (node is ReturnStatementSyntax returnStatement)
+            {
+                yield return returnStatement.Expression;
+            }
+        }
+    }
+
+    /// <summary>The factory returns only what a static field or property holds: <c>_ =&gt; DashboardRoutes.Routes</c>.</summary>
+    private static bool ReturnsAStaticMember(SemanticModel model, AnonymousFunctionExpressionSyntax factory)
+    {
+        var any = false;
+        foreach (var returned in ReturnedExpressions(factory))
+        {
+            if (returned is null || model.GetSymbolInfo(returned).Symbol is not (IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     /// <summary><c>services.AddSingleton&lt;T&gt;(…)</c>: the type arguments are written, not inferred.</summary>

@@ -411,7 +411,7 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private static int? ScopeStart(BlockSyntax block, int at, TryStatementSyntax tryStatement, ISymbol field, SemanticModel model, System.Threading.CancellationToken cancellationToken)
         {
-            if (tryStatement.Finally is not { } @finally || HasAwait(tryStatement))
+            if (tryStatement.Finally is not { } @finally || model.GetOperation(tryStatement, cancellationToken) is not { } attempt || ContainsAwait(attempt))
             {
                 return null;
             }
@@ -490,23 +490,6 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
             return expression;
         }
 
-        /// <summary>An <c>await</c>, <c>await foreach</c> or <c>await using</c> in the statement, outside nested functions.</summary>
-        private static bool HasAwait(SyntaxNode statement)
-        {
-            foreach (var node in statement.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
-            {
-                if (node is AwaitExpressionSyntax
-                    || node is CommonForEachStatementSyntax { AwaitKeyword.RawKind: not 0 }
-                    || node is UsingStatementSyntax { AwaitKeyword.RawKind: not 0 }
-                    || node is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not 0 })
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         /// <summary>Why the function holding a use is async or request-handling code, in message words; null when it is neither.</summary>
         private string? Describe(IOperation? function, IMethodSymbol? member, IOperation body)
         {
@@ -557,10 +540,17 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                 return cached;
             }
 
-            var result = false;
+            var result = ContainsAwait(body);
+            _awaits.TryAdd(body, result);
+            return result;
+        }
+
+        /// <summary>An <c>await</c>, <c>await foreach</c> or <c>await using</c> in <paramref name="body"/>, outside nested functions.</summary>
+        private static bool ContainsAwait(IOperation body)
+        {
             var stack = new Stack<IOperation>();
             stack.Push(body);
-            while (stack.Count > 0 && !result)
+            while (stack.Count > 0)
             {
                 var current = stack.Pop();
                 foreach (var child in current.ChildOperations)
@@ -575,16 +565,14 @@ public sealed class ThreadAffineStateAnalyzer : DiagnosticAnalyzer
                         || child is IUsingOperation { IsAsynchronous: true }
                         || child is IUsingDeclarationOperation { IsAsynchronous: true })
                     {
-                        result = true;
-                        break;
+                        return true;
                     }
 
                     stack.Push(child);
                 }
             }
 
-            _awaits.TryAdd(body, result);
-            return result;
+            return false;
         }
 
         public void Report(SymbolAnalysisContext context)
