@@ -31,11 +31,11 @@ internal readonly struct OptionProblem : IEquatable<OptionProblem>
 }
 
 /// <summary>
-/// The <c>.editorconfig</c> options the rules read: type lists that extend the built-in tables, and switches
-/// (<c>true</c>/<c>false</c>) that turn off a part of a rule. Type lists are
-/// comma-separated metadata names (<c>MyApp.Tenancy.TenantContext</c>, <c>MyApp.Data.Repository`1</c>). Lists apply
-/// to the whole project: when sections give different files different lists, the lists are merged. A malformed
-/// value is ignored (the default applies) and reported by SSA000.
+/// The <c>.editorconfig</c> options the rules read: type lists and method-name lists that extend the built-in tables,
+/// and switches (<c>true</c>/<c>false</c>) that turn on a part of a rule. Type lists are comma-separated metadata names
+/// (<c>MyApp.Tenancy.TenantContext</c>, <c>MyApp.Data.Repository`1</c>); method-name lists are comma-separated
+/// identifiers (<c>AddSingletonAs</c>). Lists apply to the whole project: when sections give different files different
+/// lists, the lists are merged. A malformed value is ignored (the default applies) and reported by SSA000.
 /// </summary>
 internal sealed class AnalyzerSettings
 {
@@ -43,24 +43,34 @@ internal sealed class AnalyzerSettings
     public const string ExternalDataTypesKey = "shared_state.external_data_types";
     public const string CodeDerivedKeyTypesKey = "shared_state.code_derived_key_types";
 
+    public const string SingletonRegistrationMethodsKey = "shared_state.singleton_registration_methods";
+    public const string ScopedRegistrationMethodsKey = "shared_state.scoped_registration_methods";
+    public const string TransientRegistrationMethodsKey = "shared_state.transient_registration_methods";
+
     public const string ReportDoubleCheckedLockingKey = "shared_state.report_double_checked_locking";
 
     public static readonly ImmutableArray<string> TypeListKeys = ImmutableArray.Create(
         RequestScopedTypesKey, ExternalDataTypesKey, CodeDerivedKeyTypesKey);
 
+    public static readonly ImmutableArray<string> NameListKeys = ImmutableArray.Create(
+        SingletonRegistrationMethodsKey, ScopedRegistrationMethodsKey, TransientRegistrationMethodsKey);
+
     public static readonly ImmutableArray<string> SwitchKeys = ImmutableArray.Create(ReportDoubleCheckedLockingKey);
 
-    public static readonly AnalyzerSettings Default = new(ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, false);
+    public static readonly AnalyzerSettings Default = new(
+        ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, ImmutableArray<string>.Empty, RegistrationMethods.None, false);
 
     private AnalyzerSettings(
         ImmutableArray<string> requestScopedTypes,
         ImmutableArray<string> externalDataTypes,
         ImmutableArray<string> codeDerivedKeyTypes,
+        RegistrationMethods registrationMethods,
         bool reportDoubleCheckedLocking)
     {
         RequestScopedTypes = requestScopedTypes;
         ExternalDataTypes = externalDataTypes;
         CodeDerivedKeyTypes = codeDerivedKeyTypes;
+        RegistrationMethods = registrationMethods;
         ReportDoubleCheckedLocking = reportDoubleCheckedLocking;
     }
 
@@ -72,6 +82,9 @@ internal sealed class AnalyzerSettings
 
     /// <summary>Key types that mark a cache of code-derived data, besides <c>Type</c>, members and enums.</summary>
     public ImmutableArray<string> CodeDerivedKeyTypes { get; }
+
+    /// <summary>The app's own registration helpers, by the lifetime they register with.</summary>
+    public RegistrationMethods RegistrationMethods { get; }
 
     /// <summary>
     /// SSA009 also reports double-checked locking over a non-volatile field, at Info severity. Off by default: the
@@ -99,7 +112,7 @@ internal sealed class AnalyzerSettings
                 continue;
             }
 
-            if (!TryParseTypeList(value, out var names, out _))
+            if (!TryParseList(key, value, out var names, out _))
             {
                 continue;
             }
@@ -119,7 +132,10 @@ internal sealed class AnalyzerSettings
         }
 
         ImmutableArray<string> Get(string key) => lists.TryGetValue(key, out var set) ? ImmutableArray.CreateRange(set) : ImmutableArray<string>.Empty;
-        return new AnalyzerSettings(Get(RequestScopedTypesKey), Get(ExternalDataTypesKey), Get(CodeDerivedKeyTypesKey), reportDoubleCheckedLocking);
+        var registrationMethods = RegistrationMethods.Create(
+            Get(SingletonRegistrationMethodsKey), Get(ScopedRegistrationMethodsKey), Get(TransientRegistrationMethodsKey));
+        return new AnalyzerSettings(
+            Get(RequestScopedTypesKey), Get(ExternalDataTypesKey), Get(CodeDerivedKeyTypesKey), registrationMethods, reportDoubleCheckedLocking);
     }
 
     /// <summary>Every malformed option value that applies to <paramref name="compilation"/>, each once.</summary>
@@ -129,7 +145,7 @@ internal sealed class AnalyzerSettings
         var seen = new HashSet<OptionProblem>();
         foreach (var (key, value) in ReadRaw(options, compilation))
         {
-            var wellFormed = IsSwitch(key) ? TryParseSwitch(value, out _, out var reason) : TryParseTypeList(value, out _, out reason);
+            var wellFormed = IsSwitch(key) ? TryParseSwitch(value, out _, out var reason) : TryParseList(key, value, out _, out reason);
             if (!wellFormed)
             {
                 var problem = new OptionProblem(key, value, reason!);
@@ -158,6 +174,14 @@ internal sealed class AnalyzerSettings
                 }
             }
 
+            foreach (var key in NameListKeys)
+            {
+                if (configOptions.TryGetValue(key, out var value) && seen.Add((key, value)))
+                {
+                    yield return (key, value);
+                }
+            }
+
             foreach (var key in SwitchKeys)
             {
                 if (configOptions.TryGetValue(key, out var value) && seen.Add((key, value)))
@@ -175,6 +199,39 @@ internal sealed class AnalyzerSettings
         {
             yield return provider.GetOptions(tree);
         }
+    }
+
+    private static bool TryParseList(string key, string value, out ImmutableArray<string> names, out string? reason)
+        => NameListKeys.Contains(key) ? TryParseNameList(value, out names, out reason) : TryParseTypeList(value, out names, out reason);
+
+    /// <summary>
+    /// Parses a comma-separated list of method names (C# identifiers). Empty entries are skipped; the whole value is
+    /// rejected when one entry is not an identifier, with <paramref name="reason"/> saying which.
+    /// </summary>
+    public static bool TryParseNameList(string value, out ImmutableArray<string> names, out string? reason)
+    {
+        var builder = ImmutableArray.CreateBuilder<string>();
+        foreach (var part in value.Split(','))
+        {
+            var name = part.Trim();
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            if (!s_identifier.IsMatch(name))
+            {
+                names = ImmutableArray<string>.Empty;
+                reason = $"'{name}' is not a method name such as AddSingletonAs";
+                return false;
+            }
+
+            builder.Add(name);
+        }
+
+        names = builder.ToImmutable();
+        reason = null;
+        return true;
     }
 
     /// <summary>
@@ -229,6 +286,8 @@ internal sealed class AnalyzerSettings
     private static readonly Regex s_metadataName = new(
         @"^[\p{L}_][\p{L}\p{Nd}_]*(`\d+)?([.+][\p{L}_][\p{L}\p{Nd}_]*(`\d+)?)*$",
         RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_identifier = new(@"^[\p{L}_][\p{L}\p{Nd}_]*$", RegexOptions.CultureInvariant);
 
     private static bool IsMetadataName(string name) => s_metadataName.IsMatch(name);
 

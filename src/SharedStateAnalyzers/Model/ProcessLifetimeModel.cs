@@ -90,7 +90,7 @@ internal sealed class ProcessLifetimeModel
             return ProcessLifetimeKind.HostedService;
         }
 
-        if (_registrations.IsAvailable && _registrations.Singletons.Contains(type.OriginalDefinition))
+        if (_registrations.CanRegister && _registrations.Singletons.Contains(type.OriginalDefinition))
         {
             return ProcessLifetimeKind.DependencyInjectionSingleton;
         }

@@ -207,7 +207,7 @@ internal sealed class RequestScopedTypes
     public static RequestScopedTypes? Create(Compilation compilation, ImmutableArray<string> configuredTypes)
     {
         var model = new RequestScopedTypes(compilation, configuredTypes);
-        return model._knownTypes.IsEmpty && model._dbContext is null && !model._registrations.IsAvailable ? null : model;
+        return model._knownTypes.IsEmpty && model._dbContext is null && !model._registrations.CanRegister ? null : model;
     }
 
     /// <summary>Why instances of <paramref name="type"/> belong to one request, or null.</summary>
@@ -332,7 +332,7 @@ internal sealed class RequestScopedTypes
 
         // Registrations name the app's own services: types of the .NET libraries are not looked up (and an app
         // without a static field of its own types never pays for the scan).
-        if (_registrations.IsAvailable && type.SpecialType == SpecialType.None && !SymbolFacts.IsFrameworkAssembly(type.ContainingAssembly)
+        if (_registrations.CanRegister && type.SpecialType == SpecialType.None && !SymbolFacts.IsFrameworkAssembly(type.ContainingAssembly)
             && _registrations.Scoped.Contains(type.OriginalDefinition))
         {
             return RequestScopedKind.RegisteredScoped;

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using SharedStateAnalyzers.Configuration;
 
 namespace SharedStateAnalyzers.Model;
 
@@ -31,17 +32,26 @@ internal sealed class ServiceRegistrations
         StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient", "AddGrpcClient");
 
     private readonly Compilation _compilation;
+    private readonly RegistrationMethods _helpers;
     private readonly Lazy<ScanResult> _scan;
 
-    private ServiceRegistrations(Compilation compilation)
+    private ServiceRegistrations(Compilation compilation, RegistrationMethods helpers)
     {
         _compilation = compilation;
+        _helpers = helpers;
         IsAvailable = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null;
+        CanRegister = IsAvailable || !helpers.IsEmpty;
         _scan = new Lazy<ScanResult>(Scan, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The compilation references <c>Microsoft.Extensions.DependencyInjection</c>: registrations are possible.</summary>
     public bool IsAvailable { get; }
+
+    /// <summary>
+    /// Registrations are possible: the compilation references <c>Microsoft.Extensions.DependencyInjection</c>, or
+    /// <c>.editorconfig</c> names registration helpers of the app's own (<see cref="RegistrationMethods"/>).
+    /// </summary>
+    public bool CanRegister { get; }
 
     /// <summary>
     /// The implementation types of singleton registrations: <c>AddSingleton&lt;TService, TImpl&gt;()</c>,
@@ -50,7 +60,7 @@ internal sealed class ServiceRegistrations
     /// (<c>AddSingleton(new T())</c>) hands over or a factory registration (<c>AddSingleton(sp =&gt; new T(…))</c>) builds.
     /// Registrations inside test classes do not count: a test that registers a type says nothing about the app.
     /// </summary>
-    public ImmutableHashSet<INamedTypeSymbol> Singletons => IsAvailable ? _scan.Value.Singletons : ImmutableHashSet<INamedTypeSymbol>.Empty;
+    public ImmutableHashSet<INamedTypeSymbol> Singletons => CanRegister ? _scan.Value.Singletons : ImmutableHashSet<INamedTypeSymbol>.Empty;
 
     /// <summary>
     /// The service and implementation types of scoped registrations: <c>AddScoped&lt;TService, TImpl&gt;()</c>,
@@ -58,7 +68,7 @@ internal sealed class ServiceRegistrations
     /// <c>AddDbContext&lt;TContext&gt;</c>/<c>AddDbContextPool&lt;TContext&gt;</c>, and the class a scoped factory
     /// registration builds.
     /// </summary>
-    public ImmutableHashSet<INamedTypeSymbol> Scoped => IsAvailable ? _scan.Value.Scoped : ImmutableHashSet<INamedTypeSymbol>.Empty;
+    public ImmutableHashSet<INamedTypeSymbol> Scoped => CanRegister ? _scan.Value.Scoped : ImmutableHashSet<INamedTypeSymbol>.Empty;
 
     /// <summary>
     /// Every registration the compilation makes in source, with its lifetime, service and implementation types and
@@ -67,11 +77,11 @@ internal sealed class ServiceRegistrations
     /// <c>IServiceCollection</c> extension methods are found too. Registrations made in referenced assemblies
     /// (<c>AddControllers</c>, <c>AddOptions</c>, …) and through <c>ServiceDescriptor</c> are not.
     /// </summary>
-    public ImmutableArray<ServiceRegistration> Registrations => IsAvailable ? _scan.Value.Index.All : ImmutableArray<ServiceRegistration>.Empty;
+    public ImmutableArray<ServiceRegistration> Registrations => CanRegister ? _scan.Value.Index.All : ImmutableArray<ServiceRegistration>.Empty;
 
     /// <summary>The registration made by <paramref name="invocation"/>, or null.</summary>
     public ServiceRegistration? GetRegistration(InvocationExpressionSyntax invocation)
-        => IsAvailable && _scan.Value.Index.ByInvocation.TryGetValue(invocation, out var registration) ? registration : null;
+        => CanRegister && _scan.Value.Index.ByInvocation.TryGetValue(invocation, out var registration) ? registration : null;
 
     /// <summary>
     /// The registrations of <paramref name="serviceType"/> (unkeyed or keyed, as asked): those of that exact type, and
@@ -79,7 +89,7 @@ internal sealed class ServiceRegistrations
     /// </summary>
     public ImmutableArray<ServiceRegistration> GetRegistrationsOf(INamedTypeSymbol serviceType, bool keyed = false)
     {
-        if (!IsAvailable)
+        if (!CanRegister)
         {
             return ImmutableArray<ServiceRegistration>.Empty;
         }
@@ -94,7 +104,26 @@ internal sealed class ServiceRegistrations
         return index.Get(serviceType.OriginalDefinition, keyed, openGeneric: true);
     }
 
-    public static ServiceRegistrations For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new ServiceRegistrations(c));
+    /// <summary>
+    /// The registrations of <paramref name="compilation"/>, with the registration helpers
+    /// <see cref="Configure"/> gave it (none when it was not called: a code fix's compilation).
+    /// </summary>
+    public static ServiceRegistrations For(Compilation compilation) => s_byCompilation.GetValue(compilation, static c => new ServiceRegistrations(c, RegistrationMethods.None));
+
+    /// <summary>
+    /// Makes the model of <paramref name="compilation"/> know the app's own registration helpers, before any rule asks
+    /// for it: every rule's compilation start calls this first (<c>ProductCodeAnalysis</c>), with the options every
+    /// analyzer of one compilation shares, so that the first call decides and the others find the same model.
+    /// </summary>
+    public static void Configure(Compilation compilation, RegistrationMethods helpers)
+        => s_byCompilation.GetValue(compilation, c => new ServiceRegistrations(c, helpers));
+
+    /// <summary>One of the app's registration helpers (<see cref="RegistrationMethods"/>) registers singletons under this name.</summary>
+    public bool IsSingletonHelper(string methodName)
+        => _helpers.Lifetimes.TryGetValue(methodName, out var lifetime) && lifetime == ServiceLifetimeKind.Singleton;
+
+    /// <summary>A method of the container's own that <see cref="LifetimeOf"/> knows by name (<c>AddSingleton</c>, <c>TryAddScoped</c>, …).</summary>
+    public static bool IsBuiltInRegistrationMethod(string name) => BuiltInLifetimeOf(name) is not null;
 
     private ScanResult Scan()
     {
@@ -106,7 +135,7 @@ internal sealed class ServiceRegistrations
         foreach (var tree in _compilation.SyntaxTrees)
         {
             SemanticModel? model = null;
-            foreach (var (invocation, name) in FindRegistrationCalls(tree, buffer))
+            foreach (var (invocation, name) in WithHelperCalls(tree, FindRegistrationCalls(tree, buffer)))
             {
                 var methodName = name.Identifier.ValueText;
                 if (LifetimeOf(methodName) is not { } lifetime)
@@ -119,6 +148,20 @@ internal sealed class ServiceRegistrations
 #pragma warning restore RS1030
                 // A test that registers a type to exercise it says nothing about how the app runs it.
                 var definesLifetime = lifetime != ServiceLifetimeKind.Transient && !IsInTestFixture(model, invocation, testFixtures);
+                if (BuiltInLifetimeOf(methodName) is null)
+                {
+                    if (DescribeHelperCall(model, invocation, methodName, lifetime) is { } helperRegistration)
+                    {
+                        registrations.Add(helperRegistration);
+                        if (definesLifetime)
+                        {
+                            AddHelperTypes(helperRegistration, singletons, scoped);
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (definesLifetime)
                 {
                     AddImplementationTypes(model, invocation, name, lifetime == ServiceLifetimeKind.Singleton, singletons, scoped);
@@ -136,6 +179,115 @@ internal sealed class ServiceRegistrations
         }
 
         return new ScanResult(singletons.ToImmutable(), scoped.ToImmutable(), new RegistrationIndex(registrations.ToImmutable()));
+    }
+
+    /// <summary>
+    /// <paramref name="calls"/>, plus the calls of the app's own registration helpers (<see cref="RegistrationMethods"/>)
+    /// in <paramref name="tree"/>, all in walk order. Each helper's name is searched for in the text; the token found
+    /// there decides, as for the container's methods.
+    /// </summary>
+    private List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> WithHelperCalls(
+        SyntaxTree tree, List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> calls)
+    {
+        if (_helpers.IsEmpty)
+        {
+            return calls;
+        }
+
+        var text = tree.GetText();
+        SyntaxNode? root = null;
+        var added = false;
+        foreach (var helper in _helpers.Lifetimes.Keys)
+        {
+            foreach (var position in WordSearch.Find(text, helper))
+            {
+                root ??= tree.GetRoot();
+                var token = root.FindToken(position);
+                if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == helper
+                    && token.Parent is SimpleNameSyntax name && InvocationNamed(name) is { } invocation)
+                {
+                    calls.Add((invocation, name));
+                    added = true;
+                }
+            }
+        }
+
+        if (added)
+        {
+            SortInWalkOrder(calls);
+        }
+
+        return calls;
+    }
+
+    /// <summary>
+    /// What a call of one of the app's registration helpers registers: its type arguments (<c>AddSingletonAs&lt;T&gt;()</c>,
+    /// <c>ReplaceSingleton&lt;TService, TImpl&gt;()</c>) or, without them, its <c>typeof</c> arguments; the first names the
+    /// service, the last the implementation, as with <c>AddSingleton</c>. The helper need not bind (a package not
+    /// restored): the written type arguments are read. Null for a call with none, or more than two.
+    /// </summary>
+    private static ServiceRegistration? DescribeHelperCall(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime)
+    {
+        var types = new List<ITypeSymbol?>();
+        if (GetName(invocation.Expression) is GenericNameSyntax generic)
+        {
+            foreach (var typeArgument in generic.TypeArgumentList.Arguments)
+            {
+                types.Add(model.GetTypeInfo(typeArgument).Type);
+            }
+        }
+        else
+        {
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.Expression is TypeOfExpressionSyntax typeOf)
+                {
+                    types.Add(model.GetTypeInfo(typeOf.Type).Type);
+                }
+            }
+        }
+
+        if (types.Count is 0 or > 2
+            || types[0] is not INamedTypeSymbol { TypeKind: not TypeKind.Error } service
+            || types[types.Count - 1] is not INamedTypeSymbol { TypeKind: not TypeKind.Error } implementation)
+        {
+            return null;
+        }
+
+        var openGeneric = service.IsUnboundGenericType;
+        if (openGeneric)
+        {
+            service = service.OriginalDefinition;
+            implementation = implementation.OriginalDefinition;
+        }
+
+        return new ServiceRegistration(
+            methodName, lifetime, service, implementation, RegistrationForm.Type, factory: null, isKeyed: false, key: null, openGeneric, invocation, ImmutableArray<ServiceRequest>.Empty);
+    }
+
+    /// <summary>The types <see cref="Singletons"/> and <see cref="Scoped"/> take from one registration through an app's helper.</summary>
+    private static void AddHelperTypes(
+        ServiceRegistration registration,
+        ImmutableHashSet<INamedTypeSymbol>.Builder singletons,
+        ImmutableHashSet<INamedTypeSymbol>.Builder scoped)
+    {
+        if (registration.Lifetime == ServiceLifetimeKind.Singleton)
+        {
+            if (registration.ImplementationType is { TypeKind: TypeKind.Class } implementation)
+            {
+                singletons.Add(implementation.OriginalDefinition);
+            }
+        }
+        else if (registration.Lifetime == ServiceLifetimeKind.Scoped)
+        {
+            foreach (var type in new[] { registration.ServiceType, registration.ImplementationType })
+            {
+                if (type is { TypeKind: TypeKind.Class or TypeKind.Interface })
+                {
+                    scoped.Add(type.OriginalDefinition);
+                }
+            }
+        }
     }
 
     /// <summary>The types <see cref="Singletons"/> and <see cref="Scoped"/> take from one singleton or scoped registration call.</summary>
@@ -281,7 +433,11 @@ internal sealed class ServiceRegistrations
         }
     }
 
-    private static ServiceLifetimeKind? LifetimeOf(string methodName)
+    /// <summary>The lifetime a call named <paramref name="methodName"/> registers with: the container's methods, then the app's helpers.</summary>
+    private ServiceLifetimeKind? LifetimeOf(string methodName)
+        => BuiltInLifetimeOf(methodName) ?? (_helpers.Lifetimes.TryGetValue(methodName, out var lifetime) ? lifetime : null);
+
+    private static ServiceLifetimeKind? BuiltInLifetimeOf(string methodName)
     {
         if (s_singletonRegistrations.Contains(methodName))
         {
@@ -354,7 +510,7 @@ internal sealed class ServiceRegistrations
                 }
 
                 var word = new string(buffer, wordStart, wordEnd - wordStart);
-                if (LifetimeOf(word) is null)
+                if (BuiltInLifetimeOf(word) is null)
                 {
                     continue;
                 }
@@ -377,12 +533,15 @@ internal sealed class ServiceRegistrations
             }
         }
 
-        // A walk meets a call before the calls in its receiver (a.AddX().AddY() is met at AddY first) and in its arguments.
-        calls.Sort(static (x, y) => x.Invocation.SpanStart != y.Invocation.SpanStart
-            ? x.Invocation.SpanStart.CompareTo(y.Invocation.SpanStart)
-            : y.Invocation.Span.End.CompareTo(x.Invocation.Span.End));
+        SortInWalkOrder(calls);
         return calls;
     }
+
+    /// <summary>A walk meets a call before the calls in its receiver (<c>a.AddX().AddY()</c> is met at <c>AddY</c> first) and in its arguments.</summary>
+    private static void SortInWalkOrder(List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> calls)
+        => calls.Sort(static (x, y) => x.Invocation.SpanStart != y.Invocation.SpanStart
+            ? x.Invocation.SpanStart.CompareTo(y.Invocation.SpanStart)
+            : y.Invocation.Span.End.CompareTo(x.Invocation.Span.End));
 
     private static List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> WalkForRegistrationCalls(SyntaxTree tree, SourceText text)
     {
@@ -394,7 +553,7 @@ internal sealed class ServiceRegistrations
 
         foreach (var node in tree.GetRoot().DescendantNodes())
         {
-            if (node is InvocationExpressionSyntax invocation && GetName(invocation.Expression) is { } name && LifetimeOf(name.Identifier.ValueText) is not null)
+            if (node is InvocationExpressionSyntax invocation && GetName(invocation.Expression) is { } name && BuiltInLifetimeOf(name.Identifier.ValueText) is not null)
             {
                 calls.Add((invocation, name));
             }

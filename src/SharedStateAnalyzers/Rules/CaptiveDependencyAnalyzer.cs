@@ -36,7 +36,7 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         ProductCodeAnalysis.RegisterCompilationStart(context, static start =>
         {
-            if (!ServiceRegistrations.For(start.Compilation).IsAvailable)
+            if (!ServiceRegistrations.For(start.Compilation).CanRegister)
             {
                 return;
             }
@@ -57,7 +57,7 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
         };
 
         // Only singleton registrations are consumers; the compilation's registrations are gathered on the first one.
-        if (name is null || !s_singletonMethods.Contains(name)
+        if (name is null || !(s_singletonMethods.Contains(name) || captives.Registrations.IsSingletonHelper(name))
             || captives.Registrations.GetRegistration(invocation) is not { Lifetime: ServiceLifetimeKind.Singleton } registration)
         {
             return;
