@@ -209,36 +209,16 @@ internal sealed class AnalyzerSettings
     /// rejected when one entry is not an identifier, with <paramref name="reason"/> saying which.
     /// </summary>
     public static bool TryParseNameList(string value, out ImmutableArray<string> names, out string? reason)
-    {
-        var builder = ImmutableArray.CreateBuilder<string>();
-        foreach (var part in value.Split(','))
-        {
-            var name = part.Trim();
-            if (name.Length == 0)
-            {
-                continue;
-            }
-
-            if (!s_identifier.IsMatch(name))
-            {
-                names = ImmutableArray<string>.Empty;
-                reason = $"'{name}' is not a method name such as AddSingletonAs";
-                return false;
-            }
-
-            builder.Add(name);
-        }
-
-        names = builder.ToImmutable();
-        reason = null;
-        return true;
-    }
+        => TryParseEntries(value, s_identifier, "a method name such as AddSingletonAs", out names, out reason);
 
     /// <summary>
     /// Parses a comma-separated list of metadata names. Empty entries are skipped; the whole value is rejected when
     /// one entry is not a type name, with <paramref name="reason"/> saying which.
     /// </summary>
     public static bool TryParseTypeList(string value, out ImmutableArray<string> names, out string? reason)
+        => TryParseEntries(value, s_metadataName, "a type name such as MyApp.Tenancy.TenantContext or MyApp.Data.Repository`1", out names, out reason);
+
+    private static bool TryParseEntries(string value, Regex entry, string expected, out ImmutableArray<string> names, out string? reason)
     {
         var builder = ImmutableArray.CreateBuilder<string>();
         foreach (var part in value.Split(','))
@@ -249,10 +229,10 @@ internal sealed class AnalyzerSettings
                 continue;
             }
 
-            if (!IsMetadataName(name))
+            if (!entry.IsMatch(name))
             {
                 names = ImmutableArray<string>.Empty;
-                reason = $"'{name}' is not a type name such as MyApp.Tenancy.TenantContext or MyApp.Data.Repository`1";
+                reason = $"'{name}' is not {expected}";
                 return false;
             }
 
@@ -288,8 +268,6 @@ internal sealed class AnalyzerSettings
         RegexOptions.CultureInvariant);
 
     private static readonly Regex s_identifier = new(@"^[\p{L}_][\p{L}\p{Nd}_]*$", RegexOptions.CultureInvariant);
-
-    private static bool IsMetadataName(string name) => s_metadataName.IsMatch(name);
 
     /// <summary>The named types of <paramref name="names"/> the compilation can see; names it cannot resolve are skipped.</summary>
     public static ImmutableArray<INamedTypeSymbol> Resolve(Compilation compilation, ImmutableArray<string> names)
