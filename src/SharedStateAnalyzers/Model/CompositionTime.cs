@@ -351,7 +351,7 @@ internal sealed class CompositionTime
             || SymbolFacts.IsNamedFor(method.Name, s_registrationVerbs);
     }
 
-    private static readonly string[] s_registrationVerbs = ["Register", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe", "Create"];
+    private static readonly string[] s_registrationVerbs = ["Register", "Unregister", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe", "Create"];
 
     /// <summary>
     /// The methods whose calls reach <paramref name="method"/>: itself, and the interface members it implements (a
@@ -563,13 +563,16 @@ internal sealed class CompositionTime
                 && SymbolEqualityComparer.Default.Equals(SymbolFacts.FirstDeclaration(caller.OriginalDefinition), target);
 
         /// <summary>
-        /// An overload of <paramref name="target"/> in the same type (a generic convenience form), implementing no
-        /// interface member, that nothing in the compilation calls or takes as a delegate, its own type included.
+        /// A convenience overload of <paramref name="target"/> that nothing in the compilation calls or takes as a
+        /// delegate, its own type included: one in the same type (a generic form) implementing no interface member, or
+        /// an extension method of the same name on the target's type (<c>Register(this IRegistrar r, string group,
+        /// IEnumerable&lt;string&gt; names)</c>, which the app's plug-ins call).
         /// </summary>
         private bool IsUncalledOverload(IMethodSymbol caller, IMethodSymbol target)
         {
             if (caller.Name != target.Name
-                || !SymbolEqualityComparer.Default.Equals(caller.ContainingType.OriginalDefinition, target.ContainingType.OriginalDefinition)
+                || !(SymbolEqualityComparer.Default.Equals(caller.ContainingType.OriginalDefinition, target.ContainingType.OriginalDefinition)
+                    || IsExtensionOf(caller, target.ContainingType))
                 || SymbolEqualityComparer.Default.Equals(caller.OriginalDefinition, target.OriginalDefinition)
                 || !IsSearchable(caller, out var overload)
                 || SymbolFacts.ImplementedInterfaceMethods(overload).Count > 0)
@@ -587,6 +590,10 @@ internal sealed class CompositionTime
 
             return true;
         }
+
+        private static bool IsExtensionOf(IMethodSymbol method, INamedTypeSymbol type)
+            => method is { IsExtensionMethod: true, Parameters.Length: > 0 }
+                && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.OriginalDefinition, type.OriginalDefinition);
 
         /// <summary>Whether the name binds to the method; null when it cannot be told (too many bound already, or ambiguous).</summary>
         private bool? Refers(SimpleNameSyntax name, IMethodSymbol method)

@@ -2268,6 +2268,62 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// <see cref="WidgetRegistrations"/> with an <c>Unregister</c> on the registrar's interface, which an
+    /// <c>IApplicationBuilder</c> extension calls, and a public forwarding extension <c>Register(group, names)</c> on
+    /// the interface that nothing in the compilation calls (the app's modules do, at start-up).
+    /// </summary>
+    private static string WidgetRegistrationsWithUnregisterAndForwarder(string mark, string extra)
+        => WidgetRegistrations
+            .Replace("MARK", mark)
+            .Replace("EXTRA", extra)
+            .Replace("    void Register(string widget);\n", "    void Register(string widget);\n\n    void Unregister(string widget);\n")
+            .Replace("    public void Register(string widget) => _widgets.Add(widget);\n", "    public void Register(string widget) => _widgets.Add(widget);\n\n    public void Unregister(string widget) => _widgets.Remove(widget);\n")
+            .Replace("public static class WidgetSetup\n{", """
+                public static class WidgetRegistryExtensions
+                {
+                    public static IWidgetRegistry Register(this IWidgetRegistry registry, string group, IEnumerable<string> widgets)
+                    {
+                        foreach (var widget in widgets)
+                        {
+                            registry.Register(group + "/" + widget);
+                        }
+
+                        return registry;
+                    }
+                }
+
+                public static class WidgetSetup
+                {
+                    public static IApplicationBuilder DropWidget(this IApplicationBuilder app, string widget)
+                    {
+                        app.ApplicationServices.GetRequiredService<IWidgetRegistry>().Unregister(widget);
+                        return app;
+                    }
+
+                """);
+
+    [Fact]
+    public async Task SingletonFilledThroughItsInterface_UnregisteredWhileComposing_WithAnUncalledForwardingExtension()
+    {
+        // Register and Unregister are called through the interface by IApplicationBuilder extensions only; the public
+        // Register(group, widgets) extension has no caller in the compilation, so it says nothing about when the API runs.
+        var source = WidgetRegistrationsWithUnregisterAndForwarder("_widgets", "");
+        Assert.Contains("Unregister(string widget) => _widgets.Remove(widget)", source);
+        Assert.Contains("public static IWidgetRegistry Register(this IWidgetRegistry registry", source);
+        await Test(source, References.AspNetCore).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("\n    [HttpDelete(\"widgets\")]\n    public void Remove(string name) => registry.Unregister(name);")]
+    [InlineData("\n    [HttpPost(\"widgets\")]\n    public void Add(string name) => registry.Register(\"user\", new[] { name });")]
+    public async Task SingletonFilledThroughItsInterface_UnregisterOrForwarderCalledByAnEndpointIsReported(string endpoint)
+    {
+        await Test(WidgetRegistrationsWithUnregisterAndForwarder("{|#0:_widgets|}", endpoint), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_widgets", "List<string>"))
+            .ValidateAsync();
+    }
+
     private const string ChainTracker = """
         using System.Collections.Generic;
         using Microsoft.Extensions.DependencyInjection;
