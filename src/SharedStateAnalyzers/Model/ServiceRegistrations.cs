@@ -31,6 +31,25 @@ internal sealed class ServiceRegistrations
     private static readonly ImmutableHashSet<string> s_transientRegistrations = ImmutableHashSet.Create(
         StringComparer.Ordinal, "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient", "AddHttpClient", "AddGrpcClient");
 
+    /// <summary>
+    /// The factories of <c>ServiceDescriptor</c> and the lifetime each gives; <c>Describe</c> takes it as an argument.
+    /// </summary>
+    private static readonly ImmutableDictionary<string, ServiceLifetimeKind?> s_descriptorFactories = new Dictionary<string, ServiceLifetimeKind?>
+    {
+        ["Singleton"] = ServiceLifetimeKind.Singleton,
+        ["KeyedSingleton"] = ServiceLifetimeKind.Singleton,
+        ["Scoped"] = ServiceLifetimeKind.Scoped,
+        ["KeyedScoped"] = ServiceLifetimeKind.Scoped,
+        ["Transient"] = ServiceLifetimeKind.Transient,
+        ["KeyedTransient"] = ServiceLifetimeKind.Transient,
+        ["Describe"] = null,
+        ["DescribeKeyed"] = null,
+    }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    /// <summary>The methods of <c>IServiceCollection</c> (and its extensions) that put a descriptor into the collection.</summary>
+    private static readonly ImmutableHashSet<string> s_descriptorAdders = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "Add", "TryAdd", "TryAddEnumerable", "Replace", "Insert");
+
     private readonly Compilation _compilation;
     private readonly RegistrationMethods _helpers;
     private readonly Lazy<ScanResult> _scan;
@@ -75,7 +94,9 @@ internal sealed class ServiceRegistrations
     /// form (see <see cref="ServiceRegistration"/>), in file order. Gathered by the same walk as
     /// <see cref="Singletons"/> and <see cref="Scoped"/>; registrations inside the program's own
     /// <c>IServiceCollection</c> extension methods are found too. Registrations made in referenced assemblies
-    /// (<c>AddControllers</c>, <c>AddOptions</c>, …) and through <c>ServiceDescriptor</c> are not.
+    /// (<c>AddControllers</c>, <c>AddOptions</c>, …) are not. A descriptor handed to the collection
+    /// (<c>services.TryAdd(ServiceDescriptor.Singleton&lt;IClock, SystemClock&gt;())</c>, <c>Replace</c>, <c>Describe(…, lifetime)</c>)
+    /// counts as a registration; one built with <c>new ServiceDescriptor(…)</c> does not yet.
     /// </summary>
     public ImmutableArray<ServiceRegistration> Registrations => CanRegister ? _scan.Value.Index.All : ImmutableArray<ServiceRegistration>.Empty;
 
@@ -118,9 +139,15 @@ internal sealed class ServiceRegistrations
     public static void Configure(Compilation compilation, RegistrationMethods helpers)
         => s_byCompilation.GetValue(compilation, c => new ServiceRegistrations(c, helpers));
 
-    /// <summary>One of the app's registration helpers (<see cref="RegistrationMethods"/>) registers singletons under this name.</summary>
-    public bool IsSingletonHelper(string methodName)
-        => _helpers.Lifetimes.TryGetValue(methodName, out var lifetime) && lifetime == ServiceLifetimeKind.Singleton;
+    /// <summary>
+    /// A call of this name can register a singleton: the container's methods (<c>AddSingleton</c>, <c>AddHostedService</c>,
+    /// …), the app's own singleton helpers (<see cref="RegistrationMethods"/>), and the descriptor factories that can give
+    /// one (<c>ServiceDescriptor.Singleton</c>, <c>Describe</c>). A cheap test by name, before <see cref="GetRegistration"/>.
+    /// </summary>
+    public bool MayRegisterSingleton(string methodName)
+        => s_singletonRegistrations.Contains(methodName)
+            || methodName is "Singleton" or "KeyedSingleton" or "Describe" or "DescribeKeyed"
+            || (_helpers.Lifetimes.TryGetValue(methodName, out var lifetime) && lifetime == ServiceLifetimeKind.Singleton);
 
     /// <summary>A method of the container's own that <see cref="LifetimeOf"/> knows by name (<c>AddSingleton</c>, <c>TryAddScoped</c>, …).</summary>
     public static bool IsBuiltInRegistrationMethod(string name) => BuiltInLifetimeOf(name) is not null;
@@ -135,9 +162,35 @@ internal sealed class ServiceRegistrations
         foreach (var tree in _compilation.SyntaxTrees)
         {
             SemanticModel? model = null;
-            foreach (var (invocation, name) in WithHelperCalls(tree, FindRegistrationCalls(tree, buffer)))
+            foreach (var (invocation, name) in WithDescriptorCalls(tree, WithHelperCalls(tree, FindRegistrationCalls(tree, buffer))))
             {
                 var methodName = name.Identifier.ValueText;
+                if (DescriptorAdder(invocation, name) is { } adder)
+                {
+#pragma warning disable RS1030 // As below: only files that make a registration are bound.
+                    model ??= _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                    // Describe(…) gives its lifetime as an argument; a helper's ServiceDescriptor.Singleton<TService, TImpl>()
+                    // describes no service of its own, but registers what its callers pass as type arguments.
+                    var described = Describe(model, invocation, adder, s_descriptorFactories[methodName] ?? ServiceLifetimeKind.Transient, lifetimeArgument: true);
+                    if (described is not null)
+                    {
+                        registrations.Add(described);
+                    }
+
+                    if ((described?.Lifetime ?? s_descriptorFactories[methodName]) is { } descriptorLifetime
+                        && descriptorLifetime != ServiceLifetimeKind.Transient && !IsInTestFixture(model, invocation, testFixtures))
+                    {
+                        AddImplementationTypes(model, invocation, name, descriptorLifetime == ServiceLifetimeKind.Singleton, singletons, scoped);
+                        if (described is not null)
+                        {
+                            AddInstanceOrFactoryType(described, singletons, scoped);
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (LifetimeOf(methodName) is not { } lifetime)
                 {
                     continue;
@@ -218,6 +271,57 @@ internal sealed class ServiceRegistrations
         }
 
         return calls;
+    }
+
+    /// <summary>
+    /// <paramref name="calls"/>, plus the descriptors <paramref name="tree"/> hands to the service collection
+    /// (<see cref="DescriptorAdder"/>), all in walk order. Only files that write <c>ServiceDescriptor</c> are looked at.
+    /// </summary>
+    private static List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> WithDescriptorCalls(
+        SyntaxTree tree, List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> calls)
+    {
+        var text = tree.GetText();
+        SyntaxNode? root = null;
+        var added = false;
+        foreach (var position in WordSearch.Find(text, "ServiceDescriptor"))
+        {
+            root ??= tree.GetRoot();
+            var token = root.FindToken(position);
+            if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken)
+                && token.Parent is IdentifierNameSyntax { Parent: MemberAccessExpressionSyntax access } type && access.Expression == type
+                && InvocationNamed(access.Name) is { } invocation && DescriptorAdder(invocation, access.Name) is not null)
+            {
+                calls.Add((invocation, access.Name));
+                added = true;
+            }
+        }
+
+        if (added)
+        {
+            SortInWalkOrder(calls);
+        }
+
+        return calls;
+    }
+
+    /// <summary>
+    /// The name of the call that puts the descriptor <paramref name="invocation"/> makes into the service collection
+    /// (<c>services.TryAdd(ServiceDescriptor.Singleton&lt;IClock, SystemClock&gt;())</c>, <c>Add</c>, <c>TryAddEnumerable</c>,
+    /// <c>Replace</c>, <c>Insert</c>); null when it is no such descriptor, or one made for something else (a comparison,
+    /// a list of the app's own).
+    /// </summary>
+    private static string? DescriptorAdder(InvocationExpressionSyntax invocation, SimpleNameSyntax name)
+    {
+        if (!s_descriptorFactories.ContainsKey(name.Identifier.ValueText)
+            || invocation.Expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "ServiceDescriptor" } }
+            || invocation.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax adder } }
+            || GetName(adder.Expression) is not { } adderName
+            || !s_descriptorAdders.Contains(adderName.Identifier.ValueText))
+        {
+            return null;
+        }
+
+        return adderName.Identifier.ValueText;
     }
 
     /// <summary>
@@ -585,7 +689,8 @@ internal sealed class ServiceRegistrations
     }
 
     /// <summary>What one registration call registers, read from its bound arguments; null for a call that is not the container's or cannot be read.</summary>
-    private static ServiceRegistration? Describe(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime)
+    /// <param name="lifetimeArgument">A descriptor's <c>Describe(…, ServiceLifetime lifetime)</c>: the argument gives the lifetime.</param>
+    private static ServiceRegistration? Describe(SemanticModel model, InvocationExpressionSyntax invocation, string methodName, ServiceLifetimeKind lifetime, bool lifetimeArgument = false)
     {
         if (model.GetOperation(invocation) is not IInvocationOperation operation)
         {
@@ -651,6 +756,7 @@ internal sealed class ServiceRegistrations
                     keyed = true;
                     key = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
                     break;
+                case "lifetime" when lifetimeArgument:
                 case "contextLifetime":
                     if (!argument.Value.ConstantValue.HasValue || argument.Value.ConstantValue.Value is not int contextLifetime || contextLifetime is < 0 or > 2)
                     {

@@ -23,9 +23,6 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
     /// <summary>The diagnostic property holding the ordinal of the constructor parameter that takes the dependency.</summary>
     internal const string ParameterOrdinalProperty = "ParameterOrdinal";
 
-    private static readonly ImmutableHashSet<string> s_singletonMethods = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "AddSingleton", "TryAddSingleton", "AddKeyedSingleton", "TryAddKeyedSingleton", "AddHostedService");
-
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat;
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CaptiveDependency);
@@ -57,7 +54,7 @@ public sealed class CaptiveDependencyAnalyzer : DiagnosticAnalyzer
         };
 
         // Only singleton registrations are consumers; the compilation's registrations are gathered on the first one.
-        if (name is null || !(s_singletonMethods.Contains(name) || captives.Registrations.IsSingletonHelper(name))
+        if (name is null || !captives.Registrations.MayRegisterSingleton(name)
             || captives.Registrations.GetRegistration(invocation) is not { Lifetime: ServiceLifetimeKind.Singleton } registration)
         {
             return;

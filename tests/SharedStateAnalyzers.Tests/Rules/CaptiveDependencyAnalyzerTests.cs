@@ -745,7 +745,86 @@ public sealed class CaptiveDependencyAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task ServiceDescriptorForms_HandedToTheCollection()
+    {
+        // Descriptors given to TryAdd, Add, Replace and TryAddEnumerable register like AddSingleton and AddScoped: the
+        // generic, typeof and keyed factories, and Describe with a constant lifetime.
+        await Test(Usings + """
+            public sealed class Tenant { }
+            public interface IAuditSink { }
+            public sealed class AuditSink : IAuditSink { }
+            public interface IPriceList { }
+            public sealed class PriceList : IPriceList
+            {
+                public PriceList(Tenant tenant) { }
+            }
+            public sealed class Dashboard
+            {
+                public Dashboard(IAuditSink sink) { }
+            }
+            public interface IStartupCheck { }
+            public sealed class TenantCheck : IStartupCheck
+            {
+                public TenantCheck([FromKeyedServices("eu")] Tenant tenant) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.TryAdd(ServiceDescriptor.{|#1:Scoped<Tenant, Tenant>()|});
+                    services.Add(ServiceDescriptor.{|#3:Describe(typeof(IAuditSink), typeof(AuditSink), ServiceLifetime.Scoped)|});
+                    services.Add(ServiceDescriptor.{|#5:KeyedScoped<Tenant, Tenant>("eu")|});
+                    services.Replace(ServiceDescriptor.{|#0:Singleton(typeof(IPriceList), typeof(PriceList))|});
+                    services.TryAdd(ServiceDescriptor.{|#2:Describe(typeof(Dashboard), typeof(Dashboard), ServiceLifetime.Singleton)|});
+                    services.TryAddEnumerable(ServiceDescriptor.{|#4:Singleton<IStartupCheck, TenantCheck>()|});
+                }
+            }
+            """)
+            .ExpectDiagnostic(Scoped("PriceList", "Tenant"))
+            .ExpectDiagnostic(Scoped("Dashboard", "IAuditSink", location: 2, dependencyLocation: 3))
+            .ExpectDiagnostic(Scoped("TenantCheck", "Tenant", location: 4, dependencyLocation: 5))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
+
+    [Fact]
+    public async Task ServiceDescriptors_NotHandedToTheCollection_OrOfAnotherLifetime()
+    {
+        // A descriptor that is only compared, one whose lifetime is not a constant, and a transient or scoped one
+        // register no singleton.
+        await Test(Usings + """
+            public sealed class Tenant { }
+            public sealed class TenantCache
+            {
+                public TenantCache(Tenant tenant) { }
+            }
+            public sealed class TenantReport
+            {
+                public TenantReport(Tenant tenant) { }
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services, ServiceLifetime lifetime)
+                {
+                    services.AddScoped<Tenant>();
+                    var probe = ServiceDescriptor.Singleton<TenantCache, TenantCache>();
+                    if (!services.Contains(probe))
+                    {
+                        services.Add(ServiceDescriptor.Scoped<TenantCache, TenantCache>());
+                    }
+
+                    services.Add(ServiceDescriptor.Describe(typeof(TenantReport), typeof(TenantReport), lifetime));
+                    services.TryAdd(ServiceDescriptor.Transient<TenantReport, TenantReport>());
+                }
+            }
+            """)
+            .ValidateAsync();
+    }
+
 
     [Fact]
     public async Task TransientHandler_HandedToTheSingletonClientThatOwnsIt()

@@ -231,6 +231,35 @@ public sealed class CaptiveDependencyFixerTests
     }
 
     [Fact]
+    public async Task Scoped_NotOffered_ForADescriptorRegistration()
+    {
+        // The lifetime of a descriptor handed to TryAdd is its factory's name, not the call's: no rename is offered.
+        await Test()
+            .WithCodeFixEquivalenceKey(CaptiveDependencyFixer.RegisterAsScopedKey)
+            .WithSource("""
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.DependencyInjection.Extensions;
+
+                public sealed class Cart { }
+                public sealed class CartTotals
+                {
+                    public CartTotals(Cart cart) { }
+                }
+
+                public static class Startup
+                {
+                    public static void Configure(IServiceCollection services)
+                    {
+                        services.AddScoped<Cart>();
+                        services.TryAdd(ServiceDescriptor.[|Singleton<CartTotals, CartTotals>()|]);
+                    }
+                }
+                """)
+            .ShouldNotOfferFix()
+            .ValidateAsync();
+    }
+
+    [Fact]
     public async Task Scoped_NotOffered_ForAHostedService()
     {
         await Test()

@@ -52,6 +52,53 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task SingletonRegisteredThroughADescriptorHelper_LazyReader()
+    {
+        // The app's generic helper replaces a registration with a singleton descriptor: each call registers its type
+        // arguments as a singleton, as AddSingleton<TService, TImpl>() would.
+        await Test("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.DependencyInjection.Extensions;
+
+            public interface IRateTable { Task<string?> FindAsync(string code); }
+
+            public sealed class FileRateTable : IRateTable
+            {
+                private StreamReader? _reader;
+
+                public async Task<string?> FindAsync(string code)
+                {
+                    if (_reader is null)
+                    {
+                        await Task.Yield();
+                        {|#0:_reader = new StreamReader(File.OpenRead("rates.db"))|};
+                    }
+
+                    return await _reader.ReadLineAsync();
+                }
+            }
+
+            public static class ContainerHelpers
+            {
+                public static IServiceCollection ReplaceSingleton<TService, TImpl>(this IServiceCollection services)
+                    where TService : class
+                    where TImpl : class, TService
+                    => services.Replace(ServiceDescriptor.Singleton<TService, TImpl>());
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) => services.ReplaceSingleton<IRateTable, FileRateTable>();
+            }
+            """, References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_reader"))
+            .ValidateAsync();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("lock (_gate) { scanDisjunction(); }")]
