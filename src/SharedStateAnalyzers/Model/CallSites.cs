@@ -71,7 +71,7 @@ internal static class CallSites
     /// A lambda passed straight to a <c>ForEach</c> call (<c>list.ForEach(m =&gt; …)</c>, <c>Array.ForEach(items, …)</c>):
     /// it runs right there, once per element, on the calling thread. Not <c>Parallel.ForEach</c>.
     /// </summary>
-    private static bool IsRunInPlaceByForEach(AnonymousFunctionExpressionSyntax lambda)
+    public static bool IsRunInPlaceByForEach(AnonymousFunctionExpressionSyntax lambda)
         => lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } }
             && call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ForEach" } access
             && !(access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Parallel" }

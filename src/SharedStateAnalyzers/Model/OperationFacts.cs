@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
@@ -70,6 +71,25 @@ internal static class OperationFacts
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Inside a lambda or local function that may run at another time: not a lambda passed straight to a <c>ForEach</c>
+    /// (<c>list.ForEach(x =&gt; …)</c>), which runs right there, on the calling thread, as part of the member's own body.
+    /// </summary>
+    public static bool IsInsideDeferredFunction(this IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILocalFunctionOperation
+                || (current is IAnonymousFunctionOperation lambda
+                    && !(lambda.Syntax is AnonymousFunctionExpressionSyntax syntax && CallSites.IsRunInPlaceByForEach(syntax))))
             {
                 return true;
             }

@@ -216,7 +216,7 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             var guard = Synchronization.GetGuard(reference, context.ContainingSymbol);
-            var helperBody = !guard.IsGuarded && !reference.IsInsideLambda();
+            var helperBody = !guard.IsGuarded && !reference.IsInsideDeferredFunction();
 
             var inserts = ThreadUnsafeCollections.IsInsertion(reference);
             var loads = inserts && IsInLoop(reference);
@@ -1487,7 +1487,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// <summary>The change adds entries from inside a loop.</summary>
         public bool LoadsInLoop { get; }
 
-        /// <summary>An unguarded change in the member's own body (not in a lambda): its callers' locks may guard it.</summary>
+        /// <summary>
+        /// An unguarded change in the member's own body (not in a lambda, unless one a <c>ForEach</c> runs in place): its
+        /// callers' locks may guard it.
+        /// </summary>
         public bool InHelperBody { get; }
     }
 }

@@ -2269,7 +2269,8 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     /// <summary>
-    /// <see cref="WidgetRegistrations"/> with an <c>Unregister</c> on the registrar's interface, which an
+    /// <see cref="WidgetRegistrations"/> with an <c>Unregister</c> on the registrar's interface (removing in a
+    /// <c>List.ForEach</c> lambda, which runs in place), which an
     /// <c>IApplicationBuilder</c> extension calls, and a public forwarding extension <c>Register(group, names)</c> on
     /// the interface that nothing in the compilation calls (the app's modules do, at start-up).
     /// </summary>
@@ -2278,7 +2279,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .Replace("MARK", mark)
             .Replace("EXTRA", extra)
             .Replace("    void Register(string widget);\n", "    void Register(string widget);\n\n    void Unregister(string widget);\n")
-            .Replace("    public void Register(string widget) => _widgets.Add(widget);\n", "    public void Register(string widget) => _widgets.Add(widget);\n\n    public void Unregister(string widget) => _widgets.Remove(widget);\n")
+            .Replace("    public void Register(string widget) => _widgets.Add(widget);\n", "    public void Register(string widget) => _widgets.Add(widget);\n\n    public void Unregister(string widget) => _widgets.Where(w => w == widget).ToList().ForEach(w => _widgets.Remove(w));\n")
             .Replace("public static class WidgetSetup\n{", """
                 public static class WidgetRegistryExtensions
                 {
@@ -2309,7 +2310,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         // Register and Unregister are called through the interface by IApplicationBuilder extensions only; the public
         // Register(group, widgets) extension has no caller in the compilation, so it says nothing about when the API runs.
         var source = WidgetRegistrationsWithUnregisterAndForwarder("_widgets", "");
-        Assert.Contains("Unregister(string widget) => _widgets.Remove(widget)", source);
+        Assert.Contains("Unregister(string widget) => _widgets.Where(w => w == widget).ToList().ForEach(w => _widgets.Remove(w))", source);
         Assert.Contains("public static IWidgetRegistry Register(this IWidgetRegistry registry", source);
         await Test(source, References.AspNetCore).ValidateAsync();
     }
