@@ -1206,6 +1206,61 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// Well-known principals built from constant claims, and a run-as wrapper whose static instances are made from
+    /// them. <c>SOURCE</c> is what the wrappers are made from.
+    /// </summary>
+    private const string RunAsWrappers = """
+        using System.Security.Claims;
+        using Microsoft.AspNetCore.Http;
+
+        public static class Accounts
+        {
+            public static readonly ClaimsPrincipal System =
+                new ClaimsPrincipal(new ClaimsIdentity(new[] { new Claim(ClaimTypes.Name, "system") }, "system"));
+            public static ClaimsPrincipal Anonymous { get; } = new ClaimsPrincipal(new ClaimsIdentity(new[] { new Claim(ClaimTypes.Anonymous, "") }));
+        }
+
+        public sealed class RunAs
+        {
+            private readonly ClaimsPrincipal _principal;
+
+            public RunAs(ClaimsPrincipal principal) => _principal = principal;
+
+            public ClaimsPrincipal Principal => _principal;
+
+            private static readonly RunAs {|#0:s_system|} = new RunAs(SOURCE_SYSTEM);
+            private static readonly RunAs {|#1:s_anonymous|} = new RunAs(SOURCE_ANONYMOUS);
+
+            public static RunAs System => s_system;
+            public static RunAs Anonymous => s_anonymous;
+        }
+
+        public static class CurrentUser
+        {
+            public static IHttpContextAccessor Accessor { get; set; } = new HttpContextAccessor();
+        }
+        """;
+
+    [Fact]
+    public async Task StaticWrappersOfWellKnownPrincipals_MadeFromOtherStaticReadOnlyMembers()
+    {
+        // The principals are set once by type initialization from constants: reading them reads no request.
+        await Test(RunAsWrappers.Replace("{|#0:s_system|}", "s_system").Replace("{|#1:s_anonymous|}", "s_anonymous")
+                .Replace("SOURCE_SYSTEM", "Accounts.System").Replace("SOURCE_ANONYMOUS", "Accounts.Anonymous"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticWrappersOfTheCurrentRequestsPrincipal_AreReported()
+    {
+        // The same wrappers made from the user of the request that first touches the type.
+        await Test(RunAsWrappers.Replace("SOURCE_SYSTEM", "CurrentUser.Accessor.HttpContext!.User").Replace("SOURCE_ANONYMOUS", "CurrentUser.Accessor.HttpContext!.User"))
+            .ExpectDiagnostic(Expected("s_system", "request data (HttpContext)", 0))
+            .ExpectDiagnostic(Expected("s_anonymous", "request data (HttpContext)", 1))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task CodeConstructedAnonymousPrincipal_ReadOnly()
     {
