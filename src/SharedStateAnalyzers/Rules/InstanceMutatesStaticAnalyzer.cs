@@ -492,6 +492,15 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // A controller, Razor page model or SignalR hub lasts one request or hub call: nobody expects its instances to
+            // own state, and a static collection is how such a type keeps what outlives the call (a hub's who-is-online
+            // list, a controller's in-memory store). Replacing the static itself is still reported; races in the
+            // collection are SSA002's, request data kept in it SSA007's.
+            if (_shared.Handlers.IsMadePerRequest(_owner.ContainingType))
+            {
+                return;
+            }
+
             // A concurrent collection is shared on purpose; it is this rule's business only when it keeps external
             // data that each instance appears to read for itself. Request data kept in a static collection (a hub's
             // connection registry) is SSA007's.

@@ -2923,4 +2923,70 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             """, References.AspNetCore)
             .ValidateAsync();
     }
+
+    /// <summary>
+    /// A SignalR hub and an API controller, which the framework makes per hub call and per request, keeping what
+    /// outlives the call in static collections. <c>// (member)</c> is where a test adds a member to the hub.
+    /// </summary>
+    private const string PerCallTypesWithStaticStores = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.AspNetCore.SignalR;
+
+        public sealed class LobbyHub : Hub
+        {
+            private static readonly List<string> Online = new();
+            private static readonly Dictionary<string, string> Rooms = new();
+            private static string? s_lastRoom;
+
+            public async Task Join(string room)
+            {
+                Online.Add(Context.ConnectionId);
+                Rooms[Context.ConnectionId] = room;
+                await Clients.All.SendAsync("online", Online.Count);
+            }
+
+            public override Task OnDisconnectedAsync(Exception? exception)
+            {
+                Online.RemoveAll(c => c == Context.ConnectionId);
+                Rooms.Remove(Context.ConnectionId);
+                return base.OnDisconnectedAsync(exception);
+            }
+            // (member)
+        }
+
+        public sealed record Todo(int Id, string Title);
+
+        [ApiController]
+        [Route("todos")]
+        public sealed class TodosController : ControllerBase
+        {
+            private static readonly List<Todo> s_todos = new();
+
+            [HttpGet]
+            public IReadOnlyList<Todo> Get() => s_todos;
+
+            [HttpPost]
+            public void Add(Todo todo) => s_todos.Add(todo);
+        }
+        """;
+
+    [Fact]
+    public async Task StaticStoresOfHubsAndControllers_WhichTheFrameworkMakesPerCall()
+    {
+        // Nobody expects a hub's or a controller's instance to own state: it lasts one call. The static collections are
+        // how they keep what outlives it; races there are SSA002's, request data SSA007's.
+        await Test(PerCallTypesWithStaticStores, References.AspNetCore).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticOfAHub_ReplacedByOneCall_IsReported()
+    {
+        // Replacing the static itself from a hub call is still reported.
+        await Test(PerCallTypesWithStaticStores.Replace("// (member)", "public void Enter(string room) => {|#0:s_lastRoom|} = room;"), References.AspNetCore)
+            .ExpectDiagnostic(Expect(0, "Enter", "s_lastRoom", "LobbyHub"))
+            .ValidateAsync();
+    }
 }
