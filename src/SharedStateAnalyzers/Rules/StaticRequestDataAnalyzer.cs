@@ -319,6 +319,13 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
+                    // `s_users.Add(new UserDetail { ConnectionId = Context.ConnectionId, Name = name })`: a hub's presence
+                    // list whose entries name their connection, as a connection mapping's keys do.
+                    if (NamesItsHubConnection(argument.Value))
+                    {
+                        continue;
+                    }
+
                     read = Find(context, argument.Value, KeyedCollections.KeyArgument(invocation));
                 }
                 else if (parameter.Name == "key" && Find(context, argument.Value) is { IsUserData: true } key)
@@ -380,6 +387,50 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
         private static bool IsConditionalWeakTable(ITypeSymbol? type)
             => type is INamedTypeSymbol { Name: "ConditionalWeakTable", Arity: 2 } table
                 && table.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
+
+        /// <summary>
+        /// An object made with the hub connection's id as a constructor argument, in its initializer, or as a tuple
+        /// element: an entry that names the connection it belongs to.
+        /// </summary>
+        private static bool NamesItsHubConnection(IOperation value)
+        {
+            switch (value.WithoutConversions())
+            {
+                case IObjectCreationOperation creation:
+                    foreach (var argument in creation.Arguments)
+                    {
+                        if (RequestScopedTypes.IsHubConnectionKey(argument.Value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    if (creation.Initializer is { } initializer)
+                    {
+                        foreach (var element in initializer.Initializers)
+                        {
+                            if (element is IAssignmentOperation assignment && RequestScopedTypes.IsHubConnectionKey(assignment.Value))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+
+                    return false;
+                case ITupleOperation tuple:
+                    foreach (var element in tuple.Elements)
+                    {
+                        if (RequestScopedTypes.IsHubConnectionKey(element))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
 
         /// <summary>The storage's type is request-scoped only because the project registers it as scoped (asked of static initializations only).</summary>
         private bool IsScopedByRegistrationOnly(ISymbol storage)

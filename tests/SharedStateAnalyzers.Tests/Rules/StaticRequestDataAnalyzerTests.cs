@@ -896,6 +896,60 @@ public sealed class StaticRequestDataAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// SignalR's chat-sample presence list: each entry is a user detail that names its connection
+    /// (<c>ConnectionId = Context.ConnectionId</c>), added when the user joins and broadcast to everyone.
+    /// <c>ENTRY</c> is what is added.
+    /// </summary>
+    private const string HubPresenceList = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.SignalR;
+
+        public sealed class UserDetail
+        {
+            public UserDetail() { }
+            public UserDetail(string connectionId, string name) { ConnectionId = connectionId; Name = name; }
+            public string ConnectionId { get; set; } = "";
+            public string Name { get; set; } = "";
+        }
+
+        public sealed class ChatHub : Hub
+        {
+            private static readonly object Gate = new();
+            private static readonly List<UserDetail> {|#0:ConnectedUsers|} = new();
+
+            public async Task Join(string userName)
+            {
+                lock (Gate)
+                {
+                    ConnectedUsers.Add(ENTRY);
+                }
+
+                await Clients.All.SendAsync("users", ConnectedUsers.Select(u => u.Name).ToList());
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("new UserDetail { ConnectionId = Context.ConnectionId, Name = userName }")]
+    [InlineData("new UserDetail(Context.ConnectionId, userName)")]
+    public async Task HubPresenceList_EachEntryNamesItsConnection(string entry)
+    {
+        // Like a connection mapping's key, the entry's connection id makes it that connection's own entry.
+        await Test(HubPresenceList.Replace("{|#0:ConnectedUsers|}", "ConnectedUsers").Replace("ENTRY", entry)).ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HubUserList_WithoutTheConnection_IsReported()
+    {
+        // The user's name alone: one user's data, kept for whoever reads it next.
+        await Test(HubPresenceList.Replace("ENTRY", "new UserDetail { Name = Context.User!.Identity!.Name! }"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA007").WithLocation(0))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task TheProcesssOwnWindowsAccount()
     {
