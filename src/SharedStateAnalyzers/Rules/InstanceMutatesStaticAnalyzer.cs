@@ -311,6 +311,14 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // The container's one object, handed to the constructor: a logger (one per category), the app's
+            // configuration, or a service this compilation registers only as a singleton (`s_db = db`). Every instance
+            // stores the same.
+            if (assignment is ISimpleAssignmentOperation && IsTheContainersOneObject(assignment.Value))
+            {
+                return;
+            }
+
             AnalyzeTarget(context, assignment.Target, assignment.Value);
         }
 
@@ -337,6 +345,41 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private static bool IsCopyWithEntry(string name)
             => name is "SetItem" or "SetItems" or "Add" or "AddRange" or "Remove" or "Union" or "AddOrUpdate" or "AddOrKeep" or "Update";
+
+        /// <summary>
+        /// A constructor parameter whose type the container keeps one of: a logger, <c>IConfiguration</c>, or a class or
+        /// interface the compilation registers, unkeyed, only as a singleton.
+        /// </summary>
+        private bool IsTheContainersOneObject(IOperation value)
+        {
+            if (value.WithoutConversions() is not IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor }, Type: INamedTypeSymbol type } })
+            {
+                return false;
+            }
+
+            if (SymbolFacts.IsLogger(type)
+                || (type is { Name: "IConfiguration" or "IConfigurationRoot", TypeKind: TypeKind.Interface }
+                    && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.Configuration"))
+            {
+                return true;
+            }
+
+            var registrations = _shared.Registrations.GetRegistrationsOf(type);
+            if (registrations.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var registration in registrations)
+            {
+                if (registration.Lifetime != ServiceLifetimeKind.Singleton)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary><c>options.Value</c> of an <c>IOptions&lt;T&gt;</c> (not a snapshot or monitor, whose value changes).</summary>
         private static bool IsTheProcessOptions(IOperation value)

@@ -786,6 +786,63 @@ public sealed class InstanceMutatesStaticAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A scoped repository that keeps what its constructor is given in statics, for its static helpers.
+    /// <c>LIFETIME</c> is how <c>DatabaseService</c> is registered.
+    /// </summary>
+    private const string RepositoryKeepingServicesInStatics = """
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Logging;
+
+        public sealed class DatabaseService
+        {
+            public string Provider => "sqlite";
+        }
+
+        public sealed class Repository
+        {
+            private static DatabaseService? s_database;
+            private static ILogger? s_logger;
+            private static IConfiguration? s_configuration;
+
+            public Repository(DatabaseService database, ILogger<Repository> logger, IConfiguration configuration)
+            {
+                {|#0:s_database|} = database;
+                s_logger = logger;
+                s_configuration = configuration;
+            }
+
+            public static string Provider => s_database?.Provider ?? s_configuration?["Provider"] ?? "none";
+
+            public static void Trace(string message) => s_logger?.LogInformation(message);
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddData(this IServiceCollection services)
+                => services.LIFETIME<DatabaseService>().AddScoped<Repository>();
+        }
+        """;
+
+    [Fact]
+    public async Task StaticSetToTheContainersSingletons_LoggerAndConfiguration()
+    {
+        // The service registered as a singleton, the logger and the configuration are the container's one objects:
+        // every instance stores the same.
+        await Test(RepositoryKeepingServicesInStatics.Replace("{|#0:s_database|}", "s_database").Replace("LIFETIME", "AddSingleton"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticSetToAScopedService_IsReported()
+    {
+        // A scoped service is one per request: the last instance built decides for all.
+        await Test(RepositoryKeepingServicesInStatics.Replace("LIFETIME", "AddScoped"), References.AspNetCore)
+            .ExpectDiagnostic(Expect(0, "Repository", "s_database", "Repository"))
+            .ValidateAsync();
+    }
+
     private const string CachedRepositories = """
         using System.Collections.Generic;
         using System.Linq;
