@@ -665,21 +665,7 @@ internal sealed class Duplicates
             return false;
         }
 
-        var registrations = ServiceRegistrations.For(_compilation).GetRegistrationsOf(named);
-        if (registrations.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var registration in registrations)
-        {
-            if (registration.Lifetime != ServiceLifetimeKind.Singleton)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return ServiceRegistrations.For(_compilation).IsRegisteredOnlyAsSingleton(named);
     }
 
     /// <summary>

@@ -126,6 +126,29 @@ internal sealed class ServiceRegistrations
     }
 
     /// <summary>
+    /// The compilation registers <paramref name="serviceType"/> (unkeyed) and only as a singleton: whoever is handed one
+    /// by the container gets its one instance.
+    /// </summary>
+    public bool IsRegisteredOnlyAsSingleton(INamedTypeSymbol serviceType)
+    {
+        var registrations = GetRegistrationsOf(serviceType);
+        if (registrations.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var registration in registrations)
+        {
+            if (registration.Lifetime != ServiceLifetimeKind.Singleton)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// The registrations of <paramref name="compilation"/>, with the registration helpers
     /// <see cref="Configure"/> gave it (none when it was not called: a code fix's compilation).
     /// </summary>

@@ -364,21 +364,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return true;
             }
 
-            var registrations = _shared.Registrations.GetRegistrationsOf(type);
-            if (registrations.IsEmpty)
-            {
-                return false;
-            }
-
-            foreach (var registration in registrations)
-            {
-                if (registration.Lifetime != ServiceLifetimeKind.Singleton)
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return _shared.Registrations.IsRegisteredOnlyAsSingleton(type);
         }
 
         /// <summary><c>options.Value</c> of an <c>IOptions&lt;T&gt;</c> (not a snapshot or monitor, whose value changes).</summary>
