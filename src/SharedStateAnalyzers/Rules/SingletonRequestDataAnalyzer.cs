@@ -306,7 +306,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             // `if (_x == null) _x = …` is lazy initialization (SSA009's); a write under a lock shares the field on purpose.
             if (LazyInitialization.FindGoverningChecks(assignment, storage).Count > 0
                 || Synchronization.GetGuard(assignment, context.ContainingSymbol).IsGuarded
-                || !IsPerRequestValue(assignment.Value, (IMethodSymbol)context.ContainingSymbol, context.CancellationToken))
+                || !IsPerRequestValue(assignment.Value, (IMethodSymbol)context.ContainingSymbol, context.Compilation, context.CancellationToken))
             {
                 return;
             }
@@ -335,7 +335,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         /// methods, and in a singleton's synchronous method that a request handler calls with a per-call value),
         /// directly, through locals, or as an argument of the call that computes it.
         /// </summary>
-        private bool IsPerRequestValue(IOperation value, IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
+        private bool IsPerRequestValue(IOperation value, IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
         {
             var root = value.Root();
 
@@ -346,10 +346,13 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             // made only when the walk reaches a parameter.
             var parametersAreRequestData = _lifetime == ProcessLifetimeKind.Middleware || method.IsAsync;
             var handedByHandlers = _lifetime is ProcessLifetimeKind.DependencyInjectionSingleton or ProcessLifetimeKind.HandRolledSingleton;
+            // A private helper that every caller hands the object's own state (`GetSourcesAsync(_client, …)`) is given
+            // nothing from outside.
             bool IsMethodParameter(IParameterSymbol parameter)
                 => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
                     && parameter.Type.Name != "CancellationToken"
-                    && (parametersAreRequestData || (handedByHandlers && _handlerCalls.ReceivesRequestValues(parameter, cancellationToken)));
+                    && (parametersAreRequestData || (handedByHandlers && _handlerCalls.ReceivesRequestValues(parameter, cancellationToken)))
+                    && !OwnStateArguments.IsOnlyHandedOwnState(parameter, compilation, cancellationToken);
 
             if (_types.FindRequestRead(value, root, IsMethodParameter, cancellationToken) is not null)
             {

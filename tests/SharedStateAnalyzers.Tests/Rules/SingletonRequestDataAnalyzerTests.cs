@@ -778,6 +778,73 @@ public sealed class SingletonRequestDataAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    /// <summary>
+    /// A singleton health contributor that keeps the remote server's answer for a while. The refresh is a private async
+    /// helper handed the client; <c>CALLER</c> is the public member that calls it.
+    /// </summary>
+    private const string HealthContributorWithATimedCache = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class RemoteConfigClient
+        {
+            public Task<string[]> LoadSourcesAsync(CancellationToken cancellationToken) => Task.FromResult(new[] { "remote" });
+        }
+
+        public sealed class RemoteConfigHealthContributor
+        {
+            private readonly RemoteConfigClient _client;
+
+            public RemoteConfigHealthContributor(RemoteConfigClient client) => _client = client;
+
+            public string[]? {|#0:Cached|} { get; set; }
+
+            public DateTime LastAccess { get; set; }
+
+            CALLER
+
+            private async Task<string[]?> GetSourcesAsync(RemoteConfigClient client, CancellationToken cancellationToken)
+            {
+                if (Cached == null || DateTime.UtcNow - LastAccess > TimeSpan.FromSeconds(30))
+                {
+                    LastAccess = DateTime.UtcNow;
+                    Cached = await client.LoadSourcesAsync(cancellationToken);
+                }
+
+                return Cached;
+            }
+        }
+
+        public static class HealthRegistration
+        {
+            public static IServiceCollection AddRemoteConfigHealth(this IServiceCollection services)
+                => services.AddSingleton<RemoteConfigHealthContributor>();
+        }
+        """;
+
+    [Fact]
+    public async Task PrivateAsyncHelperHandedOnlyTheSingletonsOwnField()
+    {
+        // Every call of the private helper passes the singleton's own client: what it stores is the remote server's
+        // answer, the same for every caller, not a request's.
+        await Test(HealthContributorWithATimedCache.Replace("{|#0:Cached|}", "Cached")
+                .Replace("CALLER", "public Task<string[]?> CheckHealthAsync(CancellationToken cancellationToken) => GetSourcesAsync(_client, cancellationToken);"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task PrivateAsyncHelperHandedACallersParameter_IsReported()
+    {
+        // A public member passes what it is handed: that may be anything a request brings.
+        await Test(HealthContributorWithATimedCache
+                .Replace("CALLER", "public Task<string[]?> CheckHealthAsync(RemoteConfigClient client, CancellationToken cancellationToken) => GetSourcesAsync(client, cancellationToken);"))
+            .ExpectDiagnostic(Expected("Cached", "singleton", "RemoteConfigHealthContributor", "per-request data written in 'GetSourcesAsync'"))
+            .ValidateAsync();
+    }
+
+
     [Fact]
     public async Task OptionsAndLoggerInASingleton()
     {
