@@ -67,11 +67,15 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
         private bool _hasState;
         private bool _hasOtherFactory;
 
+        /// <summary>The only state found is what the code reads from outside (no mutable field, no change to a base's).</summary>
+        private bool _readsOnly;
+
         public TypeState(
             HandRolledSingletonShape shape, bool hasMutableField, InheritedState? inherited, System.Lazy<ExternalDataModel> external)
         {
             _shape = shape;
             _hasState = hasMutableField;
+            _readsOnly = !hasMutableField;
             _inherited = inherited;
             _external = external;
         }
@@ -118,6 +122,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
             lock (_gate)
             {
                 _hasState |= changesInherited;
+                _readsOnly &= !changesInherited;
                 if (_hasState || _hasOtherFactory)
                 {
                     return;
@@ -141,6 +146,7 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
         public void Report(SymbolAnalysisContext context, DiagnosticDescriptor descriptor)
         {
             bool hasState;
+            bool readsOnly;
             lock (_gate)
             {
                 if (_hasOtherFactory)
@@ -149,6 +155,15 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
                 }
 
                 hasState = _hasState;
+                readsOnly = _readsOnly;
+            }
+
+            // A type with no instance fields that only does I/O per call, whose one instance the app hands to the
+            // container (`TryAddSingleton<IResolver>(Resolver.Instance)`): consumers take it by injection, and tests can
+            // replace it there; nothing is kept between calls.
+            if (hasState && readsOnly && !HasInstanceFields(_shape.Type) && IsHandedToTheContainer(context.Compilation, context.CancellationToken))
+            {
+                return;
             }
 
             // Fields of a shared base count only where callers change them on the one instance.
@@ -165,6 +180,53 @@ public sealed class HandRolledSingletonAnalyzer : DiagnosticAnalyzer
 
             var name = accessor is IMethodSymbol ? accessor.Name + "()" : accessor.Name;
             context.ReportDiagnostic(Diagnostic.Create(descriptor, accessor.Locations[0], _shape.Type.Name + "." + name, _shape.Type.Name));
+        }
+
+        private static bool HasInstanceFields(INamedTypeSymbol type)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol { IsStatic: false, IsConst: false })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The compilation registers the one instance with the container: an instance registration of the type (its
+        /// constructors are not public, so the instance is the one it keeps), or a factory whose body is an accessor
+        /// (<c>_ =&gt; Resolver.Instance</c>).
+        /// </summary>
+        private bool IsHandedToTheContainer(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        {
+            var registrations = ServiceRegistrations.For(compilation);
+            SemanticModelCache? models = null;
+            foreach (var registration in registrations.Registrations)
+            {
+                if (registration.Form == RegistrationForm.Instance
+                    && SymbolEqualityComparer.Default.Equals(registration.ImplementationType?.OriginalDefinition, _shape.Type))
+                {
+                    return true;
+                }
+
+                if (registration.Form == RegistrationForm.Factory && registration.Factory is { ExpressionBody: { } body })
+                {
+                    models ??= new SemanticModelCache(compilation);
+                    var returned = models.For(body.SyntaxTree).GetSymbolInfo(body, cancellationToken).Symbol;
+                    foreach (var accessor in _shape.Accessors)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(returned, accessor))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The storage's initializer, an accessor, a set-up method, or the static constructor.</summary>

@@ -850,6 +850,65 @@ public sealed class HandRolledSingletonAnalyzerTests
 
     // ---------------------------------------------------------------- left alone
 
+    /// <summary>
+    /// A field-less resolver that looks names up on each call, keeping its one instance, which the app also hands to
+    /// the container behind an interface. <c>FIELD</c> is where a test adds a field; <c>REGISTRATION</c> is the
+    /// registration.
+    /// </summary>
+    private const string ResolverHandedToTheContainer = """
+        using System.Net;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.DependencyInjection.Extensions;
+
+        public interface IDomainNameResolver
+        {
+            string? ResolveHostName();
+        }
+
+        public sealed class DomainNameResolver : IDomainNameResolver
+        {
+            public static DomainNameResolver {|#0:Instance|} { get; } = new();
+
+            private DomainNameResolver()
+            {
+            }
+            FIELD
+
+            public string? ResolveHostName() => Dns.GetHostEntry(Dns.GetHostName()).HostName;
+        }
+
+        public static class DnsRegistration
+        {
+            public static IServiceCollection AddResolver(this IServiceCollection services)
+            {
+                REGISTRATION
+                return services;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("services.TryAddSingleton<IDomainNameResolver>(DomainNameResolver.Instance);")]
+    [InlineData("services.AddSingleton<IDomainNameResolver>(_ => DomainNameResolver.Instance);")]
+    public async Task StatelessIoHelper_WhoseInstanceTheContainerHandsOut(string registration)
+    {
+        // No fields: each call does its own lookup. The container hands the one instance out behind an interface, so
+        // consumers take it by injection and tests can replace it.
+        await Test(ResolverHandedToTheContainer.Replace("{|#0:Instance|}", "Instance").Replace("FIELD", "").Replace("REGISTRATION", registration), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("private string? _lastHost;", "services.TryAddSingleton<IDomainNameResolver>(DomainNameResolver.Instance);")]
+    public async Task IoHelper_NotHandedToTheContainer_OrWithAField_IsReported(string field, string registration)
+    {
+        await Test(ResolverHandedToTheContainer.Replace("FIELD", field).Replace("REGISTRATION", registration), References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "Instance", "DomainNameResolver"))
+            .ValidateAsync();
+    }
+
+
     [Fact]
     public async Task PerThreadInstance_InAThreadStaticField()
     {
