@@ -312,7 +312,8 @@ internal sealed class ServiceRegistrations
             var token = root.FindToken(position);
             if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken)
                 && token.Parent is IdentifierNameSyntax { Parent: MemberAccessExpressionSyntax access } type && access.Expression == type
-                && InvocationNamed(access.Name) is { } invocation && DescriptorAdder(invocation, access.Name) is not null)
+                && InvocationNamed(access.Name) is { } invocation && DescriptorAdder(invocation, access.Name) is not null
+                && !calls.Exists(call => call.Invocation == invocation))
             {
                 calls.Add((invocation, access.Name));
                 added = true;
