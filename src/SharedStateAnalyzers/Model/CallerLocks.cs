@@ -96,11 +96,23 @@ internal sealed class CallerLocks
             if (IsInsideLock(call) || IsInsideGuardedRegion(call, cancellationToken))
             {
                 underLock = true;
+                continue;
             }
-            else if (!IsInConstructor(call, method.ContainingType, constructors, cancellationToken)
-                && !IsInHelperCalledUnderLock(call, method, constructors, search, cancellationToken))
+
+            if (IsInConstructor(call, method.ContainingType, constructors, cancellationToken))
             {
-                return false;
+                continue;
+            }
+
+            // In a helper whose own calls are all under a lock, the call is under it too (`Get` locks, calls `Open`,
+            // which calls `Drop`); one already being followed decides nothing by itself.
+            switch (HelperGuard(call, method, constructors, search, cancellationToken))
+            {
+                case true:
+                    underLock = true;
+                    break;
+                case false:
+                    return false;
             }
         }
 
@@ -108,12 +120,12 @@ internal sealed class CallerLocks
     }
 
     /// <summary>
-    /// The call is made in the body of another helper of the same type (private or protected, outside lambdas and
-    /// local functions) whose own calls are all under a lock: a lock taken two or three calls up (<c>Get</c> holds it and
-    /// calls <c>Open</c>, which calls <c>Drop</c>). A helper already being followed (two that call each other) counts as
-    /// guarded: its other calls decide.
+    /// True when the call is made in the body of another helper of the same type (private or protected, outside lambdas
+    /// and local functions) whose own calls are all under a lock: a lock taken two or three calls up (<c>Get</c> holds
+    /// it and calls <c>Open</c>, which calls <c>Drop</c>). Null for a helper already being followed (two that call each
+    /// other): its other calls decide. False otherwise.
     /// </summary>
-    private bool IsInHelperCalledUnderLock(
+    private bool? HelperGuard(
         InvocationExpressionSyntax call, IMethodSymbol method, ConstructorCalls constructors, HelperSearch search, CancellationToken cancellationToken)
     {
         if (CallSites.EnclosingMethod(call) is not { } declaration
@@ -128,7 +140,7 @@ internal sealed class CallerLocks
         var helper = caller.OriginalDefinition;
         if (search.Visiting.Contains(helper))
         {
-            return true;
+            return null;
         }
 
         if (search.Visiting.Count >= MaxHelperDepth)

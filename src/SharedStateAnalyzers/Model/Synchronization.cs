@@ -234,10 +234,19 @@ internal static class Synchronization
             && !stem.StartsWith("Has", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The object whose acquiring call (<see cref="IsAcquiringName"/>) the resources make: <c>_gate</c> in
+    /// <c>await _gate.LockAsync(ct).ConfigureAwait(false)</c>, not the awaitable <c>ConfigureAwait</c> is called on.
+    /// </summary>
     private static ISymbol? GetAcquiredObject(IOperation resources)
     {
         foreach (var descendant in resources.DescendantsAndSelf())
         {
+            if (descendant is IInvocationOperation { TargetMethod.Name: var name } && !IsAcquiringName(name))
+            {
+                continue;
+            }
+
             if (descendant is IInvocationOperation { Instance: { } instance })
             {
                 return CacheStorage.GetReferencedStorage(instance) ?? GetLocal(instance);

@@ -4216,6 +4216,116 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    [Fact]
+    public async Task HelpersTwoCallsUnderTheLock_TheInnerOneCalledOnlyFromTheOuter()
+    {
+        // Get holds the lock and calls Open, which calls Drop: Drop has no call of its own under a lock.
+        await Test(SharedShapes.HelpersTwoCallsUnderTheLock.Replace("{|#0:s_open|}", "s_open").Replace("OUTSIDE", "")
+                .Replace("lock (s_gate) { Drop(name); }", "lock (s_gate) { s_open.Remove(name); }")
+                .Replace("MARK_OPEN", "s_open.Add(name, new Channel(stream, \"pool\"));").Replace("MARK_DROP", "s_open.Remove(name);"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// A background loop that takes an async lock (a library's <c>AsyncLock</c>, awaited with
+    /// <c>ConfigureAwait(false)</c>) and changes its rounds in private helpers, one and two calls down; a public member
+    /// reads them under the same lock. <c>OUTSIDE</c> is where a test adds a call outside it.
+    /// </summary>
+    private const string RoundsChangedByHelpersUnderAnAsyncLock = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class AsyncLock
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+            public async Task<IDisposable> LockAsync(CancellationToken cancellationToken = default)
+            {
+                await _semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return new Releaser(_semaphore);
+            }
+
+            private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+            {
+                public void Dispose() => semaphore.Release();
+            }
+        }
+
+        public sealed class Arena : BackgroundService
+        {
+            private readonly AsyncLock _asyncLock = new();
+
+            public HashSet<int> {|#0:Rounds|} { get; } = new();
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    using (await _asyncLock.LockAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        TimeoutRounds();
+                        await StepAsync(stoppingToken).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(1000, stoppingToken).ConfigureAwait(false);
+                }
+            }
+
+            public async Task<int> CountAsync(CancellationToken cancellationToken)
+            {
+                using (await _asyncLock.LockAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return Rounds.Count;
+                }
+            }
+            OUTSIDE
+
+            private void TimeoutRounds()
+            {
+                foreach (var round in Rounds.Where(r => r > 10).ToArray())
+                {
+                    Rounds.Remove(round);
+                }
+            }
+
+            private async Task StepAsync(CancellationToken cancellationToken)
+            {
+                await CreateRoundAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            private async Task CreateRoundAsync(CancellationToken cancellationToken)
+            {
+                await Task.Yield();
+                Rounds.Add(Rounds.Count + 1);
+            }
+        }
+
+        public static class ArenaRegistration
+        {
+            public static IServiceCollection AddArena(this IServiceCollection services) => services.AddHostedService<Arena>();
+        }
+        """;
+
+    [Fact]
+    public async Task HelpersUnderAnAsyncLockAwaitedWithConfigureAwait()
+    {
+        await Test(RoundsChangedByHelpersUnderAnAsyncLock.Replace("{|#0:Rounds|}", "Rounds").Replace("OUTSIDE", ""), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task HelpersUnderAnAsyncLock_OneAlsoCalledOutsideIt_IsReported()
+    {
+        await Test(RoundsChangedByHelpersUnderAnAsyncLock.Replace("OUTSIDE", "\n    public Task CreateNowAsync() => CreateRoundAsync(CancellationToken.None);"), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "Rounds", "HashSet<int>"))
+            .ValidateAsync();
+    }
+
     [Theory]
     // The outer helper also called outside the lock, or taken as a delegate.
     [InlineData("public Stream Reopen(string name) => Open(name);")]
