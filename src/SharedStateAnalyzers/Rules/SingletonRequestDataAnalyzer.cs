@@ -348,9 +348,12 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
             var handedByHandlers = _lifetime is ProcessLifetimeKind.DependencyInjectionSingleton or ProcessLifetimeKind.HandRolledSingleton;
             // A private helper that every caller hands the object's own state (`GetSourcesAsync(_client, …)`) is given
             // nothing from outside.
+            // A middleware's Invoke takes services after its HttpContext (method injection): they come from the
+            // container, and only what the walk finds read from the request through them counts (a scoped service's state).
             bool IsMethodParameter(IParameterSymbol parameter)
                 => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
                     && parameter.Type.Name != "CancellationToken"
+                    && !(_lifetime == ProcessLifetimeKind.Middleware && method.Name is "Invoke" or "InvokeAsync" && parameter.Ordinal > 0)
                     && (parametersAreRequestData || (handedByHandlers && _handlerCalls.ReceivesRequestValues(parameter, cancellationToken)))
                     && !OwnStateArguments.IsOnlyHandedOwnState(parameter, compilation, cancellationToken);
 

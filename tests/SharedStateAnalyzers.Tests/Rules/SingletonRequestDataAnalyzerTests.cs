@@ -779,6 +779,82 @@ public sealed class SingletonRequestDataAnalyzerTests
     // ---------------------------------------------------------------- left alone
 
     /// <summary>
+    /// A throttling middleware that samples the host's health every 15 seconds through a service its
+    /// <c>InvokeAsync</c> takes by method injection, and keeps the answer. <c>VALUE</c> is what it stores.
+    /// </summary>
+    private const string ThrottleMiddlewareSamplingAService = """
+        using System;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IHostHealth
+        {
+            bool IsOverloaded();
+        }
+
+        public interface ITenantContext
+        {
+            string Name { get; }
+        }
+
+        public sealed class ThrottleMiddleware
+        {
+            private readonly RequestDelegate _next;
+            private DateTime _lastCheck;
+            private bool {|#0:_reject|};
+            private string? {|#1:_tenant|};
+
+            public ThrottleMiddleware(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context, IHostHealth health, ITenantContext tenant)
+            {
+                if (DateTime.UtcNow - _lastCheck > TimeSpan.FromSeconds(15))
+                {
+                    _reject = VALUE;
+                    _lastCheck = DateTime.UtcNow;
+                    TENANT
+                }
+
+                if (_reject)
+                {
+                    context.Response.StatusCode = 429;
+                    return;
+                }
+
+                await _next(context);
+            }
+        }
+
+        public static class Registration
+        {
+            public static IServiceCollection AddThrottle(this IServiceCollection services) => services.AddScoped<ITenantContext>(_ => null!);
+        }
+        """;
+
+    [Fact]
+    public async Task Middleware_KeepsWhatAServiceItsInvokeTakesAnswers()
+    {
+        // The services InvokeAsync takes after the HttpContext come from the container: what a method of one returns
+        // is the host's state, not the request's.
+        await Test(ThrottleMiddlewareSamplingAService.Replace("{|#0:_reject|}", "_reject").Replace("{|#1:_tenant|}", "_tenant")
+                .Replace("VALUE", "health.IsOverloaded()").Replace("TENANT", ""), Web)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task Middleware_KeepsTheRequestsOrAScopedServicesState_IsReported()
+    {
+        // A header of the request; a plain property of a service the app registers as scoped (its request's state).
+        await Test(ThrottleMiddlewareSamplingAService.Replace("VALUE", "context.Request.Headers.ContainsKey(\"X-Overload\")").Replace("TENANT", "_tenant = tenant.Name;"), Web)
+            .ExpectDiagnostic(Expected("_reject", "middleware", "ThrottleMiddleware", "per-request data written in 'InvokeAsync'"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA005").WithLocation(1).WithMessage(
+                "'_tenant' of middleware 'ThrottleMiddleware' holds per-request data written in 'InvokeAsync': every request shares it, so one request's data is served to the next and concurrent requests overwrite each other"))
+            .ValidateAsync();
+    }
+
+
+    /// <summary>
     /// A singleton health contributor that keeps the remote server's answer for a while. The refresh is a private async
     /// helper handed the client; <c>CALLER</c> is the public member that calls it.
     /// </summary>
