@@ -135,7 +135,8 @@ internal static class SymbolFacts
     /// <summary>
     /// A generic collection whose entries are code, not data: its element (a dictionary's value) is a delegate, a
     /// reflection object (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>), a service registration
-    /// (<c>ServiceDescriptor</c>: a service type with its implementation and lifetime) or a tuple of them, and its
+    /// (<c>ServiceDescriptor</c>: a service type with its implementation and lifetime), a tuple of them, or a collection
+    /// or array of them (<c>Dictionary&lt;Type, List&lt;MulticastDelegate&gt;&gt;</c> of callbacks per type), and its
     /// other type arguments (a dictionary's key) are such too, an enum or a <c>string</c> name. A registry of handler
     /// types, of set-up callbacks or of services to register holds what the code that registers is, not what it reads.
     /// </summary>
@@ -155,7 +156,8 @@ internal static class SymbolFacts
             }
         }
 
-        return IsCode(arguments[arguments.Length - 1]);
+        var element = arguments[arguments.Length - 1];
+        return IsCode(element) || HoldsOnlyCode(element) || (element is IArrayTypeSymbol array && IsCode(array.ElementType));
     }
 
     /// <summary>
@@ -199,6 +201,7 @@ internal static class SymbolFacts
     private static bool IsCode(ITypeSymbol type)
     {
         if (type.TypeKind == TypeKind.Delegate || IsReflectionObject(type)
+            || (type is { Name: "Delegate" or "MulticastDelegate", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
             || (type.Name == "ServiceDescriptor" && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.DependencyInjection"))
         {
             return true;

@@ -2648,8 +2648,19 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
         {
             private static readonly Dictionary<string, Type> {|#0:s_aliases|} = new();
             private static readonly Dictionary<Type, Func<object, bool>> {|#1:s_validators|} = new();
+            private static readonly Dictionary<Type, List<MulticastDelegate>> {|#2:s_callbacks|} = new();
 
             public static void RegisterAlias(string alias, Type type) => s_aliases[alias] = type;
+
+            public static void Configure<T>(Action<T> callback)
+            {
+                if (!s_callbacks.TryGetValue(typeof(T), out var callbacks))
+                {
+                    s_callbacks[typeof(T)] = callbacks = new List<MulticastDelegate>();
+                }
+
+                callbacks.Add(callback);
+            }
 
             public static void RegisterAlias<T>(string alias) => RegisterAlias(alias, typeof(T));
 
@@ -2672,7 +2683,7 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     {
         // Types by alias and validators by type: code, registered by the library's users (at start-up, in their code);
         // nothing in this compilation changes the maps.
-        await Test(StaticAliasRegistry.Replace("{|#0:s_aliases|}", "s_aliases").Replace("{|#1:s_validators|}", "s_validators")).ValidateAsync();
+        await Test(StaticAliasRegistry.Replace("{|#0:s_aliases|}", "s_aliases").Replace("{|#1:s_validators|}", "s_validators").Replace("{|#2:s_callbacks|}", "s_callbacks")).ValidateAsync();
     }
 
     [Fact]
@@ -2680,9 +2691,10 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     {
         await Test(StaticAliasRegistry.Replace(
                 "// (caller)",
-                "public void Learn(string alias) => TypeAliases.RegisterAlias<object>(alias);\n    public void Check() => TypeAliases.RegisterValidator<string>(s => s.Length > 0);"))
+                "public void Learn(string alias) => TypeAliases.RegisterAlias<object>(alias);\n    public void Check() => TypeAliases.RegisterValidator<string>(s => s.Length > 0);\n    public void Watch() => TypeAliases.Configure<string>(s => { });"))
             .ExpectDiagnostic(Flagged(0, "s_aliases", "Dictionary<string, Type>"))
             .ExpectDiagnostic(Flagged(1, "s_validators", "Dictionary<Type, Func<object, bool>>"))
+            .ExpectDiagnostic(Flagged(2, "s_callbacks", "Dictionary<Type, List<MulticastDelegate>>"))
             .ValidateAsync();
     }
 
