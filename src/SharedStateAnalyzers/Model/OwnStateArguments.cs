@@ -5,20 +5,25 @@ using Microsoft.CodeAnalysis.Operations;
 namespace SharedStateAnalyzers.Model;
 
 /// <summary>
-/// Whether a private method's parameter is only ever handed the object's own state: every call of the method in the
-/// compilation passes, for it, a field or property of <c>this</c>, a constant, or a static read-only field. Such a
-/// parameter carries nothing a caller brought in (<c>GetSourcesAsync(_client, cancellationToken)</c>).
+/// Whether a private or internal method's parameter is only ever handed the object's own state: every call of the
+/// method in the compilation passes, for it, a field or property of <c>this</c> (or a member read from one,
+/// <c>Provider.ClientOptions</c>), a constant, a static read-only field, or a local the caller set only to such values.
+/// Such a parameter carries nothing a caller brought in (<c>GetSourcesAsync(_client, options, cancellationToken)</c>).
 /// </summary>
 internal static class OwnStateArguments
 {
+    /// <summary>How many member reads and locals one argument is followed through.</summary>
+    private const int MaxDepth = 4;
+
     /// <summary>
-    /// True when <paramref name="parameter"/> belongs to a private ordinary method, the method is called at least once,
+    /// True when <paramref name="parameter"/> belongs to a private or internal ordinary method (whose calls the
+    /// compilation holds), the method is called at least once,
     /// and every call passes the object's own state for it. False when the method is used other than by a call (a
     /// delegate), when a use cannot be bound, or when one call passes anything else.
     /// </summary>
     public static bool IsOnlyHandedOwnState(IParameterSymbol parameter, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } method)
+        if (parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private or Accessibility.Internal, MethodKind: MethodKind.Ordinary } method)
         {
             return false;
         }
@@ -53,14 +58,14 @@ internal static class OwnStateArguments
         {
             if (argument.Parameter is { } bound && bound.Ordinal == parameter.Ordinal)
             {
-                return IsOwnState(argument.Value);
+                return IsOwnState(argument.Value, depth: 0);
             }
         }
 
         return false;
     }
 
-    private static bool IsOwnState(IOperation value)
+    private static bool IsOwnState(IOperation value, int depth)
     {
         var unwrapped = value.WithoutConversions();
         if (unwrapped.ConstantValue.HasValue)
@@ -68,12 +73,34 @@ internal static class OwnStateArguments
             return true;
         }
 
-        return unwrapped switch
+        if (depth >= MaxDepth)
         {
-            IFieldReferenceOperation { Field.IsStatic: true } field => field.Field.IsReadOnly || field.Field.IsConst,
-            IFieldReferenceOperation field => OperationFacts.IsOnThisInstance(field),
-            IPropertyReferenceOperation { Property.IsStatic: false, Property.IsIndexer: false } property => OperationFacts.IsOnThisInstance(property),
-            _ => false,
-        };
+            return false;
+        }
+
+        switch (unwrapped)
+        {
+            case IFieldReferenceOperation { Field.IsStatic: true } field:
+                return field.Field.IsReadOnly || field.Field.IsConst;
+            case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { IsIndexer: false } } member when !member.Member.IsStatic:
+                // `_client`, `Provider`, or a member read from one (`Provider.ClientOptions`).
+                return member.Instance is { } instance
+                    && (OperationFacts.IsThis(instance) || IsOwnState(instance, depth + 1));
+            case ILocalReferenceOperation local:
+                var defined = false;
+                foreach (var definition in local.Root().LocalDefinitions(local.Local))
+                {
+                    if (!IsOwnState(definition, depth + 1))
+                    {
+                        return false;
+                    }
+
+                    defined = true;
+                }
+
+                return defined;
+            default:
+                return false;
+        }
     }
 }

@@ -864,9 +864,16 @@ public sealed class SingletonRequestDataAnalyzerTests
         using System.Threading.Tasks;
         using Microsoft.Extensions.DependencyInjection;
 
+        public sealed class ClientOptions
+        {
+            public string Label { get; set; } = "main";
+        }
+
         public sealed class RemoteConfigClient
         {
-            public Task<string[]> LoadSourcesAsync(CancellationToken cancellationToken) => Task.FromResult(new[] { "remote" });
+            public ClientOptions Options { get; } = new();
+
+            public Task<string[]> LoadSourcesAsync(ClientOptions options, CancellationToken cancellationToken) => Task.FromResult(new[] { options.Label });
         }
 
         public sealed class RemoteConfigHealthContributor
@@ -881,12 +888,12 @@ public sealed class SingletonRequestDataAnalyzerTests
 
             CALLER
 
-            private async Task<string[]?> GetSourcesAsync(RemoteConfigClient client, CancellationToken cancellationToken)
+            ACCESS async Task<string[]?> GetSourcesAsync(RemoteConfigClient client, ClientOptions options, CancellationToken cancellationToken)
             {
                 if (Cached == null || DateTime.UtcNow - LastAccess > TimeSpan.FromSeconds(30))
                 {
                     LastAccess = DateTime.UtcNow;
-                    Cached = await client.LoadSourcesAsync(cancellationToken);
+                    Cached = await client.LoadSourcesAsync(options, cancellationToken);
                 }
 
                 return Cached;
@@ -900,22 +907,31 @@ public sealed class SingletonRequestDataAnalyzerTests
         }
         """;
 
-    [Fact]
-    public async Task PrivateAsyncHelperHandedOnlyTheSingletonsOwnField()
+    [Theory]
+    [InlineData("private")]
+    [InlineData("internal")]
+    public async Task PrivateAsyncHelperHandedOnlyTheSingletonsOwnState(string access)
     {
-        // Every call of the private helper passes the singleton's own client: what it stores is the remote server's
-        // answer, the same for every caller, not a request's.
-        await Test(HealthContributorWithATimedCache.Replace("{|#0:Cached|}", "Cached")
-                .Replace("CALLER", "public Task<string[]?> CheckHealthAsync(CancellationToken cancellationToken) => GetSourcesAsync(_client, cancellationToken);"))
+        // Every call of the helper passes the singleton's own client and a local read from it: what it stores is the
+        // remote server's answer, the same for every caller, not a request's.
+        await Test(HealthContributorWithATimedCache.Replace("{|#0:Cached|}", "Cached").Replace("ACCESS", access)
+                .Replace("CALLER", """
+                    public Task<string[]?> CheckHealthAsync(CancellationToken cancellationToken)
+                    {
+                        var options = _client.Options;
+                        return GetSourcesAsync(_client, options, cancellationToken);
+                    }
+                    """))
             .ValidateAsync();
     }
 
-    [Fact]
-    public async Task PrivateAsyncHelperHandedACallersParameter_IsReported()
+    [Theory]
+    [InlineData("public Task<string[]?> CheckHealthAsync(RemoteConfigClient client, CancellationToken cancellationToken) => GetSourcesAsync(client, client.Options, cancellationToken);")]
+    [InlineData("public Task<string[]?> CheckHealthAsync(ClientOptions options, CancellationToken cancellationToken) => GetSourcesAsync(_client, options, cancellationToken);")]
+    public async Task PrivateAsyncHelperHandedACallersParameter_IsReported(string caller)
     {
         // A public member passes what it is handed: that may be anything a request brings.
-        await Test(HealthContributorWithATimedCache
-                .Replace("CALLER", "public Task<string[]?> CheckHealthAsync(RemoteConfigClient client, CancellationToken cancellationToken) => GetSourcesAsync(client, cancellationToken);"))
+        await Test(HealthContributorWithATimedCache.Replace("ACCESS", "private").Replace("CALLER", caller))
             .ExpectDiagnostic(Expected("Cached", "singleton", "RemoteConfigHealthContributor", "per-request data written in 'GetSourcesAsync'"))
             .ValidateAsync();
     }
