@@ -275,6 +275,9 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
         private readonly object _gate = new();
         private readonly Dictionary<ISymbol, (Location Location, string Method)> _writes = new(SymbolEqualityComparer.Default);
 
+        /// <summary>Per parameter of a private or internal helper: every call hands it the object's own state.</summary>
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<IParameterSymbol, bool> _ownStateParameters = new(SymbolEqualityComparer.Default);
+
         public TypeState(
             INamedTypeSymbol type,
             ProcessLifetimeKind lifetime,
@@ -355,7 +358,7 @@ public sealed class SingletonRequestDataAnalyzer : DiagnosticAnalyzer
                     && parameter.Type.Name != "CancellationToken"
                     && !(_lifetime == ProcessLifetimeKind.Middleware && method.Name is "Invoke" or "InvokeAsync" && parameter.Ordinal > 0)
                     && (parametersAreRequestData || (handedByHandlers && _handlerCalls.ReceivesRequestValues(parameter, cancellationToken)))
-                    && !OwnStateArguments.IsOnlyHandedOwnState(parameter, compilation, cancellationToken);
+                    && !_ownStateParameters.GetOrAdd(parameter, p => OwnStateArguments.IsOnlyHandedOwnState(p, compilation, cancellationToken));
 
             if (_types.FindRequestRead(value, root, IsMethodParameter, cancellationToken) is not null)
             {
