@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace SharedStateAnalyzers.Model;
@@ -34,15 +33,9 @@ internal static class MethodNameUses
 
         foreach (var tree in trees)
         {
-            SyntaxNode? root = null;
-            foreach (var position in WordSearch.Find(tree.GetText(cancellationToken), member.Name))
+            foreach (var name in WordSearch.Names(tree, member.Name, cancellationToken))
             {
-                root ??= tree.GetRoot(cancellationToken);
-                var token = root.FindToken(position);
-                if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name)
-                {
-                    yield return name;
-                }
+                yield return name;
             }
         }
     }

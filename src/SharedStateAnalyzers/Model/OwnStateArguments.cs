@@ -81,7 +81,7 @@ internal static class OwnStateArguments
         switch (unwrapped)
         {
             case IFieldReferenceOperation { Field.IsStatic: true } field:
-                return field.Field.IsReadOnly || field.Field.IsConst;
+                return SymbolFacts.IsSetOnlyByTypeInitialization(field.Field);
             case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { IsIndexer: false } } member when !member.Member.IsStatic:
                 // `_client`, `Provider`, or a member read from one (`Provider.ClientOptions`).
                 return member.Instance is { } instance

@@ -628,20 +628,13 @@ internal sealed class RequestScopedTypes
             // A static read-only field or get-only auto-property is set once, by its type's initialization
             // (`Accounts.System`, a well-known principal built from constant claims): reading it reads no request. Where
             // its initializer does read one, that member is the static holding request data, and is reported itself.
-            if (instance is null && IsSetOnlyByTypeInitialization(member))
+            if (instance is null && SymbolFacts.IsSetOnlyByTypeInitialization(member))
             {
                 return null;
             }
 
             return _owner.IsRequestDataType(reference.Type) ? new RequestRead(member.Name, _owner.IsUserDataType(reference.Type)) : null;
         }
-
-        private static bool IsSetOnlyByTypeInitialization(ISymbol member) => member switch
-        {
-            IFieldSymbol { IsStatic: true } field => field.IsReadOnly || field.IsConst,
-            IPropertySymbol { IsStatic: true, SetMethod: null, IsIndexer: false } property => CacheStorage.IsAutoProperty(property),
-            _ => false,
-        };
 
         /// <summary>The connection's address, port and id (<c>HttpContext.Connection.RemoteIpAddress</c>): the network endpoint.</summary>
         private static bool IsConnectionEndpoint(ISymbol member)

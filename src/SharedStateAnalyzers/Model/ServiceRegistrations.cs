@@ -169,7 +169,7 @@ internal sealed class ServiceRegistrations
     /// </summary>
     public bool MayRegisterSingleton(string methodName)
         => s_singletonRegistrations.Contains(methodName)
-            || methodName is "Singleton" or "KeyedSingleton" or "Describe" or "DescribeKeyed"
+            || (s_descriptorFactories.TryGetValue(methodName, out var descriptorLifetime) && descriptorLifetime is null or ServiceLifetimeKind.Singleton)
             || (_helpers.Lifetimes.TryGetValue(methodName, out var lifetime) && lifetime == ServiceLifetimeKind.Singleton);
 
     /// <summary>A method of the container's own that <see cref="LifetimeOf"/> knows by name (<c>AddSingleton</c>, <c>TryAddScoped</c>, …).</summary>
@@ -270,17 +270,12 @@ internal sealed class ServiceRegistrations
             return calls;
         }
 
-        var text = tree.GetText();
-        SyntaxNode? root = null;
         var added = false;
         foreach (var helper in _helpers.Lifetimes.Keys)
         {
-            foreach (var position in WordSearch.Find(text, helper))
+            foreach (var name in WordSearch.Names(tree, helper))
             {
-                root ??= tree.GetRoot();
-                var token = root.FindToken(position);
-                if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == helper
-                    && token.Parent is SimpleNameSyntax name && InvocationNamed(name) is { } invocation)
+                if (InvocationNamed(name) is { } invocation)
                 {
                     calls.Add((invocation, name));
                     added = true;
@@ -303,15 +298,10 @@ internal sealed class ServiceRegistrations
     private static List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> WithDescriptorCalls(
         SyntaxTree tree, List<(InvocationExpressionSyntax Invocation, SimpleNameSyntax Name)> calls)
     {
-        var text = tree.GetText();
-        SyntaxNode? root = null;
         var added = false;
-        foreach (var position in WordSearch.Find(text, "ServiceDescriptor"))
+        foreach (var type in WordSearch.Names(tree, "ServiceDescriptor"))
         {
-            root ??= tree.GetRoot();
-            var token = root.FindToken(position);
-            if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken)
-                && token.Parent is IdentifierNameSyntax { Parent: MemberAccessExpressionSyntax access } type && access.Expression == type
+            if (type.Parent is MemberAccessExpressionSyntax access && access.Expression == type
                 && InvocationNamed(access.Name) is { } invocation && DescriptorAdder(invocation, access.Name) is not null
                 && !calls.Exists(call => call.Invocation == invocation))
             {

@@ -133,6 +133,16 @@ internal static class SymbolFacts
     }
 
     /// <summary>
+    /// A static read-only or constant field, or a static get-only auto-property: set once, by its type's initialization.
+    /// </summary>
+    public static bool IsSetOnlyByTypeInitialization(ISymbol member) => member switch
+    {
+        IFieldSymbol { IsStatic: true } field => field.IsReadOnly || field.IsConst,
+        IPropertySymbol { IsStatic: true, SetMethod: null, IsIndexer: false } property => CacheStorage.IsAutoProperty(property),
+        _ => false,
+    };
+
+    /// <summary>
     /// A generic collection whose entries are code, not data: its element (a dictionary's value) is a delegate, a
     /// reflection object (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>), a service registration
     /// (<c>ServiceDescriptor</c>: a service type with its implementation and lifetime), a tuple of them, or a collection

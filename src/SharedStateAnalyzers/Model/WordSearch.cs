@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace SharedStateAnalyzers.Model;
@@ -24,6 +28,25 @@ internal static class WordSearch
         }
 
         return positions;
+    }
+
+    /// <summary>
+    /// The simple names spelled <paramref name="word"/> in <paramref name="tree"/>: the identifier tokens that start at a
+    /// hit (not text in comments, strings or disabled code, nor a longer identifier), whose parent is a simple name.
+    /// </summary>
+    public static IEnumerable<SimpleNameSyntax> Names(SyntaxTree tree, string word, CancellationToken cancellationToken = default)
+    {
+        SyntaxNode? root = null;
+        foreach (var position in Find(tree.GetText(cancellationToken), word))
+        {
+            root ??= tree.GetRoot(cancellationToken);
+            var token = root.FindToken(position);
+            if (token.SpanStart == position && token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == word
+                && token.Parent is SimpleNameSyntax name)
+            {
+                yield return name;
+            }
+        }
     }
 
     /// <summary>True when <paramref name="word"/> appears in <paramref name="text"/>.</summary>
