@@ -332,7 +332,8 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 // A delegate that is stored (not a GetOrAdd factory, which runs to make the value) is code, whatever it
                 // will touch when called: a cache of generated readers or appenders holds no data read from outside.
                 var stored = value.WithoutConversions();
-                source = stored.Type is { TypeKind: TypeKind.Delegate } && stored is not (IDelegateCreationOperation or IAnonymousFunctionOperation)
+                source = (stored.Type is { TypeKind: TypeKind.Delegate } && stored is not (IDelegateCreationOperation or IAnonymousFunctionOperation))
+                    || (access == CollectionAccess.Insert && IsEntryWrittenBack(stored, field, value.Root()))
                     ? null
                     : _external.FindSource(value, value.Root(), KeyedCollections.KeyLocals(key), context.CancellationToken);
                 if (source is null)
@@ -356,6 +357,96 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
             {
                 _fields[field].Add(context.ContainingSymbol, access, source, value?.Syntax.GetLocation());
             }
+        }
+
+        /// <summary>
+        /// An entry of the collection stored back (<c>var users = Rooms[room] ?? []; users.Add(user); Rooms[room] =
+        /// users;</c>): the value is a local that only ever holds what the same collection gave (its indexer,
+        /// <c>TryGetValue</c>'s <c>out</c>, <c>GetValueOrDefault</c>, <c>GetOrAdd</c>), or, where it gave nothing, a new
+        /// empty collection. Nothing new goes in: what the entry holds is the owner's own registry (a group's members),
+        /// like <c>GetOrAdd(key, _ =&gt; new List&lt;T&gt;()).Add(item)</c>, not a value loaded from outside.
+        /// </summary>
+        private static bool IsEntryWrittenBack(IOperation value, ISymbol field, IOperation? root)
+        {
+            if (root is null || value is not ILocalReferenceOperation { Local: var local })
+            {
+                return false;
+            }
+
+            var definitions = 0;
+            foreach (var definition in root.LocalDefinitions(local))
+            {
+                definitions++;
+                var read = definition.WithoutConversions();
+                if (read is ICoalesceOperation coalesce && IsNewEmptyCollection(coalesce.WhenNull))
+                {
+                    read = coalesce.Value.WithoutConversions();
+                }
+
+                if (!IsEntryRead(read, field) && !IsNewEmptyCollection(read))
+                {
+                    return false;
+                }
+            }
+
+            // `Rooms.TryGetValue(room, out var users)`: filled by the collection itself.
+            foreach (var node in root.Descendants())
+            {
+                if (node is IArgumentOperation { ArgumentKind: ArgumentKind.Explicit, Parameter.RefKind: RefKind.Out or RefKind.Ref } argument
+                    && argument.Value.WithoutConversions() switch
+                    {
+                        ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
+                        IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => SymbolEqualityComparer.Default.Equals(declared.Local, local),
+                        _ => false,
+                    })
+                {
+                    definitions++;
+                    if (argument.Parent is not IInvocationOperation { TargetMethod.Name: "TryGetValue", Instance: var receiver }
+                        || !SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(receiver), field))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return definitions > 0;
+        }
+
+        /// <summary>A read of one of <paramref name="field"/>'s entries: <c>field[key]</c>, <c>field.GetValueOrDefault(key)</c>, <c>field.GetOrAdd(…)</c>.</summary>
+        private static bool IsEntryRead(IOperation read, ISymbol field) => read switch
+        {
+            IPropertyReferenceOperation { Property.IsIndexer: true, Instance: var receiver }
+                => SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(receiver), field),
+            IInvocationOperation { TargetMethod.Name: "GetValueOrDefault" or "GetOrAdd" } call
+                => SymbolEqualityComparer.Default.Equals(
+                    CacheStorage.GetReferencedStorage(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null)), field),
+            _ => false,
+        };
+
+        /// <summary><c>new List&lt;T&gt;()</c>, <c>new()</c>, <c>[]</c>: a collection made empty, holding nothing yet.</summary>
+        private static bool IsNewEmptyCollection(IOperation operation) => operation.WithoutConversions() switch
+        {
+            IObjectCreationOperation { Arguments.Length: 0, Initializer: null } creation => IsCollection(creation.Type),
+            ICollectionExpressionOperation { Elements.Length: 0 } => true,
+            _ => false,
+        };
+
+        private static bool IsCollection(ITypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public void Report(SymbolAnalysisContext context)

@@ -2550,6 +2550,59 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A room registry of a SignalR hub; STORE is how the joining user goes into the room's list.</summary>
+    private const string RoomRegistry = """
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.SignalR;
+
+        public sealed class Member
+        {
+            public string ConnectionId { get; set; } = "";
+            public string Name { get; set; } = "";
+        }
+
+        public sealed class RoomHub : Hub
+        {
+            private static readonly ConcurrentDictionary<string, List<Member>> {|#0:Rooms|} = new();
+
+            public async Task Join(string room)
+            {
+                var member = new Member { ConnectionId = Context.ConnectionId, Name = Context.User?.Identity?.Name ?? "" };
+                STORE
+                await Groups.AddToGroupAsync(Context.ConnectionId, room);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("var members = Rooms.GetValueOrDefault(room) ?? new List<Member>(); members.Add(member); Rooms[room] = members;")]
+    [InlineData("Rooms.TryAdd(room, new List<Member>()); var members = Rooms[room] ?? []; members.Add(member); Rooms[room] = members;")]
+    [InlineData("if (!Rooms.TryGetValue(room, out var members)) { members = new List<Member>(); } members.Add(member); Rooms[room] = members;")]
+    [InlineData("var members = Rooms.GetOrAdd(room, _ => new List<Member>()); members.Add(member); Rooms.AddOrUpdate(room, members, (_, _) => members);")]
+    public async Task RoomEntry_StoredBack_IsLeftAlone(string store)
+    {
+        // The room's own list, read from the registry (or made empty where the room is new), gets the member and is put
+        // back: a registry of who is in which room, like GetOrAdd(room, _ => new List<Member>()).Add(member). Nothing
+        // is loaded from outside and cached under the room (mix.core's BaseSignalrHub.Rooms).
+        await Test(RoomRegistry.Replace("STORE", store).Replace("{|#0:Rooms|}", "Rooms"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("var members = Rooms.GetValueOrDefault(room) ?? new List<Member> { member }; Rooms[room] = members;")]
+    [InlineData("var members = Rooms.GetValueOrDefault(room) ?? new List<Member>(); members.Add(member); var copy = new List<Member>(members); Rooms[room] = copy;")]
+    [InlineData("if (!Rooms.TryGetValue(room, out var members)) { members = new List<Member> { member }; } Rooms[room] = members;")]
+    [InlineData("var members = Rooms.GetValueOrDefault(room) ?? new List<Member>(); members.Add(member); members = new List<Member> { member }; Rooms[room] = members;")]
+    public async Task RoomEntry_NewListWithTheRequestsUser_IsReported(string store)
+    {
+        // A new list that holds the caller (not the registry's own entry stored back) caches the request's user.
+        await Test(RoomRegistry.Replace("STORE", store), References.AspNetCore)
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("Rooms", "request data")))
+            .ValidateAsync();
+    }
+
     /// <summary>A memo of pages read from disk; PAGE is the type of what it holds.</summary>
     private const string FileMemoOf = """
         using System.Collections.Concurrent;
