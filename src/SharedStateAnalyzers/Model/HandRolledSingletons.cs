@@ -227,7 +227,8 @@ internal static class HandRolledSingletons
 
         // A static readonly table (the types a converter handles) belongs to the type, not to the one
         // instance: it is shared the same whether or not the container owns the instance.
-        if (!field.IsReadOnly && !IsSetOnlyWhileConstructing(field, declaringType, cancellationToken))
+        if (!field.IsReadOnly && !IsSetOnlyWhileConstructing(field, declaringType, cancellationToken)
+            && !(field.IsStatic && IsInterlockedCounter(field, declaringType, cancellationToken)))
         {
             return true;
         }
@@ -420,6 +421,43 @@ internal static class HandRolledSingletons
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A private static number that every write changes through <c>Interlocked</c> (<c>"Formatter" +
+    /// Interlocked.Increment(ref s_sequence)</c>, the unique names of generated types): a counter of the type, safe for
+    /// every thread, not state of the one instance. A plain write anywhere (<c>s_sequence++</c>, <c>= 0</c>) makes it state.
+    /// </summary>
+    private static bool IsInterlockedCounter(IFieldSymbol field, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (field.AssociatedSymbol is not null || field.DeclaredAccessibility != Accessibility.Private
+            || field.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64))
+        {
+            return false;
+        }
+
+        var written = false;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (SyntaxNames.WrittenBy(node) is not { } target || !SyntaxNames.NamesOrDeconstructsInto(target, field.Name))
+                {
+                    continue;
+                }
+
+                if (node is not ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } }
+                    || call.Expression is not MemberAccessExpressionSyntax { Expression: var owner }
+                    || owner.ToString() is not ("Interlocked" or "System.Threading.Interlocked" or "global::System.Threading.Interlocked"))
+                {
+                    return false;
+                }
+
+                written = true;
+            }
+        }
+
+        return written;
     }
 
     /// <summary>The property of the type whose private <c>set</c> accessor makes the write.</summary>

@@ -1026,6 +1026,60 @@ public sealed class HandRolledSingletonAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A resolver that names each formatter it generates; NEXT is how it takes the next number.</summary>
+    private const string NamingResolver = """
+        using System.Threading;
+
+        public interface IFormatter<T> { string Format(T value); }
+
+        public sealed class EnumFormatter<T> : IFormatter<T>
+        {
+            private readonly string _name;
+            public EnumFormatter(string name) => _name = name;
+            public string Format(T value) => _name + ":" + value;
+        }
+
+        public sealed class EnumResolver
+        {
+            public static readonly EnumResolver {|#0:Instance|} = new EnumResolver();
+            private static int s_sequence;
+
+            private EnumResolver() { }
+
+            public IFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
+
+            private static string NextName() => "EnumFormatter" + NEXT;
+
+            private static class Cache<T>
+            {
+                public static readonly IFormatter<T>? Formatter = typeof(T).IsEnum ? new EnumFormatter<T>(NextName()) : null;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Interlocked.Increment(ref s_sequence)")]
+    [InlineData("System.Threading.Interlocked.Add(ref s_sequence, 1)")]
+    public async Task Stateless_WithAnInterlockedNameCounter(string next)
+    {
+        // The only writable field is a static counter changed through Interlocked, for the unique names of generated
+        // formatters (MessagePack's dynamic resolvers): a counter of the type, safe for every thread, not state of
+        // the one instance.
+        await Test(NamingResolver.Replace("NEXT", next).Replace("{|#0:Instance|}", "Instance"))
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("(++s_sequence)")]
+    [InlineData("Interlocked.Increment(ref s_sequence); public static void Reset() => s_sequence = 0; private static string Unused() => \"\"")]
+    public async Task NameCounter_ChangedWithoutInterlocked_IsReported(string next)
+    {
+        // A plain increment, or a reset beside the Interlocked one, is a write of shared state.
+        await Test(NamingResolver.Replace("NEXT", next))
+            .ExpectDiagnostic(At(0, "Instance", "EnumResolver"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task Stateless_WithAThreadStaticReentrancyGuard()
     {
