@@ -345,13 +345,13 @@ internal sealed class CompositionTime
         }
 
         // A method that implements an interface is searched under the interface's name too, which binds every call of
-        // that name: asked only for registration methods (`RegisterTool`, `AddHandler`, `UseFeature`, …), the ones a
-        // composition calls through an interface.
+        // that name: asked only for registration and loading methods (`RegisterTool`, `AddHandler`, `UseFeature`,
+        // `LoadFromConfig`, `Initialize`, …), the ones a composition calls through an interface.
         return method.DeclaredAccessibility == Accessibility.Private || SymbolFacts.ImplementedInterfaceMethods(method).Count == 0
             || SymbolFacts.IsNamedFor(method.Name, s_registrationVerbs);
     }
 
-    private static readonly string[] s_registrationVerbs = ["Register", "Unregister", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe", "Create"];
+    private static readonly string[] s_registrationVerbs = ["Register", "Unregister", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe", "Create", "Load", "Init", "Initialize"];
 
     /// <summary>
     /// The methods whose calls reach <paramref name="method"/>: itself, and the interface members it implements (a

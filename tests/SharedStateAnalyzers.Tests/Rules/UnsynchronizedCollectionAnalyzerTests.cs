@@ -4888,6 +4888,82 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     /// <summary>
+    /// A blog's settings singleton, loaded through its interface by the program before it runs the app (Moonglade's
+    /// <c>BlogConfig.LoadFromConfig</c>); <c>LOAD</c> is the method's name, <c>// (endpoint)</c> where a test adds an endpoint.
+    /// </summary>
+    private const string SettingsLoadedBeforeTheAppRuns = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSingleton<ISettings, Settings>();
+        var app = builder.Build();
+        var missing = app.Services.GetRequiredService<ISettings>().LOAD(new Dictionary<string, string> { ["Title"] = "Blog" });
+        app.MapGet("/", (ISettings settings) => settings.Title);
+        // (endpoint)
+        app.Run();
+
+        public interface ISettings
+        {
+            string Title { get; }
+
+            IEnumerable<string> LOAD(IDictionary<string, string> values);
+        }
+
+        public sealed class Settings : ISettings
+        {
+            private readonly List<string> {|#0:_missing|} = new();
+
+            public string Title { get; private set; } = "default";
+
+            public IEnumerable<string> LOAD(IDictionary<string, string> values)
+            {
+                _missing.Clear();
+                if (values.TryGetValue("Title", out var title))
+                {
+                    Title = title;
+                }
+                else
+                {
+                    _missing.Add("Title");
+                }
+
+                return _missing.ToArray();
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("LoadFromConfig")]
+    [InlineData("Initialize")]
+    [InlineData("InitFromValues")]
+    [InlineData("Load")]
+    public async Task StartUpLoad_ThroughTheInterfaceBeforeTheAppRuns(string load)
+    {
+        // The entry point loads the singleton once, on one thread, before the server takes a request.
+        await Test(SettingsLoadedBeforeTheAppRuns.Replace("LOAD", load).Replace("{|#0:_missing|}", "_missing"), References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("LoadFromConfig", "app.MapPost(\"/settings\", (ISettings settings) => settings.LoadFromConfig(new Dictionary<string, string>()));")]
+    [InlineData("Initialize", "app.MapPost(\"/settings\", (ISettings settings) => settings.Initialize(new Dictionary<string, string>()));")]
+    [InlineData("Loaded", "")]
+    [InlineData("Reload", "")]
+    public async Task StartUpLoad_AlsoFromAnEndpoint_OrNotNamedForLoading_IsReported(string load, string endpoint)
+    {
+        // Loaded again by a request, or a method whose name says nothing of loading (its calls through the interface
+        // are not searched): reported.
+        await Test(SettingsLoadedBeforeTheAppRuns.Replace("LOAD", load).Replace("// (endpoint)", endpoint), References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .ExpectDiagnostic(Flagged(0, "_missing", "List<string>"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A service host in the style of an app-host base class: the route table is filled while the host's virtual
     /// <c>Init</c> runs, which the pipeline's <c>UseHost(this IApplicationBuilder, …)</c> calls once at start-up. The
     /// app's host overrides <c>Init</c>, calls the base and registers one route of its own. <c>// (more)</c> is where a
