@@ -70,15 +70,103 @@ internal sealed class Instantiations
             return false;
         }
 
+        return !IsRegistered(type, registrations)
+            && (type.IsSealed || !SymbolFacts.HasSourceTypesDerivedFrom(_compilation, type.OriginalDefinition, cancellationToken));
+    }
+
+    /// <summary>
+    /// The class has the one instance that a one-instance object makes: the only <c>new</c> of it in the compilation
+    /// (other classes of the same name aside) sits in an instance constructor of another class, outside loops, lambdas
+    /// and local functions, and that class lives for the process (<paramref name="lifetimes"/>: a DI singleton, a
+    /// hosted service, a middleware, a hand-rolled singleton) with at most one <c>new</c> of its own, or is made once by
+    /// the entry point. No source type derives from the class, and the compilation neither registers it nor makes it
+    /// per request. A workflow engine the container keeps makes its one database provider.
+    /// </summary>
+    public bool IsCreatedOnceByAOneInstanceObject(
+        INamedTypeSymbol type, ProcessLifetimeModel lifetimes, ServiceRegistrations registrations, RequestHandlers handlers, CancellationToken cancellationToken)
+    {
+        if (type.IsAbstract || handlers.IsMadePerRequest(type) || !_creations.Value.ContainsKey(type.Name) || IsRegistered(type, registrations)
+            || (!type.IsSealed && SymbolFacts.HasSourceTypesDerivedFrom(_compilation, type.OriginalDefinition, cancellationToken)))
+        {
+            return false;
+        }
+
+        var models = new SemanticModelCache(_compilation);
+        if (OnlyCreationOf(type, models, cancellationToken) is not { } creation)
+        {
+            return false;
+        }
+
+        ConstructorDeclarationSyntax? constructor = null;
+        for (var current = creation.Parent; current is not null && constructor is null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                    or ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    return false;
+                case ConstructorDeclarationSyntax declaration when !declaration.Modifiers.Any(SyntaxKind.StaticKeyword):
+                    constructor = declaration;
+                    break;
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        if (constructor is null
+            || models.For(constructor.SyntaxTree).GetDeclaredSymbol(constructor, cancellationToken)?.ContainingType is not { } owner
+            || SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, type.OriginalDefinition))
+        {
+            return false;
+        }
+
+        return (lifetimes.Classify(owner) is not null && (!_creations.Value.ContainsKey(owner.Name) || OnlyCreationOf(owner, models, cancellationToken) is not null))
+            || IsCreatedOnceByTheEntryPoint(owner, registrations, handlers, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one <c>new</c> of <paramref name="type"/> among the creations of its name, telling apart classes of the same
+    /// name by binding; null when there are several, or none. A creation that does not bind counts as one of it.
+    /// </summary>
+    private SyntaxNode? OnlyCreationOf(INamedTypeSymbol type, SemanticModelCache models, CancellationToken cancellationToken)
+    {
+        if (!_creations.Value.TryGetValue(type.Name, out var creations))
+        {
+            return null;
+        }
+
+        SyntaxNode? only = null;
+        foreach (var creation in creations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (models.For(creation.SyntaxTree).GetTypeInfo(creation, cancellationToken).Type is INamedTypeSymbol { TypeKind: not TypeKind.Error } created
+                && !SymbolEqualityComparer.Default.Equals(created.OriginalDefinition, type.OriginalDefinition))
+            {
+                continue;
+            }
+
+            if (only is not null)
+            {
+                return null;
+            }
+
+            only = creation;
+        }
+
+        return only;
+    }
+
+    private static bool IsRegistered(INamedTypeSymbol type, ServiceRegistrations registrations)
+    {
         foreach (var registration in registrations.Registrations)
         {
             if (Names(registration, type))
             {
-                return false;
+                return true;
             }
         }
 
-        return type.IsSealed || !SymbolFacts.HasSourceTypesDerivedFrom(_compilation, type.OriginalDefinition, cancellationToken);
+        return false;
     }
 
     /// <summary>The registration registers <paramref name="type"/> as its service or its implementation.</summary>

@@ -66,12 +66,14 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
         // Asked only when a write is about to be reported: whether the compilation shows several instances. A service
         // built by a container the compilation does not show the registrations of (assembly scanning, another
         // container's conventions) may have one instance for the process; a class whose only `new` is one statement
-        // of the entry point (`_setupServer = new SetupServer(…)` in Main) has one.
+        // of the entry point (`_setupServer = new SetupServer(…)` in Main), or of a singleton's constructor (the one
+        // database provider a workflow engine the container keeps makes), has one.
         var cancellationToken = context.CancellationToken;
         var mayHaveSeveral = new System.Lazy<bool>(
             () => shared.Instantiations.MayHaveSeveral(type, shared.Registrations, shared.Handlers)
                 && !shared.Instantiations.IsCreatedOnceByTheEntryPoint(type, shared.Registrations, shared.Handlers, cancellationToken)
-                && !shared.Instantiations.IsCreatedOnceWhileInitializing(type, cancellationToken),
+                && !shared.Instantiations.IsCreatedOnceWhileInitializing(type, cancellationToken)
+                && !shared.Instantiations.IsCreatedOnceByAOneInstanceObject(type, shared.Lifetimes, shared.Registrations, shared.Handlers, cancellationToken),
             System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
 
         context.RegisterOperationBlockStartAction(blockStart =>

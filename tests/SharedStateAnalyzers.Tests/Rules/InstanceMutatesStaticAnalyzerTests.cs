@@ -2636,6 +2636,99 @@ public sealed class InstanceMutatesStaticAnalyzerTests
     }
 
     /// <summary>
+    /// A workflow engine the container keeps as a singleton (built by its registration factory) that makes its one
+    /// database provider in its constructor; the provider keeps the connection string in a static for its static
+    /// helpers (Wexflow's <c>Db</c> providers, one class per database, all named <c>Db</c>). <c>// (elsewhere)</c> is
+    /// where a test adds code; REGISTER is the engine's registration.
+    /// </summary>
+    private const string ProviderMadeByASingletonEngine = """
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Engine.Db.Sqlite
+        {
+            public sealed class Db
+            {
+                private static string s_connectionString = "";
+
+                public Db(string connectionString)
+                {
+                    {|#0:s_connectionString|} = connectionString;
+                }
+
+                public static string Describe() => "sqlite at " + s_connectionString;
+            }
+        }
+
+        namespace Engine.Db.Postgres
+        {
+            public sealed class Db
+            {
+                public Db(string connectionString) => ConnectionString = connectionString;
+
+                public string ConnectionString { get; }
+            }
+        }
+
+        namespace Engine
+        {
+            public enum DbKind { Sqlite, Postgres }
+
+            public sealed class WorkflowEngine
+            {
+                public WorkflowEngine(DbKind kind, string connectionString)
+                {
+                    switch (kind)
+                    {
+                        case DbKind.Sqlite:
+                            Database = new Db.Sqlite.Db(connectionString);
+                            break;
+                        case DbKind.Postgres:
+                            Database = new Db.Postgres.Db(connectionString);
+                            break;
+                    }
+                }
+
+                public object? Database { get; }
+
+                // (elsewhere)
+            }
+
+            public static class Setup
+            {
+                public static void AddEngine(IServiceCollection services, string connectionString)
+                {
+                    REGISTER
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("services.AddSingleton(sp => { var engine = new WorkflowEngine(DbKind.Sqlite, connectionString); return engine; });")]
+    [InlineData("services.AddSingleton(new WorkflowEngine(DbKind.Sqlite, connectionString));")]
+    public async Task TheOneInstanceASingletonsConstructorMakes(string register)
+    {
+        // The provider's only `new` runs in the constructor of an engine the container builds once: there is one
+        // provider for the process, and no other instance to see the static change.
+        await Test(ProviderMadeByASingletonEngine.Replace("{|#0:s_connectionString|}", "s_connectionString").Replace("REGISTER", register), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("services.AddScoped(sp => new WorkflowEngine(DbKind.Sqlite, connectionString));", "")]
+    [InlineData("services.AddSingleton(sp => new WorkflowEngine(DbKind.Sqlite, connectionString));", "public static WorkflowEngine Copy(string cs) => new WorkflowEngine(DbKind.Sqlite, cs);")]
+    [InlineData("services.AddSingleton(sp => new WorkflowEngine(DbKind.Sqlite, connectionString));", "public void Reconnect(string cs) => Database2 = new Db.Sqlite.Db(cs); public object? Database2 { get; private set; }")]
+    [InlineData("services.AddSingleton(sp => new WorkflowEngine(DbKind.Sqlite, connectionString));", "public WorkflowEngine(string cs) { for (var i = 0; i < 2; i++) { Database = new Db.Sqlite.Db(cs); } }")]
+    public async Task ProviderMadeMoreThanOnce_IsReported(string register, string elsewhere)
+    {
+        // A scoped engine (one per request), a second engine made elsewhere, a second provider made by a method, or
+        // providers made in a loop: several instances share the static.
+        await Test(ProviderMadeByASingletonEngine.Replace("REGISTER", register).Replace("// (elsewhere)", elsewhere), References.DependencyInjection)
+            .ExpectDiagnostic(Expect(0, "Db", "s_connectionString", "Db"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A plugin that a MEF container builds (<c>[Export(typeof(IPlugin))]</c>, no <c>new</c> of it in the
     /// compilation); its host hook sets the plugin's static configuration. <c>// (elsewhere)</c> is where a test
     /// adds code.
