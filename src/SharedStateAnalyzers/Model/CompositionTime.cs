@@ -37,6 +37,9 @@ internal sealed class CompositionTime
         "Microsoft.AspNetCore.Builder.IApplicationBuilder",
         "Microsoft.AspNetCore.Hosting.IWebHostBuilder",
         "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder",
+
+        // The route table `UseRouter(routes => …)` and `UseMvc(routes => …)` hand their callback, once, as the pipeline is built.
+        "Microsoft.AspNetCore.Routing.IRouteBuilder",
         "Autofac.ContainerBuilder",
 
         // Classic ASP.NET and OWIN start-up: Application_Start's RegisterRoutes(RouteCollection), filters, bundles,

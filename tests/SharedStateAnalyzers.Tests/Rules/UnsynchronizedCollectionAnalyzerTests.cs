@@ -4964,6 +4964,97 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     /// <summary>
+    /// A library's set-up object that carries the service collection, filled through callbacks that take it and
+    /// through a route-building callback; CALL is how the set-up adds one more definition, <c>// (elsewhere)</c> where
+    /// a test adds code.
+    /// </summary>
+    private const string DefinitionsFilledByBuilderCallbacks = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Routing;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class AutoConfigOptions
+        {
+            internal List<Type> {|#0:Definitions|} = new();
+
+            public AutoConfigOptions(IServiceCollection services) => Services = services;
+
+            public IServiceCollection Services { get; }
+
+            public AutoConfigOptions Add<T>() => Add(typeof(T));
+
+            public AutoConfigOptions Add(Type type)
+            {
+                Definitions.Add(type);
+                return this;
+            }
+        }
+
+        public sealed class LockingOptions { public int MaxAttempts { get; set; } }
+
+        public interface IRouteList { List<string> Routes { get; } void AddRoute(string pattern); }
+
+        public sealed class RouteList : IRouteList
+        {
+            public List<string> Routes { get; } = new();
+
+            public void AddRoute(string pattern) => Routes.Add(pattern);
+        }
+
+        public static class ServerSetup
+        {
+            public static IServiceCollection AddAutoConfig(this IServiceCollection services, Action<AutoConfigOptions> configure)
+            {
+                var options = new AutoConfigOptions(services);
+                configure(options);
+                services.AddSingleton(options);
+                services.AddSingleton<IRouteList, RouteList>();
+                return services;
+            }
+
+            public static IServiceCollection AddServer(this IServiceCollection services)
+                => services.AddAutoConfig(o => CALL);
+
+            public static IApplicationBuilder UseServer(this IApplicationBuilder app)
+            {
+                app.UseRouter(routes => MapTracked(routes, "users"));
+                return app;
+            }
+
+            private static void MapTracked(IRouteBuilder routes, string pattern)
+                => routes.ServiceProvider.GetRequiredService<IRouteList>().AddRoute(pattern);
+
+            // (elsewhere)
+        }
+        """;
+
+    [Theory]
+    [InlineData("o.Add<LockingOptions>()")]
+    [InlineData("o.Add(typeof(LockingOptions))")]
+    public async Task SetUpCallbacks_ThatTakeABuilder_AreComposition(string call)
+    {
+        // The callback takes the set-up object that carries the service collection, and the route helper takes the
+        // route builder: both run while the app is composed, before any request.
+        await Test(DefinitionsFilledByBuilderCallbacks.Replace("CALL", call).Replace("{|#0:Definitions|}", "Definitions"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public static void MapReload(this IEndpointRouteBuilder endpoints, AutoConfigOptions options) => endpoints.MapPost(\"/reload\", (string name) => options.Add(Type.GetType(name)!));")]
+    [InlineData("public static void UseReload(this IApplicationBuilder app, AutoConfigOptions options) => app.Run(context => { options.Add(typeof(LockingOptions)); return System.Threading.Tasks.Task.CompletedTask; });")]
+    public async Task SetUpObject_AlsoChangedByARequest_IsReported(string elsewhere)
+    {
+        // A lambda that takes the request (an endpoint's handler, a terminal middleware) runs per request, even when a
+        // composition method sets it up.
+        await Test(DefinitionsFilledByBuilderCallbacks.Replace("CALL", "o.Add<LockingOptions>()").Replace("// (elsewhere)", elsewhere), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "Definitions", "List<Type>"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A service host in the style of an app-host base class: the route table is filled while the host's virtual
     /// <c>Init</c> runs, which the pipeline's <c>UseHost(this IApplicationBuilder, …)</c> calls once at start-up. The
     /// app's host overrides <c>Init</c>, calls the base and registers one route of its own. <c>// (more)</c> is where a
