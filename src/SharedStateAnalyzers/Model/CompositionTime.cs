@@ -52,8 +52,11 @@ internal sealed class CompositionTime
         "Owin.IAppBuilder",
     ];
 
-    /// <summary>How many callers up from the changing method the search goes.</summary>
-    private const int MaxCallerDepth = 4;
+    /// <summary>
+    /// How many callers up from the changing method the search goes: a seeder's store call, the seeder, its base's
+    /// <c>Apply</c>, the migration service, a <c>SeedData</c> extension and <c>Main</c> are six.
+    /// </summary>
+    private const int MaxCallerDepth = 6;
 
     /// <summary>How many calls of a common name one question binds before it gives up (and the change is reported).</summary>
     private const int MaxBoundCalls = 256;
@@ -266,9 +269,9 @@ internal sealed class CompositionTime
     /// collection or a host, app, endpoint or container builder (<c>ConfigureServices(IHostApplicationBuilder)</c>, an
     /// <c>AddX(this IServiceCollection)</c> extension), in a hosted service's <c>StartAsync</c> (or
     /// <c>StartingAsync</c>) before any statement that starts work alongside it, in a method only such methods call (up
-    /// to four callers up), or in the program's entry point before it runs the app. The composition and the hosted
-    /// services' starts run once, on one thread after another, before the first request. Calls of the interface members a method implements count as its calls, and must be made there too (such
-    /// a method is searched only when it is named for registering: <c>Register…</c>, <c>Add…</c>, <c>Use…</c>, …). A
+    /// to six callers up), or in the program's entry point before it runs the app. The composition and the hosted
+    /// services' starts run once, on one thread after another, before the first request. Calls of the interface
+    /// members a method implements (the app's own interfaces) count as its calls, and must be made there too. A
     /// method that is never called in the compilation, overrides a method the framework declares, or is used as a
     /// delegate, is not such a method. A virtual method, or an override, is searched through its first declaration
     /// (the method its calls bind to); an override's <c>base.M()</c> is part of the call that reached the override. Calls are found by name in the files
@@ -347,14 +350,12 @@ internal sealed class CompositionTime
             return false;
         }
 
-        // A method that implements an interface is searched under the interface's name too, which binds every call of
-        // that name: asked only for registration and loading methods (`RegisterTool`, `AddHandler`, `UseFeature`,
-        // `LoadFromConfig`, `Initialize`, …), the ones a composition calls through an interface.
-        return method.DeclaredAccessibility == Accessibility.Private || SymbolFacts.ImplementedInterfaceMethods(method).Count == 0
-            || SymbolFacts.IsNamedFor(method.Name, s_registrationVerbs);
+        // A method that implements an interface is searched under the interface's name too (`CallTargets`): a
+        // composition calls a store's `Add`, a seeder's `Apply` or a settings object's `LoadFromConfig` through the
+        // interface the container hands out. Each question binds at most `MaxBoundCalls` names, so a common name
+        // costs a bounded search and, past the bound, a report.
+        return true;
     }
-
-    private static readonly string[] s_registrationVerbs = ["Register", "Unregister", "Add", "Insert", "Set", "Configure", "Use", "Map", "Subscribe", "Create", "Load", "Init", "Initialize"];
 
     /// <summary>
     /// The methods whose calls reach <paramref name="method"/>: itself, and the interface members it implements (a

@@ -4940,6 +4940,8 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     [InlineData("Initialize")]
     [InlineData("InitFromValues")]
     [InlineData("Load")]
+    [InlineData("Reload")]
+    [InlineData("Apply")]
     public async Task StartUpLoad_ThroughTheInterfaceBeforeTheAppRuns(string load)
     {
         // The entry point loads the singleton once, on one thread, before the server takes a request.
@@ -4951,15 +4953,144 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     [Theory]
     [InlineData("LoadFromConfig", "app.MapPost(\"/settings\", (ISettings settings) => settings.LoadFromConfig(new Dictionary<string, string>()));")]
     [InlineData("Initialize", "app.MapPost(\"/settings\", (ISettings settings) => settings.Initialize(new Dictionary<string, string>()));")]
-    [InlineData("Loaded", "")]
-    [InlineData("Reload", "")]
-    public async Task StartUpLoad_AlsoFromAnEndpoint_OrNotNamedForLoading_IsReported(string load, string endpoint)
+    [InlineData("Reload", "app.MapPost(\"/settings\", (ISettings settings) => settings.Reload(new Dictionary<string, string>()));")]
+    [InlineData("Reload", "app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ISettings>().Reload(new Dictionary<string, string>()));")]
+    public async Task StartUpLoad_AlsoFromAnEndpoint_IsReported(string load, string endpoint)
     {
-        // Loaded again by a request, or a method whose name says nothing of loading (its calls through the interface
-        // are not searched): reported.
+        // Loaded again by a request, or by a callback that runs once the app has started: reported.
         await Test(SettingsLoadedBeforeTheAppRuns.Replace("LOAD", load).Replace("// (endpoint)", endpoint), References.AspNetCore)
             .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
             .ExpectDiagnostic(Flagged(0, "_missing", "List<string>"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
+    /// An in-memory language store filled only by data seeders: each seeder's <c>Execute</c> runs from its base's
+    /// <c>Apply</c>, which a migration service runs for every seeder, from a <c>SeedData</c> extension the entry point
+    /// calls before the app runs (SimpleIdServer's stores). <c>// (endpoint)</c> is where a test adds an endpoint.
+    /// </summary>
+    private const string StoreFilledBySeeders = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSingleton<ILanguageStore>(new LanguageStore(new List<string>()));
+        builder.Services.AddTransient<IDataSeeder, LanguageSeeder>();
+        builder.Services.AddTransient<IMigrationService, MigrationService>();
+        var app = builder.Build();
+        app.Services.SeedData();
+        app.MapGet("/languages", (ILanguageStore store) => store.All());
+        // (endpoint)
+        app.Run();
+
+        public interface ILanguageStore
+        {
+            void Add(string code);
+
+            IReadOnlyList<string> All();
+        }
+
+        public sealed class LanguageStore : ILanguageStore
+        {
+            private readonly List<string> {|#0:_codes|};
+
+            public LanguageStore(List<string> codes) => _codes = codes;
+
+            public void Add(string code) => _codes.Add(code);
+
+            public IReadOnlyList<string> All() => _codes.ToArray();
+        }
+
+        public interface IDataSeeder
+        {
+            Task Apply(CancellationToken cancellationToken);
+        }
+
+        public abstract class BaseDataSeeder : IDataSeeder
+        {
+            public async Task Apply(CancellationToken cancellationToken)
+            {
+                await Execute(cancellationToken);
+            }
+
+            protected abstract Task Execute(CancellationToken cancellationToken);
+        }
+
+        public sealed class LanguageSeeder : BaseDataSeeder
+        {
+            private readonly ILanguageStore _store;
+
+            public LanguageSeeder(ILanguageStore store) => _store = store;
+
+            protected override Task Execute(CancellationToken cancellationToken)
+            {
+                foreach (var code in new[] { "en", "fr" })
+                {
+                    if (!_store.All().Contains(code))
+                    {
+                        _store.Add(code);
+                    }
+                }
+
+                return Task.CompletedTask;
+            }
+        }
+
+        public interface IMigrationService
+        {
+            Task Migrate(CancellationToken cancellationToken);
+        }
+
+        public sealed class MigrationService : IMigrationService
+        {
+            private readonly IEnumerable<IDataSeeder> _seeders;
+
+            public MigrationService(IEnumerable<IDataSeeder> seeders) => _seeders = seeders;
+
+            public async Task Migrate(CancellationToken cancellationToken)
+            {
+                foreach (var seeder in _seeders)
+                {
+                    await seeder.Apply(cancellationToken);
+                }
+            }
+        }
+
+        public static class SeedExtensions
+        {
+            public static void SeedData(this IServiceProvider services)
+            {
+                using var scope = services.CreateScope();
+                scope.ServiceProvider.GetRequiredService<IMigrationService>().Migrate(CancellationToken.None).Wait();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task StoreFilledOnlyBySeedersBeforeTheAppRuns()
+    {
+        // Store.Add ← LanguageSeeder.Execute ← BaseDataSeeder.Apply (through IDataSeeder) ← MigrationService.Migrate
+        // (through IMigrationService) ← SeedData ← the entry point, before app.Run(): once, on one thread.
+        await Test(StoreFilledBySeeders.Replace("{|#0:_codes|}", "_codes"), References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("app.MapPost(\"/languages/{code}\", (string code, ILanguageStore store) => store.Add(code));")]
+    [InlineData("app.MapPost(\"/migrate\", (IServiceProvider services) => services.SeedData());")]
+    [InlineData("app.MapPost(\"/migrate\", (IMigrationService migrations) => migrations.Migrate(CancellationToken.None));")]
+    public async Task StoreAlsoFilledByARequest_IsReported(string endpoint)
+    {
+        // A request that adds, or runs the seeders again: reported.
+        await Test(StoreFilledBySeeders.Replace("// (endpoint)", endpoint), References.AspNetCore)
+            .WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)
+            .ExpectDiagnostic(Flagged(0, "_codes", "List<string>"))
             .ValidateAsync();
     }
 
