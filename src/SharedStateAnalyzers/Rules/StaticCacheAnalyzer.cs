@@ -426,28 +426,10 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
         /// <summary><c>new List&lt;T&gt;()</c>, <c>new()</c>, <c>[]</c>: a collection made empty, holding nothing yet.</summary>
         private static bool IsNewEmptyCollection(IOperation operation) => operation.WithoutConversions() switch
         {
-            IObjectCreationOperation { Arguments.Length: 0, Initializer: null } creation => IsCollection(creation.Type),
+            IObjectCreationOperation { Arguments.Length: 0, Initializer: null } creation => SymbolFacts.IsCollection(creation.Type),
             ICollectionExpressionOperation { Elements.Length: 0 } => true,
             _ => false,
         };
-
-        private static bool IsCollection(ITypeSymbol? type)
-        {
-            if (type is null)
-            {
-                return false;
-            }
-
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         public void Report(SymbolAnalysisContext context)
         {
