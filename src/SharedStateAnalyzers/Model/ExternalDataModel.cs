@@ -412,6 +412,10 @@ internal sealed class ExternalDataModel
                 case IMethodReferenceOperation reference:
                     member = reference.Method;
                     break;
+                case IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation assignment } written when assignment.Target == written:
+                    // A property set (`new SocketsHttpHandler { Credentials = … }`) writes into the object; the value
+                    // assigned is scanned on its own.
+                    continue;
                 case IPropertyReferenceOperation property:
                     member = property.Property;
                     break;

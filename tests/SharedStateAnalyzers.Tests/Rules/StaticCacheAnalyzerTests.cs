@@ -2550,6 +2550,56 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>A memo of one HTTP client per name; BUILD makes the client.</summary>
+    private const string ClientPerName = """
+        using System.Collections.Generic;
+        using System.Net;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        public static class Clients
+        {
+            private static readonly object s_gate = new();
+            private static readonly Dictionary<string, HttpClient> {|#0:s_clients|} = new();
+
+            public static HttpClient For(string name, string user, string password)
+            {
+                lock (s_gate)
+                {
+                    if (!s_clients.ContainsKey(name))
+                    {
+                        BUILD
+                        s_clients.Add(name, client);
+                    }
+
+                    return s_clients[name];
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("var client = new HttpClient(new SocketsHttpHandler { Credentials = new NetworkCredential(user, password), UseProxy = false });")]
+    [InlineData("var handler = new HttpClientHandler(); handler.Credentials = new NetworkCredential(user, password); var client = new HttpClient(handler);")]
+    public async Task ClientPerName_ConfiguredByPropertySets_IsLeftAlone(string build)
+    {
+        // Setting a handler's properties writes configuration into a new client; nothing is read from the network, and
+        // the memo holds clients, not data (DotnetSpider's HttpClientFactory).
+        await Test(ClientPerName.Replace("BUILD", build).Replace("{|#0:s_clients|}", "s_clients"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task ClientPerName_BuiltFromAResponse_IsReported()
+    {
+        // A client whose base address comes from a response: data read over the network, cached under the name.
+        await Test(ClientPerName.Replace(
+                "BUILD",
+                "var baseAddress = new HttpClient().GetStringAsync(\"https://registry/\" + name).Result; var client = new HttpClient { BaseAddress = new System.Uri(baseAddress) };"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_clients", "data read over the network")))
+            .ValidateAsync();
+    }
+
     /// <summary>A room registry of a SignalR hub; STORE is how the joining user goes into the room's list.</summary>
     private const string RoomRegistry = """
         using System.Collections.Concurrent;
