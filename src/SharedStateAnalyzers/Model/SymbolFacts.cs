@@ -146,13 +146,19 @@ internal static class SymbolFacts
     /// A generic collection whose entries are code, not data: its element (a dictionary's value) is a delegate, a
     /// reflection object (<c>Type</c>, <c>MemberInfo</c>, <c>Assembly</c>), a service registration
     /// (<c>ServiceDescriptor</c>: a service type with its implementation and lifetime), a tuple of them, or a collection
-    /// or array of them (<c>Dictionary&lt;Type, List&lt;MulticastDelegate&gt;&gt;</c> of callbacks per type), and its
+    /// or array of them (<c>Dictionary&lt;Type, List&lt;MulticastDelegate&gt;&gt;</c> of callbacks per type), or a
+    /// class of the compilation whose fields all hold such (<see cref="HoldsOnlyCodeMembers(ITypeSymbol)"/>), and its
     /// other type arguments (a dictionary's key) are such too, an enum or a <c>string</c> name. A registry of handler
     /// types, of set-up callbacks or of services to register holds what the code that registers is, not what it reads.
     /// </summary>
-    public static bool HoldsOnlyCode(ITypeSymbol? collectionType)
+    public static bool HoldsOnlyCode(ITypeSymbol? collectionType) => HoldsOnlyCode(collectionType, depth: 0);
+
+    /// <summary>How deep the code-only questions look into what a type holds (a class holding a list of itself stops here).</summary>
+    private const int MaxCodeDepth = 3;
+
+    private static bool HoldsOnlyCode(ITypeSymbol? collectionType, int depth)
     {
-        if (collectionType is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named || !IsCollection(named))
+        if (depth > MaxCodeDepth || collectionType is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: > 0 } named || !IsCollection(named))
         {
             return false;
         }
@@ -160,14 +166,14 @@ internal static class SymbolFacts
         var arguments = named.TypeArguments;
         for (var i = 0; i < arguments.Length - 1; i++)
         {
-            if (arguments[i] is not { SpecialType: SpecialType.System_String } and not { TypeKind: TypeKind.Enum } && !IsCode(arguments[i]))
+            if (arguments[i] is not { SpecialType: SpecialType.System_String } and not { TypeKind: TypeKind.Enum } && !IsCode(arguments[i], depth))
             {
                 return false;
             }
         }
 
         var element = arguments[arguments.Length - 1];
-        return IsCode(element) || HoldsOnlyCode(element) || (element is IArrayTypeSymbol array && IsCode(array.ElementType));
+        return IsCodeOrArrayOfCode(element, depth) || HoldsOnlyCode(element, depth + 1) || HoldsOnlyCodeMembers(element, depth + 1);
     }
 
     /// <summary>
@@ -175,9 +181,11 @@ internal static class SymbolFacts
     /// hold code: delegates, reflection objects, or collections of them (<see cref="HoldsOnlyCode"/>), with at least
     /// one such field. An options class of callbacks (<c>List&lt;Action&lt;TSettings&gt;&gt; Modifiers</c>) is one.
     /// </summary>
-    public static bool HoldsOnlyCodeMembers(ITypeSymbol type)
+    public static bool HoldsOnlyCodeMembers(ITypeSymbol type) => HoldsOnlyCodeMembers(type, depth: 0);
+
+    private static bool HoldsOnlyCodeMembers(ITypeSymbol type, int depth)
     {
-        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named)
+        if (depth > MaxCodeDepth || type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named)
         {
             return false;
         }
@@ -195,7 +203,7 @@ internal static class SymbolFacts
             {
                 if (member is IFieldSymbol { IsStatic: false, IsConst: false } field)
                 {
-                    if (!IsCode(field.Type) && !HoldsOnlyCode(field.Type))
+                    if (!IsCodeOrArrayOfCode(field.Type, depth) && !HoldsOnlyCode(field.Type, depth + 1))
                     {
                         return false;
                     }
@@ -208,7 +216,11 @@ internal static class SymbolFacts
         return any;
     }
 
-    private static bool IsCode(ITypeSymbol type)
+    /// <summary>Code (<see cref="IsCode"/>), or an array of it (<c>Type[] ParameterTypes</c>).</summary>
+    private static bool IsCodeOrArrayOfCode(ITypeSymbol type, int depth)
+        => IsCode(type, depth) || (type is IArrayTypeSymbol array && IsCode(array.ElementType, depth));
+
+    private static bool IsCode(ITypeSymbol type, int depth = 0)
     {
         if (type.TypeKind == TypeKind.Delegate || IsReflectionObject(type)
             || (type is { Name: "Delegate" or "MulticastDelegate", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
@@ -221,7 +233,7 @@ internal static class SymbolFacts
         {
             foreach (var element in elements)
             {
-                if (!IsCode(element.Type))
+                if (depth > MaxCodeDepth || !(IsCodeOrArrayOfCode(element.Type, depth + 1) || HoldsOnlyCode(element.Type, depth + 1)))
                 {
                     return false;
                 }

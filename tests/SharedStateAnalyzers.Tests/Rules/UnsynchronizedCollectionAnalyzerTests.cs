@@ -2698,6 +2698,59 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A parser's static registry of custom selectors, which starts empty and is filled by a public <c>Register…</c>
+    /// API; ENTRY is what one entry holds, <c>// (caller)</c> where a test adds code that calls the API.
+    /// </summary>
+    private const string SelectorRegistry = """
+        using System;
+        using System.Collections.Generic;
+
+        public sealed class Parser
+        {
+            internal sealed class SelectorInfo
+            {
+                ENTRY
+            }
+
+            internal static readonly Dictionary<string, SelectorInfo> {|#0:CustomSelectors|} = new();
+
+            public static void RegisterCustomSelector<TNode, T1>(string name, Func<T1, Func<TNode, bool>> selector)
+                => CustomSelectors.Add(name, new SelectorInfo { Method = selector, ParameterTypes = [typeof(T1)] });
+
+            public Delegate Lookup(string name) => CustomSelectors.TryGetValue(name, out var info) ? info.Method : throw new FormatException(name);
+        }
+
+        public sealed class Page
+        {
+            public Delegate Find(string name) => new Parser().Lookup(name);
+            // (caller)
+        }
+        """;
+
+    [Theory]
+    [InlineData("public Delegate Method { get; init; } = null!; public Type[] ParameterTypes { get; init; } = [];")]
+    [InlineData("public Delegate Method { get; init; } = null!; public List<Type> ParameterTypes { get; init; } = [];")]
+    [InlineData("public Delegate Method { get; init; } = null!; public (Type Type, Type[] Arguments) Shape { get; init; } public Type[] ParameterTypes { get; init; } = [];")]
+    public async Task StaticRegistryOfClassesHoldingCode_ItsRegisterApiUncalledInTheCompilation(string entry)
+    {
+        // Each entry is a delegate with the types of its parameters: code, registered by the library's users
+        // (DotnetSpider's Parser.CustomSelectors).
+        await Test(SelectorRegistry.Replace("ENTRY", entry).Replace("{|#0:CustomSelectors|}", "CustomSelectors")).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public Delegate Method { get; init; } = null!; public Type[] ParameterTypes { get; init; } = []; public string Description { get; set; } = \"\";", "")]
+    [InlineData("public Delegate Method { get; init; } = null!; public Type[] ParameterTypes { get; init; } = [];", "public void Learn(string name) => Parser.RegisterCustomSelector<string, int>(name, n => s => s.Length == n);")]
+    [InlineData("public Delegate Method { get; init; } = null!; public Type[] ParameterTypes { get; init; } = []; public List<SelectorInfo> Children { get; init; } = [];", "")]
+    public async Task StaticRegistryOfClassesHoldingData_OrRegisteredByTheCompilation_IsReported(string entry, string caller)
+    {
+        // An entry with a value besides code, or the API called from the compilation's own code: reported.
+        await Test(SelectorRegistry.Replace("ENTRY", entry).Replace("// (caller)", caller))
+            .ExpectDiagnostic(Flagged(0, "CustomSelectors", "Dictionary<string, SelectorInfo>"))
+            .ValidateAsync();
+    }
+
     // ---------------------------------------------------------------- left alone
 
     [Fact]
