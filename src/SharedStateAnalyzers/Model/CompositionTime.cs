@@ -289,8 +289,8 @@ internal sealed class CompositionTime
     }
 
     /// <summary>
-    /// True when the composition of the app reads <paramref name="accessor"/> (a property, or a parameterless method that
-    /// returns a value, which it calls): a
+    /// True when the composition of the app reads <paramref name="accessor"/> (a property, or a method that returns a
+    /// value, which it calls): a
     /// method that takes the service collection or a builder (<c>Startup.Configure(IApplicationBuilder app)</c>), or one
     /// only such methods call (a <c>UseJobs(this IServiceProvider)</c> extension that <c>Configure</c> calls), reads it in
     /// its own body, outside lambdas and local functions. The composition runs once, on one thread, before the server
@@ -298,9 +298,11 @@ internal sealed class CompositionTime
     /// </summary>
     public bool IsReadWhileComposing(ISymbol accessor, CancellationToken cancellationToken)
     {
-        // A method counts as an accessor when it takes nothing and returns what it built (`GetAssemblies()`); one that
-        // does work and returns nothing (`StartWatching()`) is judged by who calls it, not by who calls it first.
-        if (accessor is not (IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary, ReturnsVoid: false, Parameters.IsEmpty: true }))
+        // A method counts as an accessor when it returns what it built (`GetAssemblies()`, `Get(IConfiguration
+        // configuration)` that loads a certificate the first time): whatever the first call passes, later calls find the
+        // field set. One that does work and returns nothing (`StartWatching()`) is judged by who calls it, not by who
+        // calls it first.
+        if (accessor is not (IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary, ReturnsVoid: false }))
         {
             return false;
         }

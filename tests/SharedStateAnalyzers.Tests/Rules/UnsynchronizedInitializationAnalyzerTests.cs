@@ -3310,6 +3310,65 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A certificate loaded on first use through an accessor that takes the configuration; COMPOSE is what the app's
+    /// set-up extension does with it (Bit.Boilerplate's <c>AppCertificateService</c>).
+    /// </summary>
+    private const string CertificateLoadedOnFirstUse = """
+        using System.Security.Cryptography.X509Certificates;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public static class CertificateStore
+        {
+            private static X509Certificate2? s_certificate;
+
+            public static X509Certificate2 Get(IConfiguration configuration)
+            {
+                if (s_certificate is not null)
+                {
+                    return s_certificate;
+                }
+
+                {|#0:s_certificate = X509Certificate2.CreateFromPemFile(configuration["Certificate:Pem"] ?? "app.crt", "app.key")|};
+                return s_certificate;
+            }
+        }
+
+        public static class ServerSetup
+        {
+            public static void AddApiServices(this WebApplicationBuilder builder)
+            {
+                COMPOSE
+            }
+
+            public static void MapApi(this WebApplication app)
+                => app.MapGet("/thumbprint", (IConfiguration configuration) => CertificateStore.Get(configuration).Thumbprint);
+        }
+        """;
+
+    [Fact]
+    public async Task LazySingleton_AccessorWithArgumentsFirstCalledWhileTheAppIsComposed()
+    {
+        // The set-up extension loads the certificate before the app is built; requests only find it set.
+        await Test(CertificateLoadedOnFirstUse
+                .Replace("COMPOSE", "var certificate = CertificateStore.Get(builder.Configuration);\n        builder.Services.AddSingleton(certificate);")
+                .Replace("{|#0:", "").Replace("|};", ";"), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("builder.Services.AddSingleton(sp => CertificateStore.Get(sp.GetRequiredService<IConfiguration>()));")]
+    public async Task LazySingleton_AccessorWithArgumentsNotCalledWhileComposing_IsReported(string compose)
+    {
+        // Only requests call it (a factory lambda runs later, on first resolution): two first requests can each load one.
+        await Test(CertificateLoadedOnFirstUse.Replace("COMPOSE", compose), References.AspNetCore)
+            .ExpectDiagnostic(At(0, "s_certificate"))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task LazySingleton_MethodAccessorNotCalledWhileComposing_IsReported()
     {
