@@ -49,7 +49,7 @@ internal static class ChangeDetection
             IOperation? lookup = operation switch
             {
                 IInvocationOperation invocation when KeyedCollections.ClassifyMethod(invocation.TargetMethod.Name) == CollectionAccess.Lookup
-                    && IsStorage(invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null), storage)
+                    && IsStorage(invocation.Receiver(), storage)
                     => invocation,
                 IPropertyReferenceOperation { Property.IsIndexer: true } indexer when IsStorage(indexer.Instance, storage)
                     && !(indexer.Parent is IAssignmentOperation assignment && assignment.Target == indexer)

@@ -97,23 +97,8 @@ internal sealed class Instantiations
             return false;
         }
 
-        ConstructorDeclarationSyntax? constructor = null;
-        for (var current = creation.Parent; current is not null && constructor is null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
-                    or ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
-                    return false;
-                case ConstructorDeclarationSyntax declaration when !declaration.Modifiers.Any(SyntaxKind.StaticKeyword):
-                    constructor = declaration;
-                    break;
-                case MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        if (constructor is null
+        if (IsInALoop(creation) || EnclosingMethod(creation) is not ConstructorDeclarationSyntax constructor
+            || constructor.Modifiers.Any(SyntaxKind.StaticKeyword)
             || models.For(constructor.SyntaxTree).GetDeclaredSymbol(constructor, cancellationToken)?.ContainingType is not { } owner
             || SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, type.OriginalDefinition))
         {
@@ -272,6 +257,9 @@ internal sealed class Instantiations
         return true;
     }
 
+    private static bool IsInALoop(SyntaxNode node)
+        => node.Ancestors().Any(static ancestor => ancestor is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+
     private static BaseMethodDeclarationSyntax? EnclosingMethod(SyntaxNode node)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)
@@ -299,8 +287,7 @@ internal sealed class Instantiations
     /// </summary>
     public bool IsCreatedOnceWhileInitializing(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (!_creations.Value.TryGetValue(type.Name, out var creations) || creations.Count != 1
-            || creations[0].Ancestors().Any(static node => node is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        if (!_creations.Value.TryGetValue(type.Name, out var creations) || creations.Count != 1 || IsInALoop(creations[0]))
         {
             return false;
         }

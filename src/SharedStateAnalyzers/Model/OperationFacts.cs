@@ -130,6 +130,10 @@ internal static class OperationFacts
         return operation is IDefaultValueOperation || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null);
     }
 
+    /// <summary>The object a call works on: its instance, or an extension method's first argument (<c>map.GetValueOrDefault(key)</c>).</summary>
+    public static IOperation? Receiver(this IInvocationOperation invocation)
+        => invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+
     /// <summary>The operation reads <paramref name="local"/> (through conversions).</summary>
     public static bool IsReferenceTo(this IOperation operation, ILocalSymbol local)
         => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);

@@ -94,8 +94,8 @@ internal static class SizeBounds
         {
             case IPropertyReferenceOperation { Property.Name: "Count", Instance: { } counted }:
                 return IsTheCollection(counted, collection);
-            case IInvocationOperation { TargetMethod: { Name: "Count" or "LongCount" or "Sum" } method } measured:
-                var receiver = measured.Instance ?? (method.IsExtensionMethod && measured.Arguments.Length > 0 ? measured.Arguments[0].Value : null);
+            case IInvocationOperation { TargetMethod.Name: "Count" or "LongCount" or "Sum" } measured:
+                var receiver = measured.Receiver();
                 return receiver is not null && IsTheCollection(receiver, collection);
             default:
                 return false;

@@ -444,7 +444,7 @@ public sealed class InstanceMutatesStaticAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var receiver = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            var receiver = invocation.Receiver();
             if (receiver is null || (method.IsStatic && !method.IsExtensionMethod))
             {
                 return;

@@ -114,7 +114,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            var receiver = invocation.Receiver();
             var field = CacheStorage.GetReferencedStorage(receiver);
             if (field is null || !_fields.ContainsKey(field))
             {
@@ -419,7 +419,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 => SymbolEqualityComparer.Default.Equals(CacheStorage.GetReferencedStorage(receiver), field),
             IInvocationOperation { TargetMethod.Name: "GetValueOrDefault" or "GetOrAdd" } call
                 => SymbolEqualityComparer.Default.Equals(
-                    CacheStorage.GetReferencedStorage(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null)), field),
+                    CacheStorage.GetReferencedStorage(call.Receiver()), field),
             _ => false,
         };
 

@@ -278,7 +278,7 @@ public sealed class StaticRequestDataAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var receiver = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            var receiver = invocation.Receiver();
             var collection = _shared.GetSourceStatic(receiver);
             if (collection is null || !SymbolFacts.IsCollection(receiver!.Type))
             {
