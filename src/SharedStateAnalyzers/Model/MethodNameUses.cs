@@ -10,9 +10,9 @@ namespace SharedStateAnalyzers.Model;
 /// <summary>
 /// Where the compilation may use a method (or a property), by name: every simple name spelled like it in the files that can reach it —
 /// the files of its type, and those that name its type (or, for an unsealed class, a source type derived from it); for
-/// an extension method, every file that names the method. The files are picked by searching their text
-/// (<see cref="WordSearch"/>), once per type (per extension method) and compilation, so only a few are parsed into
-/// tokens. A call whose receiver is typed only through <c>var</c> in a file that never names the type is not found.
+/// an extension method, every file that names the method. The files are picked from the compilation's
+/// <see cref="WordIndex"/> (built once, by one pass over the texts), once per type (per extension method), so only a
+/// few are parsed into tokens. A call whose receiver is typed only through <c>var</c> in a file that never names the type is not found.
 /// The caller binds what it needs.
 /// </summary>
 internal static class MethodNameUses
@@ -31,8 +31,14 @@ internal static class MethodNameUses
             trees = byKey.GetOrAdd(key, TreesThatCanUse(compilation, member, extension, cancellationToken));
         }
 
+        var index = WordIndex.For(compilation);
         foreach (var tree in trees)
         {
+            if (index.Contains(tree, member.Name, cancellationToken) == false)
+            {
+                continue;
+            }
+
             foreach (var name in WordSearch.Names(tree, member.Name, cancellationToken))
             {
                 yield return name;
@@ -101,21 +107,28 @@ internal static class MethodNameUses
             }
         }
 
+        // The files naming one of the words, in the compilation's order (the order the search visits them in).
+        var index = WordIndex.For(compilation);
+        var naming = new HashSet<SyntaxTree>();
+        var unindexed = new List<string>();
+        foreach (var word in words)
+        {
+            if (index.Files(word, cancellationToken) is { } files)
+            {
+                naming.UnionWith(files);
+            }
+            else
+            {
+                unindexed.Add(word);
+            }
+        }
+
         foreach (var tree in compilation.SyntaxTrees)
         {
-            if (trees.Contains(tree))
+            if (!trees.Contains(tree)
+                && (naming.Contains(tree) || (unindexed.Count > 0 && WordSearch.ContainsAny(tree.GetText(cancellationToken), unindexed))))
             {
-                continue;
-            }
-
-            var text = tree.GetText(cancellationToken);
-            foreach (var word in words)
-            {
-                if (WordSearch.Contains(text, word))
-                {
-                    trees.Add(tree);
-                    break;
-                }
+                trees.Add(tree);
             }
         }
 
