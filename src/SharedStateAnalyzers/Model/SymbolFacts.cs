@@ -298,27 +298,12 @@ internal static class SymbolFacts
     }
 
     /// <summary>The source types of <paramref name="compilation"/> that derive, directly or not, from <paramref name="owner"/>.</summary>
-    public static IEnumerable<INamedTypeSymbol> SourceTypesDerivedFrom(Compilation compilation, INamedTypeSymbol owner, CancellationToken cancellationToken)
-    {
-        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
-        {
-            if (symbol is INamedTypeSymbol type && DerivesFrom(type, owner))
-            {
-                yield return type;
-            }
-        }
-    }
+    public static IReadOnlyList<INamedTypeSymbol> SourceTypesDerivedFrom(Compilation compilation, INamedTypeSymbol owner, CancellationToken cancellationToken)
+        => DerivedTypes.Of(compilation, owner, cancellationToken);
 
     /// <summary>Whether some source type of <paramref name="compilation"/> derives from <paramref name="owner"/>.</summary>
     public static bool HasSourceTypesDerivedFrom(Compilation compilation, INamedTypeSymbol owner, CancellationToken cancellationToken)
-    {
-        foreach (var _ in SourceTypesDerivedFrom(compilation, owner, cancellationToken))
-        {
-            return true;
-        }
-
-        return false;
-    }
+        => DerivedTypes.Of(compilation, owner, cancellationToken).Count > 0;
 
     /// <summary>
     /// The declaration an override chain starts from (<paramref name="method"/> itself when it overrides nothing), as its
