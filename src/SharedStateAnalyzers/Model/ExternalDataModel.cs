@@ -167,8 +167,9 @@ internal sealed class ExternalDataModel
     /// <param name="extraExternalTypes">Metadata names of further types whose members read external data (from configuration).</param>
     /// <param name="appFilesAreData">
     /// Whether reading the files the app ships (under its base directory, content root or web root) counts as external
-    /// data. For a cache they are part of the deployment and cannot go stale (false); for a singleton's "no I/O" test,
-    /// reading any file is I/O (true).
+    /// data, and whether a file-system call that only writes does. For a cache, the app's files are part of the
+    /// deployment and cannot go stale, and a writer over a file it creates holds nothing read (false); for a
+    /// singleton's "no I/O" test, any use of a file is I/O (true).
     /// </param>
     public ExternalDataModel(Compilation compilation, ImmutableArray<string> extraExternalTypes = default, bool appFilesAreData = false)
     {
@@ -459,6 +460,13 @@ internal sealed class ExternalDataModel
                 continue;
             }
 
+            if (direct is { Kind: ExternalSourceKind.FileSystem } && !_appFilesAreData && WritesWithoutReading(member))
+            {
+                // `File.CreateText(path)`, `File.AppendAllText(…)`, `Directory.CreateDirectory(…)`: what a cache keeps
+                // from them (a writer, a new folder) holds nothing read from the file system.
+                continue;
+            }
+
             if (direct is not null)
             {
                 return direct;
@@ -501,6 +509,24 @@ internal sealed class ExternalDataModel
 
     private bool CarriesTheRequest(IOperation value)
         => value.WithoutConversions().Type is INamedTypeSymbol type && ClassifyType(type) == ExternalSourceKind.Request;
+
+    /// <summary>
+    /// A file-system member that creates, writes, moves or deletes, and returns nothing read from a file: a writer or
+    /// a stream over a file it creates or truncates, a new folder.
+    /// </summary>
+    private static bool WritesWithoutReading(ISymbol member)
+        => member is IMethodSymbol && member.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.IO"
+            && (member.ContainingType.Name switch
+            {
+                "File" => member.Name is "Create" or "CreateText" or "AppendText" or "OpenWrite" or "Delete" or "Move" or "Copy" or "Replace"
+                    or "WriteAllText" or "WriteAllTextAsync" or "WriteAllBytes" or "WriteAllBytesAsync" or "WriteAllLines" or "WriteAllLinesAsync"
+                    or "AppendAllText" or "AppendAllTextAsync" or "AppendAllLines" or "AppendAllLinesAsync" or "AppendAllBytes" or "AppendAllBytesAsync",
+                "FileInfo" => member.Name is "Create" or "CreateText" or "AppendText" or "OpenWrite" or "Delete" or "MoveTo" or "CopyTo" or "Replace",
+                "Directory" => member.Name is "CreateDirectory" or "Delete" or "Move",
+                "DirectoryInfo" => member.Name is "Create" or "CreateSubdirectory" or "Delete" or "MoveTo",
+                "FileStream" => member.Name is "Write" or "WriteAsync" or "WriteByte" or "Flush" or "FlushAsync",
+                _ => false,
+            });
 
     private static bool IsStreamReaderOverPath(IMethodSymbol constructor)
         => constructor.ContainingType is { Name: "StreamReader" } reader

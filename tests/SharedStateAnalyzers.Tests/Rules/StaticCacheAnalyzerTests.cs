@@ -82,6 +82,17 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData("File.OpenText(path)")]
+    [InlineData("new StreamReader(File.OpenRead(path))")]
+    public async Task ReadersOverFiles_AreReported(string open)
+    {
+        // The counterpart of WritersOverFilesTheCacheOpensForWriting: a reader serves what the file held when it was opened.
+        await Test(LogChannels.Replace("TextWriter", "TextReader").Replace("writer.WriteLine(line)", "writer.ReadLine()").Replace("OPEN", open))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_channels", "data read from files")))
+            .ValidateAsync();
+    }
+
     private const string StatusPoller = """
         using System;
         using System.Collections.Generic;
@@ -839,6 +850,48 @@ public sealed class StaticCacheAnalyzerTests
     }
 
     // ---------------------------------------------------------------- left alone
+
+    private const string LogChannels = """
+        using System.Collections.Concurrent;
+        using System.IO;
+
+        public static class LogChannels
+        {
+            private static readonly ConcurrentDictionary<string, TextWriter> {|#0:s_channels|} = new();
+
+            public static void Add(string name, string path)
+            {
+                if (s_channels.ContainsKey(name))
+                {
+                    return;
+                }
+
+                var writer = OPEN;
+                s_channels.TryAdd(name, TextWriter.Synchronized(writer));
+            }
+
+            public static void Write(string name, string line)
+            {
+                if (s_channels.TryGetValue(name, out var writer))
+                {
+                    writer.WriteLine(line);
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("File.CreateText(path)")]
+    [InlineData("File.AppendText(path)")]
+    [InlineData("new StreamWriter(File.OpenWrite(path))")]
+    [InlineData("new FileInfo(path).CreateText()")]
+    [InlineData("new StreamWriter(File.Create(path))")]
+    public async Task WritersOverFilesTheCacheOpensForWriting(string open)
+    {
+        // A file opened for writing is a sink: the registry holds writers, nothing read from the file system.
+        await Test(LogChannels.Replace("OPEN", open)).ValidateAsync();
+    }
+
 
     [Fact]
     public async Task LoadedAssembliesByName()
