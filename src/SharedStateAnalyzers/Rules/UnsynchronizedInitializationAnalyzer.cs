@@ -759,6 +759,7 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                         && IsAssignedOnlyIn(finding.Storage, accessor, context.CancellationToken)
                         && !IsAssignableByDerivedTypes(finding.Storage, context.Compilation, context.CancellationToken)
                         && (EntryPoints.ReadsBeforeTheAppRuns(context.Compilation, accessor, context.CancellationToken)
+                            || (finding.Storage.IsStatic && IsReadByTypeInitialization(accessor, context.Compilation, context.CancellationToken))
                             || _compositionTime?.IsReadWhileComposing(accessor, context.CancellationToken) == true))
                     {
                         continue;
@@ -778,6 +779,120 @@ public sealed class UnsynchronizedInitializationAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(diagnostic);
             }
         }
+    }
+
+    /// <summary>How many of the type's static methods the type-initialization search looks into.</summary>
+    private const int MaxTypeInitializationHelpers = 16;
+
+    /// <summary>
+    /// The type's own initialization reads the static <paramref name="accessor"/> unconditionally: a statement of its
+    /// static constructor, or a static field or property initializer, reads it, directly or through a static method of
+    /// the type that reads it (or calls one that does) in one of its own statements (`static Source() { LoadAll(); }` with `LoadAll` starting
+    /// `var map = Components;`). The runtime runs the type's initialization once, under its initialization lock, before
+    /// any other thread can read the type's static fields: the lazy field is set by the time anyone else looks.
+    /// </summary>
+    private static bool IsReadByTypeInitialization(ISymbol accessor, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (!accessor.IsStatic || accessor.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        var models = new SemanticModelCache(compilation);
+        var helpers = new List<IMethodSymbol>();
+        foreach (var member in type.GetMembers())
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var initialization = member switch
+                {
+                    IMethodSymbol { MethodKind: MethodKind.StaticConstructor } => reference.GetSyntax(cancellationToken) is ConstructorDeclarationSyntax constructor
+                        ? (SyntaxNode?)constructor.Body ?? constructor.ExpressionBody
+                        : null,
+                    IFieldSymbol { IsStatic: true } => (reference.GetSyntax(cancellationToken) as VariableDeclaratorSyntax)?.Initializer,
+                    IPropertySymbol { IsStatic: true } => (reference.GetSyntax(cancellationToken) as PropertyDeclarationSyntax)?.Initializer,
+                    _ => null,
+                };
+
+                if (initialization is not null
+                    && ReadsUnconditionally(initialization, accessor, type, models.For(initialization.SyntaxTree), helpers, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        // Further: the static methods of the type that the initialization calls (and those they call, up to
+        // MaxTypeInitializationHelpers of them), each reading the accessor in its own statements.
+        for (var i = 0; i < helpers.Count && i < MaxTypeInitializationHelpers; i++)
+        {
+            foreach (var reference in helpers[i].DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration
+                    && ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is { } body
+                    && ReadsUnconditionally(body, accessor, type, models.For(body.SyntaxTree), helpers, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A name in <paramref name="root"/> that binds to <paramref name="accessor"/> and runs whenever the root does: in a
+    /// statement of the body itself (not a nested block, branch, loop body or handler), outside lambdas, local functions
+    /// and the branches of <c>?:</c>, <c>??</c>, <c>&amp;&amp;</c>, <c>||</c> and <c>?.</c>. The static methods of
+    /// <paramref name="type"/> called there the same way go to <paramref name="helpers"/>.
+    /// </summary>
+    private static bool ReadsUnconditionally(SyntaxNode root, ISymbol accessor, INamedTypeSymbol type, SemanticModel model, List<IMethodSymbol> helpers, CancellationToken cancellationToken)
+    {
+        foreach (var node in root.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is not SimpleNameSyntax name || !RunsWhenever(name, root))
+            {
+                continue;
+            }
+
+            var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
+            if (SymbolEqualityComparer.Default.Equals(symbol?.OriginalDefinition, accessor.OriginalDefinition))
+            {
+                return true;
+            }
+
+            if (symbol is IMethodSymbol { IsStatic: true, MethodKind: MethodKind.Ordinary } helper
+                && SymbolEqualityComparer.Default.Equals(helper.ContainingType.OriginalDefinition, type.OriginalDefinition)
+                && name.Parent is InvocationExpressionSyntax or MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax }
+                && !helpers.Contains(helper.OriginalDefinition))
+            {
+                helpers.Add(helper.OriginalDefinition);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><paramref name="node"/> is evaluated every time <paramref name="root"/> runs to its end.</summary>
+    private static bool RunsWhenever(SyntaxNode node, SyntaxNode root)
+    {
+        for (var child = node; child != root && child.Parent is { } parent; child = parent)
+        {
+            switch (parent)
+            {
+                case ConditionalExpressionSyntax conditional when child != conditional.Condition:
+                case BinaryExpressionSyntax binary when child == binary.Right
+                    && binary.Kind() is SyntaxKind.CoalesceExpression or SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression:
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } coalesce when child == coalesce.Right:
+                case ConditionalAccessExpressionSyntax access when child == access.WhenNotNull:
+                    return false;
+                case StatementSyntax when parent != root && parent.Parent != root:
+                    // A statement nested in a branch, loop, try or other block.
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -1966,7 +1966,72 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    [Theory]
+    [InlineData("static ComponentSource() { if (Directory.Exists(\"c\")) { LoadAll(\"c\"); } }")]
+    [InlineData("static ComponentSource() { Action load = () => LoadAll(\"c\"); }")]
+    [InlineData("static ComponentSource() { var ready = Directory.Exists(\"c\") && Components.Count > 0; }")]
+    [InlineData("private static readonly string s_folder = AppContext.BaseDirectory;")]
+    public async Task LazyAccessorNotReadUnconditionallyByTypeInitialization_IsReported(string initialization)
+    {
+        // The counterpart of LazyAccessorFirstReadByTheTypesOwnInitialization: a read in a branch, a lambda or the
+        // right side of && may not run while the type initializes, and an initializer that does not read it does nothing.
+        await Test(ReadByTypeInitialization.Replace("INIT", initialization))
+            .ExpectDiagnostic(At(0, "_components"))
+            .ValidateAsync();
+    }
+
+    private const string ReadByTypeInitialization = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+
+        public static class ComponentSource
+        {
+            INIT
+
+            private static Dictionary<string, string> _components;
+
+            public static Dictionary<string, string> Components
+            {
+                get
+                {
+                    if (_components == null)
+                    {
+                        {|#0:_components = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)|};
+                    }
+
+                    return _components;
+                }
+            }
+
+            public static void LoadAll(string folder)
+            {
+                var map = Components;
+                foreach (var file in Directory.GetFiles(folder, "*.html"))
+                {
+                    map[Path.GetFileNameWithoutExtension(file)] = File.ReadAllText(file);
+                }
+            }
+
+            public static bool Has(string name) => Components.ContainsKey(name);
+        }
+        """;
+
     // ---------------------------------------------------------------- left alone
+
+    [Theory]
+    [InlineData("static ComponentSource() { LoadAll(AppContext.BaseDirectory); }")]
+    [InlineData("static ComponentSource() { var count = Components.Count; }")]
+    [InlineData("static ComponentSource() => LoadAll(AppContext.BaseDirectory);")]
+    [InlineData("private static readonly int s_initialCount = Components.Count;")]
+    [InlineData("private static readonly bool s_loaded = Load();  private static bool Load() { LoadAll(AppContext.BaseDirectory); return true; }")]
+    public async Task LazyAccessorFirstReadByTheTypesOwnInitialization(string initialization)
+    {
+        // The static constructor (or a static initializer) reads the accessor, directly or through a static method of
+        // the type: it runs once, under the type's initialization lock, before any other thread reads the field.
+        await Test(ReadByTypeInitialization.Replace("INIT", initialization)).ValidateAsync();
+    }
+
 
     [Fact]
     public async Task StaticFieldSetUpByTheConstructorOfASingletonTheContainerBuildsOnce()
