@@ -982,7 +982,8 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         /// A DI singleton's registry of built-ins that nothing in the compilation extends: an instance collection that
         /// the constructor fills with built-in entries (creates it with elements, or calls the methods that add them),
         /// and that after that changes only in public methods named for configuring (<c>Register…</c>, <c>Add…</c>,
-        /// <c>Remove…</c>, <c>Set…</c>, …) — members of its interfaces included (<c>IFormatRegistry.Register</c>) — that no
+        /// <c>Remove…</c>, <c>Set…</c>, …) or fluent ones (returning the registry) — members of its interfaces included
+        /// (<c>IFormatRegistry.Register</c>), and besides them only in public methods the app's composition alone calls — that no
         /// code of the compilation calls or takes as a delegate, through the class or through any of the app's
         /// interfaces they implement, other than the constructor and each other (<c>AddRange</c> calling <c>Add</c>,
         /// directly or through private helpers). That is a library's extension point, for its users to
@@ -1023,10 +1024,24 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
                         MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Public or Accessibility.Private,
                         IsVirtual: false, IsAbstract: false, IsOverride: false,
                     } method
-                    || _usedLater.Contains(method.OriginalDefinition)
-                    || (method.DeclaredAccessibility == Accessibility.Public && !SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs)))
+                    || _usedLater.Contains(method.OriginalDefinition))
                 {
                     return false;
+                }
+
+                if (method.DeclaredAccessibility == Accessibility.Public && !SymbolFacts.IsNamedFor(method.Name, s_configurationVerbs))
+                {
+                    // A fluent member (`CreateAggregateUsing<T>(factory)` returning the registry) configures it like a
+                    // named one; a member only the app's composition calls runs before the registry is shared.
+                    if (!ReturnsItsOwnType(method))
+                    {
+                        if (_compositionTime?.IsCalledOnlyWhileComposing(method, cancellationToken) == true)
+                        {
+                            continue;
+                        }
+
+                        return false;
+                    }
                 }
 
                 // A private helper is reached only through the type's own members: followed to them, not searched for.
@@ -1060,6 +1075,10 @@ public sealed class UnsynchronizedCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>Nothing in the compilation calls any of <paramref name="api"/> outside its own type (<see cref="UncalledMethods"/>).</summary>
+        /// <summary>A fluent member: it returns its own type (`return this;`), as a builder's configuring calls do.</summary>
+        private static bool ReturnsItsOwnType(IMethodSymbol method)
+            => SymbolEqualityComparer.Default.Equals(method.ReturnType.OriginalDefinition, method.ContainingType.OriginalDefinition);
+
         private bool AreUncalled(HashSet<IMethodSymbol> api, System.Threading.CancellationToken cancellationToken)
         {
             var uses = new UncalledMethods(_compilation, cancellationToken);

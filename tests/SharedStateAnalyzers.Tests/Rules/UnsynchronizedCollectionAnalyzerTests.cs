@@ -1592,6 +1592,70 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
     }
 
     /// <summary>
+    /// A DI singleton's registry of factories keyed by type, starting empty: a fluent <c>CreateUsing&lt;T&gt;</c> for
+    /// the library's users, a plain <c>UnsafeCreateUsing</c> that a host extension calls; CALLER is code elsewhere.
+    /// </summary>
+    private const string FactoryRegistry = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+
+        public sealed class FactoryRegistry
+        {
+            private readonly Dictionary<Type, Func<object>> {|#0:_factories|} = new();
+
+            public FactoryRegistry CreateUsing<T>(Func<T> factory) where T : class
+            {
+                _factories.TryAdd(typeof(T), () => factory());
+                return this;
+            }
+
+            public void UnsafeCreateUsing(Type type, Func<object> factory) => _factories.TryAdd(type, factory);
+
+            public T Create<T>() where T : class, new() => _factories.TryGetValue(typeof(T), out var f) ? (T)f() : new T();
+        }
+
+        public static class FactorySetup
+        {
+            public static IServiceCollection AddFactories(this IServiceCollection services) => services.AddSingleton<FactoryRegistry>();
+
+            public static IHost UseFactory(this IHost host, Type type, Func<object> factory)
+            {
+                host.Services.GetRequiredService<FactoryRegistry>().UnsafeCreateUsing(type, factory);
+                return host;
+            }
+        }
+
+        public sealed class OrderEndpoint(FactoryRegistry registry)
+        {
+            public object Make() => registry.Create<object>();
+
+            CALLER
+        }
+        """;
+
+    [Fact]
+    public async Task SingletonRegistryOfFactories_ExtendedByAFluentApiAndByTheHostsComposition()
+    {
+        // The fluent CreateUsing is the library users' extension point, which nothing in this compilation calls;
+        // UnsafeCreateUsing runs only while the host is composed.
+        await Test(FactoryRegistry.Replace("{|#0:_factories|}", "_factories").Replace("CALLER", ""), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public void Learn() => registry.CreateUsing(() => new object());")]
+    [InlineData("public void Learn() => registry.UnsafeCreateUsing(typeof(string), () => \"\");")]
+    public async Task SingletonRegistryOfFactories_ExtendedByAnEndpoint_IsReported(string caller)
+    {
+        // The counterpart: an endpoint adds factories while other requests read them.
+        await Test(FactoryRegistry.Replace("CALLER", caller), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "_factories", "Dictionary<Type, Func<object>>"))
+            .ValidateAsync();
+    }
+
+    /// <summary>
     /// A library's options object: its fluent <c>AddDecorator</c> fills a list of services to register inside the
     /// user's configure callback; <c>AddWidgets</c> registers them and then the object itself, as a singleton instance.
     /// ELEMENT is what the list holds, <c>// (caller)</c> where a test adds a use.
