@@ -1,4 +1,6 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace SharedStateAnalyzers.Model;
@@ -8,12 +10,14 @@ namespace SharedStateAnalyzers.Model;
 /// (<c>(url, DateTime.UtcNow.AddHours(1))</c>, <c>new Entry(value, DateTimeOffset.UtcNow)</c>), and the member that
 /// inserts compares a time with the clock before it trusts what it found (<c>if (expires &gt; DateTime.UtcNow) return
 /// url;</c>). Such a memo re-reads each entry after a bounded time, which is what the rules' expiration fix makes.
+/// The time may also be stamped by the entry's own class: a source type whose constructor, or one of whose instance
+/// field or property initializers (<c>public DateTime Created { get; set; } = DateTime.Now;</c>), reads the clock.
 /// </summary>
 internal static class Expiry
 {
-    public static bool IsStampedInsertion(IOperation value)
+    public static bool IsStampedInsertion(IOperation value, CancellationToken cancellationToken)
     {
-        if (!ReadsTheClock(value))
+        if (!ReadsTheClock(value) && !CreatesAStampedEntry(value, cancellationToken))
         {
             return false;
         }
@@ -28,6 +32,62 @@ internal static class Expiry
                 && (ReadsTheClock(comparison.LeftOperand) != ReadsTheClock(comparison.RightOperand)))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The value creates an object of a source type that stamps itself with the time when it is made.</summary>
+    private static bool CreatesAStampedEntry(IOperation value, CancellationToken cancellationToken)
+    {
+        if (value.SemanticModel?.Compilation is not { } compilation)
+        {
+            return false;
+        }
+
+        foreach (var node in value.DescendantsAndSelf())
+        {
+            if (node is not IObjectCreationOperation { Constructor: { } constructor } || constructor.ContainingType is not { } type
+                || type.DeclaringSyntaxReferences.IsEmpty)
+            {
+                continue;
+            }
+
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is ConstructorDeclarationSyntax declaration
+                    && ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is { } body
+                    && SemanticModelCache.OperationOf(compilation, body, cancellationToken) is { } operation
+                    && ReadsTheClock(operation))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member.IsStatic || member is not (IFieldSymbol or IPropertySymbol))
+                {
+                    continue;
+                }
+
+                foreach (var reference in member.DeclaringSyntaxReferences)
+                {
+                    var initializer = reference.GetSyntax(cancellationToken) switch
+                    {
+                        VariableDeclaratorSyntax variable => variable.Initializer,
+                        PropertyDeclarationSyntax property => property.Initializer,
+                        _ => null,
+                    };
+
+                    if (initializer is not null
+                        && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } operation
+                        && ReadsTheClock(operation))
+                    {
+                        return true;
+                    }
+                }
             }
         }
 

@@ -177,7 +177,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                 }
 
                 // Each entry carries its expiry, checked against the clock: the owner bounds staleness.
-                if (value is not null && Expiry.IsStampedInsertion(value))
+                if (value is not null && Expiry.IsStampedInsertion(value, context.CancellationToken))
                 {
                     Record(context, field, CollectionAccess.Evict, null);
                     return;
@@ -258,7 +258,7 @@ public sealed class StaticCacheAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                if (Expiry.IsStampedInsertion(assignment.Value))
+                if (Expiry.IsStampedInsertion(assignment.Value, context.CancellationToken))
                 {
                     Record(context, field, CollectionAccess.Evict, null);
                     return;

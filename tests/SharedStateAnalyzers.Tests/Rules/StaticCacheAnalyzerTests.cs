@@ -1688,6 +1688,64 @@ public sealed class StaticCacheAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A memo of pending DNS lookups whose entry class stamps itself (STAMP); the lookup trusts an entry for three
+    /// minutes (CHECK).
+    /// </summary>
+    private const string SelfStampedEntries = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Net;
+        using System.Threading.Tasks;
+
+        public sealed class Lookup
+        {
+            STAMP
+            public Task<IPAddress[]> Task { get; set; } = null!;
+        }
+
+        public static class HostLookup
+        {
+            private static readonly ConcurrentDictionary<string, Lookup> {|#0:s_pending|} = new();
+
+            public static Task<IPAddress[]> Resolve(string host)
+            {
+                if (s_pending.TryGetValue(host, out var entry) && CHECK)
+                {
+                    return entry.Task;
+                }
+
+                var task = Dns.GetHostAddressesAsync(host);
+                s_pending[host] = new Lookup { Task = task };
+                return task;
+            }
+        }
+        """;
+
+    private const string AgeCheck = "entry.Created > DateTime.Now.AddMinutes(-3)";
+
+    [Theory]
+    [InlineData("public DateTime Created { get; } = DateTime.Now;")]
+    [InlineData("public DateTime Created;  public Lookup() { Created = DateTime.UtcNow; }")]
+    [InlineData("public readonly DateTime Created = DateTime.UtcNow;")]
+    public async Task EntriesStampedByTheirOwnClass_CheckedAgainstTheClockOnEveryHit(string stamp)
+    {
+        // The entry class reads the clock when it is made (an initializer or its constructor): the memo re-resolves a
+        // host after three minutes.
+        await Test(SelfStampedEntries.Replace("{|#0:s_pending|}", "s_pending").Replace("STAMP", stamp).Replace("CHECK", AgeCheck)).ValidateAsync();
+    }
+
+    [Theory]
+    [InlineData("public DateTime Created { get; } = DateTime.Now;", "true")]
+    [InlineData("public DateTime Created { get; set; }", AgeCheck)]
+    public async Task EntriesStampedByTheirOwnClass_ButNeverChecked_AreReported(string stamp, string check)
+    {
+        // The counterpart: a stamp that no lookup compares with the clock, or an entry that never reads the clock.
+        await Test(SelfStampedEntries.Replace("STAMP", stamp).Replace("CHECK", check))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_pending", "data read over the network")))
+            .ValidateAsync();
+    }
+
     [Fact]
     public async Task EmbeddedResources_ReadThroughAStreamReader()
     {
