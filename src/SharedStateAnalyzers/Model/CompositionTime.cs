@@ -29,6 +29,9 @@ internal sealed class CompositionTime
         "Microsoft.Extensions.DependencyInjection.IMvcBuilder",
         "Microsoft.Extensions.DependencyInjection.IMvcCoreBuilder",
         "Microsoft.Extensions.Hosting.IHostBuilder",
+
+        // The app's configuration sources, added while the host is built (`AddJsonFile`, a custom source's `AddX`).
+        "Microsoft.Extensions.Configuration.IConfigurationBuilder",
         "Microsoft.Extensions.Hosting.IHostApplicationBuilder",
 
         // The built host, between `Build()` and `Run()`: `host.MigrateDatabase()`, `host.UseServiceStack(appHost)`.
@@ -154,7 +157,11 @@ internal sealed class CompositionTime
     private bool IsStartingTheApp(IMethodSymbol caller, MethodDeclarationSyntax callerDeclaration, SyntaxNode call)
         => TakesABuilder(caller) || (IsHostStartStep(caller) && EntryPoints.IsBeforeWorkStarts(callerDeclaration, call));
 
-    /// <summary>True when <paramref name="type"/> declares an instance method (not a constructor) with a parameter of a builder type.</summary>
+    /// <summary>
+    /// True when <paramref name="type"/> declares an instance method (not a constructor) with a parameter of a builder
+    /// type. The configuration builder does not count: every configuration source's <c>Build(IConfigurationBuilder)</c>
+    /// takes one, and a source may also be the provider that reloads its data while the app runs.
+    /// </summary>
     public bool IsCompositionTimeType(INamedTypeSymbol type)
     {
         foreach (var member in type.GetMembers())
@@ -166,7 +173,7 @@ internal sealed class CompositionTime
 
             foreach (var parameter in method.Parameters)
             {
-                if (IsBuilder(parameter.Type))
+                if (IsBuilder(parameter.Type) && parameter.Type.Name != "IConfigurationBuilder")
                 {
                     return true;
                 }
@@ -229,7 +236,8 @@ internal sealed class CompositionTime
     /// <summary>
     /// A library's own set-up builder: the type, or an interface it implements, has an instance property that holds the
     /// service collection (<c>IServiceCollection Services { get; }</c>, as <c>IMvcBuilder</c> and
-    /// <c>IHealthChecksBuilder</c> do). Code that takes one is composing the app.
+    /// <c>IHealthChecksBuilder</c> do) or the configuration builder (<c>IConfigurationBuilder ConfigurationBuilder {
+    /// get; }</c>, as WebJobs' <c>IWebJobsConfigurationBuilder</c> does). Code that takes one is composing the app.
     /// </summary>
     private bool CarriesTheServiceCollection(INamedTypeSymbol type)
         => _serviceCollectionCarriers.GetOrAdd(type.OriginalDefinition, t =>
@@ -254,7 +262,7 @@ internal sealed class CompositionTime
     {
         foreach (var member in type.GetMembers())
         {
-            if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, Type: { Name: "IServiceCollection" } propertyType } && IsBuilder(propertyType))
+            if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, Type: { Name: "IServiceCollection" or "IConfigurationBuilder" } propertyType } && IsBuilder(propertyType))
             {
                 return true;
             }

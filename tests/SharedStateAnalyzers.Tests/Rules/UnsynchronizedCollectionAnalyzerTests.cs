@@ -1975,6 +1975,80 @@ public sealed class UnsynchronizedCollectionAnalyzerTests
             .ValidateAsync();
     }
 
+    /// <summary>
+    /// A static hand-off between two set-up extensions: the configuration step makes a startup object and keeps it for
+    /// the services step, which takes it out. CONFIG_BUILDER is what the first extension extends.
+    /// </summary>
+    private const string StartupHandOff = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IJobsConfigurationBuilder
+        {
+            IConfigurationBuilder ConfigurationBuilder { get; }
+        }
+
+        public interface IJobsSettings
+        {
+            string Name { get; }
+        }
+
+        public interface IJobsBuilder
+        {
+            IServiceCollection Services { get; }
+        }
+
+        public interface IJobsStartup
+        {
+            void Configure(IJobsBuilder builder);
+        }
+
+        public static class JobsBuilderExtensions
+        {
+            private static readonly Dictionary<Type, object> {|#0:s_startups|} = new();
+
+            public static CONFIG_BUILDER UseConfigurationStartup(this CONFIG_BUILDER builder, Type type)
+            {
+                var startup = Activator.CreateInstance(type)!;
+                if (startup is IJobsStartup)
+                {
+                    s_startups[type] = startup;
+                }
+
+                return builder;
+            }
+
+            public static IJobsBuilder UseStartup(this IJobsBuilder builder, Type type)
+            {
+                var startup = s_startups.Remove(type, out var made) ? (IJobsStartup)made : (IJobsStartup)Activator.CreateInstance(type)!;
+                startup.Configure(builder);
+                return builder;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("IJobsConfigurationBuilder")]
+    [InlineData("IConfigurationBuilder")]
+    public async Task StaticHandOffBetweenSetUpExtensions_OfTheConfigurationAndServiceBuilders(string configBuilder)
+    {
+        // Both extensions run while the host is built: the configuration builder (or a library's builder carrying it)
+        // is set-up code, like the service collection.
+        await Test(StartupHandOff.Replace("{|#0:s_startups|}", "s_startups").Replace("CONFIG_BUILDER", configBuilder), References.AspNetCore)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task StaticHandOffFromAnExtensionOfAnotherInterface_IsReported()
+    {
+        // The counterpart: IJobsSettings carries no builder, so its extension may run at any time.
+        await Test(StartupHandOff.Replace("CONFIG_BUILDER", "IJobsSettings"), References.AspNetCore)
+            .ExpectDiagnostic(Flagged(0, "s_startups", "Dictionary<Type, object>"))
+            .ValidateAsync();
+    }
+
     private const string ModulesRunByForEach = """
         using System;
         using System.Collections.Generic;
