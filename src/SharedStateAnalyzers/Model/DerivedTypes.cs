@@ -13,9 +13,8 @@ internal sealed class DerivedTypes
 {
     private static readonly ConditionalWeakTable<Compilation, DerivedTypes> s_byCompilation = new();
 
-    private readonly object _gate = new();
+    private readonly BuiltOnce<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>> _byBase = new();
     private readonly Compilation _compilation;
-    private Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>? _byBase;
 
     private DerivedTypes(Compilation compilation) => _compilation = compilation;
 
@@ -30,20 +29,7 @@ internal sealed class DerivedTypes
     }
 
     private Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> Built(CancellationToken cancellationToken)
-    {
-        var byBase = Volatile.Read(ref _byBase);
-        if (byBase is not null)
-        {
-            return byBase;
-        }
-
-        lock (_gate)
-        {
-            // A cancelled walk leaves nothing behind; the next question walks again.
-            _byBase ??= Walk(_compilation, cancellationToken);
-            return _byBase;
-        }
-    }
+        => _byBase.Get(_compilation, Walk, cancellationToken);
 
     private static Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> Walk(Compilation compilation, CancellationToken cancellationToken)
     {

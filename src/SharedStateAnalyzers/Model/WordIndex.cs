@@ -18,9 +18,8 @@ internal sealed class WordIndex
 {
     private static readonly ConditionalWeakTable<Compilation, WordIndex> s_indexes = new();
 
-    private readonly object _gate = new();
+    private readonly BuiltOnce<Table> _table = new();
     private readonly Compilation _compilation;
-    private Table? _table;
 
     private WordIndex(Compilation compilation) => _compilation = compilation;
 
@@ -72,20 +71,7 @@ internal sealed class WordIndex
     }
 
     private Table Built(CancellationToken cancellationToken)
-    {
-        var table = Volatile.Read(ref _table);
-        if (table is not null)
-        {
-            return table;
-        }
-
-        lock (_gate)
-        {
-            // A cancelled build leaves nothing behind; the next question builds again.
-            _table ??= Table.Build(_compilation.SyntaxTrees.ToImmutableArray(), cancellationToken);
-            return _table;
-        }
-    }
+        => _table.Get(_compilation, static (compilation, token) => Table.Build(compilation.SyntaxTrees.ToImmutableArray(), token), cancellationToken);
 
     private static bool IsIndexable(string word)
     {
