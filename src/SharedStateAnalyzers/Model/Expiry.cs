@@ -17,7 +17,7 @@ internal static class Expiry
 {
     public static bool IsStampedInsertion(IOperation value, CancellationToken cancellationToken)
     {
-        if (!ReadsTheClock(value) && !CreatesAStampedEntry(value, cancellationToken))
+        if (!IsStamped(value, cancellationToken))
         {
             return false;
         }
@@ -36,6 +36,36 @@ internal static class Expiry
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The value holds a time read from the clock: it reads it, or creates an entry that stamps itself; also through a
+    /// local every definition of which does (<c>var entry = new Lookup { Task = task }; s_pending[host] = entry;</c>).
+    /// </summary>
+    private static bool IsStamped(IOperation value, CancellationToken cancellationToken)
+    {
+        if (ReadsTheClock(value) || CreatesAStampedEntry(value, cancellationToken))
+        {
+            return true;
+        }
+
+        if (value.WithoutConversions() is not ILocalReferenceOperation { Local: var local })
+        {
+            return false;
+        }
+
+        var defined = false;
+        foreach (var definition in value.Root().LocalDefinitions(local))
+        {
+            if (!ReadsTheClock(definition) && !CreatesAStampedEntry(definition, cancellationToken))
+            {
+                return false;
+            }
+
+            defined = true;
+        }
+
+        return defined;
     }
 
     /// <summary>The value creates an object of a source type that stamps itself with the time when it is made.</summary>

@@ -1735,6 +1735,24 @@ public sealed class StaticCacheAnalyzerTests
         await Test(SelfStampedEntries.Replace("{|#0:s_pending|}", "s_pending").Replace("STAMP", stamp).Replace("CHECK", AgeCheck)).ValidateAsync();
     }
 
+    [Fact]
+    public async Task EntriesStampedByTheirOwnClass_InsertedThroughALocal()
+    {
+        await Test(SelfStampedEntries.Replace("{|#0:s_pending|}", "s_pending").Replace("STAMP", "public DateTime Created { get; } = DateTime.Now;")
+                .Replace("CHECK", AgeCheck).Replace("s_pending[host] = new Lookup { Task = task };", "var fresh = new Lookup { Task = task };\n        s_pending[host] = fresh;"))
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task EntriesThroughALocalAlsoSetToAnUnstampedEntry_AreReported()
+    {
+        // The counterpart: one definition of the local is an entry made long before (a shared placeholder), not stamped now.
+        await Test(SelfStampedEntries.Replace("STAMP", "public DateTime Created { get; set; } = DateTime.Now;  public static Lookup Placeholder { get; set; } = new();").Replace("CHECK", AgeCheck)
+                .Replace("s_pending[host] = new Lookup { Task = task };", "var fresh = new Lookup { Task = task };\n        if (host.Length == 0) fresh = Lookup.Placeholder;\n        s_pending[host] = fresh;"))
+            .ExpectDiagnostic(DiagnosticResult.Create("SSA001").WithLocation(0).WithMessage(Message("s_pending", "data read over the network")))
+            .ValidateAsync();
+    }
+
     [Theory]
     [InlineData("public DateTime Created { get; } = DateTime.Now;", "true")]
     [InlineData("public DateTime Created { get; set; }", AgeCheck)]
