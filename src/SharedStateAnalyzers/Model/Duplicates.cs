@@ -381,7 +381,7 @@ internal sealed class Duplicates
             if (initializer is not null
                 && SemanticModelCache.OperationOf(compilation, initializer, cancellationToken) is { } value
                 && !IsConstantOrTypeOf(value)
-                && !(primaryParametersToo && IsPrimaryConstructorParameter(value, field.ContainingType)))
+                && !(primaryParametersToo && IsPrimaryConstructorParameter(WithoutNullGuard(value, compilation, cancellationToken), field.ContainingType)))
             {
                 return false;
             }
@@ -507,6 +507,85 @@ internal sealed class Duplicates
     }
 
     /// <summary>A parameter of <paramref name="type"/>'s primary constructor, read as it is.</summary>
+    /// <summary>
+    /// The value a null guard lets through: <c>path ?? throw new ArgumentNullException(…)</c>, or a call of a project
+    /// guard method that returns its first argument once it has checked it (<c>repository.NotNull()</c> with
+    /// <c>NotNull&lt;T&gt;(this T value) =&gt; value ?? throw …</c>, <c>Guard.NotNull(value)</c>); otherwise the value itself.
+    /// </summary>
+    private static IOperation WithoutNullGuard(IOperation value, Compilation compilation, CancellationToken cancellationToken)
+    {
+        value = value.WithoutConversions();
+        if (value is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation)
+        {
+            return guarded.Value.WithoutConversions();
+        }
+
+        if (value is IInvocationOperation { TargetMethod: { IsStatic: true, Parameters.Length: > 0 } guard } call
+            && IsNullGuard(guard.OriginalDefinition, compilation, cancellationToken))
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == 0)
+                {
+                    return argument.Value.WithoutConversions();
+                }
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// A source method that returns its first parameter and does nothing else but check it: every statement is a
+    /// <c>ThrowIfNull</c> call, an <c>if</c> that throws, or a return of the parameter (or of <c>value ?? throw …</c>).
+    /// </summary>
+    private static bool IsNullGuard(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var first = method.Parameters[0];
+        var returns = false;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration
+                || ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } body
+                || SemanticModelCache.OperationOf(compilation, body, cancellationToken) is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            foreach (var statement in block.Operations)
+            {
+                switch (statement)
+                {
+                    case IReturnOperation { ReturnedValue: { } returned } when IsFirst(returned):
+                        returns = true;
+                        continue;
+                    case IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "ThrowIfNull" or "ThrowIfNullOrEmpty" or "ThrowIfNullOrWhiteSpace" } } }:
+                    case IConditionalOperation { WhenFalse: null, WhenTrue: var whenTrue } when Throws(whenTrue):
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        return returns;
+
+        static bool Throws(IOperation operation)
+            => operation is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }
+                || (operation is IBlockOperation { Operations.Length: 1 } only && Throws(only.Operations[0]));
+
+        bool IsFirst(IOperation returned)
+        {
+            returned = returned.WithoutConversions();
+            if (returned is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation)
+            {
+                returned = guarded.Value.WithoutConversions();
+            }
+
+            return returned is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, first);
+        }
+    }
+
     private static bool IsPrimaryConstructorParameter(IOperation value, INamedTypeSymbol type)
         => value.WithoutConversions() is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol constructor }
             && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, type.OriginalDefinition)

@@ -1123,6 +1123,49 @@ public sealed class UnsynchronizedInitializationAnalyzerTests
             .ValidateAsync();
     }
 
+    private const string Guards = """
+
+        public static class Guard
+        {
+            public static T NotNull<T>(this T value, string name = "value") where T : class => value ?? throw new System.ArgumentNullException(name);
+
+            public static T Checked<T>(T value) where T : class
+            {
+                System.ArgumentNullException.ThrowIfNull(value);
+                if (value is string { Length: 0 })
+                {
+                    throw new System.ArgumentException("empty");
+                }
+
+                return value;
+            }
+
+            public static string Trimmed(string value) => value?.Trim() ?? throw new System.ArgumentNullException(nameof(value));
+        }
+        """;
+
+    [Theory]
+    [InlineData("private readonly string _path = path ?? throw new System.ArgumentNullException(nameof(path));")]
+    [InlineData("private readonly string _path = path.NotNull();")]
+    [InlineData("private readonly string _path = Guard.Checked(path);")]
+    public async Task NewWrapperWithAPrimaryConstructorThatGuardsWhatItIsGiven_IsLeftAlone(string body)
+    {
+        // A null guard (`?? throw`, or a project guard method that returns its argument once checked) keeps the parameter.
+        await Test((PrimaryConstructorWrapper + Guards).Replace("DECLARATION", "").Replace("BODY", body).Replace("USE", "_path")
+                .Replace("{|#0:", "").Replace("_path)|})", "_path))"), References.DependencyInjection)
+            .ValidateAsync();
+    }
+
+    [Fact]
+    public async Task NewWrapperWithAPrimaryConstructorThatKeepsWhatAGuardComputed_IsReported()
+    {
+        // The counterpart: a method that checks and also changes the value (trims it) computes a value of its own.
+        await Test((PrimaryConstructorWrapper + Guards).Replace("DECLARATION", "").Replace("BODY", "private readonly string _path = Guard.Trimmed(path);").Replace("USE", "_path"),
+                References.DependencyInjection)
+            .ExpectDiagnostic(At(0, "_runner"))
+            .ValidateAsync();
+    }
+
     [Theory]
     // A field built from the parameter, a parameter written later, state of its own, a computed base argument.
     [InlineData("", "private readonly string _full = Path.GetFullPath(path);", "_full")]
