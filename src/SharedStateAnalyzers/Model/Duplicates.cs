@@ -430,12 +430,7 @@ internal sealed class Duplicates
 
         static bool IsGiven(IOperation value)
         {
-            value = value.WithoutConversions();
-            if (value is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation)
-            {
-                value = guarded.Value.WithoutConversions();
-            }
-
+            value = WithoutThrowingCoalesce(value);
             return value is IParameterReferenceOperation or IInstanceReferenceOperation || IsConstantOrTypeOf(value);
         }
     }
@@ -515,9 +510,9 @@ internal sealed class Duplicates
     private static IOperation WithoutNullGuard(IOperation value, Compilation compilation, CancellationToken cancellationToken)
     {
         value = value.WithoutConversions();
-        if (value is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation)
+        if (value is ICoalesceOperation)
         {
-            return guarded.Value.WithoutConversions();
+            return WithoutThrowingCoalesce(value);
         }
 
         if (value is IInvocationOperation { TargetMethod: { IsStatic: true, Parameters.Length: > 0 } guard } call
@@ -576,14 +571,17 @@ internal sealed class Duplicates
 
         bool IsFirst(IOperation returned)
         {
-            returned = returned.WithoutConversions();
-            if (returned is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation)
-            {
-                returned = guarded.Value.WithoutConversions();
-            }
-
-            return returned is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, first);
+            return WithoutThrowingCoalesce(returned) is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, first);
         }
+    }
+
+    /// <summary>The value of <c>value ?? throw …</c> (without conversions); any other value as it is.</summary>
+    private static IOperation WithoutThrowingCoalesce(IOperation value)
+    {
+        value = value.WithoutConversions();
+        return value is ICoalesceOperation guarded && guarded.WhenNull.WithoutConversions() is IThrowOperation
+            ? guarded.Value.WithoutConversions()
+            : value;
     }
 
     private static bool IsPrimaryConstructorParameter(IOperation value, INamedTypeSymbol type)
